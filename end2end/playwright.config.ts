@@ -1,0 +1,47 @@
+import { defineConfig } from '@playwright/test';
+
+// Debian's Chromium, never a downloaded browser. The flags keep it off the (closed) network.
+const PORT = Number(process.env.E2E_PORT ?? 3217);
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  workers: 1,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    viewport: { width: 360, height: 740 },
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+        '--disable-quic',
+      ],
+    },
+  },
+  webServer: {
+    // A fresh SQLite database for every run of the suite.
+    command:
+      'rm -rf ../target/e2e-data && mkdir -p ../target/e2e-data && exec ../target/release/trustbridge',
+    url: `http://127.0.0.1:${PORT}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      BIND_ADDR: `127.0.0.1:${PORT}`,
+      DATABASE_URL: 'sqlite://../target/e2e-data/e2e.db',
+      PRACTICE_NAME: 'Harbour Couples Practice',
+      PRACTICE_EMAIL: 'intake@harbour.example',
+      SITE_ROOT: '../target/site',
+      RUST_LOG: 'warn',
+    },
+  },
+});

@@ -1,0 +1,29 @@
+import { expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+/** Picks an answer for every statement on the current section: the `pick(i)`-th choice (0-based). */
+export async function answerAll(page: Page, pick: (index: number) => number = (i) => (i * 2 + 1) % 5) {
+  const questions = page.locator('fieldset.question');
+  const count = await questions.count();
+  for (let i = 0; i < count; i++) {
+    await questions.nth(i).locator('label.choice').nth(pick(i)).click();
+  }
+  return count;
+}
+
+/** Fails on any axe violation (WCAG 2.1 A and AA rules), listing what was found. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const summary = results.violations.map(
+    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+  );
+  expect(summary).toEqual([]);
+}
+
+/** Nothing on the page is wider than the phone's screen. */
+export async function expectNoHorizontalScroll(page: Page) {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width).toBeLessThanOrEqual(page.viewportSize()?.width ?? 360);
+}

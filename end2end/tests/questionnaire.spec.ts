@@ -1,0 +1,130 @@
+import { test, expect } from '@playwright/test';
+import { answerAll, expectAccessible, expectNoHorizontalScroll } from './helpers';
+
+const SECTIONS = 6;
+
+test.describe('with JavaScript on (hydrated island)', () => {
+  test('a client answers every section without a page reload and sees their result', async ({ page, baseURL }) => {
+    const foreign: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(baseURL!)) foreign.push(r.url());
+    });
+
+    await page.goto('/');
+    await expect(page.locator('.practice-name')).toHaveText('Harbour Couples Practice');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Start the questionnaire' }).click();
+    await expect(page).toHaveURL(/\/q\/[A-Za-z0-9_-]{43}\/s\/1$/);
+    await expect(page.locator('form.questionnaire[data-ready="true"]')).toBeVisible();
+
+    // A marker that a full page load would wipe out.
+    await page.evaluate(() => ((window as any).__noReload = true));
+
+    // Continuing with nothing answered: a message next to every statement, at once.
+    const firstCount = await page.locator('fieldset.question').count();
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+    await expect(page.locator('.field-error')).toHaveCount(firstCount);
+    await expect(page).toHaveURL(/\/s\/1$/);
+    await expectAccessible(page);
+    await expectNoHorizontalScroll(page);
+
+    // Answering a statement clears its message.
+    await page.locator('fieldset.question').first().locator('label.choice').nth(3).click();
+    await expect(page.locator('.field-error')).toHaveCount(firstCount - 1);
+
+    await answerAll(page);
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+    await expect(page.locator('#progress-label')).toHaveText(`Section 2 of ${SECTIONS}`);
+    await expect(page).toHaveURL(/\/s\/2$/);
+    expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
+
+    // Two answers in section 2, then a reload: both are still chosen (saved as they were clicked).
+    const q = page.locator('fieldset.question');
+    await q.nth(0).locator('label.choice').nth(0).click();
+    await q.nth(1).locator('label.choice').nth(4).click();
+    await expect(page.locator('.save-status')).toHaveText('Saved.');
+    await page.reload();
+    await expect(page.locator('form.questionnaire[data-ready="true"]')).toBeVisible();
+    await expect(q.nth(0).locator('input[type=radio]').nth(0)).toBeChecked();
+    await expect(q.nth(1).locator('input[type=radio]').nth(4)).toBeChecked();
+
+    // Back to section 1: its answers are kept.
+    await page.getByRole('button', { name: 'Back' }).click();
+    await expect(page.locator('#progress-label')).toHaveText(`Section 1 of ${SECTIONS}`);
+    await expect(page.locator('fieldset.question input:checked')).toHaveCount(firstCount);
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+    await expect(page.locator('#progress-label')).toHaveText(`Section 2 of ${SECTIONS}`);
+
+    for (let section = 2; section <= SECTIONS; section++) {
+      await expect(page.locator('#progress-label')).toHaveText(`Section ${section} of ${SECTIONS}`);
+      await answerAll(page);
+      const label = section === SECTIONS ? 'Submit my answers' : 'Save and continue';
+      await page.getByRole('button', { name: label }).click();
+    }
+
+    await expect(page).toHaveURL(/\/result$/);
+    await expect(page.locator('h1')).toHaveText('Your readiness summary');
+    await expect(page.getByText('This is not a diagnosis.')).toBeVisible();
+    const score = Number(await page.locator('.overall-score .number').textContent());
+    expect(score).toBeGreaterThanOrEqual(0);
+    expect(score).toBeLessThanOrEqual(100);
+    await expect(page.locator('.dimension')).toHaveCount(6);
+    await expect(page.locator('ol.ways > li')).toHaveCount(5);
+    await expectAccessible(page);
+    await expectNoHorizontalScroll(page);
+    await page.getByRole('link', { name: 'Book a couples-therapy consult' }).click();
+    await expect(page.locator('h1')).toHaveText('Contact the practice');
+    await expectAccessible(page);
+
+    expect(foreign).toEqual([]);
+  });
+
+  test('the questionnaire can be answered with the keyboard alone', async ({ page }) => {
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Start the questionnaire' }).focus();
+    await page.keyboard.press('Enter');
+    await expect(page.locator('form.questionnaire[data-ready="true"]')).toBeVisible();
+    const first = page.locator('fieldset.question').first().locator('input[type=radio]').first();
+    await first.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(page.locator('fieldset.question').first().locator('input[type=radio]').nth(1)).toBeChecked();
+  });
+});
+
+test.describe('with JavaScript off (plain forms)', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('a client completes the questionnaire with server-rendered forms', async ({ page }) => {
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Start the questionnaire' }).click();
+    await expect(page).toHaveURL(/\/s\/1$/);
+
+    // Skipping a statement: the page comes back with a message next to it, answers kept.
+    const count = await page.locator('fieldset.question').count();
+    const questions = page.locator('fieldset.question');
+    for (let i = 0; i < count; i++) {
+      if (i !== 2) await questions.nth(i).locator('label.choice').nth(1).click();
+    }
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+    await expect(page).toHaveURL(/\/s\/1\?check=1$/);
+    await expect(page.locator('.field-error')).toHaveCount(1);
+    await expect(page.locator('fieldset.question.unanswered')).toHaveCount(1);
+    await expect(page.locator('fieldset.question input:checked')).toHaveCount(count - 1);
+    await expectAccessible(page);
+
+    await questions.nth(2).locator('label.choice').nth(3).click();
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+    for (let section = 2; section <= SECTIONS; section++) {
+      await expect(page.locator('#progress-label')).toHaveText(`Section ${section} of ${SECTIONS}`);
+      await answerAll(page);
+      if (section === SECTIONS) {
+        await page.getByLabel(/Anything you would like the practice to know/).fill('Evenings are best.');
+      }
+      const label = section === SECTIONS ? 'Submit my answers' : 'Save and continue';
+      await page.getByRole('button', { name: label }).click();
+    }
+    await expect(page).toHaveURL(/\/result$/);
+    await expect(page.getByText('This is not a diagnosis.')).toBeVisible();
+    await expectNoHorizontalScroll(page);
+  });
+});

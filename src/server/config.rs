@@ -1,0 +1,131 @@
+//! Configuration from the environment, with documented defaults (see `.env.example`).
+
+use std::net::SocketAddr;
+
+/// Everything the server needs to know about where it runs and whose practice it serves.
+#[derive(Clone)]
+pub struct Config {
+    /// `BIND_ADDR`: where to listen. Port 0 picks a free port (tests do this).
+    pub bind_addr: SocketAddr,
+    /// `DATABASE_URL`: `sqlite:…` (default, created on first run) or `postgres://…`.
+    pub database_url: String,
+    /// `PRACTICE_NAME`: shown on every page.
+    pub practice_name: String,
+    /// `PRACTICE_EMAIL`: where clients can write, and (later) where notifications go.
+    pub practice_email: String,
+    /// `PUBLIC_BASE_URL`: the address clients reach, used for private resume links.
+    pub public_base_url: String,
+    /// `SITE_ROOT`: the folder cargo-leptos builds (holds `pkg/` with CSS, JS and WASM).
+    pub site_root: String,
+}
+
+// The URL may carry a database password: never print it.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("bind_addr", &self.bind_addr)
+            .field("database_url", &"<redacted>")
+            .field("practice_name", &self.practice_name)
+            .field("public_base_url", &self.public_base_url)
+            .field("site_root", &self.site_root)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A setting that is present but unusable.
+#[derive(Debug, thiserror::Error)]
+#[error("{name}: {problem}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub problem: String,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str, default: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| default.to_owned())
+        };
+        let bind_addr = get("BIND_ADDR", "127.0.0.1:3000")
+            .parse::<SocketAddr>()
+            .map_err(|e| ConfigError {
+                name: "BIND_ADDR",
+                problem: format!("not a socket address ({e}); example: 127.0.0.1:3000"),
+            })?;
+        let practice_email = get("PRACTICE_EMAIL", "hello@practice.example");
+        if !practice_email.contains('@') {
+            return Err(ConfigError {
+                name: "PRACTICE_EMAIL",
+                problem: "must be an email address".into(),
+            });
+        }
+        let public_base_url = get("PUBLIC_BASE_URL", &format!("http://{bind_addr}"));
+        if !(public_base_url.starts_with("http://") || public_base_url.starts_with("https://")) {
+            return Err(ConfigError {
+                name: "PUBLIC_BASE_URL",
+                problem: "must start with http:// or https://".into(),
+            });
+        }
+        Ok(Config {
+            bind_addr,
+            database_url: get("DATABASE_URL", "sqlite://data/trustbridge.db"),
+            practice_name: get("PRACTICE_NAME", "Demo Couples Practice"),
+            practice_email,
+            public_base_url: public_base_url.trim_end_matches('/').to_owned(),
+            site_root: get("SITE_ROOT", "target/site"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn defaults_give_a_local_sqlite_demo_practice() {
+        let c = config(&[]).expect("defaults are valid");
+        assert_eq!(c.bind_addr.to_string(), "127.0.0.1:3000");
+        assert!(c.database_url.starts_with("sqlite:"));
+        assert_eq!(c.practice_name, "Demo Couples Practice");
+        assert_eq!(c.public_base_url, "http://127.0.0.1:3000");
+    }
+
+    #[test]
+    fn a_bad_bind_address_names_the_setting() {
+        let err = config(&[("BIND_ADDR", "localhost")]).unwrap_err();
+        assert_eq!(err.name, "BIND_ADDR");
+    }
+
+    #[test]
+    fn the_database_url_never_appears_in_debug_output() {
+        let c = config(&[("DATABASE_URL", "postgres://u:hunter2@db/x")]).expect("valid");
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn trailing_slash_is_trimmed_from_the_public_url() {
+        let c = config(&[("PUBLIC_BASE_URL", "https://intake.example.org/")]).expect("valid");
+        assert_eq!(c.public_base_url, "https://intake.example.org");
+    }
+}

@@ -1,0 +1,101 @@
+//! The only place SQL lives.
+//!
+//! One binary serves SQLite (the embedded default) and PostgreSQL (for deployments with several
+//! instances). `sqlx::Any` cannot carry chrono timestamps, so [`Db`] is an enum of the two
+//! concrete pools and every query is written once, in portable SQL with `$n` placeholders, and
+//! type-checked against each backend by [`with_pool!`]. Each backend has its own migrations
+//! folder because column types (identity, timestamptz) differ.
+
+mod submissions;
+
+pub use submissions::*;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+/// A connection pool to whichever database `DATABASE_URL` names.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same query code against whichever pool `$db` holds.
+///
+/// The body is expanded once per backend, so each expansion is type-checked with that
+/// backend's native types.
+macro_rules! with_pool {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::server::db::Db::Sqlite($pool) => $body,
+            $crate::server::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use with_pool;
+
+/// Why the database could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("DATABASE_URL must start with sqlite: or postgres:")]
+    UnknownScheme,
+    #[error("could not open the database")]
+    Open(#[from] sqlx::Error),
+    #[error("could not apply migrations")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl Db {
+    /// Opens the database named by `url` and applies pending migrations.
+    pub async fn connect(url: &str) -> Result<Self, ConnectError> {
+        let db = if url.starts_with("sqlite:") {
+            // WAL lets readers proceed while one writer commits; the busy timeout makes a
+            // second writer wait its turn instead of failing with SQLITE_BUSY.
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await?;
+            sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+            Db::Sqlite(pool)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            sqlx::migrate!("migrations/postgres").run(&pool).await?;
+            Db::Postgres(pool)
+        } else {
+            return Err(ConnectError::UnknownScheme);
+        };
+        Ok(db)
+    }
+
+    /// Which backend this is, for start-up logs (never the URL: it may hold a password).
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Answers whether the database is reachable, for the health check.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        with_pool!(self, pool => sqlx::query("select 1").execute(pool).await.map(|_| ()))
+    }
+
+    pub async fn close(&self) {
+        with_pool!(self, pool => pool.close().await)
+    }
+}

@@ -1,0 +1,248 @@
+//! Submissions, their answers and their stored results.
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+use super::{with_pool, Db};
+use crate::domain::questionnaire::{Dimension, Likert};
+use crate::domain::scoring::{DimensionScore, ReadinessBand, ReadinessResult};
+
+/// Primary key of a submission. Never shown to clients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SubmissionId(pub i64);
+
+/// Where a submission is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubmissionStatus {
+    InProgress,
+    Submitted,
+}
+
+impl SubmissionStatus {
+    fn parse(s: &str) -> Result<Self, sqlx::Error> {
+        match s {
+            "in_progress" => Ok(Self::InProgress),
+            "submitted" => Ok(Self::Submitted),
+            other => Err(corrupt(format!("unknown submission status {other:?}"))),
+        }
+    }
+}
+
+/// A submission as the questionnaire pages need it.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub id: SubmissionId,
+    pub reference: String,
+    pub instrument_version: u32,
+    pub status: SubmissionStatus,
+    pub note: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Saving answers found the submission already submitted; it is read-only from then on.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("the questionnaire was already submitted")]
+    AlreadySubmitted,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+fn corrupt(message: String) -> sqlx::Error {
+    sqlx::Error::Decode(message.into())
+}
+
+impl Db {
+    /// Starts a new submission. The caller keeps the token; only its hash is stored.
+    pub async fn create_submission(
+        &self,
+        reference: &str,
+        resume_token_hash: &str,
+        instrument_version: u32,
+        now: DateTime<Utc>,
+    ) -> Result<SubmissionId, sqlx::Error> {
+        let version = i32::try_from(instrument_version)
+            .map_err(|_| corrupt("instrument version out of range".into()))?;
+        let sql = "insert into submissions \
+                   (reference, resume_token_hash, instrument_version, status, created_at, updated_at) \
+                   values ($1, $2, $3, 'in_progress', $4, $4) returning id";
+        let id: i64 = with_pool!(self, pool => {
+            sqlx::query_scalar(sql)
+                .bind(reference)
+                .bind(resume_token_hash)
+                .bind(version)
+                .bind(now)
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(SubmissionId(id))
+    }
+
+    /// Finds the submission a resume token opens, if any.
+    pub async fn submission_by_token_hash(
+        &self,
+        resume_token_hash: &str,
+    ) -> Result<Option<Submission>, sqlx::Error> {
+        let sql = "select id, reference, instrument_version, status, note, created_at \
+                   from submissions where resume_token_hash = $1";
+        let row = with_pool!(self, pool => {
+            match sqlx::query(sql).bind(resume_token_hash).fetch_optional(pool).await? {
+                None => None,
+                Some(row) => Some((
+                    row.try_get::<i64, _>("id")?,
+                    row.try_get::<String, _>("reference")?,
+                    row.try_get::<i32, _>("instrument_version")?,
+                    row.try_get::<String, _>("status")?,
+                    row.try_get::<Option<String>, _>("note")?,
+                    row.try_get::<DateTime<Utc>, _>("created_at")?,
+                )),
+            }
+        });
+        row.map(|(id, reference, version, status, note, created_at)| {
+            Ok(Submission {
+                id: SubmissionId(id),
+                reference,
+                instrument_version: u32::try_from(version)
+                    .map_err(|_| corrupt("negative instrument version".into()))?,
+                status: SubmissionStatus::parse(&status)?,
+                note,
+                created_at,
+            })
+        })
+        .transpose()
+    }
+
+    /// Every answer saved so far for a submission, by item id.
+    pub async fn answers(&self, id: SubmissionId) -> Result<Vec<(String, Likert)>, sqlx::Error> {
+        let sql = "select item_id, value from answers where submission_id = $1";
+        let rows: Vec<(String, i16)> = with_pool!(self, pool => {
+            sqlx::query_as(sql).bind(id.0).fetch_all(pool).await?
+        });
+        rows.into_iter()
+            .map(|(item, value)| {
+                Likert::parse(i64::from(value))
+                    .map(|v| (item, v))
+                    .map_err(|e| corrupt(e.to_string()))
+            })
+            .collect()
+    }
+
+    /// Saves one section's answers (and, when given, the note) in one transaction: either all
+    /// of them are stored or none. Refuses once the submission is submitted.
+    pub async fn save_answers(
+        &self,
+        id: SubmissionId,
+        answers: &[(&str, Likert)],
+        note: Option<Option<&str>>,
+        now: DateTime<Utc>,
+    ) -> Result<(), SaveError> {
+        let touch = "update submissions set updated_at = $2 \
+                     where id = $1 and status = 'in_progress'";
+        let set_note = "update submissions set note = $2 where id = $1";
+        let upsert = "insert into answers (submission_id, item_id, value, created_at, updated_at) \
+                      values ($1, $2, $3, $4, $4) \
+                      on conflict (submission_id, item_id) \
+                      do update set value = excluded.value, updated_at = excluded.updated_at";
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let touched = sqlx::query(touch).bind(id.0).bind(now).execute(&mut *tx).await?;
+            if touched.rows_affected() == 0 {
+                return Err(SaveError::AlreadySubmitted);
+            }
+            if let Some(note) = note {
+                sqlx::query(set_note).bind(id.0).bind(note).execute(&mut *tx).await?;
+            }
+            for (item, value) in answers {
+                sqlx::query(upsert)
+                    .bind(id.0)
+                    .bind(*item)
+                    .bind(i16::from(value.value()))
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Marks a submission submitted and stores its result, atomically. Returns `false` when it
+    /// was already submitted (a duplicate submit), in which case nothing is written.
+    pub async fn finalize_submission(
+        &self,
+        id: SubmissionId,
+        result: &ReadinessResult,
+        now: DateTime<Utc>,
+    ) -> Result<bool, sqlx::Error> {
+        let mark =
+            "update submissions set status = 'submitted', submitted_at = $2, updated_at = $2 \
+                    where id = $1 and status = 'in_progress'";
+        let insert_result = "insert into results \
+                             (submission_id, instrument_version, overall, band, created_at) \
+                             values ($1, $2, $3, $4, $5)";
+        let insert_dimension = "insert into result_dimensions \
+                                (submission_id, dimension, score, created_at) \
+                                values ($1, $2, $3, $4)";
+        let version = i32::try_from(result.instrument_version)
+            .map_err(|_| corrupt("instrument version out of range".into()))?;
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let marked = sqlx::query(mark).bind(id.0).bind(now).execute(&mut *tx).await?;
+            if marked.rows_affected() == 0 {
+                return Ok(false);
+            }
+            sqlx::query(insert_result)
+                .bind(id.0)
+                .bind(version)
+                .bind(i16::from(result.overall))
+                .bind(result.band.as_str())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            for d in &result.dimensions {
+                sqlx::query(insert_dimension)
+                    .bind(id.0)
+                    .bind(d.dimension.as_str())
+                    .bind(i16::from(d.score))
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(true)
+    }
+
+    /// The result stored when the submission was submitted, exactly as it was scored then.
+    pub async fn result(&self, id: SubmissionId) -> Result<Option<ReadinessResult>, sqlx::Error> {
+        let head = "select instrument_version, overall, band from results where submission_id = $1";
+        let dims = "select dimension, score from result_dimensions where submission_id = $1";
+        let (head, dims): (Option<(i32, i16, String)>, Vec<(String, i16)>) = with_pool!(self, pool => {
+            let head = sqlx::query_as(head).bind(id.0).fetch_optional(pool).await?;
+            let dims = sqlx::query_as(dims).bind(id.0).fetch_all(pool).await?;
+            (head, dims)
+        });
+        let Some((version, overall, band)) = head else {
+            return Ok(None);
+        };
+        let mut dimensions = dims
+            .into_iter()
+            .map(|(name, score)| {
+                let dimension = Dimension::parse(&name)
+                    .ok_or_else(|| corrupt(format!("unknown dimension {name:?}")))?;
+                let score = u8::try_from(score)
+                    .map_err(|_| corrupt("dimension score out of range".into()))?;
+                Ok(DimensionScore { dimension, score })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        dimensions.sort_by_key(|d| d.dimension);
+        Ok(Some(ReadinessResult {
+            instrument_version: u32::try_from(version)
+                .map_err(|_| corrupt("negative instrument version".into()))?,
+            overall: u8::try_from(overall).map_err(|_| corrupt("overall out of range".into()))?,
+            band: ReadinessBand::parse(&band)
+                .ok_or_else(|| corrupt(format!("unknown band {band:?}")))?,
+            dimensions,
+        }))
+    }
+}

@@ -1,0 +1,6 @@
+//! HTTP: the route table, handlers, page rendering and the one error-to-response mapping.
+
+pub mod error;
+pub mod pages;
+pub mod render;
+pub mod routes;

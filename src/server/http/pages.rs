@@ -1,0 +1,220 @@
+//! Page handlers: load what a page needs, then render it.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use super::error::AppError;
+use super::render;
+use crate::domain::questionnaire::{
+    self as q, ClientNote, Likert, INSTRUMENT_VERSION, SECTION_COUNT,
+};
+use crate::domain::scoring;
+use crate::server::db::SubmissionStatus;
+use crate::server::questionnaire::{self as service, Opened};
+use crate::server::state::AppState;
+use crate::ui::components::questionnaire_form::{ItemView, QuestionnaireData, SectionView};
+use crate::ui::pages::contact::ContactPage;
+use crate::ui::pages::errors::{LinkNotFoundPage, NotFoundPage, ServerErrorPage};
+use crate::ui::pages::landing::LandingPage;
+use crate::ui::pages::questionnaire::QuestionnairePage;
+use crate::ui::pages::result::{ResultPage, ResultView};
+
+pub async fn landing(State(state): State<AppState>) -> Response {
+    let practice_name = state.config.practice_name.clone();
+    let item_count = q::items().len();
+    render::page(&state, StatusCode::OK, "Welcome", false, move || {
+        view! { <LandingPage practice_name section_count=SECTION_COUNT item_count /> }
+    })
+}
+
+pub async fn contact(State(state): State<AppState>) -> Response {
+    let practice_name = state.config.practice_name.clone();
+    let practice_email = state.config.practice_email.clone();
+    render::page(&state, StatusCode::OK, "Contact", false, move || {
+        view! { <ContactPage practice_name practice_email /> }
+    })
+}
+
+pub async fn not_found(State(state): State<AppState>) -> Response {
+    error_page(&state, &AppError::NotFound)
+}
+
+/// The page for an error, with its status. Internals are never shown.
+pub fn error_page(state: &AppState, error: &AppError) -> Response {
+    let status = error.status();
+    match error {
+        AppError::LinkNotFound => render::page(state, status, "Link not found", false, || {
+            view! { <LinkNotFoundPage /> }
+        }),
+        AppError::NotFound => render::page(state, status, "Not found", false, || {
+            view! { <NotFoundPage /> }
+        }),
+        AppError::Invalid(errors) => {
+            let messages: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
+            render::page(
+                state,
+                status,
+                "Please check your answers",
+                false,
+                move || {
+                    view! {
+                        <section class="card">
+                            <h1>"Some answers could not be saved"</h1>
+                            <ul class="field-errors">
+                                {messages.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
+                            </ul>
+                            <p>"Please go back and try again. Everything saved before is kept."</p>
+                        </section>
+                    }
+                },
+            )
+        }
+        AppError::Internal(_) => render::page(state, status, "Something went wrong", false, || {
+            view! { <ServerErrorPage /> }
+        }),
+    }
+}
+
+/// `/q/<token>`: continue where the person stopped.
+pub async fn resume(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    match service::open(&state, &token).await {
+        Ok(Opened {
+            submission,
+            answers,
+        }) => {
+            let target = if submission.status == SubmissionStatus::Submitted {
+                format!("/q/{token}/result")
+            } else {
+                let section = answers.first_incomplete_section().unwrap_or(SECTION_COUNT);
+                format!("/q/{token}/s/{section}")
+            };
+            Redirect::to(&target).into_response()
+        }
+        Err(e) => e.into_response_for(super::error::Wants::Html, &state),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SectionQuery {
+    /// Set after a "continue" that found unanswered statements: mark them on the page.
+    #[serde(default)]
+    check: Option<String>,
+}
+
+/// `/q/<token>/s/<n>`: one section of the questionnaire.
+pub async fn section(
+    State(state): State<AppState>,
+    Path((token, section)): Path<(String, String)>,
+    Query(query): Query<SectionQuery>,
+) -> Response {
+    match section_page(&state, &token, &section, query.check.is_some()).await {
+        Ok(response) => response,
+        Err(e) => e.into_response_for(super::error::Wants::Html, &state),
+    }
+}
+
+async fn section_page(
+    state: &AppState,
+    token: &str,
+    raw_section: &str,
+    check: bool,
+) -> Result<Response, AppError> {
+    let Opened {
+        submission,
+        answers,
+    } = service::open(state, token).await?;
+    let current = service::section_number(raw_section)?;
+    if submission.status == SubmissionStatus::Submitted {
+        return Ok(Redirect::to(&format!("/q/{token}/result")).into_response());
+    }
+    let missing = if check {
+        answers
+            .missing_in_section(current)
+            .iter()
+            .map(|i| i.id.to_owned())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let data = QuestionnaireData {
+        base: format!("/q/{token}"),
+        sections: q::sections()
+            .iter()
+            .map(|s| SectionView {
+                number: s.number,
+                title: s.title.to_owned(),
+                intro: s.intro.to_owned(),
+                items: q::items_in_section(s.number)
+                    .map(|i| ItemView {
+                        id: i.id.to_owned(),
+                        text: i.text.to_owned(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        current,
+        answers: answers
+            .iter()
+            .map(|(item, v)| (item.id.to_owned(), v.value()))
+            .collect(),
+        note: submission.note.clone().unwrap_or_default(),
+        note_max_chars: ClientNote::MAX_CHARS,
+        scale: Likert::ALL.iter().map(|l| l.label().to_owned()).collect(),
+        missing,
+    };
+    let resume_url = format!("{}/q/{token}", state.config.public_base_url);
+    let title = format!("Questionnaire, section {current} of {SECTION_COUNT}");
+    Ok(render::page(
+        state,
+        StatusCode::OK,
+        &title,
+        true,
+        move || {
+            view! { <QuestionnairePage data resume_url /> }
+        },
+    ))
+}
+
+/// `/q/<token>/result`: the stored result, exactly as it was scored.
+pub async fn result(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    match result_page(&state, &token).await {
+        Ok(response) => response,
+        Err(e) => e.into_response_for(super::error::Wants::Html, &state),
+    }
+}
+
+async fn result_page(state: &AppState, token: &str) -> Result<Response, AppError> {
+    let Opened {
+        submission,
+        answers,
+    } = service::open(state, token).await?;
+    let Some(result) = state.db.result(submission.id).await? else {
+        // Not submitted yet: carry on with the questionnaire.
+        return Ok(Redirect::to(&format!("/q/{token}")).into_response());
+    };
+    // Guidance is derived from the answers with today's instrument; show it only when the
+    // result was scored by this same instrument version.
+    let guidance = match answers.complete() {
+        Ok(complete) if result.instrument_version == INSTRUMENT_VERSION => {
+            scoring::rebuild_guidance(&complete)
+        }
+        _ => Vec::new(),
+    };
+    let view_data = ResultView {
+        reference: submission.reference,
+        result,
+        guidance,
+    };
+    Ok(render::page(
+        state,
+        StatusCode::OK,
+        "Your summary",
+        false,
+        move || {
+            view! { <ResultPage summary=view_data /> }
+        },
+    ))
+}

@@ -1,0 +1,10 @@
+//! Server-only code: configuration, state, the database layer, HTTP handlers, start-up.
+
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod questionnaire;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod tokens;

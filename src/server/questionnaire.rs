@@ -1,0 +1,217 @@
+//! The questionnaire's use cases, between HTTP and the database: open a resume link, save a
+//! section, submit. Thin by design: parsing and scoring live in `domain`, SQL in `db`.
+
+use chrono::Utc;
+
+use crate::domain::questionnaire::{
+    self as q, parse_section_form, AnswerError, Answers, ClientNote, INSTRUMENT_VERSION,
+    SECTION_COUNT,
+};
+use crate::domain::scoring;
+use crate::server::db::{SaveError, Submission, SubmissionStatus};
+use crate::server::http::error::{AppError, FieldError};
+use crate::server::state::AppState;
+use crate::server::tokens::{new_reference, ResumeToken};
+
+/// A submission opened by its resume link, with everything saved so far.
+pub struct Opened {
+    pub submission: Submission,
+    pub answers: Answers,
+}
+
+/// What the person asked for when they sent a section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nav {
+    /// Save and go to the previous section.
+    Back,
+    /// Save, check this section is complete, and go on (or submit, on the last section).
+    Next,
+    /// Save only (the island saves each answer as it is chosen).
+    Save,
+}
+
+impl Nav {
+    pub fn parse(raw: Option<&str>) -> Self {
+        match raw {
+            Some("back") => Nav::Back,
+            Some("save") => Nav::Save,
+            _ => Nav::Next,
+        }
+    }
+}
+
+/// Where a saved section leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Saved; show this section next.
+    Section(u8),
+    /// Saved, but this section still has unanswered items.
+    Incomplete { section: u8, missing: Vec<String> },
+    /// Saved only, stay where you are.
+    Saved,
+    /// Submitted (now or earlier): show the result.
+    Submitted,
+}
+
+/// Starts a questionnaire and returns its resume token (the only copy of it).
+pub async fn start(state: &AppState) -> Result<ResumeToken, AppError> {
+    let token = ResumeToken::generate();
+    state
+        .db
+        .create_submission(
+            &new_reference(),
+            &token.hash(),
+            INSTRUMENT_VERSION,
+            Utc::now(),
+        )
+        .await?;
+    Ok(token)
+}
+
+/// Opens the submission a raw token from a URL names.
+pub async fn open(state: &AppState, raw_token: &str) -> Result<Opened, AppError> {
+    let token = ResumeToken::parse(raw_token).ok_or(AppError::LinkNotFound)?;
+    let submission = state
+        .db
+        .submission_by_token_hash(&token.hash())
+        .await?
+        .ok_or(AppError::LinkNotFound)?;
+    let mut answers = Answers::new();
+    for (item, value) in state.db.answers(submission.id).await? {
+        // Items of a retired instrument version are kept in the database but not shown.
+        let _ = answers.set(&item, value);
+    }
+    Ok(Opened {
+        submission,
+        answers,
+    })
+}
+
+/// Parses a section number from a URL.
+pub fn section_number(raw: &str) -> Result<u8, AppError> {
+    raw.parse::<u8>()
+        .ok()
+        .filter(|n| (1..=SECTION_COUNT).contains(n))
+        .ok_or(AppError::NotFound)
+}
+
+/// Saves one posted section, then decides where the person goes next.
+///
+/// Either every answer in the post is stored or none is: a post with any invalid field is
+/// refused whole with a message per field.
+pub async fn save_section(
+    state: &AppState,
+    raw_token: &str,
+    section: u8,
+    form: Vec<(String, String)>,
+) -> Result<Outcome, AppError> {
+    let Opened {
+        submission,
+        mut answers,
+    } = open(state, raw_token).await?;
+    if submission.status == SubmissionStatus::Submitted {
+        return Ok(Outcome::Submitted);
+    }
+    let nav = Nav::parse(
+        form.iter()
+            .find(|(k, _)| k == "nav")
+            .map(|(_, v)| v.as_str()),
+    );
+    let note = form
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "note")
+        .map(|(_, v)| v.clone());
+    let posted = parse_section_form(section, form).map_err(field_errors)?;
+    // The note belongs to the last section; elsewhere it is ignored.
+    let note = match note {
+        Some(raw) if section == SECTION_COUNT => {
+            Some(ClientNote::parse(&raw).map_err(|e| field_errors(vec![e]))?)
+        }
+        _ => None,
+    };
+    let pairs: Vec<(&str, q::Likert)> = posted.iter().map(|(item, v)| (item.id, v)).collect();
+    let note_text = note.as_ref().map(|n| n.as_ref().map(ClientNote::as_str));
+    match state
+        .db
+        .save_answers(submission.id, &pairs, note_text, Utc::now())
+        .await
+    {
+        Ok(()) => {}
+        Err(SaveError::AlreadySubmitted) => return Ok(Outcome::Submitted),
+        Err(SaveError::Db(e)) => return Err(e.into()),
+    }
+    answers.merge(&posted);
+
+    match nav {
+        Nav::Save => Ok(Outcome::Saved),
+        Nav::Back => Ok(Outcome::Section(section.saturating_sub(1).max(1))),
+        Nav::Next => {
+            let missing = answers.missing_in_section(section);
+            if !missing.is_empty() {
+                return Ok(Outcome::Incomplete {
+                    section,
+                    missing: missing.iter().map(|i| i.id.to_owned()).collect(),
+                });
+            }
+            if section < SECTION_COUNT {
+                return Ok(Outcome::Section(section + 1));
+            }
+            submit(state, &submission, &answers).await
+        }
+    }
+}
+
+/// Scores complete answers and stores the result. Submitting twice stores one result.
+async fn submit(
+    state: &AppState,
+    submission: &Submission,
+    answers: &Answers,
+) -> Result<Outcome, AppError> {
+    let complete = match answers.complete() {
+        Ok(complete) => complete,
+        Err(_) => {
+            // An earlier section was left incomplete (possible without JavaScript).
+            let section = answers.first_incomplete_section().unwrap_or(1);
+            let missing = answers
+                .missing_in_section(section)
+                .iter()
+                .map(|i| i.id.to_owned())
+                .collect();
+            return Ok(Outcome::Incomplete { section, missing });
+        }
+    };
+    let result = scoring::score(&complete);
+    let stored = state
+        .db
+        .finalize_submission(submission.id, &result, Utc::now())
+        .await?;
+    if stored {
+        tracing::info!(
+            instrument_version = result.instrument_version,
+            "questionnaire submitted"
+        );
+    }
+    Ok(Outcome::Submitted)
+}
+
+fn field_errors(errors: Vec<AnswerError>) -> AppError {
+    AppError::Invalid(
+        errors
+            .into_iter()
+            .map(|e| {
+                let field = match &e {
+                    AnswerError::UnknownItem(id) => format!("{}{id}", q::FIELD_PREFIX),
+                    AnswerError::OutOfRange { item, .. } | AnswerError::NotANumber { item } => {
+                        format!("{}{item}", q::FIELD_PREFIX)
+                    }
+                    AnswerError::NoteTooLong { .. } => "note".to_owned(),
+                };
+                FieldError {
+                    field,
+                    message: e.to_string(),
+                }
+            })
+            .collect(),
+    )
+}

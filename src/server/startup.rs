@@ -1,0 +1,79 @@
+//! Builds the application from configuration and serves it until asked to stop.
+
+use std::sync::Arc;
+
+use axum::serve::ListenerExt as _;
+use leptos::config::{Env, LeptosOptions};
+use tokio::net::TcpListener;
+
+use super::config::Config;
+use super::db::{ConnectError, Db};
+use super::http::routes::router;
+use super::state::AppState;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Database(#[from] ConnectError),
+    #[error("could not listen on the configured address")]
+    Bind(#[source] std::io::Error),
+    #[error("the server stopped unexpectedly")]
+    Serve(#[source] std::io::Error),
+}
+
+/// Opens the database (applying migrations), binds, prints the URL and serves.
+pub async fn run(config: Config) -> Result<(), StartError> {
+    let db = Db::connect(&config.database_url).await?;
+    let leptos = LeptosOptions::builder()
+        .output_name("trustbridge")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .env(Env::PROD)
+        .site_addr(config.bind_addr)
+        .build();
+    let listener = TcpListener::bind(config.bind_addr)
+        .await
+        .map_err(StartError::Bind)?;
+    let local = listener.local_addr().map_err(StartError::Bind)?;
+    let state = AppState {
+        config: Arc::new(config),
+        db: db.clone(),
+        leptos,
+    };
+    let app = router(state);
+    tracing::info!(backend = db.backend(), "database ready");
+    // Tests read this line to find the port the OS picked.
+    println!("listening on http://{local}");
+    // Without TCP_NODELAY, small keep-alive responses wait on Nagle's algorithm (~40 ms each).
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartError::Serve)?;
+    db.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

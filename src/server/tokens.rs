@@ -1,0 +1,87 @@
+//! Unguessable secrets handed to clients, and the short references clinicians read aloud.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use rand::Rng as _;
+use sha2::{Digest, Sha256};
+
+/// A private resume link's secret: 256 random bits, URL-safe.
+///
+/// Not `Debug`: it must never reach a log line.
+pub struct ResumeToken(String);
+
+impl ResumeToken {
+    pub fn generate() -> Self {
+        let bytes: [u8; 32] = rand::rng().random();
+        ResumeToken(URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    /// Accepts only strings that could be a token, so garbage never reaches the database.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let ok = raw.len() == 43
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        ok.then(|| ResumeToken(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// What the database stores: the SHA-256 of the token, hex encoded.
+    pub fn hash(&self) -> String {
+        hex::encode(Sha256::digest(self.0.as_bytes()))
+    }
+}
+
+/// A short reference like `TB-7KQ2M9XH` for a clinician to quote on the phone.
+/// Unambiguous alphabet (no 0/O, 1/I/L).
+pub fn new_reference() -> String {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    let mut rng = rand::rng();
+    let code: String = (0..8)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect();
+    format!("TB-{code}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_tokens_parse_and_differ() {
+        let a = ResumeToken::generate();
+        let b = ResumeToken::generate();
+        assert!(ResumeToken::parse(a.as_str()).is_some());
+        assert_ne!(a.as_str(), b.as_str());
+        assert_ne!(a.hash(), b.hash());
+    }
+
+    #[test]
+    fn malformed_tokens_are_refused() {
+        for raw in [
+            "",
+            "short",
+            &"a".repeat(44),
+            &format!("{}!", "a".repeat(42)),
+        ] {
+            assert!(ResumeToken::parse(raw).is_none(), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn the_hash_is_not_the_token() {
+        let t = ResumeToken::generate();
+        assert_eq!(t.hash().len(), 64);
+        assert!(!t.hash().contains(t.as_str()));
+    }
+
+    #[test]
+    fn references_use_the_unambiguous_alphabet() {
+        let r = new_reference();
+        assert!(r.starts_with("TB-") && r.len() == 11);
+        assert!(!r[3..].contains(['0', 'O', '1', 'I', 'L']));
+    }
+}

@@ -1,0 +1,55 @@
+//! The HTML document around every page: head, header, footer.
+
+use leptos::config::LeptosOptions;
+use leptos::hydration::HydrationScripts;
+use leptos::prelude::*;
+
+/// What every page's chrome needs to know.
+#[derive(Clone, Debug)]
+pub struct PageMeta {
+    /// The tab title. Kept neutral: a glance at the tab should not say "trust problems".
+    pub title: String,
+    pub practice_name: String,
+    /// Load the browser bundle. Only pages with an island pay for it.
+    pub interactive: bool,
+}
+
+/// The whole HTML document. `options` locates the browser bundle.
+#[component]
+pub fn Document(options: LeptosOptions, meta: PageMeta, children: Children) -> impl IntoView {
+    let css = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
+    let scripts = meta
+        .interactive
+        .then(|| view! { <HydrationScripts options=options islands=true /> });
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="referrer" content="no-referrer" />
+                <meta name="robots" content="noindex, nofollow" />
+                <title>{format!("{} · {}", meta.title, meta.practice_name)}</title>
+                <link rel="stylesheet" href=css />
+                {scripts}
+            </head>
+            <body>
+                <a class="skip-link" href="#main">"Skip to content"</a>
+                <header class="site-header">
+                    <a class="practice-name" href="/">{meta.practice_name.clone()}</a>
+                </header>
+                <main id="main" tabindex="-1">{children()}</main>
+                <footer class="site-footer">
+                    <p>
+                        "If you are in danger right now, call your local emergency number (911 in the US). "
+                        "In the US you can also call or text 988, or text HOME to 741741."
+                    </p>
+                    <p>
+                        "This site loads nothing from other websites and uses no trackers. "
+                        <a href="/contact">"Contact the practice"</a>
+                    </p>
+                </footer>
+            </body>
+        </html>
+    }
+}

@@ -1,0 +1,7 @@
+//! Server-rendered pages. Each takes plain data; the handlers in `server::http` load it.
+
+pub mod contact;
+pub mod errors;
+pub mod landing;
+pub mod questionnaire;
+pub mod result;

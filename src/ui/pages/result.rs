@@ -1,0 +1,111 @@
+//! `/q/<token>/result`: the readiness summary, careful and non-diagnostic.
+
+use leptos::prelude::*;
+
+use crate::domain::questionnaire::Dimension;
+use crate::domain::scoring::{
+    dimension_summary, ReadinessResult, RebuildWayGuidance, WILLINGNESS_CAP_BELOW,
+};
+
+/// What the result page shows.
+#[derive(Clone, Debug)]
+pub struct ResultView {
+    pub reference: String,
+    pub result: ReadinessResult,
+    /// Empty when the stored result came from an older instrument version.
+    pub guidance: Vec<RebuildWayGuidance>,
+}
+
+#[component]
+pub fn ResultPage(summary: ResultView) -> impl IntoView {
+    let ResultView {
+        reference,
+        result,
+        guidance,
+    } = summary;
+    let dimensions = result
+        .dimensions
+        .iter()
+        .map(|d| {
+            let label = d.dimension.label();
+            let id = format!("dim-{}", d.dimension.as_str());
+            view! {
+                <li class="dimension">
+                    <div class="dimension-head">
+                        <span id=id.clone()>{label}</span>
+                        <span class="dimension-score">{format!("{} / 100", d.score)}</span>
+                    </div>
+                    <meter min="0" max="100" low="40" high="70" optimum="100" value=d.score aria-labelledby=id></meter>
+                    <p>{dimension_summary(d.dimension, d.score)}</p>
+                </li>
+            }
+        })
+        .collect_view();
+    let ways = (!guidance.is_empty()).then(|| {
+        let items = guidance
+            .into_iter()
+            .map(|g| {
+                let tag = if g.strength {
+                    "Something to keep doing"
+                } else {
+                    "A place to start"
+                };
+                view! {
+                    <li>
+                        <h3>{format!("{}. {}", g.number, g.title)}</h3>
+                        <p class="tag">{tag}</p>
+                        <p>{g.text}</p>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="card">
+                <h2>"Five ways to rebuild trust, and what they mean for you"</h2>
+                <ol class="ways">{items}</ol>
+            </section>
+        }
+    });
+    let willingness = result
+        .dimensions
+        .iter()
+        .find(|d| d.dimension == Dimension::Willingness)
+        .map(|d| d.score)
+        .unwrap_or(0);
+    view! {
+        <section class="card result-summary">
+            <h1>"Your readiness summary"</h1>
+            <p class="disclaimer">
+                <strong>"This is not a diagnosis."</strong>
+                " It is a snapshot of how you see things today, to start a conversation with a clinician."
+            </p>
+            <div class="overall">
+                <p class="overall-score" aria-label=format!("Overall readiness {} out of 100", result.overall)>
+                    <span class="number">{result.overall}</span>
+                    <span class="outof">" / 100"</span>
+                </p>
+                <div>
+                    <h2 class="band">{result.band.label()}</h2>
+                    <p>{result.band.description()}</p>
+                </div>
+            </div>
+            <p class="reference">"Your reference: " <strong>{reference}</strong></p>
+        </section>
+        <section class="card">
+            <h2>"Area by area"</h2>
+            <ul class="dimensions">{dimensions}</ul>
+        </section>
+        {ways}
+        <section class="card next-step">
+            <h2>"A next step"</h2>
+            <p>
+                {if willingness < WILLINGNESS_CAP_BELOW {
+                    "When one partner feels unable or unwilling to rebuild trust, talking with a couples therapist can help you both see the way forward."
+                } else {
+                    "A couples therapist can help you turn these first steps into lasting change."
+                }}
+            </p>
+            <p><a class="button primary" href="/contact">"Book a couples-therapy consult"</a></p>
+        </section>
+    }
+}

@@ -1,0 +1,212 @@
+//! One harness for every integration test: the real server binary on port 0 with a fresh
+//! database (a temporary SQLite file, or a new PostgreSQL database), its logs captured, and a
+//! client that keeps cookies.
+
+#![allow(dead_code)]
+
+use std::process::Stdio;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use sqlx::Connection as _;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub base: String,
+    /// Follows redirects, like a browser.
+    pub client: reqwest::Client,
+    /// Does not follow redirects, to look at them.
+    pub raw: reqwest::Client,
+    logs: Arc<Mutex<String>>,
+    child: Child,
+    _dir: tempfile::TempDir,
+    pg_database: Option<String>,
+}
+
+fn pg_admin_url() -> String {
+    std::env::var("TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique_name() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "tb_test_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        nanos
+    )
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (database_url, pg_database) = match backend {
+        Backend::Sqlite => (
+            format!("sqlite://{}", dir.path().join("test.db").display()),
+            None,
+        ),
+        Backend::Postgres => {
+            let name = unique_name();
+            let mut admin = sqlx::PgConnection::connect(&pg_admin_url())
+                .await
+                .expect("PostgreSQL must be running for the integration tests (see scripts/test)");
+            sqlx::query(&format!("create database {name}"))
+                .execute(&mut admin)
+                .await
+                .expect("create test database");
+            let base = pg_admin_url();
+            let url = match base.rsplit_once('/') {
+                Some((prefix, _)) => format!("{prefix}/{name}"),
+                None => panic!("TEST_PG_URL has no database part"),
+            };
+            (url, Some(name))
+        }
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trustbridge"))
+        .env("BIND_ADDR", "127.0.0.1:0")
+        .env("DATABASE_URL", &database_url)
+        .env("PRACTICE_NAME", "Harbour Couples Practice")
+        .env("PRACTICE_EMAIL", "intake@harbour.example")
+        .env("SITE_ROOT", dir.path())
+        .env("RUST_LOG", "debug")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start the server binary");
+
+    let logs = Arc::new(Mutex::new(String::new()));
+    let (addr_tx, addr_rx) = tokio::sync::oneshot::channel::<String>();
+    let stdout = child.stdout.take().expect("stdout");
+    let stderr = child.stderr.take().expect("stderr");
+    {
+        let logs = logs.clone();
+        tokio::spawn(async move {
+            let mut addr_tx = Some(addr_tx);
+            let mut lines = BufReader::new(stdout).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(rest) = line.strip_prefix("listening on ") {
+                    if let Some(tx) = addr_tx.take() {
+                        let _ = tx.send(rest.trim().to_owned());
+                    }
+                }
+                push(&logs, &line);
+            }
+        });
+    }
+    {
+        let logs = logs.clone();
+        tokio::spawn(async move {
+            let mut lines = BufReader::new(stderr).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                push(&logs, &line);
+            }
+        });
+    }
+    let base = match tokio::time::timeout(Duration::from_secs(60), addr_rx).await {
+        Ok(Ok(base)) => base,
+        _ => panic!(
+            "server did not start; its output:\n{}",
+            logs.lock().map(|l| l.clone()).unwrap_or_default()
+        ),
+    };
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let raw = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp {
+        base,
+        client,
+        raw,
+        logs,
+        child,
+        _dir: dir,
+        pg_database,
+    }
+}
+
+fn push(logs: &Mutex<String>, line: &str) {
+    if let Ok(mut l) = logs.lock() {
+        l.push_str(line);
+        l.push('\n');
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Everything the server printed so far.
+    pub fn logs(&self) -> String {
+        self.logs.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// Stops the server and waits for it, so its last log lines are flushed.
+    pub async fn stop(&mut self) {
+        let _ = self.child.start_kill();
+        let _ = self.child.wait().await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+        if let Some(name) = self.pg_database.take() {
+            // Drop runs outside async: clean up on a throwaway runtime in its own thread.
+            let _ = std::thread::spawn(move || {
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
+                    return;
+                };
+                rt.block_on(async move {
+                    if let Ok(mut admin) = sqlx::PgConnection::connect(&pg_admin_url()).await {
+                        let _ =
+                            sqlx::query(&format!("drop database if exists {name} with (force)"))
+                                .execute(&mut admin)
+                                .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// Runs a test body once against SQLite and once against PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($name:ident, $body:path) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                $body(common::spawn_app(common::Backend::Sqlite).await).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                $body(common::spawn_app(common::Backend::Postgres).await).await;
+            }
+        }
+    };
+}

@@ -1,0 +1,445 @@
+//! A client answers the trust questionnaire without JavaScript (plain forms), and with the
+//! island's JSON replies, against SQLite and PostgreSQL.
+
+mod common;
+
+use common::TestApp;
+use reqwest::StatusCode;
+use scraper::{Html, Selector};
+use trustbridge::domain::questionnaire::{self as q, Answers, Likert, SECTION_COUNT};
+use trustbridge::domain::scoring;
+
+const CANARY: &str = "CANARY-my-partner-reads-my-phone-4f9c2e";
+
+fn select<'a>(html: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    let selector = Selector::parse(css).expect("selector");
+    html.select(&selector).collect()
+}
+
+fn text(el: &scraper::ElementRef<'_>) -> String {
+    el.text().collect::<Vec<_>>().join("")
+}
+
+/// Clicks "Start the questionnaire" and returns the private token from the redirect.
+async fn start(app: &TestApp) -> String {
+    let response = app
+        .raw
+        .post(app.url("/start"))
+        .send()
+        .await
+        .expect("post /start");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .expect("redirect")
+        .to_owned();
+    let token = location
+        .strip_prefix("/q/")
+        .and_then(|rest| rest.strip_suffix("/s/1"))
+        .expect("redirect to section 1");
+    token.to_owned()
+}
+
+/// The value a test client picks for an item: varied, deterministic.
+fn pick(item: &q::Item, seed: u8) -> u8 {
+    let sum: u32 = item.id.bytes().map(u32::from).sum::<u32>() + u32::from(seed);
+    (sum % 5) as u8 + 1
+}
+
+fn section_form(section: u8, seed: u8, nav: &str) -> Vec<(String, String)> {
+    let mut form: Vec<(String, String)> = q::items_in_section(section)
+        .map(|item| (item.field_name(), pick(item, seed).to_string()))
+        .collect();
+    form.push(("nav".into(), nav.into()));
+    form
+}
+
+async fn post_section(
+    app: &TestApp,
+    token: &str,
+    section: u8,
+    form: &[(String, String)],
+) -> reqwest::Response {
+    app.raw
+        .post(app.url(&format!("/q/{token}/s/{section}")))
+        .form(form)
+        .send()
+        .await
+        .expect("post section")
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn get_html(app: &TestApp, path: &str) -> (StatusCode, Html) {
+    let response = app.client.get(app.url(path)).send().await.expect("get");
+    let status = response.status();
+    let body = response.text().await.expect("body");
+    (status, Html::parse_document(&body))
+}
+
+fn expected_result(seed: u8) -> scoring::ReadinessResult {
+    let mut answers = Answers::new();
+    for item in q::items() {
+        let v = Likert::parse(i64::from(pick(item, seed))).expect("valid");
+        answers.set(item.id, v).expect("known item");
+    }
+    scoring::score(&answers.complete().expect("complete"))
+}
+
+async fn landing_page_names_the_practice_and_offers_a_start(app: TestApp) {
+    let (status, html) = get_html(&app, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    let header = select(&html, ".practice-name");
+    assert_eq!(text(&header[0]), "Harbour Couples Practice");
+    let buttons = select(&html, "form[action='/start'] button");
+    assert_eq!(text(&buttons[0]), "Start the questionnaire");
+}
+on_both_databases!(landing, landing_page_names_the_practice_and_offers_a_start);
+
+async fn a_client_completes_the_questionnaire_without_javascript(app: TestApp) {
+    let token = start(&app).await;
+    for section in 1..=SECTION_COUNT {
+        let (status, html) = get_html(&app, &format!("/q/{token}/s/{section}")).await;
+        assert_eq!(status, StatusCode::OK);
+        let progress = select(&html, "#progress-label");
+        assert_eq!(
+            text(&progress[0]),
+            format!("Section {section} of {SECTION_COUNT}")
+        );
+        let questions = select(&html, "fieldset.question");
+        assert_eq!(questions.len(), q::items_in_section(section).count());
+        let response = post_section(&app, &token, section, &section_form(section, 3, "next")).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let expected = if section < SECTION_COUNT {
+            format!("/q/{token}/s/{}", section + 1)
+        } else {
+            format!("/q/{token}/result")
+        };
+        assert_eq!(location(&response), expected);
+    }
+    let (status, html) = get_html(&app, &format!("/q/{token}/result")).await;
+    assert_eq!(status, StatusCode::OK);
+    let expected = expected_result(3);
+    let overall = select(&html, ".overall-score .number");
+    assert_eq!(text(&overall[0]), expected.overall.to_string());
+    assert_eq!(text(&select(&html, "h2.band")[0]), expected.band.label());
+    let body = html.root_element().html();
+    assert!(body.contains("This is not a diagnosis."));
+    assert_eq!(select(&html, ".dimension").len(), 6);
+    assert_eq!(select(&html, "ol.ways > li").len(), 5);
+    let cta = select(&html, ".next-step a.button");
+    assert_eq!(cta[0].value().attr("href"), Some("/contact"));
+    let reference = text(&select(&html, ".reference strong")[0]);
+    assert!(reference.starts_with("TB-"));
+}
+on_both_databases!(
+    complete_without_js,
+    a_client_completes_the_questionnaire_without_javascript
+);
+
+async fn unanswered_statements_are_marked_and_nothing_is_lost(app: TestApp) {
+    let token = start(&app).await;
+    let mut form = section_form(1, 1, "next");
+    let skipped = form.remove(0).0; // leave the first statement unanswered
+    let response = post_section(&app, &token, 1, &form).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), format!("/q/{token}/s/1?check=1"));
+
+    let (_, html) = get_html(&app, &format!("/q/{token}/s/1?check=1")).await;
+    let marked = select(&html, "fieldset.question.unanswered");
+    assert_eq!(marked.len(), 1, "only the skipped statement is marked");
+    let marked_html = marked[0].html();
+    assert!(marked_html.contains(&format!("name=\"{skipped}\"")));
+    assert!(marked_html.contains("Please choose an answer for this statement."));
+    // Every other answer is still there, checked.
+    let checked = select(&html, "input[type=radio][checked]");
+    assert_eq!(checked.len(), form.len() - 1);
+
+    // A reload of the resume link goes back to the unfinished section.
+    let response = app
+        .raw
+        .get(app.url(&format!("/q/{token}")))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(location(&response), format!("/q/{token}/s/1"));
+}
+on_both_databases!(
+    incomplete_section,
+    unanswered_statements_are_marked_and_nothing_is_lost
+);
+
+async fn going_back_keeps_answers_and_the_resume_link_continues(app: TestApp) {
+    let token = start(&app).await;
+    post_section(&app, &token, 1, &section_form(1, 2, "next")).await;
+    let mut partial = section_form(2, 2, "back");
+    partial.truncate(2);
+    partial.push(("nav".into(), "back".into()));
+    let response = post_section(&app, &token, 2, &partial).await;
+    assert_eq!(location(&response), format!("/q/{token}/s/1"));
+
+    let (_, html) = get_html(&app, &format!("/q/{token}/s/1")).await;
+    assert_eq!(
+        select(&html, "input[type=radio][checked]").len(),
+        q::items_in_section(1).count()
+    );
+    let (_, html) = get_html(&app, &format!("/q/{token}/s/2")).await;
+    assert_eq!(select(&html, "input[type=radio][checked]").len(), 2);
+
+    // Reopening the private link continues at the first unfinished section.
+    let response = app
+        .raw
+        .get(app.url(&format!("/q/{token}")))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(location(&response), format!("/q/{token}/s/2"));
+    let (_, html) = get_html(&app, &format!("/q/{token}/s/2")).await;
+    let resume = text(&select(&html, ".resume-link code")[0]);
+    assert!(resume.ends_with(&format!("/q/{token}")));
+}
+on_both_databases!(
+    back_and_resume,
+    going_back_keeps_answers_and_the_resume_link_continues
+);
+
+async fn invalid_answers_are_refused_whole_with_a_clear_message(app: TestApp) {
+    let token = start(&app).await;
+    let mut form = section_form(1, 1, "next");
+    form[1].1 = "9".into();
+    form.push(("q_nosuchitem".into(), "3".into()));
+    let response = app
+        .raw
+        .post(app.url(&format!("/q/{token}/s/1")))
+        .header("accept", "application/json")
+        .form(&form)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(body["saved"], false);
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert!(fields.contains(&form[1].0.as_str()), "{body}");
+    assert!(fields.contains(&"q_nosuchitem"), "{body}");
+
+    // Nothing of that post was stored, not even its valid answers.
+    let (_, html) = get_html(&app, &format!("/q/{token}/s/1")).await;
+    assert!(select(&html, "input[type=radio][checked]").is_empty());
+
+    // The same post from a plain form gets a readable page, not internals.
+    let response = post_section(&app, &token, 1, &form).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = response.text().await.expect("body");
+    assert!(body.contains("Some answers could not be saved"));
+    assert!(!body.to_lowercase().contains("sqlx"));
+
+    // An answer for another section's statement is refused too.
+    let other: Vec<(String, String)> = vec![
+        (
+            q::items_in_section(2).next().expect("item").field_name(),
+            "3".into(),
+        ),
+        ("nav".into(), "save".into()),
+    ];
+    let response = post_section(&app, &token, 1, &other).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+on_both_databases!(
+    invalid_answers,
+    invalid_answers_are_refused_whole_with_a_clear_message
+);
+
+async fn the_island_gets_json_replies(app: TestApp) {
+    let token = start(&app).await;
+    let post_json = |section: u8, form: Vec<(String, String)>| {
+        let app = &app;
+        let token = token.clone();
+        async move {
+            app.raw
+                .post(app.url(&format!("/q/{token}/s/{section}")))
+                .header("accept", "application/json")
+                .form(&form)
+                .send()
+                .await
+                .expect("post")
+        }
+    };
+    let mut one = section_form(1, 4, "save");
+    one.truncate(1);
+    one.push(("nav".into(), "save".into()));
+    let response = post_json(1, one).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(body["saved"], true);
+
+    let response = post_json(1, vec![("nav".into(), "next".into())]).await;
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(
+        body["missing"].as_array().map(Vec::len),
+        Some(q::items_in_section(1).count() - 1)
+    );
+
+    let response = post_json(1, section_form(1, 4, "next")).await;
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(body["next"], format!("/q/{token}/s/2"));
+}
+on_both_databases!(json_replies, the_island_gets_json_replies);
+
+async fn submitting_twice_stores_one_result_and_locks_the_answers(app: TestApp) {
+    let token = start(&app).await;
+    for section in 1..=SECTION_COUNT {
+        post_section(&app, &token, section, &section_form(section, 5, "next")).await;
+    }
+    let first = get_html(&app, &format!("/q/{token}/result"))
+        .await
+        .1
+        .root_element()
+        .html();
+    // A double click on "Submit" and a later attempt to change an answer.
+    let again = post_section(
+        &app,
+        &token,
+        SECTION_COUNT,
+        &section_form(SECTION_COUNT, 0, "next"),
+    )
+    .await;
+    assert_eq!(location(&again), format!("/q/{token}/result"));
+    let change = post_section(&app, &token, 1, &section_form(1, 0, "next")).await;
+    assert_eq!(location(&change), format!("/q/{token}/result"));
+    let (_, html) = get_html(&app, &format!("/q/{token}/result")).await;
+    let overall = text(&select(&html, ".overall-score .number")[0]);
+    assert_eq!(overall, expected_result(5).overall.to_string());
+    assert_eq!(first, html.root_element().html());
+    // A submitted questionnaire's sections lead to the result.
+    let response = app
+        .raw
+        .get(app.url(&format!("/q/{token}/s/2")))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(location(&response), format!("/q/{token}/result"));
+}
+on_both_databases!(
+    duplicate_submit,
+    submitting_twice_stores_one_result_and_locks_the_answers
+);
+
+async fn forged_and_malformed_links_get_a_clear_page(app: TestApp) {
+    let forged = "A".repeat(43);
+    for path in [
+        format!("/q/{forged}"),
+        format!("/q/{forged}/s/1"),
+        format!("/q/{forged}/result"),
+        "/q/short/s/1".to_owned(),
+        "/q/%3Cscript%3E/result".to_owned(),
+    ] {
+        let (status, html) = get_html(&app, &path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            text(&select(&html, "h1")[0]),
+            "We couldn't open that link",
+            "{path}"
+        );
+    }
+    let token = start(&app).await;
+    let (status, _) = get_html(&app, &format!("/q/{token}/s/7")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, html) = get_html(&app, "/no/such/page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(text(&select(&html, "h1")[0]), "Page not found");
+}
+on_both_databases!(bad_links, forged_and_malformed_links_get_a_clear_page);
+
+async fn oversized_bodies_are_refused(app: TestApp) {
+    let token = start(&app).await;
+    let huge = vec![
+        ("note".to_owned(), "x".repeat(200_000)),
+        ("nav".into(), "save".into()),
+    ];
+    let response = post_section(&app, &token, SECTION_COUNT, &huge).await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let mut long_note = section_form(SECTION_COUNT, 1, "save");
+    long_note.push(("note".into(), "é".repeat(2001)));
+    let response = post_section(&app, &token, SECTION_COUNT, &long_note).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+on_both_databases!(oversized, oversized_bodies_are_refused);
+
+async fn nothing_personal_reaches_the_logs(mut app: TestApp) {
+    let token = start(&app).await;
+    for section in 1..SECTION_COUNT {
+        post_section(&app, &token, section, &section_form(section, 1, "next")).await;
+    }
+    let mut last = section_form(SECTION_COUNT, 1, "next");
+    last.push(("note".into(), format!("{CANARY} please call after 6pm")));
+    let response = post_section(&app, &token, SECTION_COUNT, &last).await;
+    assert_eq!(location(&response), format!("/q/{token}/result"));
+    let (status, _) = get_html(&app, &format!("/q/{token}/result")).await;
+    assert_eq!(status, StatusCode::OK);
+    app.stop().await;
+    let logs = app.logs();
+    // The logs did capture the requests (so this test can fail)…
+    assert!(
+        logs.contains("/q/{token}/s/{section}"),
+        "route templates are logged:\n{logs}"
+    );
+    assert!(logs.contains("questionnaire submitted"));
+    // …but never the note, the private token, or an answer.
+    assert!(!logs.contains(CANARY), "the note leaked into the logs");
+    assert!(
+        !logs.contains(&token),
+        "the resume token leaked into the logs"
+    );
+    assert!(!logs.contains("q_hon"), "form fields leaked into the logs");
+}
+on_both_databases!(private_logs, nothing_personal_reaches_the_logs);
+
+async fn pages_load_nothing_from_other_sites(app: TestApp) {
+    let token = start(&app).await;
+    for path in [
+        "/".to_owned(),
+        format!("/q/{token}/s/1"),
+        "/contact".to_owned(),
+    ] {
+        let response = app.client.get(app.url(&path)).send().await.expect("get");
+        let csp = response
+            .headers()
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        assert!(csp.contains("default-src 'none'"), "{path}: {csp}");
+        assert!(csp.contains("script-src 'self' 'nonce-"), "{path}: {csp}");
+        assert_eq!(
+            response
+                .headers()
+                .get("referrer-policy")
+                .and_then(|v| v.to_str().ok()),
+            Some("no-referrer")
+        );
+        let html = Html::parse_document(&response.text().await.expect("body"));
+        for el in select(&html, "[src], link[href], script") {
+            for attr in ["src", "href"] {
+                if let Some(url) = el.value().attr(attr) {
+                    assert!(url.starts_with('/'), "{path}: external resource {url}");
+                }
+            }
+        }
+    }
+}
+on_both_databases!(no_third_parties, pages_load_nothing_from_other_sites);
