@@ -25,6 +25,8 @@ pub enum AppError {
     /// Input that no form of ours would send (unknown items, out-of-range values).
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
+    #[error("request too large")]
+    TooLarge,
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -68,6 +70,7 @@ impl AppError {
         match self {
             AppError::LinkNotFound | AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -77,6 +80,7 @@ impl AppError {
             AppError::LinkNotFound => "This questionnaire link is not valid.",
             AppError::NotFound => "Not found.",
             AppError::Invalid(_) => "Some answers could not be accepted.",
+            AppError::TooLarge => "That was more than this form accepts. Please shorten your note.",
             AppError::Internal(_) => {
                 "Something went wrong on our side. Your saved answers are safe; please try again."
             }

@@ -72,6 +72,14 @@ pub fn error_page(state: &AppState, error: &AppError) -> Response {
                 },
             )
         }
+        AppError::TooLarge => render::page(state, status, "Too long", false, || {
+            view! {
+                <section class="card">
+                    <h1>"That was too long to save"</h1>
+                    <p>"Please go back and shorten your note. Everything saved before is kept."</p>
+                </section>
+            }
+        }),
         AppError::Internal(_) => render::page(state, status, "Something went wrong", false, || {
             view! { <ServerErrorPage /> }
         }),

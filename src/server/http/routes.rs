@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Json, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Serialize;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -47,6 +48,17 @@ pub fn router(state: AppState) -> Router {
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .layer(telemetry::trace_layer())
+        // A bug must cost one request a plain 500, never the connection or the process.
+        .layer(CatchPanicLayer::custom(
+            |_: Box<dyn std::any::Any + Send>| {
+                tracing::error!("handler panicked");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong on our side.",
+                )
+                    .into_response()
+            },
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -101,11 +113,16 @@ async fn save_section(
     let wants = Wants::from_headers(&headers);
     let outcome = async {
         let section = service::section_number(&section)?;
-        let Form(form) = form.map_err(|_| {
-            AppError::Invalid(vec![super::error::FieldError {
-                field: "form".into(),
-                message: "The form could not be read. Please reload the page and try again.".into(),
-            }])
+        let Form(form) = form.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::TooLarge
+            } else {
+                AppError::Invalid(vec![super::error::FieldError {
+                    field: "form".into(),
+                    message: "The form could not be read. Please reload the page and try again."
+                        .into(),
+                }])
+            }
         })?;
         service::save_section(&state, &token, section, form).await
     }

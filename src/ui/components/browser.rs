@@ -52,6 +52,7 @@ pub fn push_url(url: &str) {
 }
 
 /// The section number in the current address (`…/s/3`), if any.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub fn section_in_url() -> Option<u8> {
     let path = web_sys::window()?.location().pathname().ok()?;
     path.rsplit_once("/s/")?.1.parse().ok()

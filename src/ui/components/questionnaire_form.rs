@@ -83,6 +83,8 @@ pub fn QuestionnaireForm(data: QuestionnaireData) -> impl IntoView {
     let section_url = move |n: u8| format!("{}/s/{n}", base.get_value());
 
     // The browser's back and forward buttons move between sections we pushed.
+    // (Browser only: there is no window while rendering on the server.)
+    #[cfg(feature = "hydrate")]
     let _ = window_event_listener(leptos::ev::popstate, move |_| {
         if let Some(n) = browser::section_in_url() {
             if (1..=total).contains(&n) {
