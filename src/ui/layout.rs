@@ -30,6 +30,8 @@ pub fn Document(options: LeptosOptions, meta: PageMeta, children: Children) -> i
                 <meta name="referrer" content="no-referrer" />
                 <meta name="robots" content="noindex, nofollow" />
                 <title>{format!("{} · {}", meta.title, meta.practice_name)}</title>
+                // No favicon request, so no 404 in the logs for every page.
+                <link rel="icon" href="data:," />
                 <link rel="stylesheet" href=css />
                 {scripts}
             </head>

@@ -15,7 +15,7 @@ use crate::domain::scoring;
 use crate::server::db::SubmissionStatus;
 use crate::server::questionnaire::{self as service, Opened};
 use crate::server::state::AppState;
-use crate::ui::components::questionnaire_form::{ItemView, QuestionnaireData, SectionView};
+use crate::ui::components::questionnaire_form::{ItemView, SectionForm};
 use crate::ui::pages::contact::ContactPage;
 use crate::ui::pages::errors::{LinkNotFoundPage, NotFoundPage, ServerErrorPage};
 use crate::ui::pages::landing::LandingPage;
@@ -145,33 +145,29 @@ async fn section_page(
             .map(|i| i.id.to_owned())
             .collect()
     } else {
-        Vec::new()
+        Default::default()
     };
-    let data = QuestionnaireData {
+    let section = q::section(current).ok_or(AppError::NotFound)?;
+    let form = SectionForm {
         base: format!("/q/{token}"),
-        sections: q::sections()
-            .iter()
-            .map(|s| SectionView {
-                number: s.number,
-                title: s.title.to_owned(),
-                intro: s.intro.to_owned(),
-                items: q::items_in_section(s.number)
-                    .map(|i| ItemView {
-                        id: i.id.to_owned(),
-                        text: i.text.to_owned(),
-                    })
-                    .collect(),
+        number: current,
+        total: SECTION_COUNT,
+        title: section.title.to_owned(),
+        intro: section.intro.to_owned(),
+        items: q::items_in_section(current)
+            .map(|i| ItemView {
+                id: i.id.to_owned(),
+                text: i.text.to_owned(),
             })
             .collect(),
-        current,
         answers: answers
             .iter()
             .map(|(item, v)| (item.id.to_owned(), v.value()))
             .collect(),
+        missing,
         note: submission.note.clone().unwrap_or_default(),
         note_max_chars: ClientNote::MAX_CHARS,
         scale: Likert::ALL.iter().map(|l| l.label().to_owned()).collect(),
-        missing,
     };
     let resume_url = format!("{}/q/{token}", state.config.public_base_url);
     let title = format!("Questionnaire, section {current} of {SECTION_COUNT}");
@@ -181,7 +177,7 @@ async fn section_page(
         &title,
         true,
         move || {
-            view! { <QuestionnairePage data resume_url /> }
+            view! { <QuestionnairePage form resume_url /> }
         },
     ))
 }

@@ -7,6 +7,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Serialize;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -47,6 +48,8 @@ pub fn router(state: AppState) -> Router {
         .merge(assets)
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
+        // brotli or gzip for pages and the browser bundle, as the client accepts.
+        .layer(CompressionLayer::new())
         .layer(telemetry::trace_layer())
         // A bug must cost one request a plain 500, never the connection or the process.
         .layer(CatchPanicLayer::custom(

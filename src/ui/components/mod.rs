@@ -1,5 +1,6 @@
-//! Reusable pieces of pages. `questionnaire_form` is the only island: the rest of the site is
-//! plain server-rendered HTML and ships no code to the browser.
+//! Reusable pieces of pages. The questionnaire form is plain server-rendered HTML; its
+//! enhancer is the site's only island, and `enhance` is the code it runs in the browser.
 
-mod browser;
+#[cfg(feature = "hydrate")]
+mod enhance;
 pub mod questionnaire_form;
