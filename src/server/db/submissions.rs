@@ -217,7 +217,9 @@ impl Db {
     pub async fn result(&self, id: SubmissionId) -> Result<Option<ReadinessResult>, sqlx::Error> {
         let head = "select instrument_version, overall, band from results where submission_id = $1";
         let dims = "select dimension, score from result_dimensions where submission_id = $1";
-        let (head, dims): (Option<(i32, i16, String)>, Vec<(String, i16)>) = with_pool!(self, pool => {
+        type Head = Option<(i32, i16, String)>;
+        type Dimensions = Vec<(String, i16)>;
+        let (head, dims): (Head, Dimensions) = with_pool!(self, pool => {
             let head = sqlx::query_as(head).bind(id.0).fetch_optional(pool).await?;
             let dims = sqlx::query_as(dims).bind(id.0).fetch_all(pool).await?;
             (head, dims)
