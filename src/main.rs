@@ -1,12 +1,33 @@
-//! The server binary: configuration → telemetry → database → router → serve.
+//! The server binary: configuration → telemetry → database → router → serve; and the
+//! administrative subcommands (`create-admin`).
 
 use std::process::ExitCode;
 
+use trustbridge::server::cli::{self, Command};
 use trustbridge::server::{config::Config, startup, telemetry};
+
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    message
+}
 
 #[tokio::main]
 async fn main() -> ExitCode {
     telemetry::init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = match cli::parse(&args) {
+        Ok(command) => command,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(e) => {
@@ -14,18 +35,34 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match startup::run(config).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            let mut message = e.to_string();
-            let mut source = std::error::Error::source(&e);
-            while let Some(s) = source {
-                message.push_str(": ");
-                message.push_str(&s.to_string());
-                source = s.source();
+    match command {
+        Command::Serve => match startup::run(config).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("could not start: {}", chain(&e));
+                ExitCode::FAILURE
             }
-            eprintln!("could not start: {message}");
-            ExitCode::FAILURE
-        }
+        },
+        Command::CreateAdmin {
+            email,
+            name,
+            password_stdin,
+        } => match cli::create_admin(&config, &email, &name, password_stdin).await {
+            Ok(()) => {
+                println!(
+                    "Admin {email} created. Log in at {}/staff/login",
+                    config.public_base_url
+                );
+                ExitCode::SUCCESS
+            }
+            Err(cli::CreateAdminError::Exists) => {
+                eprintln!("An account for {email} already exists.");
+                ExitCode::from(3)
+            }
+            Err(e) => {
+                eprintln!("could not create the admin: {}", chain(&e));
+                ExitCode::FAILURE
+            }
+        },
     }
 }

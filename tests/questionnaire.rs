@@ -444,3 +444,63 @@ async fn pages_load_nothing_from_other_sites(app: TestApp) {
     }
 }
 on_both_databases!(no_third_parties, pages_load_nothing_from_other_sites);
+
+async fn a_database_failure_shows_a_calm_page_and_logs_the_cause(mut app: TestApp) {
+    let token = start(&app).await;
+    // Break the database under the running app.
+    let sql = "drop table result_dimensions; drop table results; drop table answers";
+    if app.database_url.starts_with("sqlite:") {
+        let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect(&app.database_url)
+            .await
+            .expect("open sqlite");
+        sqlx::raw_sql(sql)
+            .execute(&mut db)
+            .await
+            .expect("drop tables");
+    } else {
+        let mut db = <sqlx::PgConnection as sqlx::Connection>::connect(&app.database_url)
+            .await
+            .expect("open postgres");
+        sqlx::raw_sql(sql)
+            .execute(&mut db)
+            .await
+            .expect("drop tables");
+    }
+    let response = app
+        .client
+        .get(app.url(&format!("/q/{token}/s/1")))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body = response.text().await.expect("body");
+    assert!(body.contains("Something went wrong on our side"));
+    assert!(body.contains("Your saved answers are safe"));
+    for internal in [
+        "no such table",
+        "does not exist",
+        "sqlx",
+        "select ",
+        "relation",
+        "database",
+    ] {
+        assert!(
+            !body.contains(internal),
+            "the page shows internals ({internal}):\n{body}"
+        );
+    }
+    let response = post_section(&app, &token, 1, &section_form(1, 1, "save")).await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    app.stop().await;
+    // The cause is logged once, server-side, for whoever runs the practice's server.
+    let logs = app.logs();
+    assert!(logs.contains("request failed"), "{logs}");
+    assert!(
+        logs.contains("answers"),
+        "the cause names the missing table:\n{logs}"
+    );
+}
+on_both_databases!(
+    database_failure,
+    a_database_failure_shows_a_calm_page_and_logs_the_cause
+);

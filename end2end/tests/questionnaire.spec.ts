@@ -82,6 +82,19 @@ test.describe('with JavaScript on (hydrated island)', () => {
     expect(foreign).toEqual([]);
   });
 
+  test("the browser's back button returns to the previous section with its answers", async ({ page }) => {
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Start the questionnaire' }).click();
+    await expect(page.locator('form.questionnaire[data-ready="true"]')).toBeVisible();
+    const count = await answerAll(page);
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+    await expect(page.locator('#progress-label')).toHaveText(`Section 2 of ${SECTIONS}`);
+    await page.goBack();
+    await expect(page).toHaveURL(/\/s\/1$/);
+    await expect(page.locator('#progress-label')).toHaveText(`Section 1 of ${SECTIONS}`);
+    await expect(page.locator('fieldset.question input:checked')).toHaveCount(count);
+  });
+
   test('the questionnaire can be answered with the keyboard alone', async ({ page }) => {
     await page.goto('/');
     await page.getByRole('button', { name: 'Start the questionnaire' }).focus();

@@ -17,6 +17,18 @@ pub struct Config {
     pub public_base_url: String,
     /// `SITE_ROOT`: the folder cargo-leptos builds (holds `pkg/` with CSS, JS and WASM).
     pub site_root: String,
+    /// `SESSION_IDLE_MINUTES`: a clinician idle this long is logged out (default 120).
+    pub session_idle_minutes: i64,
+    /// `SESSION_MAX_HOURS`: a clinician session ends this long after login, however active
+    /// (default 12: a working day).
+    pub session_max_hours: i64,
+}
+
+impl Config {
+    /// Cookies get `Secure` when clients reach the app over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_base_url.starts_with("https://")
+    }
 }
 
 // The URL may carry a database password: never print it.
@@ -74,7 +86,19 @@ impl Config {
                 problem: "must start with http:// or https://".into(),
             });
         }
+        let number = |name: &'static str, default: i64| -> Result<i64, ConfigError> {
+            get(name, &default.to_string())
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or(ConfigError {
+                    name,
+                    problem: "must be a whole number above 0".into(),
+                })
+        };
         Ok(Config {
+            session_idle_minutes: number("SESSION_IDLE_MINUTES", 120)?,
+            session_max_hours: number("SESSION_MAX_HOURS", 12)?,
             bind_addr,
             database_url: get("DATABASE_URL", "sqlite://data/trustbridge.db"),
             practice_name: get("PRACTICE_NAME", "Demo Couples Practice"),

@@ -42,6 +42,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         leptos,
     };
     let app = router(state);
+    spawn_session_cleanup(db.clone());
     tracing::info!(backend = db.backend(), "database ready");
     // Tests read this line to find the port the OS picked.
     println!("listening on http://{local}");
@@ -76,4 +77,18 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = terminate => {},
     }
+}
+
+/// Expired sessions already read as absent; this only keeps the table small.
+fn spawn_session_cleanup(db: Db) {
+    let store = super::auth::session_store::DbSessionStore(db);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+        }
+    });
 }

@@ -25,6 +25,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// Does not follow redirects, to look at them.
     pub raw: reqwest::Client,
+    /// The app's own database, for tests that need to break it.
+    pub database_url: String,
     logs: Arc<Mutex<String>>,
     child: Child,
     _dir: tempfile::TempDir,
@@ -135,6 +137,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         base,
         client,
         raw,
+        database_url,
         logs,
         child,
         _dir: dir,

@@ -6,8 +6,10 @@
 //! type-checked against each backend by [`with_pool!`]. Each backend has its own migrations
 //! folder because column types (identity, timestamptz) differ.
 
+mod clinicians;
 mod submissions;
 
+pub use clinicians::*;
 pub use submissions::*;
 
 use std::str::FromStr;
@@ -45,6 +47,8 @@ pub enum ConnectError {
     UnknownScheme,
     #[error("could not open the database")]
     Open(#[from] sqlx::Error),
+    #[error("could not create the database's folder")]
+    Folder(#[source] std::io::Error),
     #[error("could not apply migrations")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
@@ -61,6 +65,14 @@ impl Db {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
+            // First run: create the folder the database file lives in (`data/` by default).
+            if let Some(parent) = options.get_filename().parent() {
+                if !parent.as_os_str().is_empty() {
+                    tokio::fs::create_dir_all(parent)
+                        .await
+                        .map_err(ConnectError::Folder)?;
+                }
+            }
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .connect_with(options)

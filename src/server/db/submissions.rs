@@ -1,7 +1,6 @@
 //! Submissions, their answers and their stored results.
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 
 use super::{with_pool, Db};
 use crate::domain::questionnaire::{Dimension, Likert};
@@ -48,6 +47,23 @@ pub enum SaveError {
     Db(#[from] sqlx::Error),
 }
 
+/// The columns [`SUBMISSION_COLUMNS`] selects, in order.
+type SubmissionRow = (i64, String, i32, String, Option<String>, DateTime<Utc>);
+const SUBMISSION_COLUMNS: &str = "id, reference, instrument_version, status, note, created_at";
+
+fn submission_from_row(row: SubmissionRow) -> Result<Submission, sqlx::Error> {
+    let (id, reference, version, status, note, created_at) = row;
+    Ok(Submission {
+        id: SubmissionId(id),
+        reference,
+        instrument_version: u32::try_from(version)
+            .map_err(|_| corrupt("negative instrument version".into()))?,
+        status: SubmissionStatus::parse(&status)?,
+        note,
+        created_at,
+    })
+}
+
 fn corrupt(message: String) -> sqlx::Error {
     sqlx::Error::Decode(message.into())
 }
@@ -83,33 +99,12 @@ impl Db {
         &self,
         resume_token_hash: &str,
     ) -> Result<Option<Submission>, sqlx::Error> {
-        let sql = "select id, reference, instrument_version, status, note, created_at \
-                   from submissions where resume_token_hash = $1";
-        let row = with_pool!(self, pool => {
-            match sqlx::query(sql).bind(resume_token_hash).fetch_optional(pool).await? {
-                None => None,
-                Some(row) => Some((
-                    row.try_get::<i64, _>("id")?,
-                    row.try_get::<String, _>("reference")?,
-                    row.try_get::<i32, _>("instrument_version")?,
-                    row.try_get::<String, _>("status")?,
-                    row.try_get::<Option<String>, _>("note")?,
-                    row.try_get::<DateTime<Utc>, _>("created_at")?,
-                )),
-            }
+        let sql =
+            format!("select {SUBMISSION_COLUMNS} from submissions where resume_token_hash = $1");
+        let row: Option<SubmissionRow> = with_pool!(self, pool => {
+            sqlx::query_as(&sql).bind(resume_token_hash).fetch_optional(pool).await?
         });
-        row.map(|(id, reference, version, status, note, created_at)| {
-            Ok(Submission {
-                id: SubmissionId(id),
-                reference,
-                instrument_version: u32::try_from(version)
-                    .map_err(|_| corrupt("negative instrument version".into()))?,
-                status: SubmissionStatus::parse(&status)?,
-                note,
-                created_at,
-            })
-        })
-        .transpose()
+        row.map(submission_from_row).transpose()
     }
 
     /// Every answer saved so far for a submission, by item id.
@@ -246,5 +241,75 @@ impl Db {
                 .ok_or_else(|| corrupt(format!("unknown band {band:?}")))?,
             dimensions,
         }))
+    }
+}
+
+/// One row of the workspace's submission list.
+#[derive(Debug, Clone)]
+pub struct SubmissionSummary {
+    pub id: SubmissionId,
+    pub reference: String,
+    pub status: SubmissionStatus,
+    pub created_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub overall: Option<u8>,
+    pub band: Option<ReadinessBand>,
+}
+
+impl Db {
+    /// Submissions newest first, `limit` at a time, starting below `before` (keyset
+    /// pagination: page 2,000 costs what page 1 costs, unlike OFFSET).
+    pub async fn submissions_page(
+        &self,
+        before: Option<SubmissionId>,
+        limit: u32,
+    ) -> Result<Vec<SubmissionSummary>, sqlx::Error> {
+        let sql =
+            "select s.id, s.reference, s.status, s.created_at, s.submitted_at, r.overall, r.band \
+                   from submissions s left join results r on r.submission_id = s.id \
+                   where s.id < $1 order by s.id desc limit $2";
+        type Row = (
+            i64,
+            String,
+            String,
+            DateTime<Utc>,
+            Option<DateTime<Utc>>,
+            Option<i16>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = with_pool!(self, pool => {
+            sqlx::query_as(sql)
+                .bind(before.map_or(i64::MAX, |b| b.0))
+                .bind(i64::from(limit))
+                .fetch_all(pool)
+                .await?
+        });
+        rows.into_iter()
+            .map(
+                |(id, reference, status, created_at, submitted_at, overall, band)| {
+                    Ok(SubmissionSummary {
+                        id: SubmissionId(id),
+                        reference,
+                        status: SubmissionStatus::parse(&status)?,
+                        created_at,
+                        submitted_at,
+                        overall: overall.and_then(|o| u8::try_from(o).ok()),
+                        band: band.as_deref().and_then(ReadinessBand::parse),
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// Finds a submission by the reference clinicians see.
+    pub async fn submission_by_reference(
+        &self,
+        reference: &str,
+    ) -> Result<Option<Submission>, sqlx::Error> {
+        let sql = format!("select {SUBMISSION_COLUMNS} from submissions where reference = $1");
+        let row: Option<SubmissionRow> = with_pool!(self, pool => {
+            sqlx::query_as(&sql).bind(reference).fetch_optional(pool).await?
+        });
+        row.map(submission_from_row).transpose()
     }
 }

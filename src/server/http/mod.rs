@@ -4,3 +4,4 @@ pub mod error;
 pub mod pages;
 pub mod render;
 pub mod routes;
+pub mod staff;

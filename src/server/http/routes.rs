@@ -12,13 +12,38 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::error::{AppError, Wants};
-use super::pages;
+use super::{pages, staff};
+use crate::server::auth::session_store::DbSessionStore;
 use crate::server::questionnaire::{self as service, Outcome};
 use crate::server::state::AppState;
 use crate::server::telemetry;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
 
 /// Largest form body accepted: a full section plus a 2,000-character note fits many times over.
 const MAX_FORM_BYTES: usize = 32 * 1024;
+
+/// Clinician pages: the only routes with a session (clients never get a cookie).
+fn staff_routes(state: &AppState) -> Router<AppState> {
+    let store = DbSessionStore(state.db.clone());
+    let sessions = SessionManagerLayer::new(store)
+        .with_name("tb_staff")
+        .with_http_only(true)
+        .with_secure(state.config.secure_cookies())
+        .with_same_site(SameSite::Strict)
+        .with_path("/staff")
+        // Saving on every request is what makes the idle timeout count from the last request.
+        .with_always_save(true)
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+            state.config.session_idle_minutes,
+        )));
+    Router::new()
+        .route("/staff/login", get(staff::login_page).post(staff::login))
+        .route("/staff/logout", post(staff::logout))
+        .route("/staff", get(staff::submissions))
+        .route("/staff/submissions/{reference}", get(staff::submission))
+        .layer(sessions)
+}
 
 pub fn router(state: AppState) -> Router {
     let pkg_dir = format!("{}/{}", state.leptos.site_root, state.leptos.site_pkg_dir);
@@ -45,8 +70,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/q/{token}/result", get(pages::result))
         .route("/healthz", get(health))
+        .merge(staff_routes(&state))
         .merge(assets)
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(same_origin_only))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         // brotli or gzip for pages and the browser bundle, as the client accepts.
         .layer(CompressionLayer::new())
@@ -164,5 +191,90 @@ async fn save_section(
             };
             Redirect::to(&target).into_response()
         }
+    }
+}
+
+/// Refuses state-changing requests from other sites (CSRF). Browsers say where a request comes
+/// from in `Sec-Fetch-Site` (or at least `Origin`); forms of this app are always same-origin.
+/// Requests with neither header (command-line tools, old browsers) carry no ambient cookie
+/// risk from a third-party page and pass.
+async fn same_origin_only(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use axum::http::Method;
+    let changes_state = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if changes_state && !from_this_site(request.headers()) {
+        tracing::warn!("refused a cross-site request");
+        return (
+            StatusCode::FORBIDDEN,
+            "Cross-site requests are not accepted.",
+        )
+            .into_response();
+    }
+    next.run(request).await
+}
+
+fn from_this_site(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let origin_host = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .unwrap_or("");
+    !host.is_empty() && origin_host == host
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn same_origin_requests_pass_and_cross_site_ones_do_not() {
+        assert!(from_this_site(&headers(&[(
+            "sec-fetch-site",
+            "same-origin"
+        )])));
+        assert!(from_this_site(&headers(&[("sec-fetch-site", "none")])));
+        assert!(!from_this_site(&headers(&[(
+            "sec-fetch-site",
+            "cross-site"
+        )])));
+        assert!(!from_this_site(&headers(&[(
+            "sec-fetch-site",
+            "same-site"
+        )])));
+        assert!(from_this_site(&headers(&[
+            ("origin", "http://a.example:3000"),
+            ("host", "a.example:3000")
+        ])));
+        assert!(!from_this_site(&headers(&[
+            ("origin", "https://evil.example"),
+            ("host", "a.example")
+        ])));
+        assert!(!from_this_site(&headers(&[
+            ("origin", "null"),
+            ("host", "a.example")
+        ])));
+        assert!(from_this_site(&headers(&[])));
     }
 }

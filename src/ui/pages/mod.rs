@@ -5,3 +5,4 @@ pub mod errors;
 pub mod landing;
 pub mod questionnaire;
 pub mod result;
+pub mod staff;

@@ -1,0 +1,347 @@
+//! Clinicians log in, review submissions and log out; strangers and other sites get nothing.
+//! Against SQLite and PostgreSQL.
+
+mod common;
+
+use std::process::Stdio;
+
+use common::TestApp;
+use reqwest::StatusCode;
+use scraper::{Html, Selector};
+use tokio::io::AsyncWriteExt;
+use trustbridge::domain::questionnaire::{self as q, SECTION_COUNT};
+
+const EMAIL: &str = "ana@harbour.example";
+const PASSWORD: &str = "violet lantern gravel orbit";
+
+/// Creates an admin through the binary's own `create-admin` command.
+async fn create_admin(app: &TestApp, email: &str, password: &str) -> std::process::Output {
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_trustbridge"))
+        .args([
+            "create-admin",
+            "--email",
+            email,
+            "--name",
+            "Ana Lima",
+            "--password-stdin",
+        ])
+        .env("DATABASE_URL", &app.database_url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run create-admin");
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(format!("{password}\n").as_bytes())
+            .await
+            .expect("write password");
+    }
+    child.wait_with_output().await.expect("create-admin output")
+}
+
+async fn log_in(app: &TestApp, client: &reqwest::Client, password: &str) -> reqwest::Response {
+    client
+        .post(app.url("/staff/login"))
+        .form(&[("email", EMAIL), ("password", password)])
+        .send()
+        .await
+        .expect("post login")
+}
+
+/// A client answers everything, with `note`; returns the submission's reference.
+async fn submit_questionnaire(app: &TestApp, note: &str) -> String {
+    let response = app.raw.post(app.url("/start")).send().await.expect("start");
+    let location = response.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    let base = location.trim_end_matches("/s/1").to_owned();
+    for section in 1..=SECTION_COUNT {
+        let mut form: Vec<(String, String)> = q::items_in_section(section)
+            .map(|i| (i.field_name(), "4".to_owned()))
+            .collect();
+        if section == SECTION_COUNT {
+            form.push(("note".into(), note.into()));
+        }
+        form.push(("nav".into(), "next".into()));
+        app.raw
+            .post(app.url(&format!("{base}/s/{section}")))
+            .form(&form)
+            .send()
+            .await
+            .expect("post section");
+    }
+    let html = app
+        .client
+        .get(app.url(&format!("{base}/result")))
+        .send()
+        .await
+        .expect("result");
+    let html = Html::parse_document(&html.text().await.expect("body"));
+    let selector = Selector::parse(".reference strong").expect("selector");
+    html.select(&selector)
+        .next()
+        .expect("reference")
+        .text()
+        .collect()
+}
+
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("tb_staff="))
+        .map(str::to_owned)
+}
+
+fn cookie_value(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap_or_default().to_owned()
+}
+
+async fn workspace_pages_refuse_strangers(app: TestApp) {
+    let reference = submit_questionnaire(&app, "").await;
+    for path in [
+        "/staff".to_owned(),
+        format!("/staff/submissions/{reference}"),
+        "/staff?before=5".to_owned(),
+    ] {
+        let response = app.raw.get(app.url(&path)).send().await.expect("get");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(response.headers()["location"], "/staff/login", "{path}");
+    }
+    // A made-up session cookie is no better than none.
+    let response = app
+        .raw
+        .get(app.url("/staff"))
+        .header("cookie", "tb_staff=AAAAAAAAAAAAAAAAAAAAAA")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+}
+on_both_databases!(strangers, workspace_pages_refuse_strangers);
+
+async fn a_clinician_reviews_a_submission_then_logs_out(app: TestApp) {
+    let created = create_admin(&app, EMAIL, PASSWORD).await;
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let payload = "<script>alert('x')</script><img src=x onerror=alert(1)> call me after 6";
+    let reference = submit_questionnaire(&app, payload).await;
+
+    let response = log_in(&app, &app.raw, PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/staff");
+    let set_cookie = session_cookie(&response).expect("a session cookie");
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/staff"] {
+        assert!(set_cookie.contains(attribute), "{set_cookie}");
+    }
+    assert!(
+        !set_cookie.contains("Secure"),
+        "plain-HTTP deployments get no Secure flag"
+    );
+    let cookie = cookie_value(&set_cookie);
+
+    let get = |path: String| {
+        let app = &app;
+        let cookie = cookie.clone();
+        async move {
+            app.raw
+                .get(app.url(&path))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .expect("get")
+        }
+    };
+    let list = get("/staff".into()).await;
+    assert_eq!(list.status(), StatusCode::OK);
+    let list = list.text().await.expect("body");
+    assert!(list.contains(&reference));
+    assert!(list.contains("Ana Lima"));
+
+    let detail = get(format!("/staff/submissions/{reference}")).await;
+    assert_eq!(detail.status(), StatusCode::OK);
+    let body = detail.text().await.expect("body");
+    let html = Html::parse_document(&body);
+    let rows = Selector::parse("table.answers tbody tr").expect("selector");
+    assert_eq!(html.select(&rows).count(), q::items().len());
+    // The client's markup is shown as text, never run.
+    assert!(
+        !body.contains("<script>alert"),
+        "client markup must be inert"
+    );
+    assert!(!body.contains("<img src=x"), "client markup must be inert");
+    let note = Selector::parse(".client-note").expect("selector");
+    let note_text: String = html.select(&note).next().expect("note").text().collect();
+    assert_eq!(note_text, payload);
+
+    // Every view leaves an audit row.
+    get(format!("/staff/submissions/{reference}")).await;
+    let audits = count(
+        &app,
+        "select count(*) from audit_events where action = 'view_submission'",
+    )
+    .await;
+    assert_eq!(audits, 2);
+
+    // Logging out ends the session on the server: the old cookie opens nothing.
+    let out = app
+        .raw
+        .post(app.url("/staff/logout"))
+        .header("cookie", cookie.clone())
+        .send()
+        .await
+        .expect("logout");
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    let after = get("/staff".into()).await;
+    assert_eq!(after.status(), StatusCode::SEE_OTHER);
+    assert_eq!(after.headers()["location"], "/staff/login");
+}
+on_both_databases!(review, a_clinician_reviews_a_submission_then_logs_out);
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    if app.database_url.starts_with("sqlite:") {
+        let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect(&app.database_url)
+            .await
+            .expect("sqlite");
+        sqlx::query_scalar(sql)
+            .fetch_one(&mut db)
+            .await
+            .expect("count")
+    } else {
+        let mut db = <sqlx::PgConnection as sqlx::Connection>::connect(&app.database_url)
+            .await
+            .expect("postgres");
+        sqlx::query_scalar(sql)
+            .fetch_one(&mut db)
+            .await
+            .expect("count")
+    }
+}
+
+async fn the_session_id_changes_at_every_login(app: TestApp) {
+    create_admin(&app, EMAIL, PASSWORD).await;
+    let first = session_cookie(&log_in(&app, &app.raw, PASSWORD).await).expect("cookie");
+    let second = session_cookie(&log_in(&app, &app.raw, PASSWORD).await).expect("cookie");
+    assert_ne!(cookie_value(&first), cookie_value(&second));
+}
+on_both_databases!(rotation, the_session_id_changes_at_every_login);
+
+async fn wrong_passwords_are_refused_and_lock_the_account(app: TestApp) {
+    create_admin(&app, EMAIL, PASSWORD).await;
+    for _ in 0..5 {
+        let response = log_in(&app, &app.raw, "not the password at all").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert!(session_cookie(&response).is_none());
+        let body = response.text().await.expect("body");
+        assert!(
+            body.contains("don&#x27;t match an active account")
+                || body.contains("don't match an active account")
+        );
+    }
+    // Locked now: even the right password is refused, with the same words.
+    let response = log_in(&app, &app.raw, PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    // An unknown email gets exactly the same answer.
+    let response = app
+        .raw
+        .post(app.url("/staff/login"))
+        .form(&[("email", "nobody@harbour.example"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
+on_both_databases!(lockout, wrong_passwords_are_refused_and_lock_the_account);
+
+async fn create_admin_refuses_weak_passwords_and_duplicates(app: TestApp) {
+    let weak = create_admin(&app, EMAIL, "password1234").await;
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("too common"));
+    let ok = create_admin(&app, EMAIL, PASSWORD).await;
+    assert!(ok.status.success());
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("/staff/login"));
+    let again = create_admin(&app, EMAIL, PASSWORD).await;
+    assert_eq!(again.status.code(), Some(3));
+}
+on_both_databases!(
+    create_admin_cli,
+    create_admin_refuses_weak_passwords_and_duplicates
+);
+
+async fn cross_site_posts_are_refused(app: TestApp) {
+    create_admin(&app, EMAIL, PASSWORD).await;
+    let forged = app
+        .raw
+        .post(app.url("/staff/login"))
+        .header("origin", "https://evil.example")
+        .form(&[("email", EMAIL), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert!(session_cookie(&forged).is_none());
+    let forged = app
+        .raw
+        .post(app.url("/start"))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let same = app
+        .raw
+        .post(app.url("/start"))
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(same.status(), StatusCode::SEE_OTHER);
+}
+on_both_databases!(csrf, cross_site_posts_are_refused);
+
+async fn the_list_pages_by_keyset_newest_first(app: TestApp) {
+    create_admin(&app, EMAIL, PASSWORD).await;
+    for _ in 0..55 {
+        app.raw.post(app.url("/start")).send().await.expect("start");
+    }
+    let cookie =
+        cookie_value(&session_cookie(&log_in(&app, &app.raw, PASSWORD).await).expect("cookie"));
+    let page = |path: String| {
+        let app = &app;
+        let cookie = cookie.clone();
+        async move {
+            let body = app
+                .raw
+                .get(app.url(&path))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .expect("get")
+                .text()
+                .await
+                .expect("body");
+            Html::parse_document(&body)
+        }
+    };
+    let rows = Selector::parse("table.submissions tbody tr").expect("selector");
+    let next = Selector::parse("a[rel=next]").expect("selector");
+    let first = page("/staff".into()).await;
+    assert_eq!(first.select(&rows).count(), 50);
+    let href = first
+        .select(&next)
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .expect("a link to older submissions")
+        .to_owned();
+    let second = page(href).await;
+    assert_eq!(second.select(&rows).count(), 5);
+    assert!(second.select(&next).next().is_none());
+}
+on_both_databases!(pagination, the_list_pages_by_keyset_newest_first);

@@ -1,0 +1,71 @@
+//! Starting the server as an operator would: first run, bad settings.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+
+#[tokio::test]
+async fn first_run_creates_the_sqlite_file_and_its_folder() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("data").join("practice.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trustbridge"))
+        .env("BIND_ADDR", "127.0.0.1:0")
+        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env("SITE_ROOT", dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let listening = async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if line.starts_with("listening on ") {
+                return line;
+            }
+        }
+        String::new()
+    };
+    let line = tokio::time::timeout(Duration::from_secs(60), listening)
+        .await
+        .expect("started in time");
+    assert!(line.starts_with("listening on http://127.0.0.1:"), "{line}");
+    assert!(db.exists(), "the database file was created");
+    let base = line.trim_start_matches("listening on ").to_owned();
+    let health = reqwest::get(format!("{base}/healthz")).await.expect("get");
+    assert_eq!(health.text().await.expect("body"), "ok");
+    let _ = child.start_kill();
+}
+
+#[tokio::test]
+async fn a_bad_setting_stops_start_up_with_a_message_naming_it() {
+    let output = Command::new(env!("CARGO_BIN_EXE_trustbridge"))
+        .env("BIND_ADDR", "not-an-address")
+        .output()
+        .await
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("BIND_ADDR"), "{stderr}");
+}
+
+#[tokio::test]
+async fn an_unknown_database_scheme_is_refused_clearly() {
+    let output = Command::new(env!("CARGO_BIN_EXE_trustbridge"))
+        .env("BIND_ADDR", "127.0.0.1:0")
+        .env("DATABASE_URL", "mysql://somewhere/db")
+        .output()
+        .await
+        .expect("run");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("DATABASE_URL must start with sqlite: or postgres:"),
+        "{stderr}"
+    );
+    // The URL itself (which may hold a password) is never printed.
+    assert!(!stderr.contains("somewhere"), "{stderr}");
+}
