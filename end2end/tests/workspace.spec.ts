@@ -1,0 +1,59 @@
+import { test, expect } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { expectAccessible, expectNoHorizontalScroll } from './helpers';
+
+const EMAIL = 'e2e-admin@harbour.example';
+const PASSWORD = 'copper meadow lantern tide';
+
+test.beforeAll(() => {
+  // The same command an operator runs; the suite's server shares its database file.
+  try {
+    execFileSync('../target/release/trustbridge', ['create-admin', '--email', EMAIL, '--name', 'Robin Ames', '--password-stdin'], {
+      input: `${PASSWORD}\n`,
+      env: { ...process.env, DATABASE_URL: 'sqlite://../target/e2e-data/e2e.db' },
+    });
+  } catch (e: any) {
+    // Exit code 3: the account exists already (a retried run).
+    if (e.status !== 3) throw e;
+  }
+});
+
+test('a clinician logs in, opens a submission and logs out', async ({ page }) => {
+  // A client submits first.
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Start the questionnaire' }).click();
+  for (let section = 1; section <= 6; section++) {
+    const qs = page.locator('fieldset.question');
+    await expect(page.locator('#progress-label')).toHaveText(`Section ${section} of 6`);
+    const n = await qs.count();
+    for (let i = 0; i < n; i++) await qs.nth(i).locator('label.choice').nth(2).click();
+    await page.getByRole('button', { name: section === 6 ? 'Submit my answers' : 'Save and continue' }).click();
+  }
+  await expect(page).toHaveURL(/\/result$/);
+  const reference = (await page.locator('.reference strong').textContent())!.trim();
+
+  await page.goto('/staff');
+  await expect(page).toHaveURL(/\/staff\/login$/);
+  await expectAccessible(page);
+  await page.getByLabel('Email').fill(EMAIL);
+  await page.getByLabel('Password').fill('wrong password entirely');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('alert')).toContainText("don't match an active account");
+
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/staff$/);
+  await expect(page.getByRole('heading', { name: 'Submissions' })).toBeVisible();
+  await expectAccessible(page);
+  await expectNoHorizontalScroll(page);
+
+  await page.getByRole('link', { name: reference }).click();
+  await expect(page.getByRole('heading', { name: `Submission ${reference}` })).toBeVisible();
+  await expect(page.locator('table.answers tbody tr')).toHaveCount(42);
+  await expectAccessible(page);
+
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page).toHaveURL(/\/staff\/login$/);
+  await page.goto('/staff');
+  await expect(page).toHaveURL(/\/staff\/login$/);
+});
