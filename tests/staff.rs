@@ -345,3 +345,49 @@ async fn the_list_pages_by_keyset_newest_first(app: TestApp) {
     assert!(second.select(&next).next().is_none());
 }
 on_both_databases!(pagination, the_list_pages_by_keyset_newest_first);
+
+async fn rapid_logins_from_one_address_get_429_with_retry_after(app: TestApp) {
+    let mut statuses = Vec::new();
+    for i in 0..11 {
+        let response = app
+            .raw
+            .post(app.url("/staff/login"))
+            .form(&[
+                ("email", format!("nobody{i}@harbour.example")),
+                ("password", "wrong".into()),
+            ])
+            .send()
+            .await
+            .expect("post");
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            let retry = response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok());
+            assert!(
+                retry.and_then(|r| r.parse::<u64>().ok()).is_some(),
+                "{retry:?}"
+            );
+        }
+        statuses.push(response.status());
+    }
+    assert!(
+        statuses[..10]
+            .iter()
+            .all(|s| *s == StatusCode::UNAUTHORIZED),
+        "{statuses:?}"
+    );
+    assert_eq!(statuses[10], StatusCode::TOO_MANY_REQUESTS);
+    // The login page itself is never limited.
+    let page = app
+        .raw
+        .get(app.url("/staff/login"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(page.status(), StatusCode::OK);
+}
+on_both_databases!(
+    rate_limit,
+    rapid_logins_from_one_address_get_429_with_retry_after
+);

@@ -17,6 +17,8 @@ use crate::server::auth::session_store::DbSessionStore;
 use crate::server::questionnaire::{self as service, Outcome};
 use crate::server::state::AppState;
 use crate::server::telemetry;
+use tower_governor::governor::GovernorConfigBuilder;
+use tower_governor::GovernorLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -37,8 +39,33 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
             state.config.session_idle_minutes,
         )));
+    // Per address: 10 login attempts at once, then one every 6 seconds; more get 429 with
+    // Retry-After. (Per account, failed logins also lock the account: see `auth::lockout`.)
+    let login_limit = GovernorConfigBuilder::default()
+        .per_second(6)
+        .burst_size(10)
+        .methods(vec![axum::http::Method::POST])
+        .finish()
+        .map(|config| {
+            let config = std::sync::Arc::new(config);
+            // Forget addresses that have not tried lately, so the limiter's memory stays small.
+            let limiter = config.limiter().clone();
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+                loop {
+                    tick.tick().await;
+                    limiter.retain_recent();
+                }
+            });
+            GovernorLayer::new(config)
+        });
+    let login = get(staff::login_page).post(staff::login);
+    let login = match login_limit {
+        Some(layer) => login.layer(layer),
+        None => login,
+    };
     Router::new()
-        .route("/staff/login", get(staff::login_page).post(staff::login))
+        .route("/staff/login", login)
         .route("/staff/logout", post(staff::logout))
         .route("/staff", get(staff::submissions))
         .route("/staff/submissions/{reference}", get(staff::submission))
