@@ -103,14 +103,31 @@ fn cookie_value(set_cookie: &str) -> String {
 
 async fn workspace_pages_refuse_strangers(app: TestApp) {
     let reference = submit_questionnaire(&app, "").await;
-    for path in [
-        "/staff".to_owned(),
-        format!("/staff/submissions/{reference}"),
-        "/staff?before=5".to_owned(),
-    ] {
-        let response = app.raw.get(app.url(&path)).send().await.expect("get");
-        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
-        assert_eq!(response.headers()["location"], "/staff/login", "{path}");
+    // Every workspace route except the login page, with each method it answers.
+    let routes = [
+        ("GET", "/staff".to_owned()),
+        ("GET", "/staff?before=5&workflow=new".to_owned()),
+        ("GET", "/staff/export.csv".to_owned()),
+        ("GET", format!("/staff/submissions/{reference}")),
+        ("POST", format!("/staff/submissions/{reference}/status")),
+        ("POST", format!("/staff/submissions/{reference}/notes")),
+    ];
+    for (method, path) in routes {
+        let request = match method {
+            "GET" => app.raw.get(app.url(&path)),
+            _ => app.raw.post(app.url(&path)).form(&[
+                ("from", "new"),
+                ("to", "closed"),
+                ("body", "x"),
+            ]),
+        };
+        let response = request.send().await.expect("request");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{method} {path}");
+        assert_eq!(
+            response.headers()["location"],
+            "/staff/login",
+            "{method} {path}"
+        );
     }
     // A made-up session cookie is no better than none.
     let response = app
@@ -390,4 +407,108 @@ async fn rapid_logins_from_one_address_get_429_with_retry_after(app: TestApp) {
 on_both_databases!(
     rate_limit,
     rapid_logins_from_one_address_get_429_with_retry_after
+);
+
+async fn log_in_cookie(app: &TestApp) -> String {
+    create_admin(app, EMAIL, PASSWORD).await;
+    cookie_value(&session_cookie(&log_in(app, &app.raw, PASSWORD).await).expect("cookie"))
+}
+
+async fn a_clinician_moves_a_submission_and_keeps_private_notes(app: TestApp) {
+    let reference = submit_questionnaire(&app, "").await;
+    let cookie = log_in_cookie(&app).await;
+    let post = |path: String, form: Vec<(&'static str, &'static str)>| {
+        let app = &app;
+        let cookie = cookie.clone();
+        async move {
+            app.raw
+                .post(app.url(&path))
+                .header("cookie", cookie)
+                .form(&form)
+                .send()
+                .await
+                .expect("post")
+        }
+    };
+    let status = format!("/staff/submissions/{reference}/status");
+    let moved = post(status.clone(), vec![("from", "new"), ("to", "contacted")]).await;
+    assert_eq!(moved.status(), StatusCode::SEE_OTHER);
+    // A move that skips the workflow, or starts from a stale status, is refused.
+    let skip = post(status.clone(), vec![("from", "contacted"), ("to", "new")]).await;
+    assert_eq!(skip.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let stale = post(status.clone(), vec![("from", "new"), ("to", "closed")]).await;
+    assert_eq!(stale.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let noted = post(
+        format!("/staff/submissions/{reference}/notes"),
+        vec![("body", "Left a voicemail <b>Tuesday</b>")],
+    )
+    .await;
+    assert_eq!(noted.status(), StatusCode::SEE_OTHER);
+    let empty = post(
+        format!("/staff/submissions/{reference}/notes"),
+        vec![("body", "   ")],
+    )
+    .await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let page = app
+        .raw
+        .get(app.url(&format!("/staff/submissions/{reference}")))
+        .header("cookie", cookie.clone())
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body");
+    let html = Html::parse_document(&page);
+    let items = Selector::parse("ol.history li").expect("selector");
+    let history: Vec<String> = html.select(&items).map(|li| li.text().collect()).collect();
+    assert_eq!(history.len(), 2, "{history:?}");
+    assert!(history[0].contains("Ana Lima") && history[0].contains("Moved from New to Contacted"));
+    assert!(history[1].contains("Note: Left a voicemail <b>Tuesday</b>"));
+    assert!(!page.contains("<b>Tuesday</b>"), "notes are shown as text");
+
+    // The list can be narrowed to a workflow status, and exported as CSV.
+    let list = |query: &'static str| {
+        let app = &app;
+        let cookie = cookie.clone();
+        async move {
+            app.raw
+                .get(app.url(&format!("/staff{query}")))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .expect("get")
+        }
+    };
+    let contacted = list("?workflow=contacted")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(contacted.contains(&reference));
+    let closed = list("?workflow=closed").await.text().await.expect("body");
+    assert!(!closed.contains(&reference));
+    let bad_date = list("?from=yesterday").await.text().await.expect("body");
+    assert!(bad_date.contains("Use a date like 2026-11-25."));
+    let csv = list("/export.csv?workflow=contacted").await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(csv.headers()["content-disposition"]
+        .to_str()
+        .expect("header")
+        .contains("attachment"));
+    let body = csv.text().await.expect("body");
+    let lines: Vec<&str> = body.lines().collect();
+    assert_eq!(
+        lines[0],
+        "reference,started_utc,submitted_utc,questionnaire,workflow,readiness,band"
+    );
+    assert_eq!(lines.len(), 2, "{body}");
+    assert!(lines[1].starts_with(&format!("{reference},")));
+    assert!(lines[1].contains(",Submitted,Contacted,"));
+}
+on_both_databases!(
+    workflow,
+    a_clinician_moves_a_submission_and_keeps_private_notes
 );

@@ -52,6 +52,22 @@ test('a clinician logs in, opens a submission and logs out', async ({ page }) =>
   await expect(page.locator('table.answers tbody tr')).toHaveCount(42);
   await expectAccessible(page);
 
+  await page.getByLabel('Move to').selectOption({ label: 'Contacted' });
+  await page.getByRole('button', { name: 'Move' }).click();
+  await expect(page.getByText('Now: Contacted')).toBeVisible();
+  await page.getByLabel('Add a private note').fill('Called, will book next week.');
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await expect(page.locator('ol.history li')).toHaveCount(2);
+  await expect(page.locator('ol.history')).toContainText('Note: Called, will book next week.');
+  await expectAccessible(page);
+
+  await page.getByRole('link', { name: 'Submissions' }).click();
+  await page.getByLabel('Workflow').selectOption({ label: 'Contacted' });
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page.getByRole('link', { name: reference })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('link', { name: reference }).click();
+
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect(page).toHaveURL(/\/staff\/login$/);
   await page.goto('/staff');

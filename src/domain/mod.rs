@@ -4,3 +4,4 @@
 
 pub mod questionnaire;
 pub mod scoring;
+pub mod workflow;

@@ -8,9 +8,11 @@
 
 mod clinicians;
 mod submissions;
+mod workflow;
 
 pub use clinicians::*;
 pub use submissions::*;
+pub use workflow::*;
 
 use std::str::FromStr;
 use std::time::Duration;

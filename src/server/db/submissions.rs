@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use super::{with_pool, Db};
 use crate::domain::questionnaire::{Dimension, Likert};
 use crate::domain::scoring::{DimensionScore, ReadinessBand, ReadinessResult};
+use crate::domain::workflow::WorkflowStatus;
 
 /// Primary key of a submission. Never shown to clients.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +37,8 @@ pub struct Submission {
     pub status: SubmissionStatus,
     pub note: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// Where the practice is with it (clinicians only).
+    pub workflow: WorkflowStatus,
 }
 
 /// Saving answers found the submission already submitted; it is read-only from then on.
@@ -48,11 +51,24 @@ pub enum SaveError {
 }
 
 /// The columns [`SUBMISSION_COLUMNS`] selects, in order.
-type SubmissionRow = (i64, String, i32, String, Option<String>, DateTime<Utc>);
-const SUBMISSION_COLUMNS: &str = "id, reference, instrument_version, status, note, created_at";
+type SubmissionRow = (
+    i64,
+    String,
+    i32,
+    String,
+    Option<String>,
+    DateTime<Utc>,
+    String,
+);
+const SUBMISSION_COLUMNS: &str =
+    "id, reference, instrument_version, status, note, created_at, workflow";
+
+fn workflow(s: &str) -> Result<WorkflowStatus, sqlx::Error> {
+    WorkflowStatus::parse(s).ok_or_else(|| corrupt(format!("unknown workflow status {s:?}")))
+}
 
 fn submission_from_row(row: SubmissionRow) -> Result<Submission, sqlx::Error> {
-    let (id, reference, version, status, note, created_at) = row;
+    let (id, reference, version, status, note, created_at, workflow_status) = row;
     Ok(Submission {
         id: SubmissionId(id),
         reference,
@@ -61,6 +77,7 @@ fn submission_from_row(row: SubmissionRow) -> Result<Submission, sqlx::Error> {
         status: SubmissionStatus::parse(&status)?,
         note,
         created_at,
+        workflow: workflow(&workflow_status)?,
     })
 }
 
@@ -250,10 +267,24 @@ pub struct SubmissionSummary {
     pub id: SubmissionId,
     pub reference: String,
     pub status: SubmissionStatus,
+    pub workflow: WorkflowStatus,
     pub created_at: DateTime<Utc>,
     pub submitted_at: Option<DateTime<Utc>>,
     pub overall: Option<u8>,
     pub band: Option<ReadinessBand>,
+}
+
+/// What the workspace list is narrowed to. Empty means everything.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SubmissionFilter {
+    pub workflow: Option<WorkflowStatus>,
+    pub band: Option<ReadinessBand>,
+    /// Started at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Started before.
+    pub until: Option<DateTime<Utc>>,
+    /// A reference, or the start of one (case-insensitive).
+    pub reference: Option<String>,
 }
 
 impl Db {
@@ -261,15 +292,24 @@ impl Db {
     /// pagination: page 2,000 costs what page 1 costs, unlike OFFSET).
     pub async fn submissions_page(
         &self,
+        filter: &SubmissionFilter,
         before: Option<SubmissionId>,
         limit: u32,
     ) -> Result<Vec<SubmissionSummary>, sqlx::Error> {
-        let sql =
-            "select s.id, s.reference, s.status, s.created_at, s.submitted_at, r.overall, r.band \
+        // Each optional filter is `($n is null or …)`, so one statement serves every combination.
+        let sql = "select s.id, s.reference, s.status, s.workflow, s.created_at, s.submitted_at, \
+                   r.overall, r.band \
                    from submissions s left join results r on r.submission_id = s.id \
-                   where s.id < $1 order by s.id desc limit $2";
+                   where s.id < $1 \
+                   and ($3 is null or s.workflow = $3) \
+                   and ($4 is null or r.band = $4) \
+                   and ($5 is null or s.created_at >= $5) \
+                   and ($6 is null or s.created_at < $6) \
+                   and ($7 is null or s.reference like $7) \
+                   order by s.id desc limit $2";
         type Row = (
             i64,
+            String,
             String,
             String,
             DateTime<Utc>,
@@ -277,20 +317,39 @@ impl Db {
             Option<i16>,
             Option<String>,
         );
+        let reference = filter
+            .reference
+            .as_ref()
+            .map(|r| format!("{}%", r.trim().to_uppercase().replace(['%', '_'], "")));
         let rows: Vec<Row> = with_pool!(self, pool => {
             sqlx::query_as(sql)
                 .bind(before.map_or(i64::MAX, |b| b.0))
                 .bind(i64::from(limit))
+                .bind(filter.workflow.map(WorkflowStatus::as_str))
+                .bind(filter.band.map(ReadinessBand::as_str))
+                .bind(filter.from)
+                .bind(filter.until)
+                .bind(reference.as_deref())
                 .fetch_all(pool)
                 .await?
         });
         rows.into_iter()
             .map(
-                |(id, reference, status, created_at, submitted_at, overall, band)| {
+                |(
+                    id,
+                    reference,
+                    status,
+                    workflow_status,
+                    created_at,
+                    submitted_at,
+                    overall,
+                    band,
+                )| {
                     Ok(SubmissionSummary {
                         id: SubmissionId(id),
                         reference,
                         status: SubmissionStatus::parse(&status)?,
+                        workflow: workflow(&workflow_status)?,
                         created_at,
                         submitted_at,
                         overall: overall.and_then(|o| u8::try_from(o).ok()),

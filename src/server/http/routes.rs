@@ -68,7 +68,16 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
         .route("/staff/login", login)
         .route("/staff/logout", post(staff::logout))
         .route("/staff", get(staff::submissions))
+        .route("/staff/export.csv", get(staff::export_csv))
         .route("/staff/submissions/{reference}", get(staff::submission))
+        .route(
+            "/staff/submissions/{reference}/status",
+            post(staff::move_status),
+        )
+        .route(
+            "/staff/submissions/{reference}/notes",
+            post(staff::add_note),
+        )
         .layer(sessions)
 }
 

@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
 use secrecy::SecretString;
 use serde::Deserialize;
@@ -14,11 +14,14 @@ use tower_sessions::Session;
 use super::error::{AppError, Wants};
 use super::render;
 use crate::domain::questionnaire::{self as q, Likert};
+use crate::domain::scoring::ReadinessBand;
+use crate::domain::workflow::WorkflowStatus;
 use crate::server::auth::{self, CurrentClinician, LoginOutcome};
-use crate::server::db::{SubmissionId, SubmissionStatus};
+use crate::server::db::{HistoryItem, SubmissionFilter, SubmissionId, SubmissionStatus};
 use crate::server::state::AppState;
 use crate::ui::pages::staff::{
-    AnswerRow, LoginPage, SubmissionDetail, SubmissionPage, SubmissionRow, SubmissionsPage,
+    AnswerRow, FilterForm, LoginPage, SubmissionDetail, SubmissionPage, SubmissionRow,
+    SubmissionsPage,
 };
 
 const PAGE_SIZE: u32 = 50;
@@ -93,9 +96,111 @@ pub async fn logout(session: Session) -> Response {
     Redirect::to("/staff/login").into_response()
 }
 
-#[derive(Deserialize)]
+/// The list's query string: filters and the keyset cursor.
+#[derive(Deserialize, Default)]
 pub struct ListQuery {
     before: Option<i64>,
+    #[serde(default)]
+    workflow: String,
+    #[serde(default)]
+    band: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    q: String,
+}
+
+impl ListQuery {
+    /// The filter, and the form as typed with a message for each value that was not usable.
+    fn filter(&self) -> (SubmissionFilter, FilterForm) {
+        let mut errors = Vec::new();
+        let mut date = |field: &'static str, raw: &str| -> Option<DateTime<Utc>> {
+            let raw = raw.trim();
+            if raw.is_empty() {
+                return None;
+            }
+            match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+                Ok(d) => d.and_hms_opt(0, 0, 0).map(|t| t.and_utc()),
+                Err(_) => {
+                    errors.push((field, "Use a date like 2026-11-25.".to_owned()));
+                    None
+                }
+            }
+        };
+        let from = date("from", &self.from);
+        // "until" is inclusive for people: until the end of that day.
+        let until = date("to", &self.to).map(|d| d + chrono::Duration::days(1));
+        let reference = Some(self.q.trim().to_owned()).filter(|r| !r.is_empty());
+        let filter = SubmissionFilter {
+            workflow: WorkflowStatus::parse(&self.workflow),
+            band: ReadinessBand::parse(&self.band),
+            from,
+            until,
+            reference,
+        };
+        let form = FilterForm {
+            workflow: self.workflow.clone(),
+            band: self.band.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            reference: self.q.clone(),
+            errors,
+            query: self.query_string(None),
+        };
+        (filter, form)
+    }
+
+    /// `?workflow=…&…` for links that keep the current filter (and move the cursor).
+    fn query_string(&self, before: Option<i64>) -> String {
+        let mut pairs: Vec<(&str, String)> = [
+            ("workflow", &self.workflow),
+            ("band", &self.band),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("q", &self.q),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| (k, v.trim().to_owned()))
+        .collect();
+        if let Some(b) = before {
+            pairs.push(("before", b.to_string()));
+        }
+        if pairs.is_empty() {
+            return String::new();
+        }
+        let encoded = pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        format!("?{encoded}")
+    }
+}
+
+fn urlencode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn workflow_choices() -> Vec<(&'static str, &'static str)> {
+    WorkflowStatus::ALL
+        .iter()
+        .map(|w| (w.as_str(), w.label()))
+        .collect()
+}
+
+fn band_choices() -> Vec<(&'static str, &'static str)> {
+    ReadinessBand::ALL
+        .iter()
+        .map(|b| (b.as_str(), b.label()))
+        .collect()
 }
 
 pub async fn submissions(
@@ -103,16 +208,20 @@ pub async fn submissions(
     CurrentClinician(clinician): CurrentClinician,
     Query(query): Query<ListQuery>,
 ) -> Response {
+    let (filter, form) = query.filter();
     let page = match state
         .db
-        .submissions_page(query.before.map(SubmissionId), PAGE_SIZE)
+        .submissions_page(&filter, query.before.map(SubmissionId), PAGE_SIZE)
         .await
     {
         Ok(page) => page,
         Err(e) => return AppError::from(e).into_response_for(Wants::Html, &state),
     };
     let next_page = (page.len() == PAGE_SIZE as usize)
-        .then(|| page.last().map(|s| format!("/staff?before={}", s.id.0)))
+        .then(|| {
+            page.last()
+                .map(|s| format!("/staff{}", query.query_string(Some(s.id.0))))
+        })
         .flatten();
     let rows = page
         .into_iter()
@@ -120,14 +229,214 @@ pub async fn submissions(
             reference: s.reference,
             started: when(s.created_at),
             status: status_label(s.status),
+            workflow: s.workflow.label(),
             overall: s.overall,
             band: s.band.map(|b| b.label()),
         })
         .collect();
     let name = clinician.display_name;
     render::page(&state, StatusCode::OK, "Submissions", false, move || {
-        view! { <SubmissionsPage clinician_name=name rows next_page /> }
+        view! {
+            <SubmissionsPage
+                clinician_name=name
+                rows
+                next_page
+                filters=form
+                workflows=workflow_choices()
+                bands=band_choices()
+            />
+        }
     })
+}
+
+/// Neutralises a spreadsheet formula: a cell starting with `=`, `+`, `-`, `@`, tab or carriage
+/// return gets a leading apostrophe, so Excel or LibreOffice show it as text instead of running it.
+pub fn csv_safe(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
+/// `GET /staff/export.csv`: the filtered list, every page of it, as CSV.
+pub async fn export_csv(
+    State(state): State<AppState>,
+    CurrentClinician(clinician): CurrentClinician,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    let (filter, _) = query.filter();
+    match export(&state, &filter).await {
+        Ok(body) => {
+            if let Err(e) = state
+                .db
+                .audit(clinician.id, "export_csv", None, Utc::now())
+                .await
+            {
+                return AppError::from(e).into_response_for(Wants::Html, &state);
+            }
+            (
+                [
+                    (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                    (
+                        axum::http::header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"submissions.csv\"",
+                    ),
+                    (axum::http::header::CACHE_CONTROL, "no-store"),
+                ],
+                body,
+            )
+                .into_response()
+        }
+        Err(e) => e.into_response_for(Wants::Html, &state),
+    }
+}
+
+async fn export(state: &AppState, filter: &SubmissionFilter) -> Result<Vec<u8>, AppError> {
+    let internal = |e: csv::Error| AppError::Internal(Box::new(e));
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        "reference",
+        "started_utc",
+        "submitted_utc",
+        "questionnaire",
+        "workflow",
+        "readiness",
+        "band",
+    ])
+    .map_err(internal)?;
+    let mut before = None;
+    loop {
+        let page = state.db.submissions_page(filter, before, 1000).await?;
+        let Some(last) = page.last() else {
+            break;
+        };
+        before = Some(last.id);
+        let full = page.len() == 1000;
+        for s in page {
+            let row = [
+                s.reference,
+                when(s.created_at),
+                s.submitted_at.map(when).unwrap_or_default(),
+                status_label(s.status).to_owned(),
+                s.workflow.label().to_owned(),
+                s.overall.map(|o| o.to_string()).unwrap_or_default(),
+                s.band.map(|b| b.label().to_owned()).unwrap_or_default(),
+            ];
+            out.write_record(row.iter().map(|c| csv_safe(c)))
+                .map_err(internal)?;
+        }
+        if !full {
+            break;
+        }
+    }
+    out.into_inner()
+        .map_err(|e| AppError::Internal(e.to_string().into()))
+}
+
+#[derive(Deserialize)]
+pub struct MoveForm {
+    from: String,
+    to: String,
+}
+
+/// `POST /staff/submissions/<ref>/status`: move it along the workflow.
+pub async fn move_status(
+    State(state): State<AppState>,
+    CurrentClinician(clinician): CurrentClinician,
+    Path(reference): Path<String>,
+    Form(form): Form<MoveForm>,
+) -> Response {
+    let result = async {
+        let submission = state
+            .db
+            .submission_by_reference(&reference)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let (Some(from), Some(to)) = (
+            WorkflowStatus::parse(&form.from),
+            WorkflowStatus::parse(&form.to),
+        ) else {
+            return Err(invalid("to", "Choose one of the listed statuses."));
+        };
+        if from != submission.workflow || !from.can_move_to(to) {
+            return Err(invalid(
+                "to",
+                "That move is not possible from the current status. Reload the page and try again.",
+            ));
+        }
+        let now = Utc::now();
+        if !state
+            .db
+            .move_workflow(submission.id, from, to, clinician.id, now)
+            .await?
+        {
+            return Err(invalid(
+                "to",
+                "Someone else changed the status just now. Reload the page.",
+            ));
+        }
+        state
+            .db
+            .audit(clinician.id, "move_workflow", Some(submission.id), now)
+            .await?;
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&format!("/staff/submissions/{reference}")).into_response(),
+        Err(e) => e.into_response_for(Wants::Html, &state),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NoteForm {
+    body: String,
+}
+
+/// `POST /staff/submissions/<ref>/notes`: add a private note.
+pub async fn add_note(
+    State(state): State<AppState>,
+    CurrentClinician(clinician): CurrentClinician,
+    Path(reference): Path<String>,
+    Form(form): Form<NoteForm>,
+) -> Response {
+    let result = async {
+        let submission = state
+            .db
+            .submission_by_reference(&reference)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let body = form.body.trim();
+        if body.is_empty() || body.chars().count() > 5000 {
+            return Err(invalid(
+                "body",
+                "A note needs between 1 and 5,000 characters.",
+            ));
+        }
+        let now = Utc::now();
+        state
+            .db
+            .add_clinician_note(submission.id, clinician.id, body, now)
+            .await?;
+        state
+            .db
+            .audit(clinician.id, "add_note", Some(submission.id), now)
+            .await?;
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&format!("/staff/submissions/{reference}")).into_response(),
+        Err(e) => e.into_response_for(Wants::Html, &state),
+    }
+}
+
+fn invalid(field: &str, message: &str) -> AppError {
+    AppError::Invalid(vec![super::error::FieldError {
+        field: field.to_owned(),
+        message: message.to_owned(),
+    }])
 }
 
 pub async fn submission(
@@ -136,11 +445,11 @@ pub async fn submission(
     Path(reference): Path<String>,
 ) -> Response {
     match submission_detail(&state, clinician.id, &reference).await {
-        Ok(detail) => {
+        Ok((detail, workflow_key)) => {
             let name = clinician.display_name;
             let title = format!("Submission {}", detail.reference);
             render::page(&state, StatusCode::OK, &title, false, move || {
-                view! { <SubmissionPage clinician_name=name detail /> }
+                view! { <SubmissionPage clinician_name=name detail workflow_key /> }
             })
         }
         Err(e) => e.into_response_for(Wants::Html, &state),
@@ -151,7 +460,7 @@ async fn submission_detail(
     state: &AppState,
     viewer: crate::server::db::ClinicianId,
     reference: &str,
-) -> Result<SubmissionDetail, AppError> {
+) -> Result<(SubmissionDetail, String), AppError> {
     let submission = state
         .db
         .submission_by_reference(reference)
@@ -164,6 +473,23 @@ async fn submission_detail(
         .await?;
     let result = state.db.result(submission.id).await?;
     let saved = state.db.answers(submission.id).await?;
+    let history = state
+        .db
+        .history(submission.id)
+        .await?
+        .into_iter()
+        .map(|h| {
+            let what = match h.what {
+                HistoryItem::Moved { from, to } => format!(
+                    "Moved from {} to {}",
+                    WorkflowStatus::parse(&from).map_or(from.as_str(), |w| w.label()),
+                    WorkflowStatus::parse(&to).map_or(to.as_str(), |w| w.label()),
+                ),
+                HistoryItem::Note(body) => format!("Note: {body}"),
+            };
+            (when(h.at), h.by, what)
+        })
+        .collect();
     let answers = q::items()
         .iter()
         .filter_map(|item| {
@@ -181,12 +507,68 @@ async fn submission_detail(
             })
         })
         .collect();
-    Ok(SubmissionDetail {
+    let workflow_key = submission.workflow.as_str().to_owned();
+    let detail = SubmissionDetail {
         reference: submission.reference,
+        workflow: submission.workflow.label(),
+        moves: submission
+            .workflow
+            .next()
+            .iter()
+            .map(|w| (w.as_str(), w.label()))
+            .collect(),
+        history,
         started: when(submission.created_at),
         status: status_label(submission.status),
         result,
         answers,
         note: submission.note,
-    })
+    };
+    Ok((detail, workflow_key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spreadsheet_formulas_are_neutralised() {
+        for cell in [
+            "=HYPERLINK(\"http://x\")",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert!(csv_safe(cell).starts_with('\''), "{cell:?}");
+        }
+        for cell in ["TB-ABC", "2026-11-25 10:00", "Ready to rebuild", ""] {
+            assert_eq!(csv_safe(cell), cell);
+        }
+    }
+
+    #[test]
+    fn filters_keep_their_query_and_report_bad_dates() {
+        let query = ListQuery {
+            workflow: "contacted".into(),
+            from: "25/11/2026".into(),
+            to: "2026-11-30".into(),
+            q: "tb-7k".into(),
+            ..Default::default()
+        };
+        let (filter, form) = query.filter();
+        assert_eq!(filter.workflow, Some(WorkflowStatus::Contacted));
+        assert_eq!(filter.from, None);
+        assert_eq!(form.errors.len(), 1);
+        assert_eq!(form.errors[0].0, "from");
+        assert_eq!(
+            filter.until.map(|d| d.date_naive().to_string()),
+            Some("2026-12-01".to_owned())
+        );
+        assert_eq!(
+            query.query_string(Some(42)),
+            "?workflow=contacted&from=25%2F11%2F2026&to=2026-11-30&q=tb-7k&before=42"
+        );
+    }
 }

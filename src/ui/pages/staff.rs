@@ -50,8 +50,82 @@ pub struct SubmissionRow {
     pub reference: String,
     pub started: String,
     pub status: &'static str,
+    pub workflow: &'static str,
     pub overall: Option<u8>,
     pub band: Option<&'static str>,
+}
+
+/// The list's filter form, as the clinician filled it in.
+#[derive(Clone, Debug, Default)]
+pub struct FilterForm {
+    pub workflow: String,
+    pub band: String,
+    pub from: String,
+    pub to: String,
+    pub reference: String,
+    /// Field name → message, for values that could not be used.
+    pub errors: Vec<(&'static str, String)>,
+    /// The query string of the current filter, for the CSV link.
+    pub query: String,
+}
+
+fn options(choices: Vec<(&'static str, &'static str)>, selected: String) -> impl IntoView {
+    let any = view! { <option value="">"Any"</option> };
+    let rest = choices
+        .into_iter()
+        .map(|(value, label)| {
+            let chosen = value == selected;
+            view! { <option value=value selected=chosen>{label}</option> }
+        })
+        .collect_view();
+    (any, rest)
+}
+
+#[component]
+fn Filters(
+    form: FilterForm,
+    workflows: Vec<(&'static str, &'static str)>,
+    bands: Vec<(&'static str, &'static str)>,
+) -> impl IntoView {
+    let error = |field: &'static str| {
+        form.errors.iter().find(|(f, _)| *f == field).map(
+            |(f, m)| view! { <span class="field-error" id=format!("{f}-error")>{m.clone()}</span> },
+        )
+    };
+    let from_error = error("from");
+    let to_error = error("to");
+    let export = format!("/staff/export.csv{}", form.query);
+    view! {
+        <form method="get" action="/staff" class="filters">
+            <div>
+                <label for="f-workflow">"Workflow"</label>
+                <select id="f-workflow" name="workflow">{options(workflows, form.workflow)}</select>
+            </div>
+            <div>
+                <label for="f-band">"Band"</label>
+                <select id="f-band" name="band">{options(bands, form.band)}</select>
+            </div>
+            <div>
+                <label for="f-from">"Started from"</label>
+                <input id="f-from" name="from" type="date" value=form.from />
+                {from_error}
+            </div>
+            <div>
+                <label for="f-to">"Started until"</label>
+                <input id="f-to" name="to" type="date" value=form.to />
+                {to_error}
+            </div>
+            <div>
+                <label for="f-q">"Reference"</label>
+                <input id="f-q" name="q" type="search" value=form.reference />
+            </div>
+            <div class="filter-actions">
+                <button type="submit" class="button primary small">"Filter"</button>
+                <a href="/staff">"Clear"</a>
+                <a href=export download>"Export CSV"</a>
+            </div>
+        </form>
+    }
 }
 
 #[component]
@@ -59,6 +133,9 @@ pub fn SubmissionsPage(
     clinician_name: String,
     rows: Vec<SubmissionRow>,
     next_page: Option<String>,
+    filters: FilterForm,
+    workflows: Vec<(&'static str, &'static str)>,
+    bands: Vec<(&'static str, &'static str)>,
 ) -> impl IntoView {
     let empty = rows.is_empty();
     let body = rows
@@ -70,6 +147,7 @@ pub fn SubmissionsPage(
                     <td><a href=href>{row.reference}</a></td>
                     <td>{row.started}</td>
                     <td>{row.status}</td>
+                    <td>{row.workflow}</td>
                     <td>{row.overall.map(|o| o.to_string()).unwrap_or_else(|| "—".into())}</td>
                     <td>{row.band.unwrap_or("—")}</td>
                 </tr>
@@ -80,7 +158,8 @@ pub fn SubmissionsPage(
         <StaffBar name=clinician_name />
         <section class="card wide">
             <h1>"Submissions"</h1>
-            {empty.then(|| view! { <p>"No submissions yet."</p> })}
+            <Filters form=filters workflows bands />
+            {empty.then(|| view! { <p>"No submissions match."</p> })}
             <div class="table-scroll">
                 <table class="submissions">
                     <caption class="visually-hidden">"Submissions, newest first"</caption>
@@ -88,7 +167,8 @@ pub fn SubmissionsPage(
                         <tr>
                             <th scope="col">"Reference"</th>
                             <th scope="col">"Started (UTC)"</th>
-                            <th scope="col">"Status"</th>
+                            <th scope="col">"Questionnaire"</th>
+                            <th scope="col">"Workflow"</th>
                             <th scope="col">"Readiness"</th>
                             <th scope="col">"Band"</th>
                         </tr>
@@ -114,6 +194,11 @@ pub struct AnswerRow {
 #[derive(Clone, Debug)]
 pub struct SubmissionDetail {
     pub reference: String,
+    /// Current workflow status label, and the moves allowed from it (value, label).
+    pub workflow: &'static str,
+    pub moves: Vec<(&'static str, &'static str)>,
+    /// Oldest first: (when, who, what).
+    pub history: Vec<(String, String, String)>,
     pub started: String,
     pub status: &'static str,
     pub result: Option<ReadinessResult>,
@@ -122,9 +207,16 @@ pub struct SubmissionDetail {
 }
 
 #[component]
-pub fn SubmissionPage(clinician_name: String, detail: SubmissionDetail) -> impl IntoView {
+pub fn SubmissionPage(
+    clinician_name: String,
+    detail: SubmissionDetail,
+    workflow_key: String,
+) -> impl IntoView {
     let SubmissionDetail {
         reference,
+        workflow,
+        moves,
+        history,
         started,
         status,
         result,
@@ -172,6 +264,38 @@ pub fn SubmissionPage(clinician_name: String, detail: SubmissionDetail) -> impl 
             <p>{format!("Started {started} · {status}")}</p>
         </section>
         {scores}
+        <section class="card">
+            <h2>"Workflow"</h2>
+            <p>"Now: " <strong>{workflow}</strong></p>
+            <form method="post" action=format!("/staff/submissions/{reference}/status") class="inline-form">
+                <label for="move-to">"Move to"</label>
+                <select id="move-to" name="to">
+                    {moves
+                        .into_iter()
+                        .map(|(value, label)| view! { <option value=value>{label}</option> })
+                        .collect_view()}
+                </select>
+                <input type="hidden" name="from" value=workflow_key.clone() />
+                <button type="submit" class="button primary small">"Move"</button>
+            </form>
+            <form method="post" action=format!("/staff/submissions/{reference}/notes") class="stack">
+                <label for="note-body">"Add a private note"</label>
+                <textarea id="note-body" name="body" rows="3" maxlength="5000" required></textarea>
+                <button type="submit" class="button secondary small">"Add note"</button>
+            </form>
+            <h3>"History"</h3>
+            <ol class="history">
+                {if history.is_empty() {
+                    view! { <li>"Nothing yet."</li> }.into_any()
+                } else {
+                    history
+                        .into_iter()
+                        .map(|(at, who, what)| view! { <li><span class="when">{format!("{at} · {who}")}</span> <span class="what">{what}</span></li> })
+                        .collect_view()
+                        .into_any()
+                }}
+            </ol>
+        </section>
         <section class="card">
             <h2>"Note from the client"</h2>
             <p class="client-note">{note.unwrap_or_else(|| "No note.".into())}</p>

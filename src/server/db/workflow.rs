@@ -1,0 +1,119 @@
+//! The practice's workflow on a submission: status changes and clinicians' private notes.
+
+use chrono::{DateTime, Utc};
+
+use super::{with_pool, ClinicianId, Db, SubmissionId};
+use crate::domain::workflow::WorkflowStatus;
+
+/// One entry of a submission's history, as the workspace shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryEntry {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub what: HistoryItem,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum HistoryItem {
+    Moved { from: String, to: String },
+    Note(String),
+}
+
+impl Db {
+    /// Moves a submission from `from` to `to` and records who did it. Returns `false`, writing
+    /// nothing, when the submission is no longer at `from` (someone else moved it meanwhile).
+    pub async fn move_workflow(
+        &self,
+        submission: SubmissionId,
+        from: WorkflowStatus,
+        to: WorkflowStatus,
+        by: ClinicianId,
+        now: DateTime<Utc>,
+    ) -> Result<bool, sqlx::Error> {
+        let update = "update submissions set workflow = $3, updated_at = $4 \
+                      where id = $1 and workflow = $2";
+        let event = "insert into workflow_events \
+                     (submission_id, clinician_id, from_status, to_status, created_at) \
+                     values ($1, $2, $3, $4, $5)";
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let moved = sqlx::query(update)
+                .bind(submission.0)
+                .bind(from.as_str())
+                .bind(to.as_str())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            if moved.rows_affected() == 0 {
+                return Ok(false);
+            }
+            sqlx::query(event)
+                .bind(submission.0)
+                .bind(by.0)
+                .bind(from.as_str())
+                .bind(to.as_str())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        Ok(true)
+    }
+
+    /// Adds a clinician's private note to a submission.
+    pub async fn add_clinician_note(
+        &self,
+        submission: SubmissionId,
+        by: ClinicianId,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), sqlx::Error> {
+        let sql = "insert into clinician_notes (submission_id, clinician_id, body, created_at) \
+                   values ($1, $2, $3, $4)";
+        with_pool!(self, pool => {
+            sqlx::query(sql)
+                .bind(submission.0)
+                .bind(by.0)
+                .bind(body)
+                .bind(now)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Status changes and notes, oldest first.
+    pub async fn history(
+        &self,
+        submission: SubmissionId,
+    ) -> Result<Vec<HistoryEntry>, sqlx::Error> {
+        let moves = "select e.created_at, c.display_name, e.from_status, e.to_status \
+                     from workflow_events e join clinicians c on c.id = e.clinician_id \
+                     where e.submission_id = $1 order by e.id";
+        let notes = "select n.created_at, c.display_name, n.body \
+                     from clinician_notes n join clinicians c on c.id = n.clinician_id \
+                     where n.submission_id = $1 order by n.id";
+        type Move = (DateTime<Utc>, String, String, String);
+        type Note = (DateTime<Utc>, String, String);
+        let (moves, notes): (Vec<Move>, Vec<Note>) = with_pool!(self, pool => {
+            let moves = sqlx::query_as(moves).bind(submission.0).fetch_all(pool).await?;
+            let notes = sqlx::query_as(notes).bind(submission.0).fetch_all(pool).await?;
+            (moves, notes)
+        });
+        let mut entries: Vec<HistoryEntry> = moves
+            .into_iter()
+            .map(|(at, by, from, to)| HistoryEntry {
+                at,
+                by,
+                what: HistoryItem::Moved { from, to },
+            })
+            .chain(notes.into_iter().map(|(at, by, body)| HistoryEntry {
+                at,
+                by,
+                what: HistoryItem::Note(body),
+            }))
+            .collect();
+        entries.sort_by_key(|e| e.at);
+        Ok(entries)
+    }
+}
