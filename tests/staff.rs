@@ -111,6 +111,12 @@ async fn workspace_pages_refuse_strangers(app: TestApp) {
         ("GET", format!("/staff/submissions/{reference}")),
         ("POST", format!("/staff/submissions/{reference}/status")),
         ("POST", format!("/staff/submissions/{reference}/notes")),
+        ("GET", "/staff/clinicians".to_owned()),
+        ("POST", "/staff/clinicians".to_owned()),
+        ("POST", "/staff/clinicians/1/active".to_owned()),
+        ("GET", "/staff/password".to_owned()),
+        ("POST", "/staff/password".to_owned()),
+        ("GET", "/staff/audit".to_owned()),
     ];
     for (method, path) in routes {
         let request = match method {
@@ -512,3 +518,182 @@ on_both_databases!(
     workflow,
     a_clinician_moves_a_submission_and_keeps_private_notes
 );
+
+async fn with_cookie(app: &TestApp, cookie: &str, path: &str) -> reqwest::Response {
+    app.raw
+        .get(app.url(path))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("get")
+}
+
+async fn post_with_cookie(
+    app: &TestApp,
+    cookie: &str,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    app.raw
+        .post(app.url(path))
+        .header("cookie", cookie)
+        .form(form)
+        .send()
+        .await
+        .expect("post")
+}
+
+async fn log_in_as(app: &TestApp, email: &str, password: &str) -> Option<String> {
+    let response = app
+        .raw
+        .post(app.url("/staff/login"))
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .expect("post login");
+    session_cookie(&response).map(|c| cookie_value(&c))
+}
+
+async fn admins_manage_clinicians_and_clinicians_cannot(app: TestApp) {
+    let admin = log_in_cookie(&app).await;
+    let added = post_with_cookie(
+        &app,
+        &admin,
+        "/staff/clinicians",
+        &[
+            ("name", "Sam Okafor"),
+            ("email", "Sam@Harbour.example"),
+            ("password", "amber harbour kettle swing"),
+            ("role", "clinician"),
+        ],
+    )
+    .await;
+    assert_eq!(added.status(), StatusCode::CREATED);
+    assert!(added
+        .text()
+        .await
+        .expect("body")
+        .contains("Added Sam Okafor"));
+    let weak = post_with_cookie(
+        &app,
+        &admin,
+        "/staff/clinicians",
+        &[
+            ("name", "Lee"),
+            ("email", "lee@harbour.example"),
+            ("password", "password123456"),
+            ("role", "clinician"),
+        ],
+    )
+    .await;
+    assert_eq!(weak.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let sam = log_in_as(&app, "sam@harbour.example", "amber harbour kettle swing")
+        .await
+        .expect("the new clinician can log in");
+    assert_eq!(
+        with_cookie(&app, &sam, "/staff").await.status(),
+        StatusCode::OK
+    );
+    for path in ["/staff/clinicians", "/staff/audit"] {
+        assert_eq!(
+            with_cookie(&app, &sam, path).await.status(),
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    let sneaky = post_with_cookie(
+        &app,
+        &sam,
+        "/staff/clinicians",
+        &[
+            ("name", "X"),
+            ("email", "x@harbour.example"),
+            ("password", "amber harbour kettle swing"),
+            ("role", "admin"),
+        ],
+    )
+    .await;
+    assert_eq!(sneaky.status(), StatusCode::FORBIDDEN);
+
+    // Deactivating Sam ends Sam's session at once and refuses new logins.
+    let list = with_cookie(&app, &admin, "/staff/clinicians")
+        .await
+        .text()
+        .await
+        .expect("body");
+    let html = Html::parse_document(&list);
+    let forms = Selector::parse("form[action^='/staff/clinicians/']").expect("selector");
+    let sam_form = html
+        .select(&forms)
+        .find(|f| f.html().contains("Deactivate Sam Okafor"))
+        .and_then(|f| f.value().attr("action"))
+        .expect("a deactivate button for Sam")
+        .to_owned();
+    let off = post_with_cookie(&app, &admin, &sam_form, &[("active", "0")]).await;
+    assert_eq!(off.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        with_cookie(&app, &sam, "/staff").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        log_in_as(&app, "sam@harbour.example", "amber harbour kettle swing")
+            .await
+            .is_none()
+    );
+
+    // The audit log names who did what.
+    let audit = with_cookie(&app, &admin, "/staff/audit")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(audit.contains("create clinician"));
+    assert!(audit.contains("deactivate clinician"));
+}
+on_both_databases!(
+    admin_clinicians,
+    admins_manage_clinicians_and_clinicians_cannot
+);
+
+async fn changing_the_password_ends_every_session(app: TestApp) {
+    let first = log_in_cookie(&app).await;
+    let second = log_in_as(&app, EMAIL, PASSWORD)
+        .await
+        .expect("a second session");
+    let wrong = post_with_cookie(
+        &app,
+        &first,
+        "/staff/password",
+        &[
+            ("current", "not it at all"),
+            ("new", "quartz willow ember canyon"),
+        ],
+    )
+    .await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong
+        .text()
+        .await
+        .expect("body")
+        .contains("That is not your current password."));
+    let changed = post_with_cookie(
+        &app,
+        &first,
+        "/staff/password",
+        &[("current", PASSWORD), ("new", "quartz willow ember canyon")],
+    )
+    .await;
+    assert_eq!(changed.status(), StatusCode::SEE_OTHER);
+    for cookie in [&first, &second] {
+        assert_eq!(
+            with_cookie(&app, cookie, "/staff").await.status(),
+            StatusCode::SEE_OTHER
+        );
+    }
+    assert!(log_in_as(&app, EMAIL, PASSWORD).await.is_none());
+    assert!(log_in_as(&app, EMAIL, "quartz willow ember canyon")
+        .await
+        .is_some());
+}
+on_both_databases!(password_change, changing_the_password_ends_every_session);

@@ -203,3 +203,91 @@ impl Db {
         Ok(n)
     }
 }
+
+/// One audit row as admins read it.
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub who: String,
+    pub action: String,
+    pub reference: Option<String>,
+}
+
+impl Db {
+    /// Every account, admins first, then by name.
+    pub async fn clinicians(&self) -> Result<Vec<Clinician>, sqlx::Error> {
+        let sql =
+            format!("select {CLINICIAN_COLUMNS} from clinicians order by role, display_name, id");
+        with_pool!(self, pool => {
+            let rows = sqlx::query(&sql).fetch_all(pool).await?;
+            rows.iter().map(clinician_from_row).collect()
+        })
+    }
+
+    /// Activates or deactivates an account.
+    pub async fn set_clinician_active(
+        &self,
+        id: ClinicianId,
+        active: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), sqlx::Error> {
+        let sql = "update clinicians set active = $2, updated_at = $3 where id = $1";
+        with_pool!(self, pool => {
+            sqlx::query(sql).bind(id.0).bind(i16::from(active)).bind(now).execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// The stored hash, for checking the current password before a change.
+    pub async fn password_hash(&self, id: ClinicianId) -> Result<Option<String>, sqlx::Error> {
+        let sql = "select password_hash from clinicians where id = $1";
+        let hash = with_pool!(self, pool => {
+            sqlx::query_scalar(sql).bind(id.0).fetch_optional(pool).await?
+        });
+        Ok(hash)
+    }
+
+    pub async fn set_password_hash(
+        &self,
+        id: ClinicianId,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), sqlx::Error> {
+        let sql = "update clinicians set password_hash = $2, updated_at = $3 where id = $1";
+        with_pool!(self, pool => {
+            sqlx::query(sql).bind(id.0).bind(hash).bind(now).execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// Audit rows newest first, below `before` (keyset), `limit` at a time.
+    pub async fn audit_page(
+        &self,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, sqlx::Error> {
+        let sql = "select a.id, a.created_at, c.display_name, a.action, s.reference \
+                   from audit_events a join clinicians c on c.id = a.clinician_id \
+                   left join submissions s on s.id = a.submission_id \
+                   where a.id < $1 order by a.id desc limit $2";
+        type Row = (i64, DateTime<Utc>, String, String, Option<String>);
+        let rows: Vec<Row> = with_pool!(self, pool => {
+            sqlx::query_as(sql)
+                .bind(before.unwrap_or(i64::MAX))
+                .bind(i64::from(limit))
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(id, at, who, action, reference)| AuditEntry {
+                id,
+                at,
+                who,
+                action,
+                reference,
+            })
+            .collect())
+    }
+}

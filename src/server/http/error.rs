@@ -22,6 +22,9 @@ pub enum AppError {
     LinkNotFound,
     #[error("not found")]
     NotFound,
+    /// Logged in, but this is for practice admins.
+    #[error("forbidden")]
+    Forbidden,
     /// Input that no form of ours would send (unknown items, out-of-range values).
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
@@ -69,6 +72,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::LinkNotFound | AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -79,6 +83,7 @@ impl AppError {
         match self {
             AppError::LinkNotFound => "This questionnaire link is not valid.",
             AppError::NotFound => "Not found.",
+            AppError::Forbidden => "Only the practice's admins can do this.",
             AppError::Invalid(_) => "Some answers could not be accepted.",
             AppError::TooLarge => "That was more than this form accepts. Please shorten your note.",
             AppError::Internal(_) => {

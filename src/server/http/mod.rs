@@ -5,3 +5,4 @@ pub mod pages;
 pub mod render;
 pub mod routes;
 pub mod staff;
+pub mod staff_admin;

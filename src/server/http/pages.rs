@@ -52,6 +52,14 @@ pub fn error_page(state: &AppState, error: &AppError) -> Response {
         AppError::NotFound => render::page(state, status, "Not found", false, || {
             view! { <NotFoundPage /> }
         }),
+        AppError::Forbidden => render::page(state, status, "Admins only", false, || {
+            view! {
+                <section class="card">
+                    <h1>"Admins only"</h1>
+                    <p>"Only the practice's admins can do this. "<a href="/staff">"Back to submissions"</a></p>
+                </section>
+            }
+        }),
         AppError::Invalid(errors) => {
             let messages: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
             render::page(

@@ -12,7 +12,7 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::error::{AppError, Wants};
-use super::{pages, staff};
+use super::{pages, staff, staff_admin};
 use crate::server::auth::session_store::DbSessionStore;
 use crate::server::questionnaire::{self as service, Outcome};
 use crate::server::state::AppState;
@@ -69,6 +69,19 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
         .route("/staff/logout", post(staff::logout))
         .route("/staff", get(staff::submissions))
         .route("/staff/export.csv", get(staff::export_csv))
+        .route(
+            "/staff/clinicians",
+            get(staff_admin::clinicians).post(staff_admin::create_clinician),
+        )
+        .route(
+            "/staff/clinicians/{id}/active",
+            post(staff_admin::set_active),
+        )
+        .route(
+            "/staff/password",
+            get(staff_admin::password_page).post(staff_admin::change_password),
+        )
+        .route("/staff/audit", get(staff_admin::audit_log))
         .route("/staff/submissions/{reference}", get(staff::submission))
         .route(
             "/staff/submissions/{reference}/status",

@@ -17,10 +17,12 @@ use crate::domain::questionnaire::{self as q, Likert};
 use crate::domain::scoring::ReadinessBand;
 use crate::domain::workflow::WorkflowStatus;
 use crate::server::auth::{self, CurrentClinician, LoginOutcome};
-use crate::server::db::{HistoryItem, SubmissionFilter, SubmissionId, SubmissionStatus};
+use crate::server::db::{
+    Clinician, HistoryItem, Role, SubmissionFilter, SubmissionId, SubmissionStatus,
+};
 use crate::server::state::AppState;
 use crate::ui::pages::staff::{
-    AnswerRow, FilterForm, LoginPage, SubmissionDetail, SubmissionPage, SubmissionRow,
+    AnswerRow, FilterForm, LoginPage, StaffUser, SubmissionDetail, SubmissionPage, SubmissionRow,
     SubmissionsPage,
 };
 
@@ -30,6 +32,13 @@ const LOGIN_REFUSED: &str = "That email and password don't match an active accou
 
 fn when(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+pub(super) fn staff_user(clinician: &Clinician) -> StaffUser {
+    StaffUser {
+        name: clinician.display_name.clone(),
+        is_admin: clinician.role == Role::Admin,
+    }
 }
 
 fn status_label(status: SubmissionStatus) -> &'static str {
@@ -234,11 +243,11 @@ pub async fn submissions(
             band: s.band.map(|b| b.label()),
         })
         .collect();
-    let name = clinician.display_name;
+    let user = staff_user(&clinician);
     render::page(&state, StatusCode::OK, "Submissions", false, move || {
         view! {
             <SubmissionsPage
-                clinician_name=name
+                user
                 rows
                 next_page
                 filters=form
@@ -446,10 +455,10 @@ pub async fn submission(
 ) -> Response {
     match submission_detail(&state, clinician.id, &reference).await {
         Ok((detail, workflow_key)) => {
-            let name = clinician.display_name;
+            let user = staff_user(&clinician);
             let title = format!("Submission {}", detail.reference);
             render::page(&state, StatusCode::OK, &title, false, move || {
-                view! { <SubmissionPage clinician_name=name detail workflow_key /> }
+                view! { <SubmissionPage user detail workflow_key /> }
             })
         }
         Err(e) => e.into_response_for(Wants::Html, &state),

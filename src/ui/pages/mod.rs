@@ -6,3 +6,4 @@ pub mod landing;
 pub mod questionnaire;
 pub mod result;
 pub mod staff;
+pub mod staff_admin;

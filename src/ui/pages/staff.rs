@@ -30,13 +30,28 @@ pub fn LoginPage(email: String, error: Option<String>) -> impl IntoView {
     }
 }
 
+/// Who is looking at a workspace page.
+#[derive(Clone, Debug)]
+pub struct StaffUser {
+    pub name: String,
+    pub is_admin: bool,
+}
+
 /// The bar at the top of every workspace page.
 #[component]
-fn StaffBar(name: String) -> impl IntoView {
+pub fn StaffBar(user: StaffUser) -> impl IntoView {
+    let admin_links = user.is_admin.then(|| {
+        view! {
+            <a href="/staff/clinicians">"Clinicians"</a>
+            <a href="/staff/audit">"Audit log"</a>
+        }
+    });
     view! {
         <nav class="staff-bar" aria-label="Workspace">
             <a href="/staff">"Submissions"</a>
-            <span class="who">{name}</span>
+            {admin_links}
+            <a href="/staff/password">"Password"</a>
+            <span class="who">{user.name}</span>
             <form method="post" action="/staff/logout">
                 <button type="submit" class="button secondary small">"Log out"</button>
             </form>
@@ -130,7 +145,7 @@ fn Filters(
 
 #[component]
 pub fn SubmissionsPage(
-    clinician_name: String,
+    user: StaffUser,
     rows: Vec<SubmissionRow>,
     next_page: Option<String>,
     filters: FilterForm,
@@ -155,7 +170,7 @@ pub fn SubmissionsPage(
         })
         .collect_view();
     view! {
-        <StaffBar name=clinician_name />
+        <StaffBar user />
         <section class="card wide">
             <h1>"Submissions"</h1>
             <Filters form=filters workflows bands />
@@ -208,7 +223,7 @@ pub struct SubmissionDetail {
 
 #[component]
 pub fn SubmissionPage(
-    clinician_name: String,
+    user: StaffUser,
     detail: SubmissionDetail,
     workflow_key: String,
 ) -> impl IntoView {
@@ -258,7 +273,7 @@ pub fn SubmissionPage(
         })
         .collect_view();
     view! {
-        <StaffBar name=clinician_name />
+        <StaffBar user />
         <section class="card">
             <h1>{format!("Submission {reference}")}</h1>
             <p>{format!("Started {started} · {status}")}</p>

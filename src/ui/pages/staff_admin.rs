@@ -1,0 +1,184 @@
+//! Workspace pages for account matters: clinicians (admins), the audit log (admins), and
+//! changing one's own password.
+
+use leptos::prelude::*;
+
+use super::staff::{StaffBar, StaffUser};
+
+/// One account as the clinicians page lists it.
+#[derive(Clone, Debug)]
+pub struct ClinicianRow {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: &'static str,
+    pub active: bool,
+}
+
+/// What the "add a clinician" form shows after a failed attempt.
+#[derive(Clone, Debug, Default)]
+pub struct NewClinicianForm {
+    pub email: String,
+    pub name: String,
+    pub error: Option<(&'static str, String)>,
+    pub created: Option<String>,
+}
+
+#[component]
+pub fn CliniciansPage(
+    user: StaffUser,
+    rows: Vec<ClinicianRow>,
+    form: NewClinicianForm,
+) -> impl IntoView {
+    let body = rows
+        .into_iter()
+        .map(|row| {
+            let action = format!("/staff/clinicians/{}/active", row.id);
+            let (label, value) = if row.active {
+                ("Deactivate", "0")
+            } else {
+                ("Reactivate", "1")
+            };
+            let button_label = format!("{label} {}", row.name);
+            view! {
+                <tr>
+                    <td>{row.name}</td>
+                    <td>{row.email}</td>
+                    <td>{row.role}</td>
+                    <td>{if row.active { "Active" } else { "Deactivated" }}</td>
+                    <td>
+                        <form method="post" action=action>
+                            <input type="hidden" name="active" value=value />
+                            <button type="submit" class="button secondary small" aria-label=button_label>
+                                {label}
+                            </button>
+                        </form>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let error_for = |field: &'static str| {
+        form.error
+            .as_ref()
+            .filter(|(f, _)| *f == field)
+            .map(|(f, m)| view! { <span class="field-error" id=format!("new-{f}-error")>{m.clone()}</span> })
+    };
+    let email_error = error_for("email");
+    let password_error = error_for("password");
+    view! {
+        <StaffBar user />
+        <section class="card wide">
+            <h1>"Clinicians"</h1>
+            {form.created.map(|c| view! { <p class="form-ok" role="status">{c}</p> })}
+            <div class="table-scroll">
+                <table>
+                    <caption class="visually-hidden">"Accounts"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Name"</th>
+                            <th scope="col">"Email"</th>
+                            <th scope="col">"Role"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Action"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{body}</tbody>
+                </table>
+            </div>
+        </section>
+        <section class="card narrow">
+            <h2>"Add a clinician"</h2>
+            <form method="post" action="/staff/clinicians" class="stack">
+                <label for="new-name">"Name"</label>
+                <input id="new-name" name="name" required value=form.name />
+                <label for="new-email">"Email"</label>
+                <input id="new-email" name="email" type="email" required value=form.email />
+                {email_error}
+                <label for="new-password">"First password (they can change it)"</label>
+                <input id="new-password" name="password" type="password" autocomplete="new-password" required />
+                {password_error}
+                <label for="new-role">"Role"</label>
+                <select id="new-role" name="role">
+                    <option value="clinician">"Clinician"</option>
+                    <option value="admin">"Admin"</option>
+                </select>
+                <button type="submit" class="button primary">"Add"</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+pub fn PasswordPage(user: StaffUser, error: Option<(&'static str, String)>) -> impl IntoView {
+    let error_for = |field: &'static str| {
+        error.as_ref().filter(|(f, _)| *f == field).map(
+            |(f, m)| view! { <span class="field-error" id=format!("{f}-error")>{m.clone()}</span> },
+        )
+    };
+    let current_error = error_for("current");
+    let new_error = error_for("new");
+    view! {
+        <StaffBar user />
+        <section class="card narrow">
+            <h1>"Change your password"</h1>
+            <p>"Changing it logs you out everywhere, this browser included."</p>
+            <form method="post" action="/staff/password" class="stack">
+                <label for="current">"Current password"</label>
+                <input id="current" name="current" type="password" autocomplete="current-password" required />
+                {current_error}
+                <label for="new">"New password"</label>
+                <input id="new" name="new" type="password" autocomplete="new-password" required />
+                {new_error}
+                <button type="submit" class="button primary">"Change password"</button>
+            </form>
+        </section>
+    }
+}
+
+/// One audit row as shown.
+#[derive(Clone, Debug)]
+pub struct AuditRow {
+    pub at: String,
+    pub who: String,
+    pub action: String,
+    pub reference: Option<String>,
+}
+
+#[component]
+pub fn AuditPage(user: StaffUser, rows: Vec<AuditRow>, next_page: Option<String>) -> impl IntoView {
+    let body = rows
+        .into_iter()
+        .map(|r| {
+            view! {
+                <tr>
+                    <td>{r.at}</td>
+                    <td>{r.who}</td>
+                    <td>{r.action}</td>
+                    <td>{r.reference.unwrap_or_else(|| "—".into())}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <StaffBar user />
+        <section class="card wide">
+            <h1>"Audit log"</h1>
+            <div class="table-scroll">
+                <table class="audit">
+                    <caption class="visually-hidden">"Audit events, newest first"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"When (UTC)"</th>
+                            <th scope="col">"Who"</th>
+                            <th scope="col">"What"</th>
+                            <th scope="col">"Submission"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{body}</tbody>
+                </table>
+            </div>
+            {next_page.map(|href| view! { <p><a href=href rel="next">"Older events"</a></p> })}
+        </section>
+    }
+}
