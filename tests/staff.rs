@@ -697,3 +697,54 @@ async fn changing_the_password_ends_every_session(app: TestApp) {
         .is_some());
 }
 on_both_databases!(password_change, changing_the_password_ends_every_session);
+
+async fn execute(app: &TestApp, sql: &str) {
+    if app.database_url.starts_with("sqlite:") {
+        let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect(&app.database_url)
+            .await
+            .expect("sqlite");
+        sqlx::query(sql).execute(&mut db).await.expect("execute");
+    } else {
+        let mut db = <sqlx::PgConnection as sqlx::Connection>::connect(&app.database_url)
+            .await
+            .expect("postgres");
+        sqlx::query(sql).execute(&mut db).await.expect("execute");
+    }
+}
+
+async fn idle_and_old_sessions_end(app: TestApp) {
+    let cookie = log_in_cookie(&app).await;
+    assert_eq!(
+        with_cookie(&app, &cookie, "/staff").await.status(),
+        StatusCode::OK
+    );
+    // Idle past the timeout: the stored expiry has passed.
+    execute(&app, "update sessions set expires_at = 0").await;
+    assert_eq!(
+        with_cookie(&app, &cookie, "/staff").await.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // Active, but logged in longer ago than the absolute lifetime allows.
+    let cookie = log_in_as(&app, EMAIL, PASSWORD).await.expect("cookie");
+    assert_eq!(
+        with_cookie(&app, &cookie, "/staff").await.status(),
+        StatusCode::OK
+    );
+    let backdate = if app.database_url.starts_with("sqlite:") {
+        "update sessions set data = json_set(data, '$.login_at', 0)"
+    } else {
+        "update sessions set data = (data::jsonb || '{\"login_at\": 0}'::jsonb)::text"
+    };
+    execute(&app, backdate).await;
+    assert_eq!(
+        with_cookie(&app, &cookie, "/staff").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    // The old session is gone from the store, not just refused.
+    assert_eq!(
+        count(&app, "select count(*) from sessions where expires_at > 0").await,
+        0
+    );
+}
+on_both_databases!(session_lifetime, idle_and_old_sessions_end);
