@@ -42,6 +42,7 @@ export default defineConfig({
       PRACTICE_EMAIL: 'intake@harbour.example',
       SITE_ROOT: '../target/site',
       RUST_LOG: 'warn',
+      QUICK_EXIT_URL: 'https://weather.example/',
     },
   },
 });

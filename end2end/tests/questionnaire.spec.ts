@@ -95,6 +95,20 @@ test.describe('with JavaScript on (hydrated island)', () => {
     await expect(page.locator('fieldset.question input:checked')).toHaveCount(count);
   });
 
+  test('quick exit leaves at once and Back does not return to the questionnaire', async ({ page }) => {
+    await page.route('https://weather.example/**', (route) =>
+      route.fulfill({ contentType: 'text/html', body: '<title>Weather</title><h1>Weather</h1>' }),
+    );
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Start the questionnaire' }).click();
+    await expect(page.locator('form.questionnaire[data-ready="true"]')).toBeVisible();
+    await page.getByRole('link', { name: 'Quick exit' }).click();
+    await expect(page).toHaveURL('https://weather.example/');
+    await page.goBack();
+    // The questionnaire page was replaced in the history: Back lands on the start page.
+    await expect(page).not.toHaveURL(/\/q\//);
+  });
+
   test('the questionnaire can be answered with the keyboard alone', async ({ page }) => {
     await page.goto('/');
     await page.getByRole('button', { name: 'Start the questionnaire' }).focus();

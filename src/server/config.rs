@@ -17,6 +17,8 @@ pub struct Config {
     pub public_base_url: String,
     /// `SITE_ROOT`: the folder cargo-leptos builds (holds `pkg/` with CSS, JS and WASM).
     pub site_root: String,
+    /// `QUICK_EXIT_URL`: the neutral site "Quick exit" leaves for.
+    pub quick_exit_url: String,
     /// `SESSION_IDLE_MINUTES`: a clinician idle this long is logged out (default 120).
     pub session_idle_minutes: i64,
     /// `SESSION_MAX_HOURS`: a clinician session ends this long after login, however active
@@ -96,7 +98,15 @@ impl Config {
                     problem: "must be a whole number above 0".into(),
                 })
         };
+        let quick_exit_url = get("QUICK_EXIT_URL", "https://www.bbc.com/weather");
+        if !quick_exit_url.starts_with("https://") && !quick_exit_url.starts_with("http://") {
+            return Err(ConfigError {
+                name: "QUICK_EXIT_URL",
+                problem: "must be a full http(s) address".into(),
+            });
+        }
         Ok(Config {
+            quick_exit_url,
             session_idle_minutes: number("SESSION_IDLE_MINUTES", 120)?,
             session_max_hours: number("SESSION_MAX_HOURS", 12)?,
             bind_addr,

@@ -12,6 +12,8 @@ pub struct PageMeta {
     pub practice_name: String,
     /// Load the browser bundle. Only pages with an island pay for it.
     pub interactive: bool,
+    /// Where "Quick exit" goes: a neutral site. `None` on workspace pages.
+    pub quick_exit: Option<String>,
 }
 
 /// The whole HTML document. `options` locates the browser bundle.
@@ -21,6 +23,23 @@ pub fn Document(options: LeptosOptions, meta: PageMeta, children: Children) -> i
     let scripts = meta
         .interactive
         .then(|| view! { <HydrationScripts options=options islands=true /> });
+    // A real link, so it works without JavaScript; with it, the enhancer also replaces this
+    // page in the history so Back does not return here.
+    let quick_exit = meta.quick_exit.clone().map(|href| {
+        view! {
+            <a class="quick-exit" href=href rel="noreferrer" aria-describedby="quick-exit-note">
+                "Quick exit"
+            </a>
+        }
+    });
+    let quick_exit_note = meta.quick_exit.is_some().then(|| {
+        view! {
+            <p id="quick-exit-note">
+                "Quick exit opens a neutral website at once. It cannot erase this site from your "
+                "browser history; a private or incognito window leaves less behind."
+            </p>
+        }
+    });
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -39,9 +58,11 @@ pub fn Document(options: LeptosOptions, meta: PageMeta, children: Children) -> i
                 <a class="skip-link" href="#main">"Skip to content"</a>
                 <header class="site-header">
                     <a class="practice-name" href="/">{meta.practice_name.clone()}</a>
+                    {quick_exit}
                 </header>
                 <main id="main" tabindex="-1">{children()}</main>
                 <footer class="site-footer">
+                    {quick_exit_note}
                     <p>
                         "If you are in danger right now, call your local emergency number (911 in the US). "
                         "In the US you can also call or text 988, or text HOME to 741741."

@@ -9,10 +9,20 @@ use leptos::reactive::owner::Owner;
 use crate::server::state::AppState;
 use crate::ui::layout::{Document, PageMeta};
 
-/// Renders `body` inside the site's document.
-///
-/// Each response gets a fresh CSP nonce: only our own scripts (the island loader) run, nothing
-/// from another origin can load, and no inline script an attacker injected would execute.
+/// A workspace page: like [`page`], without the clients' quick exit.
+pub fn staff_page<V>(
+    state: &AppState,
+    status: StatusCode,
+    title: &str,
+    body: impl FnOnce() -> V + Send + 'static,
+) -> Response
+where
+    V: IntoView + 'static,
+{
+    document(state, status, title, false, None, body)
+}
+
+/// A page for clients, with a quick exit to a neutral site.
 pub fn page<V>(
     state: &AppState,
     status: StatusCode,
@@ -23,10 +33,30 @@ pub fn page<V>(
 where
     V: IntoView + 'static,
 {
+    let quick_exit = Some(state.config.quick_exit_url.clone());
+    document(state, status, title, interactive, quick_exit, body)
+}
+
+/// Renders `body` inside the site's document.
+///
+/// Each response gets a fresh CSP nonce: only our own scripts (the island loader) run, nothing
+/// from another origin can load, and no inline script an attacker injected would execute.
+fn document<V>(
+    state: &AppState,
+    status: StatusCode,
+    title: &str,
+    interactive: bool,
+    quick_exit: Option<String>,
+    body: impl FnOnce() -> V + Send + 'static,
+) -> Response
+where
+    V: IntoView + 'static,
+{
     let meta = PageMeta {
         title: title.to_owned(),
         practice_name: state.config.practice_name.clone(),
         interactive,
+        quick_exit,
     };
     let options = state.leptos.clone();
     let owner = Owner::new();

@@ -64,7 +64,7 @@ fn login_form(
     email: String,
     error: Option<String>,
 ) -> Response {
-    render::page(state, status, "Clinician login", false, move || {
+    render::staff_page(state, status, "Clinician login", move || {
         view! { <LoginPage email error /> }
     })
 }
@@ -244,7 +244,7 @@ pub async fn submissions(
         })
         .collect();
     let user = staff_user(&clinician);
-    render::page(&state, StatusCode::OK, "Submissions", false, move || {
+    render::staff_page(&state, StatusCode::OK, "Submissions", move || {
         view! {
             <SubmissionsPage
                 user
@@ -457,7 +457,7 @@ pub async fn submission(
         Ok((detail, workflow_key)) => {
             let user = staff_user(&clinician);
             let title = format!("Submission {}", detail.reference);
-            render::page(&state, StatusCode::OK, &title, false, move || {
+            render::staff_page(&state, StatusCode::OK, &title, move || {
                 view! { <SubmissionPage user detail workflow_key /> }
             })
         }

@@ -50,15 +50,9 @@ async fn clinicians_page(
         })
         .collect();
     let user = staff_user(viewer);
-    Ok(render::page(
-        state,
-        status,
-        "Clinicians",
-        false,
-        move || {
-            view! { <CliniciansPage user rows form /> }
-        },
-    ))
+    Ok(render::staff_page(state, status, "Clinicians", move || {
+        view! { <CliniciansPage user rows form /> }
+    }))
 }
 
 /// `GET /staff/clinicians`
@@ -198,15 +192,9 @@ pub async fn password_page(
     CurrentClinician(viewer): CurrentClinician,
 ) -> Response {
     let user = staff_user(&viewer);
-    render::page(
-        &state,
-        StatusCode::OK,
-        "Change password",
-        false,
-        move || {
-            view! { <PasswordPage user error=None /> }
-        },
-    )
+    render::staff_page(&state, StatusCode::OK, "Change password", move || {
+        view! { <PasswordPage user error=None /> }
+    })
 }
 
 #[derive(Deserialize)]
@@ -229,11 +217,10 @@ pub async fn change_password(
         let refuse = |field: &'static str, message: String| {
             let user = staff_user(&viewer);
             let error = Some((field, message));
-            render::page(
+            render::staff_page(
                 &state,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "Change password",
-                false,
                 move || {
                     view! { <PasswordPage user error /> }
                 },
@@ -299,11 +286,10 @@ pub async fn audit_log(
             })
             .collect();
         let user = staff_user(&viewer);
-        Ok::<_, AppError>(render::page(
+        Ok::<_, AppError>(render::staff_page(
             &state,
             StatusCode::OK,
             "Audit log",
-            false,
             move || {
                 view! { <AuditPage user rows next_page /> }
             },

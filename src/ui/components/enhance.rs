@@ -40,6 +40,7 @@ pub fn install() {
     };
     mark_ready(&document);
     listen(&document, "change", on_change);
+    listen(&document, "click", on_quick_exit);
     listen(&document, "submit", on_submit);
     listen(&window, "popstate", |_| {
         if let Some(url) = web_sys::window().and_then(|w| w.location().href().ok()) {
@@ -78,6 +79,23 @@ fn questionnaire_form(event: &Event) -> Option<HtmlFormElement> {
         .ok()??
         .dyn_into()
         .ok()
+}
+
+/// "Quick exit": leave at once, replacing this page in the history so Back does not return.
+fn on_quick_exit(event: Event) {
+    let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+        return;
+    };
+    let Ok(Some(link)) = target.closest("a.quick-exit") else {
+        return;
+    };
+    let Some(href) = link.get_attribute("href") else {
+        return;
+    };
+    event.prevent_default();
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().replace(&href);
+    }
 }
 
 /// An answer was chosen (or the note edited): clear its mark and save it.
