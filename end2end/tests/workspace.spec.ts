@@ -68,6 +68,17 @@ test('a clinician logs in, opens a submission and logs out', async ({ page }) =>
   await expectAccessible(page);
   await page.getByRole('link', { name: reference }).click();
 
+  for (const [link, heading] of [
+    ['Clinicians', 'Clinicians'],
+    ['Audit log', 'Audit log'],
+    ['Password', 'Change your password'],
+  ]) {
+    await page.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name: link }).click();
+    await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+    await expectAccessible(page);
+    if (link === 'Audit log') await expect(page.locator('table.audit')).toContainText('view submission');
+  }
+
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect(page).toHaveURL(/\/staff\/login$/);
   await page.goto('/staff');

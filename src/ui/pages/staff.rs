@@ -175,7 +175,7 @@ pub fn SubmissionsPage(
             <h1>"Submissions"</h1>
             <Filters form=filters workflows bands />
             {empty.then(|| view! { <p>"No submissions match."</p> })}
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Submissions table">
                 <table class="submissions">
                     <caption class="visually-hidden">"Submissions, newest first"</caption>
                     <thead>
@@ -317,7 +317,7 @@ pub fn SubmissionPage(
         </section>
         <section class="card wide">
             <h2>"Answers"</h2>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Answers table">
                 <table class="answers">
                     <caption class="visually-hidden">"Every answer, in questionnaire order"</caption>
                     <thead>

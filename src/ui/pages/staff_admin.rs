@@ -71,7 +71,7 @@ pub fn CliniciansPage(
         <section class="card wide">
             <h1>"Clinicians"</h1>
             {form.created.map(|c| view! { <p class="form-ok" role="status">{c}</p> })}
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Accounts table">
                 <table>
                     <caption class="visually-hidden">"Accounts"</caption>
                     <thead>
@@ -164,7 +164,7 @@ pub fn AuditPage(user: StaffUser, rows: Vec<AuditRow>, next_page: Option<String>
         <StaffBar user />
         <section class="card wide">
             <h1>"Audit log"</h1>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Audit table">
                 <table class="audit">
                     <caption class="visually-hidden">"Audit events, newest first"</caption>
                     <thead>

@@ -1,0 +1,620 @@
+#!/usr/bin/env python3
+"""Helper for scripts/bench-workspace: the clinicians' submission list under a large table.
+
+Seeds `submissions` + `results` with set-based SQL (SQLite: one recursive-CTE insert in one
+transaction; PostgreSQL: generate_series through psql), logs in once per server start, then
+measures `GET /staff` cases at a constant request rate with the open-loop, coordinated-
+omission-safe generator of benches/bench.py (latency counts from each request's *scheduled*
+send time). Also prints the query plans the databases choose for each case.
+
+Subcommands:
+  seed-sqlite --db FILE --from A --to B          rows with ids A+1..B (prints JSON timing)
+  seed-pg     --url URL --from A --to B
+  login       --base URL --email E (password on stdin)   prints the tb_staff cookie
+  run         --base URL --pid PID --cookie C --backend sqlite|postgres --db DB --size N
+              --label L --rate R --seconds S --warmup W --conns C [--extra] --out F
+  plans       --backend sqlite|postgres --db DB --size N [--extra] --out F
+  report      --machine F --seed F... --run F... --target 1.5 --out F
+
+Seeded data (deterministic, so runs are comparable): row i is created at
+2025-01-01T00:00:00Z + 30 s · i (1M rows span about 347 days), ~70 % are submitted
+(submitted_at 10–60 min later, with a results row: overall 0..100, band from overall), workflow
+spread new 45 % · contacted 15 % · consult_booked 10 % · in_therapy 12 % · referred_out 3 % ·
+closed 15 %; references are TB- + 8 characters of the app's alphabet (a bijection of i, so
+unique), resume-token hashes are 64 hex digits (unique). No answers or result_dimensions rows:
+the list does not read them.
+"""
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import re
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+
+# benches/bench.py imports brotli at the top for its page-weight subcommand; this helper does
+# not compress anything, so a stand-in is enough when the module is not installed.
+try:
+    import brotli  # noqa: F401
+except ImportError:  # pragma: no cover
+    import types
+
+    sys.modules["brotli"] = types.ModuleType("brotli")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench  # noqa: E402
+from bench import Conn, build_request, ms, one_shot, split_base, vm_hwm_kib  # noqa: E402
+
+T0 = 1735689600  # 2025-01-01T00:00:00Z
+STEP = 30  # seconds between two seeded submissions
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # src/server/tokens.rs
+REF_MOD = 31**8
+REF_MUL = 550226813369  # coprime with 31: i -> i·m mod 31^8 is a bijection
+H1, H2, H3 = 2654435761, 2246822519, 3266489917  # multiplicative hashes (top 16 of 32 bits)
+PAGE_ROW = re.compile(rb'href="/staff/submissions/TB-')
+SQL_FILE = "src/server/db/submissions.rs"
+
+
+def reference(i):
+    """The seeded reference of submission i (the SQL below computes the same)."""
+    x = (i * REF_MUL) % REF_MOD
+    return "TB-" + "".join(ALPHABET[(x // 31**k) % 31] for k in range(7, -1, -1))
+
+
+# ---------------------------------------------------------------------------------------------
+# Seeding
+
+# Shared expressions, written once for both dialects: `i` is the id, `h1..h3` are 0..65535.
+HASHES = f"""((i * {H1}) % 4294967296) / 65536 as h1,
+             ((i * {H2}) % 4294967296) / 65536 as h2,
+             ((i * {H3}) % 4294967296) / 65536 as h3,
+             (i * {REF_MUL}) % {REF_MOD} as x"""
+
+
+def ref_sql(substr):
+    parts = [f"{substr}('{ALPHABET}', cast((x / {31**k}) % 31 as integer) + 1, 1)" for k in range(7, -1, -1)]
+    return "'TB-' || " + " || ".join(parts)
+
+
+WORKFLOW_SQL = """case when (h3 * 100) / 65536 < 45 then 'new'
+                       when (h3 * 100) / 65536 < 60 then 'contacted'
+                       when (h3 * 100) / 65536 < 70 then 'consult_booked'
+                       when (h3 * 100) / 65536 < 82 then 'in_therapy'
+                       when (h3 * 100) / 65536 < 85 then 'referred_out'
+                       else 'closed' end"""
+SUBMITTED_SQL = "(h1 * 100) / 65536 < 70"
+OVERALL_SQL = "(h2 * 101) / 65536"
+BAND_SQL = """case when {o} < 40 then 'foundations_first'
+                   when {o} < 70 then 'building'
+                   else 'ready_to_rebuild' end"""
+
+
+def seed_sqlite(a):
+    started = time.monotonic()
+    con = sqlite3.connect(a.db, isolation_level=None)
+    con.execute("pragma journal_mode = wal")
+    con.execute("pragma synchronous = off")
+    con.execute("pragma cache_size = -262144")  # 256 MiB while seeding
+    con.execute("pragma temp_store = memory")
+    # Timestamps exactly as sqlx writes chrono DateTime<Utc> to SQLite (RFC 3339, nanoseconds).
+    ts = "strftime('%Y-%m-%dT%H:%M:%S', {t}, 'unixepoch') || printf('.%09d+00:00', {ns})"
+    created = ts.format(t="t", ns=f"(h1 * 15259 + h3) % 1000000000")
+    submitted = ts.format(t="ts", ns=f"(h2 * 15259 + h1) % 1000000000")
+    rows = f"""
+        with recursive n(i) as (select :a + 1 union all select i + 1 from n where i < :b),
+        r as (select i, {HASHES}, {T0} + i * {STEP} as t from n),
+        v as (select *, {SUBMITTED_SQL} as sub, t + 600 + (h2 % 3000) as ts from r)"""
+    con.execute("begin")
+    con.execute(
+        rows
+        + f"""
+        insert into submissions (id, reference, resume_token_hash, instrument_version, status,
+                                 note, created_at, updated_at, submitted_at, workflow)
+        select i, {ref_sql('substr')}, printf('%048x%016x', x * 4093 + h3, i), 1,
+               case when sub then 'submitted' else 'in_progress' end, null,
+               {created},
+               case when sub then {submitted} else {created} end,
+               case when sub then {submitted} end,
+               {WORKFLOW_SQL}
+        from v""",
+        {"a": a.from_, "b": a.to},
+    )
+    con.execute(
+        rows
+        + f"""
+        insert into results (submission_id, instrument_version, overall, band, created_at)
+        select i, 1, {OVERALL_SQL}, {BAND_SQL.format(o=OVERALL_SQL)}, {submitted}
+        from v where sub""",
+        {"a": a.from_, "b": a.to},
+    )
+    con.execute("commit")
+    inserted = time.monotonic() - started
+    con.execute("analyze")
+    con.execute("pragma wal_checkpoint(truncate)")
+    total = time.monotonic() - started
+    n_sub, n_res = con.execute(
+        "select (select count(*) from submissions), (select count(*) from results)"
+    ).fetchone()
+    con.close()
+    out = {
+        "backend": "sqlite",
+        "from": a.from_,
+        "to": a.to,
+        "insert_s": inserted,
+        "total_s": total,
+        "submissions": n_sub,
+        "results": n_res,
+        "db_bytes": os.path.getsize(a.db),
+    }
+    print(json.dumps(out))
+
+
+def psql(url, sql, *extra):
+    """Runs SQL through psql (stop on the first error); returns stdout."""
+    p = subprocess.run(
+        ["psql", url, "-X", "-qAt", "-v", "ON_ERROR_STOP=1", *extra],
+        input=sql,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    if p.returncode != 0:
+        sys.exit(f"bench-workspace: psql failed:\n{p.stderr}")
+    return p.stdout
+
+
+def seed_pg(a):
+    started = time.monotonic()
+    rows = f"""
+        with r as (select i, {HASHES}, {T0} + i * {STEP} as t
+                   from generate_series({a.from_ + 1}::bigint, {a.to}::bigint) as i),
+        v as (select *, {SUBMITTED_SQL} as sub, t + 600 + (h2 % 3000) as ts from r)"""
+    created = "to_timestamp(t + ((h1 * 15259 + h3) % 1000000) / 1e6)"
+    submitted = "to_timestamp(ts + ((h2 * 15259 + h1) % 1000000) / 1e6)"
+    psql(
+        a.url,
+        f"""
+        begin;
+        -- A throwaway database: skip the per-row foreign-key triggers while loading (the data
+        -- is consistent by construction).
+        set local session_replication_role = replica;
+        set local synchronous_commit = off;
+        insert into submissions (id, reference, resume_token_hash, instrument_version, status,
+                                 note, created_at, updated_at, submitted_at, workflow)
+        overriding system value
+        {rows}
+        select i, {ref_sql('substr')},
+               lpad(to_hex(x * 4093 + h3), 48, '0') || lpad(to_hex(i), 16, '0'), 1,
+               case when sub then 'submitted' else 'in_progress' end, null,
+               {created},
+               case when sub then {submitted} else {created} end,
+               case when sub then {submitted} end,
+               {WORKFLOW_SQL}
+        from v;
+        insert into results (submission_id, instrument_version, overall, band, created_at)
+        {rows}
+        select i, 1, {OVERALL_SQL}, {BAND_SQL.format(o=OVERALL_SQL)}, {submitted}
+        from v where sub;
+        select setval(pg_get_serial_sequence('submissions', 'id'), {a.to});
+        commit;
+        """,
+    )
+    inserted = time.monotonic() - started
+    # VACUUM as well as ANALYZE: sets hint bits and the visibility map once, now, instead of
+    # letting autovacuum (or the first readers) do it in the middle of a measurement.
+    psql(a.url, "vacuum (analyze) submissions; vacuum (analyze) results;")
+    total = time.monotonic() - started
+    counts = psql(
+        a.url,
+        "select (select count(*) from submissions), (select count(*) from results), "
+        "pg_database_size(current_database())",
+    ).strip().split("|")
+    out = {
+        "backend": "postgres",
+        "from": a.from_,
+        "to": a.to,
+        "insert_s": inserted,
+        "total_s": total,
+        "submissions": int(counts[0]),
+        "results": int(counts[1]),
+        "db_bytes": int(counts[2]),
+    }
+    print(json.dumps(out))
+
+
+# ---------------------------------------------------------------------------------------------
+# Constant-rate runner
+
+
+async def constant_rate(base, raw, rate, seconds, conns):
+    """bench.constant_rate's open loop, keeping every latency (the issue asks for p95; bench.py
+    reports p50/p90/p99). Request i is due at t0 + i/rate whether or not earlier ones have
+    finished, its latency counts from then, and everything is bounded (bench.REQUEST_TIMEOUT per
+    request, bench.DRAIN_LIMIT for stragglers)."""
+    host, port, _ = split_base(base)
+    total = max(1, int(rate * seconds))
+    queue = asyncio.Queue()
+    latencies, errors = [], {}
+    loop = asyncio.get_running_loop()
+    pool = [Conn(host, port) for _ in range(conns)]
+    await asyncio.gather(*(c.connect() for c in pool))
+
+    async def worker(conn):
+        while True:
+            due = await queue.get()
+            try:
+                status, _, _ = await asyncio.wait_for(conn.request(raw), bench.REQUEST_TIMEOUT)
+                if status == 200:
+                    latencies.append(loop.time() - due)
+                else:
+                    errors[f"HTTP {status}"] = errors.get(f"HTTP {status}", 0) + 1
+            except Exception as e:  # noqa: BLE001 - every failure is counted, none is fatal
+                conn.close()
+                errors[type(e).__name__] = errors.get(type(e).__name__, 0) + 1
+            finally:
+                queue.task_done()
+
+    workers = [asyncio.create_task(worker(c)) for c in pool]
+    t0 = loop.time() + 0.05
+    for i in range(total):
+        due = t0 + i / rate
+        delay = due - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        queue.put_nowait(due)
+    try:
+        await asyncio.wait_for(queue.join(), bench.DRAIN_LIMIT)
+    except asyncio.TimeoutError:
+        pass
+    for w in workers:
+        w.cancel()
+    await asyncio.gather(*workers, return_exceptions=True)
+    for c in pool:
+        c.close()
+    unfinished = total - len(latencies) - sum(errors.values())
+    if unfinished > 0:
+        errors["unfinished"] = unfinished
+    latencies.sort()
+
+    def pct(p):
+        if not latencies:
+            return None
+        k = min(len(latencies) - 1, max(0, math.ceil(p / 100.0 * len(latencies)) - 1))
+        return latencies[k] * 1000.0
+
+    out = {"rate": rate, "seconds": seconds, "sent": total, "ok": len(latencies), "errors": errors}
+    out.update({f"p{p}_ms": pct(p) for p in (50, 90, 95, 99)})
+    out["max_ms"] = latencies[-1] * 1000.0 if latencies else None
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The cases
+
+
+def cases(size, extra):
+    """(key, label, path, expected rows or None). Deep = before 1,000 (the oldest pages)."""
+    mid = size // 2
+    out = [
+        ("first", "first page", "/staff", 50),
+        ("middle", f"middle (`before={mid}`, page ≈ {(size - mid) // 50 + 1:,})", f"/staff?before={mid}", 50),
+        ("deep", f"deep (`before=1000`, page ≈ {(size - 1000) // 50 + 1:,})", "/staff?before=1000", 50),
+        ("workflow", "filter `workflow=contacted` (15 %)", "/staff?workflow=contacted", 50),
+        ("band", "filter `band=building` (≈ 21 %)", "/staff?band=building", 50),
+    ]
+    if extra:
+        ref = reference(500)
+        out += [
+            ("rare", "filter `workflow=referred_out` (3 %)", "/staff?workflow=referred_out", 50),
+            ("search", "search one full reference (`q=`, row 500)", f"/staff?q={ref}", 1),
+            (
+                "old-day",
+                "one old day (`from=to=2025-01-01`, rows 1–2,879)",
+                "/staff?from=2025-01-01&to=2025-01-01",
+                50,
+            ),
+        ]
+    return out
+
+
+def login(a):
+    password = sys.stdin.readline().rstrip("\n")
+    body = urllib.parse.urlencode({"email": a.email, "password": password}).encode()
+
+    async def go():
+        return await one_shot(
+            a.base, "POST", "/staff/login", body, ["Content-Type: application/x-www-form-urlencoded"]
+        )
+
+    status, headers, _ = asyncio.run(go())
+    m = re.match(r"(tb_staff=[^;]+)", headers.get("set-cookie", ""))
+    if status != 303 or not m:
+        sys.exit(f"bench-workspace: POST /staff/login answered {status} (no tb_staff cookie)")
+    print(m.group(1))
+
+
+def cmd_run(a):
+    _, _, netloc = split_base(a.base)
+    headers = [f"Cookie: {a.cookie}", "Accept: text/html"]
+
+    async def run():
+        result = {
+            "backend": a.backend,
+            "label": a.label,
+            "size": a.size,
+            "rss_idle_kib": vm_hwm_kib(a.pid),
+            "cases": [],
+        }
+        for key, label, path, expect in cases(a.size, a.extra):
+            raw = build_request("GET", path, netloc, headers=headers)
+            # Probe: three sequential requests (also checks the answer and warms caches).
+            times, rows = [], None
+            for _ in range(3):
+                t = time.monotonic()
+                status, _, body = await one_shot(a.base, "GET", path, headers=headers)
+                times.append(time.monotonic() - t)
+                if status != 200:
+                    sys.exit(f"bench-workspace: GET {path} answered {status}")
+                rows = len(PAGE_ROW.findall(body))
+            service = statistics.median(times)
+            # Keep the server below about half a core for this one request type, so a slow query
+            # shows up as a slow p95 rather than as a queue that grows for the whole run.
+            rate, note = a.rate, None
+            if service * a.rate > 0.5:
+                rate = max(0.2, round(0.5 / service, 1))
+                note = f"rate lowered to {rate:g} req/s: one request takes ≈ {service * 1000:.0f} ms"
+            else:
+                await constant_rate(a.base, raw, rate, a.warmup, a.conns)
+            r = await constant_rate(a.base, raw, rate, a.seconds, a.conns)
+            r.update(
+                key=key, label=label, path=path, rows=rows, expect=expect,
+                probe_ms=service * 1000.0, note=note,
+            )
+            result["cases"].append(r)
+            print(
+                f"  {a.label} {a.size:>9,} {key:<9} {rate:>5g} req/s  rows {rows:>2}  "
+                f"p50 {ms(r['p50_ms']):>9}  p95 {ms(r['p95_ms']):>9}  p99 {ms(r['p99_ms']):>9}"
+                + (f"  errors {r['errors']}" if r["errors"] else ""),
+                file=sys.stderr,
+            )
+        result["rss_peak_kib"] = vm_hwm_kib(a.pid)
+        return result
+
+    json.dump(asyncio.run(run()), open(a.out, "w"), indent=1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Query plans of the list query, for each case
+
+
+def list_sql():
+    """The statement `Db::submissions_page` runs, read from the Rust source (so it stays current)."""
+    src = open(SQL_FILE).read()
+    fn = src.index("pub async fn submissions_page")
+    m = re.search(r'let sql = "((?:[^"\\]|\\.)*)";', src[fn:], re.S)
+    if not m:
+        sys.exit(f"bench-workspace: could not find the list query in {SQL_FILE}")
+    return re.sub(r"\\\n\s*", "", m.group(1))
+
+
+def params(path):
+    """The values the handler binds for a /staff?… path ($1..$7), as SQL-ready Python values."""
+    q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(path).query))
+    day = lambda s: s and f"{s}T00:00:00+00:00"  # noqa: E731
+
+    def next_day(s):
+        if not s:
+            return None
+        t = time.strptime(s, "%Y-%m-%d")
+        return time.strftime("%Y-%m-%dT00:00:00+00:00", time.gmtime(time.mktime(t) - time.timezone + 86400))
+
+    ref = q.get("q", "").strip().upper().replace("%", "").replace("_", "")
+    return [
+        int(q.get("before", 2**63 - 1)),
+        50,
+        q.get("workflow") or None,
+        q.get("band") or None,
+        day(q.get("from")),
+        next_day(q.get("to")),
+        f"{ref}%" if ref else None,
+    ]
+
+
+def cmd_plans(a):
+    sql = list_sql()
+    out = [f"# List query plans: {a.backend}, {a.size:,} submissions", "", sql, ""]
+    if a.backend == "sqlite":
+        con = sqlite3.connect(a.db)
+        out.append(f"(python's SQLite {sqlite3.sqlite_version}; the server links its own copy)")
+        for key, label, path, _ in cases(a.size, a.extra):
+            p = {str(n + 1): v for n, v in enumerate(params(path))}
+            plan = con.execute("explain query plan " + sql, p).fetchall()
+            t = time.monotonic()
+            n = len(con.execute(sql, p).fetchall())
+            took = (time.monotonic() - t) * 1000
+            out.append(f"\n## {key}: {path}  ({n} rows, {took:.1f} ms in python's sqlite3)")
+            out += [f"  {'  ' * (parent > 0)}{detail}" for _, parent, _, detail in plan]
+        con.close()
+    else:
+        prep = re.sub(r"\$(\d)", r"$\1", sql)
+        for key, label, path, _ in cases(a.size, a.extra):
+            vals = params(path)
+            lit = ", ".join(
+                "null" if v is None else (str(v) if isinstance(v, int) else "'" + v.replace("'", "''") + "'")
+                for v in vals
+            )
+            script = f"""
+                prepare tb_page(int8, int8, text, text, timestamptz, timestamptz, text) as {prep};
+                set plan_cache_mode = force_custom_plan;
+                explain (analyze, buffers, costs off) execute tb_page({lit});
+                \\echo ----- generic plan (what a prepared statement may switch to after 5 runs)
+                set plan_cache_mode = force_generic_plan;
+                explain (analyze, buffers, costs off) execute tb_page({lit});
+            """
+            text = psql(a.db, script)
+            out.append(f"\n## {key}: {path}\n----- custom plan (parameters known)")
+            out += ["  " + line for line in text.rstrip().splitlines()]
+    open(a.out, "w").write("\n".join(out) + "\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+
+
+def mib(kib):
+    return f"{kib / 1024:.1f} MiB" if kib else "–"
+
+
+def short(n):
+    if n % 1_000_000 == 0:
+        return f"{n // 1_000_000}M"
+    return f"{n // 1000}k" if n % 1000 == 0 else f"{n:,}"
+
+
+def cmd_report(a):
+    machine = json.load(open(a.machine))
+    seeds = [json.loads(line) for f in a.seed for line in open(f) if line.strip()]
+    runs = [json.load(open(f)) for f in a.run]
+    out = []
+    w = out.append
+    sizes = sorted({r["size"] for r in runs})
+    w(f"### Workspace list at {' and '.join(short(n) for n in sizes) or 'no'} submissions")
+    w("")
+    w(
+        f"Measured by `scripts/bench-workspace` on {machine['date']}, commit `{machine['commit']}`: "
+        f"{machine['nproc']} × {machine['cpu']}, {machine['mem']} RAM, Linux {machine['kernel']}. "
+        "Server (`target/release/trustbridge`), database and load generator share the machine; "
+        "loopback only. Each case is one `GET` with a clinician's session, sent at a constant rate "
+        "(open loop, latency counted from the scheduled send time, so queueing is included) after "
+        "a warm-up; the full HTML page (50 rows) is read. Keyset pagination: `before=<id>`."
+    )
+    w("")
+    if runs:
+        r0 = runs[0]["cases"][0]
+        w(
+            f"**Latency** ({r0['rate']:g} req/s × {r0['seconds']:g} s per case unless noted; "
+            "every case also renders the page and saves the session row)"
+        )
+        w("")
+        w("| backend | submissions | case | rows | ok / sent | p50 | p95 | p99 | max |")
+        w("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        notes = []
+        for run in runs:
+            for c in run["cases"]:
+                errs = sum(c["errors"].values())
+                label = c["label"]
+                if c["note"]:
+                    notes.append(f"{run['label']}, {run['size']:,}, {c['key']}: {c['note']}.")
+                    label += f" ¹ ({c['rate']:g} req/s)"
+                rows = f"{c['rows']}" + ("" if c["rows"] == c["expect"] else f" (expected {c['expect']})")
+                w(
+                    f"| {run['label']} | {run['size']:,} | {label} | {rows} | "
+                    f"{c['ok']:,} / {c['sent']:,}{f' ({errs} errors)' if errs else ''} | "
+                    f"{ms(c['p50_ms'])} | {ms(c['p95_ms'])} | {ms(c['p99_ms'])} | {ms(c['max_ms'])} |"
+                )
+        w("")
+        for n in notes:
+            w(f"¹ {n}  ")
+        if notes:
+            w("")
+        w(
+            f"**First page vs deep page** (target: p95(deep) / p95(first) ≤ {a.target:g}; deep = "
+            "`before=1000`, the oldest pages; the middle page is shown for comparison. p95s of a "
+            "few milliseconds move by ± 1 ms between runs on a shared 2-core machine.)"
+        )
+        w("")
+        w("| backend | submissions | p95 first | p95 middle | p95 deep | middle / first | deep / first | verdict |")
+        w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+        for run in runs:
+            by = {c["key"]: c for c in run["cases"]}
+            f, m, d = (by[k]["p95_ms"] for k in ("first", "middle", "deep"))
+            rd, rm = d / f, m / f
+            ok = "PASS" if rd <= a.target else "FAIL"
+            w(
+                f"| {run['label']} | {run['size']:,} | {ms(f)} | {ms(m)} | {ms(d)} | "
+                f"{rm:.2f} | {rd:.2f} | **{ok}** |"
+            )
+        w("")
+        w("**Seeding and memory**")
+        w("")
+        w("| backend | submissions | rows added | seed time (insert + analyze) | database size | server peak RSS (VmHWM) idle → after the cases |")
+        w("| --- | ---: | ---: | ---: | ---: | ---: |")
+        for run in runs:
+            s = next((s for s in seeds if s["backend"] == run["backend"] and s["to"] == run["size"]), None)
+            seed = (
+                f"{s['to'] - s['from']:,} | {s['insert_s']:.1f} s + {s['total_s'] - s['insert_s']:.1f} s | "
+                f"{s['db_bytes'] / 1e6:,.0f} MB"
+                if s
+                else "– | – | –"
+            )
+            w(
+                f"| {run['label']} | {run['size']:,} | {seed} | "
+                f"{mib(run['rss_idle_kib'])} → {mib(run['rss_peak_kib'])} |"
+            )
+        w("")
+    for n in a.note or []:
+        w(f"_{n}_")
+        w("")
+    text = "\n".join(out).rstrip() + "\n"
+    open(a.out, "w").write(text)
+    sys.stdout.write(text)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("seed-sqlite")
+    s.add_argument("--db", required=True)
+    s.add_argument("--from", dest="from_", type=int, required=True)
+    s.add_argument("--to", type=int, required=True)
+    s = sub.add_parser("seed-pg")
+    s.add_argument("--url", required=True)
+    s.add_argument("--from", dest="from_", type=int, required=True)
+    s.add_argument("--to", type=int, required=True)
+    s = sub.add_parser("login")
+    s.add_argument("--base", required=True)
+    s.add_argument("--email", required=True)
+    s = sub.add_parser("run")
+    s.add_argument("--base", required=True)
+    s.add_argument("--pid", type=int, required=True)
+    s.add_argument("--cookie", required=True)
+    s.add_argument("--backend", required=True)
+    s.add_argument("--label", required=True)
+    s.add_argument("--size", type=int, required=True)
+    s.add_argument("--rate", type=float, default=20)
+    s.add_argument("--seconds", type=float, default=10)
+    s.add_argument("--warmup", type=float, default=2)
+    s.add_argument("--conns", type=int, default=8)
+    s.add_argument("--extra", action="store_true")
+    s.add_argument("--out", required=True)
+    s = sub.add_parser("plans")
+    s.add_argument("--backend", required=True)
+    s.add_argument("--db", required=True, help="SQLite file or PostgreSQL URL")
+    s.add_argument("--size", type=int, required=True)
+    s.add_argument("--extra", action="store_true")
+    s.add_argument("--out", required=True)
+    s = sub.add_parser("report")
+    s.add_argument("--machine", required=True)
+    s.add_argument("--seed", action="append", default=[])
+    s.add_argument("--run", action="append", default=[])
+    s.add_argument("--note", action="append", default=[])
+    s.add_argument("--target", type=float, default=1.5)
+    s.add_argument("--out", required=True)
+    a = p.parse_args()
+    {
+        "seed-sqlite": seed_sqlite,
+        "seed-pg": seed_pg,
+        "login": login,
+        "run": cmd_run,
+        "plans": cmd_plans,
+        "report": cmd_report,
+    }[a.cmd](a)
+
+
+if __name__ == "__main__":
+    main()
