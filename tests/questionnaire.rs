@@ -507,17 +507,30 @@ on_both_databases!(
 
 async fn every_client_page_offers_a_quick_exit_with_an_honest_note(app: TestApp) {
     let token = start(&app).await;
-    for path in ["/".to_owned(), format!("/q/{token}/s/1"), "/contact".to_owned()] {
+    for path in [
+        "/".to_owned(),
+        format!("/q/{token}/s/1"),
+        "/contact".to_owned(),
+    ] {
         let (_, html) = get_html(&app, &path).await;
         let exits = select(&html, "header a.quick-exit");
         assert_eq!(exits.len(), 1, "{path}");
-        assert_eq!(exits[0].value().attr("href"), Some("https://www.bbc.com/weather"));
+        assert_eq!(
+            exits[0].value().attr("href"),
+            Some("https://www.bbc.com/weather")
+        );
         assert_eq!(text(&exits[0]).trim(), "Quick exit");
         let note = text(&select(&html, "#quick-exit-note")[0]);
-        assert!(note.contains("cannot erase this site from your browser history"), "{note}");
+        assert!(
+            note.contains("cannot erase this site from your browser history"),
+            "{note}"
+        );
     }
     // Clinicians at a desk get no quick exit.
     let (_, html) = get_html(&app, "/staff/login").await;
     assert!(select(&html, "a.quick-exit").is_empty());
 }
-on_both_databases!(quick_exit, every_client_page_offers_a_quick_exit_with_an_honest_note);
+on_both_databases!(
+    quick_exit,
+    every_client_page_offers_a_quick_exit_with_an_honest_note
+);

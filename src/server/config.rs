@@ -19,11 +19,62 @@ pub struct Config {
     pub site_root: String,
     /// `QUICK_EXIT_URL`: the neutral site "Quick exit" leaves for.
     pub quick_exit_url: String,
+    /// How email leaves: SMTP when `SMTP_HOST` is set, otherwise `.eml` files in `MAIL_DIR`.
+    pub mail: MailConfig,
     /// `SESSION_IDLE_MINUTES`: a clinician idle this long is logged out (default 120).
     pub session_idle_minutes: i64,
     /// `SESSION_MAX_HOURS`: a clinician session ends this long after login, however active
     /// (default 12: a working day).
     pub session_max_hours: i64,
+}
+
+/// How TLS is used with the SMTP server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// Plain SMTP: only for a server on loopback (development, tests).
+    None,
+    /// Upgrade with STARTTLS (port 587).
+    StartTls,
+    /// TLS from the first byte (port 465).
+    Implicit,
+}
+
+/// `SMTP_HOST`, `SMTP_PORT`, `SMTP_TLS` (none | starttls | tls), `SMTP_USERNAME`,
+/// `SMTP_PASSWORD`.
+#[derive(Clone)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub username: Option<String>,
+    pub password: Option<secrecy::SecretString>,
+}
+
+// The password never reaches a log line.
+impl std::fmt::Debug for SmtpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// `MAIL_FROM`: the sender address.
+    pub from: String,
+    /// `None`: development, messages go to `MAIL_DIR` as files.
+    pub smtp: Option<SmtpConfig>,
+    /// `MAIL_DIR` (default `data/mail`).
+    pub dir: String,
+    /// `SMTP_TIMEOUT_SECONDS` (default 20): the limit on one whole delivery, not just connecting.
+    pub timeout_seconds: u64,
+    /// `MAIL_MAX_ATTEMPTS` (default 8): then the message is dead-lettered.
+    pub max_attempts: i32,
+    /// `MAIL_RETRY_BASE_SECONDS` (default 5): the first retry's delay; it doubles each time.
+    pub retry_base_seconds: i64,
 }
 
 impl Config {
@@ -105,7 +156,56 @@ impl Config {
                 problem: "must be a full http(s) address".into(),
             });
         }
+        let smtp = match lookup("SMTP_HOST")
+            .map(|h| h.trim().to_owned())
+            .filter(|h| !h.is_empty())
+        {
+            None => None,
+            Some(host) => {
+                let tls = match get("SMTP_TLS", "starttls").as_str() {
+                    "none" => SmtpTls::None,
+                    "starttls" => SmtpTls::StartTls,
+                    "tls" => SmtpTls::Implicit,
+                    _ => {
+                        return Err(ConfigError {
+                            name: "SMTP_TLS",
+                            problem: "must be none, starttls or tls".into(),
+                        })
+                    }
+                };
+                let default_port = match tls {
+                    SmtpTls::None => "25",
+                    SmtpTls::StartTls => "587",
+                    SmtpTls::Implicit => "465",
+                };
+                let port =
+                    get("SMTP_PORT", default_port)
+                        .parse::<u16>()
+                        .map_err(|_| ConfigError {
+                            name: "SMTP_PORT",
+                            problem: "must be a port number".into(),
+                        })?;
+                Some(SmtpConfig {
+                    host,
+                    port,
+                    tls,
+                    username: lookup("SMTP_USERNAME").filter(|u| !u.is_empty()),
+                    password: lookup("SMTP_PASSWORD")
+                        .filter(|p| !p.is_empty())
+                        .map(secrecy::SecretString::from),
+                })
+            }
+        };
+        let mail = MailConfig {
+            from: get("MAIL_FROM", "TrustBridge <no-reply@trustbridge.invalid>"),
+            smtp,
+            dir: get("MAIL_DIR", "data/mail"),
+            timeout_seconds: number("SMTP_TIMEOUT_SECONDS", 20)? as u64,
+            max_attempts: number("MAIL_MAX_ATTEMPTS", 8)? as i32,
+            retry_base_seconds: number("MAIL_RETRY_BASE_SECONDS", 5)?,
+        };
         Ok(Config {
+            mail,
             quick_exit_url,
             session_idle_minutes: number("SESSION_IDLE_MINUTES", 120)?,
             session_max_hours: number("SESSION_MAX_HOURS", 12)?,

@@ -9,6 +9,7 @@ use crate::domain::questionnaire::{
 };
 use crate::domain::scoring;
 use crate::server::db::{SaveError, Submission, SubmissionStatus};
+use crate::server::email::templates;
 use crate::server::http::error::{AppError, FieldError};
 use crate::server::state::AppState;
 use crate::server::tokens::{new_reference, ResumeToken};
@@ -182,9 +183,16 @@ async fn submit(
         }
     };
     let result = scoring::score(&complete);
+    let config = &state.config;
+    let notify = templates::submission_received(
+        &config.practice_email,
+        &config.mail.from,
+        &config.public_base_url,
+        &submission.reference,
+    );
     let stored = state
         .db
-        .finalize_submission(submission.id, &result, Utc::now())
+        .finalize_submission(submission.id, &result, Some(&notify), Utc::now())
         .await?;
     if stored {
         tracing::info!(

@@ -16,6 +16,8 @@ use super::state::AppState;
 pub enum StartError {
     #[error(transparent)]
     Database(#[from] ConnectError),
+    #[error("email is not configured correctly")]
+    Mail(#[from] super::email::MailerError),
     #[error("could not listen on the configured address")]
     Bind(#[source] std::io::Error),
     #[error("the server stopped unexpectedly")]
@@ -25,6 +27,7 @@ pub enum StartError {
 /// Opens the database (applying migrations), binds, prints the URL and serves.
 pub async fn run(config: Config) -> Result<(), StartError> {
     let db = Db::connect(&config.database_url).await?;
+    let mailer = super::email::Mailer::from_config(&config.mail)?;
     let leptos = LeptosOptions::builder()
         .output_name("trustbridge")
         .site_root(config.site_root.as_str())
@@ -36,6 +39,8 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         .await
         .map_err(StartError::Bind)?;
     let local = listener.local_addr().map_err(StartError::Bind)?;
+    let config_mail_attempts = config.mail.max_attempts;
+    let config_mail_retry = config.mail.retry_base_seconds;
     let state = AppState {
         config: Arc::new(config),
         db: db.clone(),
@@ -43,6 +48,12 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     };
     let app = router(state);
     spawn_session_cleanup(db.clone());
+    super::email::worker::spawn(
+        db.clone(),
+        std::sync::Arc::new(mailer),
+        config_mail_attempts,
+        config_mail_retry,
+    );
     tracing::info!(backend = db.backend(), "database ready");
     // Tests read this line to find the port the OS picked.
     println!("listening on http://{local}");

@@ -54,6 +54,11 @@ fn unique_name() -> String {
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, &[]).await
+}
+
+/// Like [`spawn_app`], with extra environment for the server (e.g. SMTP settings).
+pub async fn spawn_app_with(backend: Backend, env: &[(&str, String)]) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let (database_url, pg_database) = match backend {
         Backend::Sqlite => (
@@ -84,6 +89,8 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         .env("PRACTICE_EMAIL", "intake@harbour.example")
         .env("SITE_ROOT", dir.path())
         .env("RUST_LOG", "debug")
+        .env("MAIL_DIR", dir.path().join("mail"))
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true)

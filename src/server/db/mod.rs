@@ -7,10 +7,12 @@
 //! folder because column types (identity, timestamptz) differ.
 
 mod clinicians;
+mod outbox;
 mod submissions;
 mod workflow;
 
 pub use clinicians::*;
+pub use outbox::*;
 pub use submissions::*;
 pub use workflow::*;
 

@@ -178,12 +178,13 @@ impl Db {
         Ok(())
     }
 
-    /// Marks a submission submitted and stores its result, atomically. Returns `false` when it
+    /// Marks a submission submitted, stores its result and queues `notify`, atomically. Returns `false` when it
     /// was already submitted (a duplicate submit), in which case nothing is written.
     pub async fn finalize_submission(
         &self,
         id: SubmissionId,
         result: &ReadinessResult,
+        notify: Option<&super::NewEmail>,
         now: DateTime<Utc>,
     ) -> Result<bool, sqlx::Error> {
         let mark =
@@ -216,6 +217,20 @@ impl Db {
                     .bind(id.0)
                     .bind(d.dimension.as_str())
                     .bind(i16::from(d.score))
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            // The practice's notification is queued in the same transaction: it exists if and
+            // only if the submission does.
+            if let Some(email) = notify {
+                sqlx::query(super::outbox::INSERT_OUTBOX)
+                    .bind(&email.message_id)
+                    .bind(email.kind)
+                    .bind(&email.recipient)
+                    .bind(&email.subject)
+                    .bind(&email.body_text)
+                    .bind(&email.body_html)
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;

@@ -1,0 +1,132 @@
+//! The email outbox: messages written with the event that causes them, delivered by a worker.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::{with_pool, Db};
+
+/// A message to be sent. Rendered before it is stored, so a template change never alters a
+/// message already queued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEmail {
+    pub message_id: String,
+    pub kind: &'static str,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+}
+
+/// A message claimed for delivery.
+#[derive(Debug, Clone)]
+pub struct QueuedEmail {
+    pub id: i64,
+    pub message_id: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    /// Attempts so far, this one included.
+    pub attempts: i32,
+}
+
+pub(super) const INSERT_OUTBOX: &str = "insert into outbox \
+    (message_id, kind, recipient, subject, body_text, body_html, status, attempts, \
+     next_attempt_at, created_at) \
+    values ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7)";
+
+/// Counts of messages by state, for admins and tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutboxCounts {
+    pub pending: i64,
+    pub sending: i64,
+    pub sent: i64,
+    pub dead: i64,
+}
+
+impl Db {
+    /// Claims the oldest message that is due, or one whose sender vanished mid-send (claimed
+    /// longer than `stale_after` ago). One conditional `update … returning` does the claim, so
+    /// two app instances never send the same message at the same time: on PostgreSQL the loser
+    /// of a race re-checks the `where` after the winner commits and updates nothing.
+    pub async fn claim_email(
+        &self,
+        now: DateTime<Utc>,
+        stale_after: Duration,
+    ) -> Result<Option<QueuedEmail>, sqlx::Error> {
+        let stale = now - stale_after;
+        let sql = "update outbox set status = 'sending', claimed_at = $1, attempts = attempts + 1 \
+                   where id = (select id from outbox \
+                               where (status = 'pending' and next_attempt_at <= $1) \
+                                  or (status = 'sending' and claimed_at < $2) \
+                               order by id limit 1) \
+                     and ((status = 'pending' and next_attempt_at <= $1) \
+                          or (status = 'sending' and claimed_at < $2)) \
+                   returning id, message_id, recipient, subject, body_text, body_html, attempts";
+        type Row = (i64, String, String, String, String, String, i32);
+        let row: Option<Row> = with_pool!(self, pool => {
+            sqlx::query_as(sql).bind(now).bind(stale).fetch_optional(pool).await?
+        });
+        Ok(row.map(
+            |(id, message_id, recipient, subject, body_text, body_html, attempts)| QueuedEmail {
+                id,
+                message_id,
+                recipient,
+                subject,
+                body_text,
+                body_html,
+                attempts,
+            },
+        ))
+    }
+
+    pub async fn mark_email_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+        let sql =
+            "update outbox set status = 'sent', sent_at = $2, last_error = null where id = $1";
+        with_pool!(self, pool => {
+            sqlx::query(sql).bind(id).bind(now).execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// Records a failed attempt: try again at `retry_at`, or give up (`None`: dead letter).
+    pub async fn mark_email_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<(), sqlx::Error> {
+        let sql = match retry_at {
+            Some(_) => {
+                "update outbox set status = 'pending', next_attempt_at = $3, last_error = $2 \
+                        where id = $1"
+            }
+            None => "update outbox set status = 'dead', last_error = $2 where id = $1",
+        };
+        with_pool!(self, pool => {
+            let mut q = sqlx::query(sql).bind(id).bind(error);
+            if let Some(at) = retry_at {
+                q = q.bind(at);
+            }
+            q.execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    pub async fn outbox_counts(&self) -> Result<OutboxCounts, sqlx::Error> {
+        let sql = "select status, count(*) from outbox group by status";
+        let rows: Vec<(String, i64)> = with_pool!(self, pool => {
+            sqlx::query_as(sql).fetch_all(pool).await?
+        });
+        let mut counts = OutboxCounts::default();
+        for (status, n) in rows {
+            match status.as_str() {
+                "pending" => counts.pending = n,
+                "sending" => counts.sending = n,
+                "sent" => counts.sent = n,
+                "dead" => counts.dead = n,
+                _ => {}
+            }
+        }
+        Ok(counts)
+    }
+}

@@ -1,0 +1,208 @@
+//! The practice hears about every completed questionnaire by email, through a real SMTP
+//! server on loopback (aiosmtpd), even when that server is down at the time.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use common::{Backend, TestApp};
+use reqwest::StatusCode;
+use trustbridge::domain::questionnaire::{self as q, SECTION_COUNT};
+
+const CANARY: &str = "CANARY-we-argue-about-money-7c1d";
+
+/// A real SMTP server (Python's aiosmtpd) that stores what it receives in a maildir.
+struct SmtpSink {
+    child: tokio::process::Child,
+    maildir: PathBuf,
+}
+
+impl SmtpSink {
+    async fn start(port: u16, maildir: &Path) -> SmtpSink {
+        let child = tokio::process::Command::new("python3")
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(maildir)
+            .kill_on_drop(true)
+            .spawn()
+            .expect("aiosmtpd must be installed (scripts/test installs it)");
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        SmtpSink {
+            child,
+            maildir: maildir.to_owned(),
+        }
+    }
+
+    /// Every message received so far, raw.
+    fn messages(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for sub in ["new", "cur"] {
+            if let Ok(entries) = std::fs::read_dir(self.maildir.join(sub)) {
+                for entry in entries.flatten() {
+                    if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                        out.push(text);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    async fn wait_for(&self, count: usize, within: Duration) -> Vec<String> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let messages = self.messages();
+            if messages.len() >= count || tokio::time::Instant::now() > deadline {
+                return messages;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn smtp_env(port: u16) -> Vec<(&'static str, String)> {
+    vec![
+        ("SMTP_HOST", "127.0.0.1".into()),
+        ("SMTP_PORT", port.to_string()),
+        ("SMTP_TLS", "none".into()),
+        (
+            "MAIL_FROM",
+            "Harbour Intake <no-reply@harbour.example>".into(),
+        ),
+        ("MAIL_RETRY_BASE_SECONDS", "1".into()),
+        ("SMTP_TIMEOUT_SECONDS", "5".into()),
+    ]
+}
+
+/// A client answers everything (with a canary in the note) and sees their result.
+async fn complete(app: &TestApp) -> String {
+    let response = app.raw.post(app.url("/start")).send().await.expect("start");
+    let location = response.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    let base = location.trim_end_matches("/s/1").to_owned();
+    for section in 1..=SECTION_COUNT {
+        let mut form: Vec<(String, String)> = q::items_in_section(section)
+            .map(|i| (i.field_name(), "2".to_owned()))
+            .collect();
+        if section == SECTION_COUNT {
+            form.push(("note".into(), CANARY.into()));
+        }
+        form.push(("nav".into(), "next".into()));
+        app.raw
+            .post(app.url(&format!("{base}/s/{section}")))
+            .form(&form)
+            .send()
+            .await
+            .expect("post section");
+    }
+    let result = app
+        .client
+        .get(app.url(&format!("{base}/result")))
+        .send()
+        .await
+        .expect("result");
+    assert_eq!(
+        result.status(),
+        StatusCode::OK,
+        "the client sees their result whatever the mail server does"
+    );
+    let body = result.text().await.expect("body");
+    let start = body.find("TB-").expect("a reference");
+    body[start..start + 11].to_owned()
+}
+
+fn header<'a>(message: &'a str, name: &str) -> Option<&'a str> {
+    message
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+}
+
+async fn the_practice_gets_a_neutral_notification(backend: Backend) {
+    let port = free_port();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sink = SmtpSink::start(port, &dir.path().join("maildir")).await;
+    let app = common::spawn_app_with(backend, &smtp_env(port)).await;
+    let reference = complete(&app).await;
+    let messages = sink.wait_for(1, Duration::from_secs(20)).await;
+    assert_eq!(messages.len(), 1, "exactly one message");
+    let m = &messages[0];
+    assert_eq!(header(m, "To"), Some("intake@harbour.example"));
+    assert_eq!(
+        header(m, "Subject"),
+        Some(format!("New intake received ({reference})").as_str())
+    );
+    assert!(header(m, "Message-ID").is_some_and(|id| id.ends_with("@harbour.example>")));
+    assert!(m.contains("multipart/alternative"));
+    assert!(m.contains("text/plain") && m.contains("text/html"));
+    assert!(m.contains(&format!("/staff/submissions/{reference}")));
+    // No health detail: not the note, not a score.
+    assert!(!m.contains(CANARY), "the client's note leaked into email");
+    for word in ["readiness", "Readiness", "/ 100", "band"] {
+        assert!(!m.contains(word), "{word} in the email");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notification_sqlite() {
+    the_practice_gets_a_neutral_notification(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notification_postgres() {
+    the_practice_gets_a_neutral_notification(Backend::Postgres).await;
+}
+
+async fn mail_down_at_submit_is_delivered_later_exactly_once(backend: Backend) {
+    let port = free_port();
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Nothing listens on `port` yet: the first attempts fail.
+    let app = common::spawn_app_with(backend, &smtp_env(port)).await;
+    complete(&app).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(
+        app.logs().contains("email not sent"),
+        "a failed attempt is logged"
+    );
+    let sink = SmtpSink::start(port, &dir.path().join("maildir")).await;
+    let messages = sink.wait_for(1, Duration::from_secs(30)).await;
+    assert_eq!(messages.len(), 1);
+    // And it is not sent again.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(sink.messages().len(), 1, "delivered exactly once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_down_sqlite() {
+    mail_down_at_submit_is_delivered_later_exactly_once(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_down_postgres() {
+    mail_down_at_submit_is_delivered_later_exactly_once(Backend::Postgres).await;
+}
