@@ -20,14 +20,21 @@ struct SmtpSink {
 
 impl SmtpSink {
     async fn start(port: u16, maildir: &Path) -> SmtpSink {
+        Self::start_in_mode("normal", port, maildir).await
+    }
+
+    /// `tests/smtp_sink.py`: aiosmtpd, optionally refusing the first message or hanging.
+    async fn start_in_mode(mode: &str, port: u16, maildir: &Path) -> SmtpSink {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_sink.py");
         let child = tokio::process::Command::new("python3")
-            .args(["-m", "aiosmtpd", "-n", "-l"])
-            .arg(format!("127.0.0.1:{port}"))
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(script)
+            .arg(mode)
+            .arg(port.to_string())
             .arg(maildir)
+            .stdout(std::process::Stdio::null())
             .kill_on_drop(true)
             .spawn()
-            .expect("aiosmtpd must be installed (scripts/test installs it)");
+            .expect("python3 with aiosmtpd (scripts/test installs it)");
         for _ in 0..100 {
             if tokio::net::TcpStream::connect(("127.0.0.1", port))
                 .await
@@ -41,6 +48,11 @@ impl SmtpSink {
             child,
             maildir: maildir.to_owned(),
         }
+    }
+
+    async fn stop(mut self) {
+        let _ = self.child.start_kill();
+        let _ = self.child.wait().await;
     }
 
     /// Every message received so far, raw.
@@ -205,4 +217,98 @@ async fn mail_down_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mail_down_postgres() {
     mail_down_at_submit_is_delivered_later_exactly_once(Backend::Postgres).await;
+}
+
+fn message_id(message: &str) -> String {
+    header(message, "Message-ID").unwrap_or_default().to_owned()
+}
+
+async fn a_temporary_refusal_is_retried_once_and_delivered(backend: Backend) {
+    let port = free_port();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sink = SmtpSink::start_in_mode("tempfail-first", port, &dir.path().join("maildir")).await;
+    let app = common::spawn_app_with(backend, &smtp_env(port)).await;
+    complete(&app).await;
+    let messages = sink.wait_for(1, Duration::from_secs(20)).await;
+    assert_eq!(messages.len(), 1);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(sink.messages().len(), 1, "one delivery after the 451");
+    assert!(app.logs().contains("451"), "the refusal is logged");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tempfail_sqlite() {
+    a_temporary_refusal_is_retried_once_and_delivered(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tempfail_postgres() {
+    a_temporary_refusal_is_retried_once_and_delivered(Backend::Postgres).await;
+}
+
+async fn a_server_that_hangs_times_out_and_the_message_is_retried(backend: Backend) {
+    let port = free_port();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let maildir = dir.path().join("maildir");
+    let stuck = SmtpSink::start_in_mode("hang", port, &maildir).await;
+    let mut env = smtp_env(port);
+    env.push(("SMTP_TIMEOUT_SECONDS", "2".into()));
+    let app = common::spawn_app_with(backend, &env).await;
+    complete(&app).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    while !app.logs().contains("did not finish within") && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(
+        app.logs().contains("did not finish within 2s"),
+        "{}",
+        app.logs()
+    );
+    stuck.stop().await;
+    let sink = SmtpSink::start(port, &maildir).await;
+    assert_eq!(sink.wait_for(1, Duration::from_secs(30)).await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hang_sqlite() {
+    a_server_that_hangs_times_out_and_the_message_is_retried(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hang_postgres() {
+    a_server_that_hangs_times_out_and_the_message_is_retried(Backend::Postgres).await;
+}
+
+async fn killed_between_claim_and_send_it_is_delivered_after_restart(backend: Backend) {
+    let port = free_port();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let maildir = dir.path().join("maildir");
+    // The server hangs, so the worker is stuck mid-send with the message claimed…
+    let stuck = SmtpSink::start_in_mode("hang", port, &maildir).await;
+    let mut env = smtp_env(port);
+    env.push(("SMTP_TIMEOUT_SECONDS", "60".into()));
+    env.push(("MAIL_STALE_CLAIM_SECONDS", "2".into()));
+    let mut app = common::spawn_app_with(backend, &env).await;
+    complete(&app).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    // …when the app is killed.
+    app.stop().await;
+    stuck.stop().await;
+    let sink = SmtpSink::start(port, &maildir).await;
+    app.restart(&env).await;
+    let messages = sink.wait_for(1, Duration::from_secs(30)).await;
+    assert_eq!(messages.len(), 1, "delivered after the restart");
+    assert!(message_id(&messages[0]).ends_with("@harbour.example>"));
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(sink.messages().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crash_sqlite() {
+    killed_between_claim_and_send_it_is_delivered_after_restart(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crash_postgres() {
+    killed_between_claim_and_send_it_is_delivered_after_restart(Backend::Postgres).await;
 }

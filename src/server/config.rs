@@ -75,6 +75,10 @@ pub struct MailConfig {
     pub max_attempts: i32,
     /// `MAIL_RETRY_BASE_SECONDS` (default 5): the first retry's delay; it doubles each time.
     pub retry_base_seconds: i64,
+    /// `MAIL_STALE_CLAIM_SECONDS` (default 120): a message claimed this long ago by a worker
+    /// that never finished (crashed, killed) is taken over and sent again, with the same
+    /// Message-ID. At least the SMTP timeout.
+    pub stale_claim_seconds: i64,
 }
 
 impl Config {
@@ -203,6 +207,7 @@ impl Config {
             timeout_seconds: number("SMTP_TIMEOUT_SECONDS", 20)? as u64,
             max_attempts: number("MAIL_MAX_ATTEMPTS", 8)? as i32,
             retry_base_seconds: number("MAIL_RETRY_BASE_SECONDS", 5)?,
+            stale_claim_seconds: number("MAIL_STALE_CLAIM_SECONDS", 120)?,
         };
         Ok(Config {
             mail,

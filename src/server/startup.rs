@@ -39,8 +39,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         .await
         .map_err(StartError::Bind)?;
     let local = listener.local_addr().map_err(StartError::Bind)?;
-    let config_mail_attempts = config.mail.max_attempts;
-    let config_mail_retry = config.mail.retry_base_seconds;
+    let mail_settings = config.mail.clone();
     let state = AppState {
         config: Arc::new(config),
         db: db.clone(),
@@ -48,12 +47,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     };
     let app = router(state);
     spawn_session_cleanup(db.clone());
-    super::email::worker::spawn(
-        db.clone(),
-        std::sync::Arc::new(mailer),
-        config_mail_attempts,
-        config_mail_retry,
-    );
+    super::email::worker::spawn(db.clone(), std::sync::Arc::new(mailer), &mail_settings);
     tracing::info!(backend = db.backend(), "database ready");
     // Tests read this line to find the port the OS picked.
     println!("listening on http://{local}");

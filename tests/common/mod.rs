@@ -27,6 +27,7 @@ pub struct TestApp {
     pub raw: reqwest::Client,
     /// The app's own database, for tests that need to break it.
     pub database_url: String,
+    dir_path: std::path::PathBuf,
     logs: Arc<Mutex<String>>,
     child: Child,
     _dir: tempfile::TempDir,
@@ -82,14 +83,42 @@ pub async fn spawn_app_with(backend: Backend, env: &[(&str, String)]) -> TestApp
             (url, Some(name))
         }
     };
+    let (child, base, logs) = launch(&database_url, dir.path(), env).await;
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let raw = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp {
+        base,
+        client,
+        raw,
+        database_url,
+        dir_path: dir.path().to_owned(),
+        logs,
+        child,
+        _dir: dir,
+        pg_database,
+    }
+}
+
+/// Starts the server binary and waits for the address it listens on.
+async fn launch(
+    database_url: &str,
+    dir: &std::path::Path,
+    env: &[(&str, String)],
+) -> (Child, String, Arc<Mutex<String>>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_trustbridge"))
         .env("BIND_ADDR", "127.0.0.1:0")
-        .env("DATABASE_URL", &database_url)
+        .env("DATABASE_URL", database_url)
         .env("PRACTICE_NAME", "Harbour Couples Practice")
         .env("PRACTICE_EMAIL", "intake@harbour.example")
-        .env("SITE_ROOT", dir.path())
+        .env("SITE_ROOT", dir)
         .env("RUST_LOG", "debug")
-        .env("MAIL_DIR", dir.path().join("mail"))
+        .env("MAIL_DIR", dir.join("mail"))
         .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -132,24 +161,7 @@ pub async fn spawn_app_with(backend: Backend, env: &[(&str, String)]) -> TestApp
             logs.lock().map(|l| l.clone()).unwrap_or_default()
         ),
     };
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client");
-    let raw = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    TestApp {
-        base,
-        client,
-        raw,
-        database_url,
-        logs,
-        child,
-        _dir: dir,
-        pg_database,
-    }
+    (child, base, logs)
 }
 
 fn push(logs: &Mutex<String>, line: &str) {
@@ -167,6 +179,14 @@ impl TestApp {
     /// Everything the server printed so far.
     pub fn logs(&self) -> String {
         self.logs.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// Starts the server again on the same database (after [`TestApp::stop`]).
+    pub async fn restart(&mut self, env: &[(&str, String)]) {
+        let (child, base, logs) = launch(&self.database_url, &self.dir_path, env).await;
+        self.child = child;
+        self.base = base;
+        self.logs = logs;
     }
 
     /// Stops the server and waits for it, so its last log lines are flushed.

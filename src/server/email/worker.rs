@@ -8,11 +8,9 @@ use chrono::Utc;
 use rand::Rng as _;
 
 use super::Mailer;
+use crate::server::config::MailConfig;
 use crate::server::db::Db;
 
-/// How long a claimed message may stay "sending" before another worker may take it over
-/// (the first one crashed or was killed between claim and send).
-const STALE_CLAIM: chrono::Duration = chrono::Duration::minutes(2);
 const IDLE_POLL: Duration = Duration::from_millis(500);
 
 /// The wait before retry number `attempts` (1-based): base·2^(attempts−1), capped at an hour,
@@ -27,10 +25,15 @@ pub fn backoff(attempts: i32, base_seconds: i64) -> chrono::Duration {
 }
 
 /// Runs forever on the current runtime.
-pub fn spawn(db: Db, mailer: Arc<Mailer>, max_attempts: i32, retry_base_seconds: i64) {
+pub fn spawn(db: Db, mailer: Arc<Mailer>, settings: &MailConfig) {
+    let max_attempts = settings.max_attempts;
+    let retry_base_seconds = settings.retry_base_seconds;
+    // How long a claimed message may stay "sending" before a worker takes it over: its sender
+    // crashed or was killed between claim and send. Longer than any send may take.
+    let stale_claim = chrono::Duration::seconds(settings.stale_claim_seconds);
     tokio::spawn(async move {
         loop {
-            match db.claim_email(Utc::now(), STALE_CLAIM).await {
+            match db.claim_email(Utc::now(), stale_claim).await {
                 Ok(Some(email)) => {
                     let outcome = mailer.send(&email).await;
                     let recorded = match outcome {
