@@ -201,6 +201,23 @@ async fn mail_down_at_submit_is_delivered_later_exactly_once(backend: Backend) {
         app.logs().contains("email not sent"),
         "a failed attempt is logged"
     );
+    // Admins see the message waiting, with why (never its recipient or body).
+    let cookie = admin_cookie(&app).await;
+    let page = app
+        .raw
+        .get(app.url("/staff/email"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body");
+    assert!(page.contains("submission received"), "{page}");
+    assert!(
+        !page.contains("intake@harbour.example"),
+        "no recipients on the page"
+    );
     let sink = SmtpSink::start(port, &dir.path().join("maildir")).await;
     let messages = sink.wait_for(1, Duration::from_secs(30)).await;
     assert_eq!(messages.len(), 1);
@@ -311,4 +328,45 @@ async fn crash_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn crash_postgres() {
     killed_between_claim_and_send_it_is_delivered_after_restart(Backend::Postgres).await;
+}
+
+/// Creates an admin with the binary's `create-admin` and logs in; returns the cookie.
+async fn admin_cookie(app: &TestApp) -> String {
+    use tokio::io::AsyncWriteExt as _;
+    let password = "copper meadow lantern tide";
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_trustbridge"))
+        .args([
+            "create-admin",
+            "--email",
+            "admin@harbour.example",
+            "--password-stdin",
+        ])
+        .env("DATABASE_URL", &app.database_url)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("create-admin");
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(format!("{password}\n").as_bytes())
+            .await
+            .expect("write");
+    }
+    child.wait().await.expect("wait");
+    let response = app
+        .raw
+        .post(app.url("/staff/login"))
+        .form(&[("email", "admin@harbour.example"), ("password", password)])
+        .send()
+        .await
+        .expect("login");
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("tb_staff="))
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_owned()
 }

@@ -117,6 +117,7 @@ async fn workspace_pages_refuse_strangers(app: TestApp) {
         ("GET", "/staff/password".to_owned()),
         ("POST", "/staff/password".to_owned()),
         ("GET", "/staff/audit".to_owned()),
+        ("GET", "/staff/email".to_owned()),
     ];
     for (method, path) in routes {
         let request = match method {
@@ -595,7 +596,7 @@ async fn admins_manage_clinicians_and_clinicians_cannot(app: TestApp) {
         with_cookie(&app, &sam, "/staff").await.status(),
         StatusCode::OK
     );
-    for path in ["/staff/clinicians", "/staff/audit"] {
+    for path in ["/staff/clinicians", "/staff/audit", "/staff/email"] {
         assert_eq!(
             with_cookie(&app, &sam, path).await.status(),
             StatusCode::FORBIDDEN,

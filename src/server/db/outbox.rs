@@ -130,3 +130,38 @@ impl Db {
         Ok(counts)
     }
 }
+
+/// A message that has not gone out yet after trying, for the admins' email page.
+#[derive(Debug, Clone)]
+pub struct OutboxProblem {
+    pub kind: String,
+    pub status: String,
+    pub attempts: i32,
+    pub created_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+}
+
+impl Db {
+    /// Dead letters and messages that failed at least once, newest first.
+    pub async fn outbox_problems(&self, limit: u32) -> Result<Vec<OutboxProblem>, sqlx::Error> {
+        let sql = "select kind, status, attempts, created_at, last_error from outbox \
+                   where status = 'dead' or (status <> 'sent' and attempts > 0) \
+                   order by id desc limit $1";
+        type Row = (String, String, i32, DateTime<Utc>, Option<String>);
+        let rows: Vec<Row> = with_pool!(self, pool => {
+            sqlx::query_as(sql).bind(i64::from(limit)).fetch_all(pool).await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(
+                |(kind, status, attempts, created_at, last_error)| OutboxProblem {
+                    kind,
+                    status,
+                    attempts,
+                    created_at,
+                    last_error,
+                },
+            )
+            .collect())
+    }
+}

@@ -82,6 +82,7 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
             get(staff_admin::password_page).post(staff_admin::change_password),
         )
         .route("/staff/audit", get(staff_admin::audit_log))
+        .route("/staff/email", get(staff_admin::outbox))
         .route("/staff/submissions/{reference}", get(staff::submission))
         .route(
             "/staff/submissions/{reference}/status",

@@ -19,7 +19,8 @@ use crate::server::auth::{self, CurrentClinician};
 use crate::server::db::{Clinician, ClinicianId, Role};
 use crate::server::state::AppState;
 use crate::ui::pages::staff_admin::{
-    AuditPage, AuditRow, ClinicianRow, CliniciansPage, NewClinicianForm, PasswordPage,
+    AuditPage, AuditRow, ClinicianRow, CliniciansPage, NewClinicianForm, OutboxPage, OutboxRow,
+    PasswordPage,
 };
 
 fn require_admin(clinician: &Clinician) -> Result<(), AppError> {
@@ -292,6 +293,49 @@ pub async fn audit_log(
             "Audit log",
             move || {
                 view! { <AuditPage user rows next_page /> }
+            },
+        ))
+    };
+    result
+        .await
+        .unwrap_or_else(|e| e.into_response_for(Wants::Html, &state))
+}
+
+/// `GET /staff/email`: what the outbox holds, and what has not gone out (admins). Shows
+/// neither recipients nor bodies.
+pub async fn outbox(
+    State(state): State<AppState>,
+    CurrentClinician(viewer): CurrentClinician,
+) -> Response {
+    let result = async {
+        require_admin(&viewer)?;
+        let c = state.db.outbox_counts().await?;
+        let counts = [
+            ("Waiting", c.pending),
+            ("Sending", c.sending),
+            ("Sent", c.sent),
+            ("Given up (dead letters)", c.dead),
+        ];
+        let rows = state
+            .db
+            .outbox_problems(200)
+            .await?
+            .into_iter()
+            .map(|p| OutboxRow {
+                kind: p.kind.replace('_', " "),
+                status: p.status,
+                attempts: p.attempts,
+                created: p.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                last_error: p.last_error.unwrap_or_default(),
+            })
+            .collect();
+        let user = staff_user(&viewer);
+        Ok::<_, AppError>(render::staff_page(
+            &state,
+            StatusCode::OK,
+            "Email",
+            move || {
+                view! { <OutboxPage user counts rows /> }
             },
         ))
     };

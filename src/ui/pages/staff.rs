@@ -44,6 +44,7 @@ pub fn StaffBar(user: StaffUser) -> impl IntoView {
         view! {
             <a href="/staff/clinicians">"Clinicians"</a>
             <a href="/staff/audit">"Audit log"</a>
+            <a href="/staff/email">"Email"</a>
         }
     });
     view! {

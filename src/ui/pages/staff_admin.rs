@@ -182,3 +182,64 @@ pub fn AuditPage(user: StaffUser, rows: Vec<AuditRow>, next_page: Option<String>
         </section>
     }
 }
+
+/// One undelivered message as the email page shows it (never its recipient or body).
+#[derive(Clone, Debug)]
+pub struct OutboxRow {
+    pub kind: String,
+    pub status: String,
+    pub attempts: i32,
+    pub created: String,
+    pub last_error: String,
+}
+
+#[component]
+pub fn OutboxPage(
+    user: StaffUser,
+    counts: [(&'static str, i64); 4],
+    rows: Vec<OutboxRow>,
+) -> impl IntoView {
+    let summary = counts
+        .into_iter()
+        .map(|(label, n)| view! { <li>{format!("{label}: {n}")}</li> })
+        .collect_view();
+    let empty = rows.is_empty();
+    let body = rows
+        .into_iter()
+        .map(|r| {
+            view! {
+                <tr>
+                    <td>{r.created}</td>
+                    <td>{r.kind}</td>
+                    <td>{r.status}</td>
+                    <td>{r.attempts}</td>
+                    <td>{r.last_error}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <StaffBar user />
+        <section class="card wide">
+            <h1>"Email"</h1>
+            <ul class="outbox-counts">{summary}</ul>
+            <h2>"Not delivered yet"</h2>
+            {empty.then(|| view! { <p>"Every message so far went out on its first try."</p> })}
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Undelivered messages table">
+                <table class="outbox">
+                    <caption class="visually-hidden">"Messages that failed at least once, newest first"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Queued (UTC)"</th>
+                            <th scope="col">"Kind"</th>
+                            <th scope="col">"State"</th>
+                            <th scope="col">"Attempts"</th>
+                            <th scope="col">"Last error"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{body}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
