@@ -71,6 +71,7 @@ test('a clinician logs in, opens a submission and logs out', async ({ page }) =>
   for (const [link, heading] of [
     ['Clinicians', 'Clinicians'],
     ['Audit log', 'Audit log'],
+    ['Email', 'Email'],
     ['Password', 'Change your password'],
   ]) {
     await page.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name: link }).click();
