@@ -1,7 +1,13 @@
-//! Pure domain layer shared by server and browser: the intake questionnaire
-//! and its scoring. No I/O, no async, no framework types — only `serde`, so it
-//! compiles for wasm32 and is tested without a server, database or browser.
+//! Pure domain layer: the intake questionnaire and its scoring, the practice's workflow, and
+//! consult slots. No I/O, no async, no framework types, so it is tested without a server,
+//! database or browser.
+//!
+//! `questionnaire`, `scoring` and `workflow` use only `serde` and compile for wasm32 too.
+//! `booking` needs `chrono` and `chrono-tz` (the time-zone database); the browser never computes
+//! slots, so it is built with the server only.
 
+#[cfg(feature = "ssr")]
+pub mod booking;
 pub mod questionnaire;
 pub mod scoring;
 pub mod workflow;
