@@ -46,6 +46,7 @@ except ImportError:  # pragma: no cover
     import types
 
     sys.modules["brotli"] = types.ModuleType("brotli")
+sys.dont_write_bytecode = True  # no benches/__pycache__ left in the work tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402
 from bench import Conn, build_request, ms, one_shot, split_base, vm_hwm_kib  # noqa: E402
