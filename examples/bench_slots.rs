@@ -11,14 +11,26 @@ use trustbridge::domain::booking::{
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let zone: chrono_tz::Tz = "America/New_York".parse()?;
-    let weekdays = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri];
+    let weekdays = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+    ];
     let weekly = WeeklyHours::new().with_days(
         &weekdays,
-        &[WorkingWindow::hm((8, 0), (12, 0))?, WorkingWindow::hm((13, 0), (20, 0))?],
+        &[
+            WorkingWindow::hm((8, 0), (12, 0))?,
+            WorkingWindow::hm((13, 0), (20, 0))?,
+        ],
     )?;
     let availability = Availability::new(zone, weekly, BTreeSet::new());
     let rules = ConsultRules::from_minutes(50, 10, 24 * 60, 60)?;
-    let now = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).single().ok_or("bad date")?;
+    let now = Utc
+        .with_ymd_and_hms(2026, 3, 1, 12, 0, 0)
+        .single()
+        .ok_or("bad date")?;
     // 1,000 bookings spread over the horizon (some outside working hours, as real data has).
     let busy: Vec<Busy> = (0..1000)
         .map(|i| {

@@ -497,6 +497,41 @@ async fn a_clinician_moves_a_submission_and_keeps_private_notes(app: TestApp) {
     assert!(contacted.contains(&reference));
     let closed = list("?workflow=closed").await.text().await.expect("body");
     assert!(!closed.contains(&reference));
+    let prefix = reference[..7].to_lowercase();
+    let by_prefix = app
+        .raw
+        .get(app.url(&format!("/staff?q={prefix}")))
+        .header("cookie", cookie.clone())
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        by_prefix.contains(&reference),
+        "a reference prefix finds it, in any case"
+    );
+    let other = list("?q=TB-0000").await.text().await.expect("body");
+    assert!(!other.contains(&reference));
+    let today = chrono::Utc::now().date_naive().to_string();
+    let since_today = app
+        .raw
+        .get(app.url(&format!("/staff?from={today}&to={today}")))
+        .header("cookie", cookie.clone())
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body");
+    assert!(since_today.contains(&reference));
+    let long_ago = list("?from=2001-01-01&to=2001-12-31")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(!long_ago.contains(&reference));
     let bad_date = list("?from=yesterday").await.text().await.expect("body");
     assert!(bad_date.contains("Use a date like 2026-11-25."));
     let csv = list("/export.csv?workflow=contacted").await;
