@@ -349,24 +349,11 @@ impl Db {
         if let Some(b) = filter.band {
             and("r.band = ?0", vec![Arg::Text(b.as_str().into())], &mut args);
         }
-        // Dates: the exact condition, plus the id range it implies (the smallest id started on
-        // or after `from`, the largest started before `until`). The id bounds are always true of
-        // every matching row, and they let the planner walk the primary key straight to them.
         if let Some(from) = filter.from {
-            and(
-                "s.created_at >= ?0 and s.id >= (select coalesce(min(id), 9223372036854775807) \
-                 from submissions where created_at >= ?0)",
-                vec![Arg::Time(from)],
-                &mut args,
-            );
+            and("s.created_at >= ?0", vec![Arg::Time(from)], &mut args);
         }
         if let Some(until) = filter.until {
-            and(
-                "s.created_at < ?0 and s.id <= (select coalesce(max(id), 0) \
-                 from submissions where created_at < ?0)",
-                vec![Arg::Time(until)],
-                &mut args,
-            );
+            and("s.created_at < ?0", vec![Arg::Time(until)], &mut args);
         }
         // A reference prefix as a range on the unique index (references are `TB-` and
         // upper-case letters and digits, all below `~`).
