@@ -332,41 +332,9 @@ async fn crash_postgres() {
 
 /// Creates an admin with the binary's `create-admin` and logs in; returns the cookie.
 async fn admin_cookie(app: &TestApp) -> String {
-    use tokio::io::AsyncWriteExt as _;
     let password = "copper meadow lantern tide";
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_trustbridge"))
-        .args([
-            "create-admin",
-            "--email",
-            "admin@harbour.example",
-            "--password-stdin",
-        ])
-        .env("DATABASE_URL", &app.database_url)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("create-admin");
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(format!("{password}\n").as_bytes())
-            .await
-            .expect("write");
-    }
-    child.wait().await.expect("wait");
-    let response = app
-        .raw
-        .post(app.url("/staff/login"))
-        .form(&[("email", "admin@harbour.example"), ("password", password)])
-        .send()
+    common::create_admin(app, "admin@harbour.example", "Admin", password).await;
+    common::log_in_as(app, "admin@harbour.example", password)
         .await
-        .expect("login");
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("tb_staff="))
-        .and_then(|c| c.split(';').next())
         .expect("a session cookie")
-        .to_owned()
 }

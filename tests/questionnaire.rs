@@ -448,24 +448,11 @@ on_both_databases!(no_third_parties, pages_load_nothing_from_other_sites);
 async fn a_database_failure_shows_a_calm_page_and_logs_the_cause(mut app: TestApp) {
     let token = start(&app).await;
     // Break the database under the running app.
-    let sql = "drop table result_dimensions; drop table results; drop table answers";
-    if app.database_url.starts_with("sqlite:") {
-        let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect(&app.database_url)
-            .await
-            .expect("open sqlite");
-        sqlx::raw_sql(sql)
-            .execute(&mut db)
-            .await
-            .expect("drop tables");
-    } else {
-        let mut db = <sqlx::PgConnection as sqlx::Connection>::connect(&app.database_url)
-            .await
-            .expect("open postgres");
-        sqlx::raw_sql(sql)
-            .execute(&mut db)
-            .await
-            .expect("drop tables");
-    }
+    common::db_execute(
+        &app,
+        "drop table result_dimensions; drop table results; drop table answers",
+    )
+    .await;
     let response = app
         .client
         .get(app.url(&format!("/q/{token}/s/1")))

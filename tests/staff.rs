@@ -3,42 +3,15 @@
 
 mod common;
 
-use std::process::Stdio;
-
-use common::TestApp;
+use common::{
+    cookie_value, create_admin, db_count, db_execute, log_in_as, session_cookie, TestApp,
+};
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
-use tokio::io::AsyncWriteExt;
 use trustbridge::domain::questionnaire::{self as q, SECTION_COUNT};
 
 const EMAIL: &str = "ana@harbour.example";
 const PASSWORD: &str = "violet lantern gravel orbit";
-
-/// Creates an admin through the binary's own `create-admin` command.
-async fn create_admin(app: &TestApp, email: &str, password: &str) -> std::process::Output {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_trustbridge"))
-        .args([
-            "create-admin",
-            "--email",
-            email,
-            "--name",
-            "Ana Lima",
-            "--password-stdin",
-        ])
-        .env("DATABASE_URL", &app.database_url)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run create-admin");
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(format!("{password}\n").as_bytes())
-            .await
-            .expect("write password");
-    }
-    child.wait_with_output().await.expect("create-admin output")
-}
 
 async fn log_in(app: &TestApp, client: &reqwest::Client, password: &str) -> reqwest::Response {
     client
@@ -85,20 +58,6 @@ async fn submit_questionnaire(app: &TestApp, note: &str) -> String {
         .expect("reference")
         .text()
         .collect()
-}
-
-fn session_cookie(response: &reqwest::Response) -> Option<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("tb_staff="))
-        .map(str::to_owned)
-}
-
-fn cookie_value(set_cookie: &str) -> String {
-    set_cookie.split(';').next().unwrap_or_default().to_owned()
 }
 
 async fn workspace_pages_refuse_strangers(app: TestApp) {
@@ -149,7 +108,7 @@ async fn workspace_pages_refuse_strangers(app: TestApp) {
 on_both_databases!(strangers, workspace_pages_refuse_strangers);
 
 async fn a_clinician_reviews_a_submission_then_logs_out(app: TestApp) {
-    let created = create_admin(&app, EMAIL, PASSWORD).await;
+    let created = create_admin(&app, EMAIL, "Ana Lima", PASSWORD).await;
     assert!(
         created.status.success(),
         "{}",
@@ -207,7 +166,7 @@ async fn a_clinician_reviews_a_submission_then_logs_out(app: TestApp) {
 
     // Every view leaves an audit row.
     get(format!("/staff/submissions/{reference}")).await;
-    let audits = count(
+    let audits = db_count(
         &app,
         "select count(*) from audit_events where action = 'view_submission'",
     )
@@ -229,28 +188,8 @@ async fn a_clinician_reviews_a_submission_then_logs_out(app: TestApp) {
 }
 on_both_databases!(review, a_clinician_reviews_a_submission_then_logs_out);
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    if app.database_url.starts_with("sqlite:") {
-        let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect(&app.database_url)
-            .await
-            .expect("sqlite");
-        sqlx::query_scalar(sql)
-            .fetch_one(&mut db)
-            .await
-            .expect("count")
-    } else {
-        let mut db = <sqlx::PgConnection as sqlx::Connection>::connect(&app.database_url)
-            .await
-            .expect("postgres");
-        sqlx::query_scalar(sql)
-            .fetch_one(&mut db)
-            .await
-            .expect("count")
-    }
-}
-
 async fn the_session_id_changes_at_every_login(app: TestApp) {
-    create_admin(&app, EMAIL, PASSWORD).await;
+    create_admin(&app, EMAIL, "Ana Lima", PASSWORD).await;
     let first = session_cookie(&log_in(&app, &app.raw, PASSWORD).await).expect("cookie");
     let second = session_cookie(&log_in(&app, &app.raw, PASSWORD).await).expect("cookie");
     assert_ne!(cookie_value(&first), cookie_value(&second));
@@ -258,7 +197,7 @@ async fn the_session_id_changes_at_every_login(app: TestApp) {
 on_both_databases!(rotation, the_session_id_changes_at_every_login);
 
 async fn wrong_passwords_are_refused_and_lock_the_account(app: TestApp) {
-    create_admin(&app, EMAIL, PASSWORD).await;
+    create_admin(&app, EMAIL, "Ana Lima", PASSWORD).await;
     for _ in 0..5 {
         let response = log_in(&app, &app.raw, "not the password at all").await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
@@ -285,13 +224,13 @@ async fn wrong_passwords_are_refused_and_lock_the_account(app: TestApp) {
 on_both_databases!(lockout, wrong_passwords_are_refused_and_lock_the_account);
 
 async fn create_admin_refuses_weak_passwords_and_duplicates(app: TestApp) {
-    let weak = create_admin(&app, EMAIL, "password1234").await;
+    let weak = create_admin(&app, EMAIL, "Ana Lima", "password1234").await;
     assert!(!weak.status.success());
     assert!(String::from_utf8_lossy(&weak.stderr).contains("too common"));
-    let ok = create_admin(&app, EMAIL, PASSWORD).await;
+    let ok = create_admin(&app, EMAIL, "Ana Lima", PASSWORD).await;
     assert!(ok.status.success());
     assert!(String::from_utf8_lossy(&ok.stdout).contains("/staff/login"));
-    let again = create_admin(&app, EMAIL, PASSWORD).await;
+    let again = create_admin(&app, EMAIL, "Ana Lima", PASSWORD).await;
     assert_eq!(again.status.code(), Some(3));
 }
 on_both_databases!(
@@ -300,7 +239,7 @@ on_both_databases!(
 );
 
 async fn cross_site_posts_are_refused(app: TestApp) {
-    create_admin(&app, EMAIL, PASSWORD).await;
+    create_admin(&app, EMAIL, "Ana Lima", PASSWORD).await;
     let forged = app
         .raw
         .post(app.url("/staff/login"))
@@ -331,7 +270,7 @@ async fn cross_site_posts_are_refused(app: TestApp) {
 on_both_databases!(csrf, cross_site_posts_are_refused);
 
 async fn the_list_pages_by_keyset_newest_first(app: TestApp) {
-    create_admin(&app, EMAIL, PASSWORD).await;
+    create_admin(&app, EMAIL, "Ana Lima", PASSWORD).await;
     for _ in 0..55 {
         app.raw.post(app.url("/start")).send().await.expect("start");
     }
@@ -417,7 +356,7 @@ on_both_databases!(
 );
 
 async fn log_in_cookie(app: &TestApp) -> String {
-    create_admin(app, EMAIL, PASSWORD).await;
+    create_admin(app, EMAIL, "Ana Lima", PASSWORD).await;
     cookie_value(&session_cookie(&log_in(app, &app.raw, PASSWORD).await).expect("cookie"))
 }
 
@@ -579,17 +518,6 @@ async fn post_with_cookie(
         .expect("post")
 }
 
-async fn log_in_as(app: &TestApp, email: &str, password: &str) -> Option<String> {
-    let response = app
-        .raw
-        .post(app.url("/staff/login"))
-        .form(&[("email", email), ("password", password)])
-        .send()
-        .await
-        .expect("post login");
-    session_cookie(&response).map(|c| cookie_value(&c))
-}
-
 async fn admins_manage_clinicians_and_clinicians_cannot(app: TestApp) {
     let admin = log_in_cookie(&app).await;
     let added = post_with_cookie(
@@ -734,20 +662,6 @@ async fn changing_the_password_ends_every_session(app: TestApp) {
 }
 on_both_databases!(password_change, changing_the_password_ends_every_session);
 
-async fn execute(app: &TestApp, sql: &str) {
-    if app.database_url.starts_with("sqlite:") {
-        let mut db = <sqlx::SqliteConnection as sqlx::Connection>::connect(&app.database_url)
-            .await
-            .expect("sqlite");
-        sqlx::query(sql).execute(&mut db).await.expect("execute");
-    } else {
-        let mut db = <sqlx::PgConnection as sqlx::Connection>::connect(&app.database_url)
-            .await
-            .expect("postgres");
-        sqlx::query(sql).execute(&mut db).await.expect("execute");
-    }
-}
-
 async fn idle_and_old_sessions_end(app: TestApp) {
     let cookie = log_in_cookie(&app).await;
     assert_eq!(
@@ -755,7 +669,7 @@ async fn idle_and_old_sessions_end(app: TestApp) {
         StatusCode::OK
     );
     // Idle past the timeout: the stored expiry has passed.
-    execute(&app, "update sessions set expires_at = 0").await;
+    db_execute(&app, "update sessions set expires_at = 0").await;
     assert_eq!(
         with_cookie(&app, &cookie, "/staff").await.status(),
         StatusCode::SEE_OTHER
@@ -772,14 +686,14 @@ async fn idle_and_old_sessions_end(app: TestApp) {
     } else {
         "update sessions set data = (data::jsonb || '{\"login_at\": 0}'::jsonb)::text"
     };
-    execute(&app, backdate).await;
+    db_execute(&app, backdate).await;
     assert_eq!(
         with_cookie(&app, &cookie, "/staff").await.status(),
         StatusCode::SEE_OTHER
     );
     // The old session is gone from the store, not just refused.
     assert_eq!(
-        count(&app, "select count(*) from sessions where expires_at > 0").await,
+        db_count(&app, "select count(*) from sessions where expires_at > 0").await,
         0
     );
 }

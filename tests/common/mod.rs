@@ -223,6 +223,102 @@ impl Drop for TestApp {
     }
 }
 
+/// Creates an admin through the binary's own `create-admin` command, password on stdin.
+pub async fn create_admin(
+    app: &TestApp,
+    email: &str,
+    name: &str,
+    password: &str,
+) -> std::process::Output {
+    use tokio::io::AsyncWriteExt as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trustbridge"))
+        .args([
+            "create-admin",
+            "--email",
+            email,
+            "--name",
+            name,
+            "--password-stdin",
+        ])
+        .env("DATABASE_URL", &app.database_url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run create-admin");
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(format!("{password}\n").as_bytes())
+            .await
+            .expect("write password");
+    }
+    child.wait_with_output().await.expect("create-admin output")
+}
+
+/// The workspace's `Set-Cookie` header in a response, if any.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("tb_staff="))
+        .map(str::to_owned)
+}
+
+/// `name=value` of a `Set-Cookie` header, ready to send back.
+pub fn cookie_value(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap_or_default().to_owned()
+}
+
+/// Logs in; the session cookie to send back, or `None` when refused.
+pub async fn log_in_as(app: &TestApp, email: &str, password: &str) -> Option<String> {
+    let response = app
+        .raw
+        .post(app.url("/staff/login"))
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .expect("post login");
+    session_cookie(&response).map(|c| cookie_value(&c))
+}
+
+/// Runs SQL (one or more statements) directly on the app's database.
+pub async fn db_execute(app: &TestApp, sql: &str) {
+    if app.database_url.starts_with("sqlite:") {
+        let mut db = sqlx::SqliteConnection::connect(&app.database_url)
+            .await
+            .expect("sqlite");
+        sqlx::raw_sql(sql).execute(&mut db).await.expect("execute");
+    } else {
+        let mut db = sqlx::PgConnection::connect(&app.database_url)
+            .await
+            .expect("postgres");
+        sqlx::raw_sql(sql).execute(&mut db).await.expect("execute");
+    }
+}
+
+/// A `select count(*) …` on the app's database.
+pub async fn db_count(app: &TestApp, sql: &str) -> i64 {
+    if app.database_url.starts_with("sqlite:") {
+        let mut db = sqlx::SqliteConnection::connect(&app.database_url)
+            .await
+            .expect("sqlite");
+        sqlx::query_scalar(sql)
+            .fetch_one(&mut db)
+            .await
+            .expect("count")
+    } else {
+        let mut db = sqlx::PgConnection::connect(&app.database_url)
+            .await
+            .expect("postgres");
+        sqlx::query_scalar(sql)
+            .fetch_one(&mut db)
+            .await
+            .expect("count")
+    }
+}
+
 /// Runs a test body once against SQLite and once against PostgreSQL.
 #[macro_export]
 macro_rules! on_both_databases {
