@@ -18,7 +18,7 @@ use crate::domain::scoring::ReadinessBand;
 use crate::domain::workflow::WorkflowStatus;
 use crate::server::auth::{self, CurrentClinician, LoginOutcome};
 use crate::server::db::{
-    Clinician, HistoryItem, Role, SubmissionFilter, SubmissionId, SubmissionStatus,
+    Clinician, HistoryItem, Role, Submission, SubmissionFilter, SubmissionId, SubmissionStatus,
 };
 use crate::server::state::AppState;
 use crate::ui::pages::staff::{
@@ -357,11 +357,7 @@ pub async fn move_status(
     Form(form): Form<MoveForm>,
 ) -> Response {
     let result = async {
-        let submission = state
-            .db
-            .submission_by_reference(&reference)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let submission = find_submission(&state, &reference).await?;
         let (Some(from), Some(to)) = (
             WorkflowStatus::parse(&form.from),
             WorkflowStatus::parse(&form.to),
@@ -392,10 +388,7 @@ pub async fn move_status(
         Ok(())
     }
     .await;
-    match result {
-        Ok(()) => Redirect::to(&format!("/staff/submissions/{reference}")).into_response(),
-        Err(e) => e.into_response_for(Wants::Html, &state),
-    }
+    back_to_submission(&state, &reference, result)
 }
 
 #[derive(Deserialize)]
@@ -411,11 +404,7 @@ pub async fn add_note(
     Form(form): Form<NoteForm>,
 ) -> Response {
     let result = async {
-        let submission = state
-            .db
-            .submission_by_reference(&reference)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let submission = find_submission(&state, &reference).await?;
         let body = form.body.trim();
         if body.is_empty() || body.chars().count() > 5000 {
             return Err(invalid(
@@ -435,9 +424,22 @@ pub async fn add_note(
         Ok(())
     }
     .await;
+    back_to_submission(&state, &reference, result)
+}
+
+async fn find_submission(state: &AppState, reference: &str) -> Result<Submission, AppError> {
+    state
+        .db
+        .submission_by_reference(reference)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// After a change to a submission: back to its page (303), or the error's page.
+fn back_to_submission(state: &AppState, reference: &str, result: Result<(), AppError>) -> Response {
     match result {
         Ok(()) => Redirect::to(&format!("/staff/submissions/{reference}")).into_response(),
-        Err(e) => e.into_response_for(Wants::Html, &state),
+        Err(e) => e.into_response_for(Wants::Html, state),
     }
 }
 
@@ -470,11 +472,7 @@ async fn submission_detail(
     viewer: crate::server::db::ClinicianId,
     reference: &str,
 ) -> Result<(SubmissionDetail, String), AppError> {
-    let submission = state
-        .db
-        .submission_by_reference(reference)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let submission = find_submission(state, reference).await?;
     // Every view is recorded before anything is shown.
     state
         .db
