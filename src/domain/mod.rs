@@ -8,6 +8,8 @@
 
 #[cfg(feature = "ssr")]
 pub mod booking;
+pub mod contact;
+pub mod couple;
 pub mod questionnaire;
 pub mod scoring;
 pub mod workflow;
