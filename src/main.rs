@@ -64,5 +64,17 @@ async fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::SetHours { email, hours, days } => {
+            match cli::set_hours(&config, &email, &hours, &days).await {
+                Ok(()) => {
+                    println!("Consult hours set for {email}.");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("could not set the hours: {}", chain(&e));
+                    ExitCode::FAILURE
+                }
+            }
+        }
     }
 }

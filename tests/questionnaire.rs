@@ -137,7 +137,8 @@ async fn a_client_completes_the_questionnaire_without_javascript(app: TestApp) {
     assert_eq!(select(&html, ".dimension").len(), 6);
     assert_eq!(select(&html, "ol.ways > li").len(), 5);
     let cta = select(&html, ".next-step a.button");
-    assert_eq!(cta[0].value().attr("href"), Some("/contact"));
+    let book = format!("/q/{token}/book");
+    assert_eq!(cta[0].value().attr("href"), Some(book.as_str()));
     let reference = text(&select(&html, ".reference strong")[0]);
     assert!(reference.starts_with("TB-"));
 }

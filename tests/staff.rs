@@ -77,6 +77,9 @@ async fn workspace_pages_refuse_strangers(app: TestApp) {
         ("POST", "/staff/password".to_owned()),
         ("GET", "/staff/audit".to_owned()),
         ("GET", "/staff/email".to_owned()),
+        ("GET", "/staff/availability".to_owned()),
+        ("POST", "/staff/availability/rules".to_owned()),
+        ("POST", "/staff/availability/hours".to_owned()),
     ];
     for (method, path) in routes {
         let request = match method {

@@ -72,6 +72,7 @@ test('a clinician logs in, opens a submission and logs out', async ({ page }) =>
     ['Clinicians', 'Clinicians'],
     ['Audit log', 'Audit log'],
     ['Email', 'Email'],
+    ['Availability', 'Availability'],
     ['Password', 'Change your password'],
   ]) {
     await page.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name: link }).click();

@@ -823,6 +823,55 @@ impl Offer {
     }
 }
 
+/// Parses one weekday's hours as an admin types them: `"09:00-12:00, 13:00-17:00"`, or an
+/// empty string for a day without hours. The message is written for the admin.
+pub fn parse_day_windows(text: &str) -> Result<Vec<WorkingWindow>, String> {
+    let time = |raw: &str| {
+        NaiveTime::parse_from_str(raw.trim(), "%H:%M").map_err(|_| {
+            format!(
+                "{:?} is not a time; write hours like 09:00-12:00, 13:00-17:00",
+                raw.trim()
+            )
+        })
+    };
+    let mut windows = Vec::new();
+    for part in text
+        .split([',', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let (start, end) = part
+            .split_once(['-', '–'])
+            .ok_or_else(|| format!("{part:?} needs a start and an end, like 09:00-12:00"))?;
+        windows.push(WorkingWindow::new(time(start)?, time(end)?).map_err(|e| e.to_string())?);
+    }
+    windows.sort();
+    if windows.windows(2).any(|w| w[1].start < w[0].end) {
+        return Err("two of these windows overlap".into());
+    }
+    Ok(windows)
+}
+
+/// One weekday's hours in the form [`parse_day_windows`] reads.
+pub fn format_day_windows(windows: &[WorkingWindow]) -> String {
+    windows
+        .iter()
+        .map(|w| format!("{}-{}", w.start.format("%H:%M"), w.end.format("%H:%M")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Parses days off as an admin types them: ISO dates separated by commas, spaces or lines.
+pub fn parse_days_off(text: &str) -> Result<BTreeSet<NaiveDate>, String> {
+    text.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            NaiveDate::parse_from_str(p, "%Y-%m-%d")
+                .map_err(|_| format!("{p:?} is not a date; write dates like 2026-12-24"))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1983,5 +2032,29 @@ mod tests {
                 prop_assert!(!render_in(s.start, zone).is_empty());
             }
         }
+    }
+
+    #[test]
+    fn admin_hours_text_round_trips() {
+        let windows = parse_day_windows(" 13:00-17:00, 09:00 – 12:00 ").expect("valid");
+        assert_eq!(format_day_windows(&windows), "09:00-12:00, 13:00-17:00");
+        assert_eq!(parse_day_windows("").expect("empty day"), Vec::new());
+        for bad in [
+            "9-5",
+            "09:00",
+            "12:00-09:00",
+            "09:00-12:00, 11:00-13:00",
+            "25:00-26:00",
+        ] {
+            assert!(parse_day_windows(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn admin_days_off_text() {
+        let days = parse_days_off("2026-12-24, 2026-12-25\n2026-12-24").expect("valid");
+        assert_eq!(days.len(), 2);
+        assert!(parse_days_off("24/12/2026").is_err());
+        assert!(parse_days_off("  ").expect("none").is_empty());
     }
 }

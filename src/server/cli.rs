@@ -3,6 +3,10 @@
 //! `trustbridge create-admin --email EMAIL [--name NAME] [--password-stdin]` creates the first
 //! admin. The password is read from the terminal without echo, or, with `--password-stdin`
 //! (or when stdin is not a terminal), as one line from standard input.
+//!
+//! `trustbridge set-hours --email EMAIL --hours "09:00-12:00, 13:00-17:00" [--days mon,tue]`
+//! sets the weekly hours a clinician offers consults in (weekdays by default), so a practice
+//! can take bookings before anyone opens the workspace's availability page.
 
 use std::io::{BufRead as _, IsTerminal as _};
 
@@ -21,6 +25,11 @@ pub enum Command {
         email: String,
         name: String,
         password_stdin: bool,
+    },
+    SetHours {
+        email: String,
+        hours: String,
+        days: Vec<chrono::Weekday>,
     },
 }
 
@@ -55,8 +64,34 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 password_stdin,
             })
         }
+        "set-hours" => {
+            let mut email = None;
+            let mut hours = None;
+            let mut days = "mon,tue,wed,thu,fri".to_owned();
+            let mut rest = args[1..].iter();
+            while let Some(arg) = rest.next() {
+                match arg.as_str() {
+                    "--email" => email = rest.next().cloned(),
+                    "--hours" => hours = rest.next().cloned(),
+                    "--days" => days = rest.next().cloned().unwrap_or_default(),
+                    other => return Err(format!("unknown option {other:?}")),
+                }
+            }
+            let email = email
+                .map(|e| e.trim().to_lowercase())
+                .ok_or("set-hours needs --email")?;
+            let hours =
+                hours.ok_or("set-hours needs --hours, e.g. \"09:00-12:00, 13:00-17:00\"")?;
+            let days = days
+                .split(',')
+                .map(|d| d.trim().parse::<chrono::Weekday>())
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|_| "--days takes weekdays like mon,tue,wed")?;
+            Ok(Command::SetHours { email, hours, days })
+        }
         other => Err(format!(
-            "unknown command {other:?}; use `serve` (default) or `create-admin --email …`"
+            "unknown command {other:?}; use `serve` (default), `create-admin --email …` \
+             or `set-hours --email … --hours …`"
         )),
     }
 }
@@ -111,6 +146,48 @@ pub async fn create_admin(
     }
 }
 
+/// Why `set-hours` did not set the hours.
+#[derive(Debug, thiserror::Error)]
+pub enum SetHoursError {
+    #[error("no account has that email")]
+    NoAccount,
+    #[error("{0}")]
+    Hours(String),
+    #[error(transparent)]
+    Database(#[from] super::db::ConnectError),
+    #[error("could not save the hours")]
+    Save(#[from] sqlx::Error),
+}
+
+/// Sets `hours` on each of `days` (other days keep theirs) for the clinician with `email`.
+pub async fn set_hours(
+    config: &Config,
+    email: &str,
+    hours: &str,
+    days: &[chrono::Weekday],
+) -> Result<(), SetHoursError> {
+    let windows = crate::domain::booking::parse_day_windows(hours).map_err(SetHoursError::Hours)?;
+    let db = Db::connect(&config.database_url).await?;
+    let result = async {
+        let clinician = db
+            .login_record(email)
+            .await?
+            .ok_or(SetHoursError::NoAccount)?
+            .clinician;
+        let calendar = db.calendar(clinician.id).await?;
+        let (weekly, days_off) = calendar.map(|c| (c.weekly, c.days_off)).unwrap_or_default();
+        let weekly = weekly
+            .with_days(days, &windows)
+            .map_err(|e| SetHoursError::Hours(e.to_string()))?;
+        db.set_calendar(clinician.id, Some((&weekly, &days_off)), Utc::now())
+            .await?;
+        Ok(())
+    }
+    .await;
+    db.close().await;
+    result
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,5 +216,22 @@ mod tests {
         assert!(parse(&args("create-admin")).is_err());
         assert!(parse(&args("create-admin --email nope")).is_err());
         assert!(parse(&args("frobnicate")).is_err());
+    }
+
+    #[test]
+    fn set_hours_defaults_to_weekdays() {
+        let parsed = parse(&[
+            "set-hours".into(),
+            "--email".into(),
+            "Demo@H.example".into(),
+            "--hours".into(),
+            "09:00-17:00".into(),
+        ]);
+        let Ok(Command::SetHours { email, days, .. }) = parsed else {
+            panic!("parsed as {parsed:?}");
+        };
+        assert_eq!(email, "demo@h.example");
+        assert_eq!(days.len(), 5);
+        assert!(parse(&args("set-hours --email a@b.example")).is_err());
     }
 }

@@ -21,6 +21,12 @@ pub struct Config {
     pub quick_exit_url: String,
     /// How email leaves: SMTP when `SMTP_HOST` is set, otherwise `.eml` files in `MAIL_DIR`.
     pub mail: MailConfig,
+    /// `PRACTICE_TIME_ZONE`: the IANA zone of the practice's working hours (default
+    /// `America/New_York`). Every booking stores its instants in UTC with this zone's name.
+    pub practice_zone: chrono_tz::Tz,
+    /// `BOOKING_CHANGE_CUTOFF_HOURS`: clients can move or cancel a consult online until this
+    /// long before it starts (default 24); after that they call the practice.
+    pub booking_change_cutoff_hours: i64,
     /// `SESSION_IDLE_MINUTES`: a clinician idle this long is logged out (default 120).
     pub session_idle_minutes: i64,
     /// `SESSION_MAX_HOURS`: a clinician session ends this long after login, however active
@@ -209,8 +215,18 @@ impl Config {
             retry_base_seconds: number("MAIL_RETRY_BASE_SECONDS", 5)?,
             stale_claim_seconds: number("MAIL_STALE_CLAIM_SECONDS", 120)?,
         };
+        let zone_name = get("PRACTICE_TIME_ZONE", "America/New_York");
+        let practice_zone =
+            crate::domain::booking::parse_zone(&zone_name).map_err(|_| ConfigError {
+                name: "PRACTICE_TIME_ZONE",
+                problem: format!(
+                    "{zone_name:?} is not an IANA time zone name (example: Europe/Berlin)"
+                ),
+            })?;
         Ok(Config {
             mail,
+            practice_zone,
+            booking_change_cutoff_hours: number("BOOKING_CHANGE_CUTOFF_HOURS", 24)?,
             quick_exit_url,
             session_idle_minutes: number("SESSION_IDLE_MINUTES", 120)?,
             session_max_hours: number("SESSION_MAX_HOURS", 12)?,
@@ -260,6 +276,16 @@ mod tests {
     fn the_database_url_never_appears_in_debug_output() {
         let c = config(&[("DATABASE_URL", "postgres://u:hunter2@db/x")]).expect("valid");
         assert!(!format!("{c:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn the_practice_zone_must_be_an_iana_name() {
+        assert_eq!(
+            config(&[]).expect("valid").practice_zone.name(),
+            "America/New_York"
+        );
+        let err = config(&[("PRACTICE_TIME_ZONE", "CET+1")]).unwrap_err();
+        assert_eq!(err.name, "PRACTICE_TIME_ZONE");
     }
 
     #[test]

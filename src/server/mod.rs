@@ -1,6 +1,7 @@
 //! Server-only code: configuration, state, the database layer, HTTP handlers, start-up.
 
 pub mod auth;
+pub mod booking;
 pub mod cli;
 pub mod config;
 pub mod db;

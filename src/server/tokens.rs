@@ -33,6 +33,49 @@ impl ResumeToken {
     pub fn hash(&self) -> String {
         hex::encode(Sha256::digest(self.0.as_bytes()))
     }
+
+    /// The secret of this questionnaire's manage-booking link.
+    ///
+    /// Derived one way (a domain-separated SHA-256), so the resume link can always find the
+    /// booking again, while a manage link (which travels by email) never reveals the resume
+    /// link and with it the answers.
+    pub fn manage_token(&self) -> ManageToken {
+        let mut digest = Sha256::new();
+        digest.update(b"trustbridge/manage-booking/v1\0");
+        digest.update(self.0.as_bytes());
+        ManageToken(URL_SAFE_NO_PAD.encode(digest.finalize()))
+    }
+}
+
+/// A private manage-booking link's secret: lets its holder see, move or cancel one consult,
+/// and nothing else. Not `Debug`.
+pub struct ManageToken(String);
+
+impl ManageToken {
+    /// Accepts only strings that could be a token.
+    pub fn parse(raw: &str) -> Option<Self> {
+        ResumeToken::parse(raw).map(|t| ManageToken(t.0))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// What the database stores: the SHA-256 of the token, hex encoded.
+    pub fn hash(&self) -> String {
+        hex::encode(Sha256::digest(self.0.as_bytes()))
+    }
+}
+
+/// A booking form's one-time key (128 random bits, hex), so a double click books once.
+pub fn new_request_key() -> String {
+    let bytes: [u8; 16] = rand::rng().random();
+    hex::encode(bytes)
+}
+
+/// Accepts only what [`new_request_key`] makes.
+pub fn is_request_key(raw: &str) -> bool {
+    raw.len() == 32 && raw.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// A short reference like `TB-7KQ2M9XH` for a clinician to quote on the phone.
@@ -76,6 +119,18 @@ mod tests {
         let t = ResumeToken::generate();
         assert_eq!(t.hash().len(), 64);
         assert!(!t.hash().contains(t.as_str()));
+    }
+
+    #[test]
+    fn the_manage_token_is_stable_and_is_not_the_resume_token() {
+        let t = ResumeToken::generate();
+        let m = t.manage_token();
+        assert_eq!(m.as_str(), t.manage_token().as_str());
+        assert_ne!(m.as_str(), t.as_str());
+        assert!(ManageToken::parse(m.as_str()).is_some());
+        assert_ne!(m.hash(), t.hash());
+        assert!(is_request_key(&new_request_key()));
+        assert!(!is_request_key("not-a-key"));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use sqlx::Row;
 use super::{with_pool, Db};
 
 /// Primary key of a clinician.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ClinicianId(pub i64);
 
 /// What a clinician may do.

@@ -6,11 +6,13 @@
 //! type-checked against each backend by [`with_pool!`]. Each backend has its own migrations
 //! folder because column types (identity, timestamptz) differ.
 
+mod bookings;
 mod clinicians;
-mod outbox;
+pub(crate) mod outbox;
 mod submissions;
 mod workflow;
 
+pub use bookings::*;
 pub use clinicians::*;
 pub use outbox::*;
 pub use submissions::*;

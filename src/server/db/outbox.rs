@@ -14,6 +14,8 @@ pub struct NewEmail {
     pub subject: String,
     pub body_text: String,
     pub body_html: String,
+    /// An iCalendar attachment (`text/calendar`), for a client's booking confirmation.
+    pub calendar: Option<String>,
 }
 
 /// A message claimed for delivery.
@@ -25,14 +27,36 @@ pub struct QueuedEmail {
     pub subject: String,
     pub body_text: String,
     pub body_html: String,
+    pub calendar: Option<String>,
     /// Attempts so far, this one included.
     pub attempts: i32,
 }
 
+// SQLite numbers `$n` parameters by first appearance, so they must appear in order.
 pub(super) const INSERT_OUTBOX: &str = "insert into outbox \
-    (message_id, kind, recipient, subject, body_text, body_html, status, attempts, \
-     next_attempt_at, created_at) \
-    values ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7)";
+    (message_id, kind, recipient, subject, body_text, body_html, next_attempt_at, created_at, \
+     calendar, status, attempts) \
+    values ($1, $2, $3, $4, $5, $6, $7, $7, $8, 'pending', 0)";
+
+/// Queues `$email` (a [`NewEmail`]) inside the transaction `$tx`, so the message exists if and
+/// only if the event that causes it is committed.
+macro_rules! queue_email {
+    ($tx:expr, $email:expr, $now:expr) => {{
+        let email: &$crate::server::db::NewEmail = $email;
+        sqlx::query($crate::server::db::outbox::INSERT_OUTBOX)
+            .bind(&email.message_id)
+            .bind(email.kind)
+            .bind(&email.recipient)
+            .bind(&email.subject)
+            .bind(&email.body_text)
+            .bind(&email.body_html)
+            .bind($now)
+            .bind(email.calendar.as_deref())
+            .execute(&mut *$tx)
+            .await?;
+    }};
+}
+pub(crate) use queue_email;
 
 /// Counts of messages by state, for admins and tests.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -61,20 +85,32 @@ impl Db {
                                order by id limit 1) \
                      and ((status = 'pending' and next_attempt_at <= $1) \
                           or (status = 'sending' and claimed_at < $2)) \
-                   returning id, message_id, recipient, subject, body_text, body_html, attempts";
-        type Row = (i64, String, String, String, String, String, i32);
+                   returning id, message_id, recipient, subject, body_text, body_html, calendar, attempts";
+        type Row = (
+            i64,
+            String,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            i32,
+        );
         let row: Option<Row> = with_pool!(self, pool => {
             sqlx::query_as(sql).bind(now).bind(stale).fetch_optional(pool).await?
         });
         Ok(row.map(
-            |(id, message_id, recipient, subject, body_text, body_html, attempts)| QueuedEmail {
-                id,
-                message_id,
-                recipient,
-                subject,
-                body_text,
-                body_html,
-                attempts,
+            |(id, message_id, recipient, subject, body_text, body_html, calendar, attempts)| {
+                QueuedEmail {
+                    id,
+                    message_id,
+                    recipient,
+                    subject,
+                    body_text,
+                    body_html,
+                    calendar,
+                    attempts,
+                }
             },
         ))
     }

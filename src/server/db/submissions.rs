@@ -224,16 +224,7 @@ impl Db {
             // The practice's notification is queued in the same transaction: it exists if and
             // only if the submission does.
             if let Some(email) = notify {
-                sqlx::query(super::outbox::INSERT_OUTBOX)
-                    .bind(&email.message_id)
-                    .bind(email.kind)
-                    .bind(&email.recipient)
-                    .bind(&email.subject)
-                    .bind(&email.body_text)
-                    .bind(&email.body_html)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+                super::outbox::queue_email!(tx, email, now);
             }
             tx.commit().await?;
         });

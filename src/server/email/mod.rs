@@ -4,13 +4,15 @@
 //! causes it; [`worker`] delivers it. SMTP in production; with no `SMTP_HOST`, messages are
 //! written as `.eml` files so development needs no mail server.
 
+pub mod calendar;
 pub mod templates;
 pub mod worker;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret as _;
@@ -94,15 +96,24 @@ impl Mailer {
 
     fn build(&self, email: &QueuedEmail) -> Result<Message, SendError> {
         let to: Mailbox = email.recipient.parse().map_err(|_| SendError::Recipient)?;
+        let body =
+            MultiPart::alternative_plain_html(email.body_text.clone(), email.body_html.clone());
+        let body = match &email.calendar {
+            None => body,
+            Some(ics) => {
+                let kind = ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
+                    .map_err(|e| SendError::Build(e.to_string()))?;
+                MultiPart::mixed()
+                    .multipart(body)
+                    .singlepart(Attachment::new("consult.ics".to_owned()).body(ics.clone(), kind))
+            }
+        };
         Message::builder()
             .message_id(Some(email.message_id.clone()))
             .from(self.from().clone())
             .to(to)
             .subject(email.subject.clone())
-            .multipart(MultiPart::alternative_plain_html(
-                email.body_text.clone(),
-                email.body_html.clone(),
-            ))
+            .multipart(body)
             .map_err(|e| SendError::Build(e.to_string()))
     }
 

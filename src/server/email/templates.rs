@@ -3,8 +3,12 @@
 //! Privacy rule: no message carries health details, scores, answers or notes, and subjects are
 //! neutral. A message says that something happened, gives a reference, and links to it.
 
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use rand::Rng as _;
 
+use super::calendar::{consult_ics, ConsultEvent, EventStatus};
+use crate::domain::booking::render_in;
 use crate::server::db::NewEmail;
 
 /// A globally unique, stable Message-ID, chosen when the message is queued.
@@ -54,7 +58,239 @@ pub fn submission_received(
         subject: format!("New intake received ({reference})"),
         body_text,
         body_html,
+        calendar: None,
     }
+}
+
+/// Everything the messages about one consult need. Deliberately nothing from the
+/// questionnaire: no answers, scores, bands or notes can reach a template.
+pub struct ConsultEmail {
+    pub practice_name: String,
+    pub practice_email: String,
+    pub from: String,
+    pub base_url: String,
+    pub reference: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub practice_zone: Tz,
+    pub client_zone: Tz,
+    /// The client's private manage-booking link.
+    pub manage_url: String,
+    /// The calendar UID, the same for the life of the booking.
+    pub uid: String,
+    /// The calendar SEQUENCE of this message's version of the booking.
+    pub sequence: i32,
+}
+
+/// A calendar UID for a booking: stable across moves, unique per booking.
+pub fn calendar_uid(booking_key: &str, base_url: &str) -> String {
+    let host = base_url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', ':']).next())
+        .filter(|h| !h.is_empty())
+        .unwrap_or("trustbridge.invalid");
+    format!("consult-{booking_key}@{host}")
+}
+
+impl ConsultEmail {
+    /// "Tue 3 Mar, 14:00 (GMT+1)" in the practice's zone, with the zone's name.
+    fn practice_time(&self) -> String {
+        format!(
+            "{} ({})",
+            render_in(self.start, self.practice_zone),
+            self.practice_zone.name()
+        )
+    }
+
+    /// The time in the client's zone, then the practice's when they differ.
+    fn client_times(&self) -> (String, Option<String>) {
+        let theirs = format!(
+            "{} ({})",
+            render_in(self.start, self.client_zone),
+            self.client_zone.name()
+        );
+        let practice = (self.client_zone != self.practice_zone).then(|| self.practice_time());
+        (theirs, practice)
+    }
+
+    fn minutes(&self) -> i64 {
+        (self.end - self.start).num_minutes()
+    }
+
+    fn calendar(&self, status: EventStatus) -> String {
+        consult_ics(&ConsultEvent {
+            uid: &self.uid,
+            sequence: self.sequence,
+            status,
+            start: self.start,
+            end: self.end,
+            stamp: Utc::now(),
+            practice_name: &self.practice_name,
+            manage_url: &self.manage_url,
+        })
+    }
+}
+
+/// To the practice: a consult was booked, moved or cancelled. Reference, time and link only.
+fn practice_notice(email: &ConsultEmail, kind: &'static str, what: &str) -> NewEmail {
+    let reference = &email.reference;
+    let link = format!("{}/staff/submissions/{reference}", email.base_url);
+    let when = email.practice_time();
+    let body_text = format!(
+        "{what}\n\nReference: {reference}\nTime: {when}\n\
+         Open it in the workspace (login required):\n{link}\n\n\
+         This message deliberately contains no answers or scores.\n"
+    );
+    let body_html = format!(
+        "<p>{w}</p><p>Reference: <strong>{r}</strong><br>Time: {t}</p>\
+         <p><a href=\"{l}\">Open it in the workspace</a> (login required).</p>\
+         <p>This message deliberately contains no answers or scores.</p>",
+        w = escape(what),
+        r = escape(reference),
+        t = escape(&when),
+        l = escape(&link),
+    );
+    let subject = match kind {
+        "consult_booked" => format!("Consult booked ({reference})"),
+        "consult_moved" => format!("Consult moved ({reference})"),
+        _ => format!("Consult cancelled ({reference})"),
+    };
+    NewEmail {
+        message_id: message_id(&email.from),
+        kind,
+        recipient: email.practice_email.clone(),
+        subject,
+        body_text,
+        body_html,
+        calendar: None,
+    }
+}
+
+pub fn consult_booked_practice(email: &ConsultEmail) -> NewEmail {
+    practice_notice(email, "consult_booked", "A client booked a consult.")
+}
+
+pub fn consult_moved_practice(email: &ConsultEmail) -> NewEmail {
+    practice_notice(
+        email,
+        "consult_moved",
+        "A client moved their consult to a new time.",
+    )
+}
+
+pub fn consult_cancelled_practice(email: &ConsultEmail) -> NewEmail {
+    practice_notice(
+        email,
+        "consult_cancelled",
+        "A client cancelled their consult.",
+    )
+}
+
+/// To the client: their consult, in their zone and the practice's, with a calendar file and
+/// the manage link. The subject says "appointment", not what kind: a shared inbox is common.
+fn client_message(
+    email: &ConsultEmail,
+    to: &str,
+    name: &str,
+    kind: &'static str,
+    status: EventStatus,
+) -> NewEmail {
+    let (theirs, practice) = email.client_times();
+    let practice_line = practice
+        .as_ref()
+        .map(|p| format!("At the practice that is {p}.\n"))
+        .unwrap_or_default();
+    let practice_html = practice
+        .as_ref()
+        .map(|p| format!("<br>At the practice that is {}.", escape(p)))
+        .unwrap_or_default();
+    let (subject, headline, next) = match status {
+        EventStatus::Confirmed if kind == "consult_confirmation" => (
+            format!(
+                "Appointment confirmed: {}",
+                render_in(email.start, email.client_zone)
+            ),
+            format!("Your consult with {} is booked.", email.practice_name),
+            "To move or cancel it, use your private link",
+        ),
+        EventStatus::Confirmed => (
+            format!(
+                "Appointment moved: {}",
+                render_in(email.start, email.client_zone)
+            ),
+            format!(
+                "Your consult with {} has moved to a new time.",
+                email.practice_name
+            ),
+            "To move or cancel it, use your private link",
+        ),
+        EventStatus::Cancelled => (
+            "Appointment cancelled".to_owned(),
+            format!("Your consult with {} is cancelled.", email.practice_name),
+            "To book a new time, use your private link",
+        ),
+    };
+    let minutes = email.minutes();
+    let manage = &email.manage_url;
+    let contact = &email.practice_email;
+    let body_text = format!(
+        "Hello {name},\n\n{headline}\n\nWhen: {theirs}, {minutes} minutes\n{practice_line}\n\
+         {next} (keep it private):\n{manage}\n\n\
+         Questions? Write to {contact}.\n"
+    );
+    let body_html = format!(
+        "<p>Hello {n},</p><p>{h}</p><p><strong>When:</strong> {t}, {m} minutes{p}</p>\
+         <p>{x} (keep it private): <a href=\"{u}\">{u}</a></p>\
+         <p>Questions? Write to <a href=\"mailto:{c}\">{c}</a>.</p>",
+        n = escape(name),
+        h = escape(&headline),
+        t = escape(&theirs),
+        m = minutes,
+        p = practice_html,
+        x = escape(next),
+        u = escape(manage),
+        c = escape(contact),
+    );
+    NewEmail {
+        message_id: message_id(&email.from),
+        kind,
+        recipient: to.to_owned(),
+        subject,
+        body_text,
+        body_html,
+        calendar: Some(email.calendar(status)),
+    }
+}
+
+pub fn consult_confirmation(email: &ConsultEmail, to: &str, name: &str) -> NewEmail {
+    client_message(
+        email,
+        to,
+        name,
+        "consult_confirmation",
+        EventStatus::Confirmed,
+    )
+}
+
+pub fn consult_moved(email: &ConsultEmail, to: &str, name: &str) -> NewEmail {
+    client_message(
+        email,
+        to,
+        name,
+        "consult_moved_client",
+        EventStatus::Confirmed,
+    )
+}
+
+pub fn consult_cancellation(email: &ConsultEmail, to: &str, name: &str) -> NewEmail {
+    client_message(
+        email,
+        to,
+        name,
+        "consult_cancellation",
+        EventStatus::Cancelled,
+    )
 }
 
 #[cfg(test)]
@@ -90,6 +326,73 @@ mod tests {
             .contains("href=\"https://p.example/staff/submissions/TB-ABCDEFGH\""));
         for word in ["score", "readiness", "band", "trust"] {
             assert!(!m.subject.to_lowercase().contains(word), "{word}");
+        }
+    }
+
+    fn consult() -> ConsultEmail {
+        use chrono::TimeZone as _;
+        let start = Utc.with_ymd_and_hms(2026, 12, 1, 15, 0, 0).unwrap();
+        ConsultEmail {
+            practice_name: "Harbour Couples Practice".into(),
+            practice_email: "intake@harbour.example".into(),
+            from: "no-reply@harbour.example".into(),
+            base_url: "https://intake.harbour.example".into(),
+            reference: "TB-ABCDEFGH".into(),
+            start,
+            end: start + chrono::Duration::minutes(50),
+            practice_zone: chrono_tz::America::New_York,
+            client_zone: chrono_tz::Europe::Berlin,
+            manage_url: "https://intake.harbour.example/b/SECRET".into(),
+            uid: calendar_uid("k1", "https://intake.harbour.example:8443/x"),
+            sequence: 0,
+        }
+    }
+
+    #[test]
+    fn the_client_sees_their_own_time_and_the_practices() {
+        let m = consult_confirmation(&consult(), "sam@example.org", "Sam");
+        assert_eq!(m.recipient, "sam@example.org");
+        assert_eq!(m.subject, "Appointment confirmed: Tue 1 Dec, 16:00 (GMT+1)");
+        assert!(m
+            .body_text
+            .contains("Tue 1 Dec, 16:00 (GMT+1) (Europe/Berlin), 50 minutes"));
+        assert!(m
+            .body_text
+            .contains("Tue 1 Dec, 10:00 (GMT-5) (America/New_York)"));
+        assert!(m
+            .body_text
+            .contains("https://intake.harbour.example/b/SECRET"));
+        let ics = m.calendar.expect("calendar file");
+        assert!(ics.contains("UID:consult-k1@intake.harbour.example\r\n"));
+        assert!(ics.contains("DTSTART:20261201T150000Z\r\n"));
+    }
+
+    #[test]
+    fn consult_messages_say_nothing_clinical() {
+        let c = consult();
+        for m in [
+            consult_booked_practice(&c),
+            consult_moved_practice(&c),
+            consult_cancelled_practice(&c),
+            consult_confirmation(&c, "a@b.example", "A"),
+            consult_moved(&c, "a@b.example", "A"),
+            consult_cancellation(&c, "a@b.example", "A"),
+        ] {
+            let all = format!(
+                "{} {} {}",
+                m.subject,
+                m.body_text,
+                m.calendar.unwrap_or_default()
+            )
+            .to_lowercase();
+            for word in ["/ 100", "readiness", "band", "trust", "answer:", "safety"] {
+                assert!(!all.contains(word), "{word} in {}", m.kind);
+            }
+            assert!(
+                !m.subject.to_lowercase().contains("couple"),
+                "{}",
+                m.subject
+            );
         }
     }
 }

@@ -217,6 +217,7 @@ async fn result_page(state: &AppState, token: &str) -> Result<Response, AppError
     };
     let view_data = ResultView {
         reference: submission.reference,
+        book_url: format!("/q/{token}/book"),
         result,
         guidance,
     };

@@ -12,7 +12,7 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::error::{AppError, Wants};
-use super::{pages, staff, staff_admin};
+use super::{booking, pages, staff, staff_admin, staff_availability};
 use crate::server::auth::session_store::DbSessionStore;
 use crate::server::questionnaire::{self as service, Outcome};
 use crate::server::state::AppState;
@@ -82,6 +82,15 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
             get(staff_admin::password_page).post(staff_admin::change_password),
         )
         .route("/staff/audit", get(staff_admin::audit_log))
+        .route("/staff/availability", get(staff_availability::page))
+        .route(
+            "/staff/availability/rules",
+            post(staff_availability::save_rules),
+        )
+        .route(
+            "/staff/availability/hours",
+            post(staff_availability::save_hours),
+        )
         .route("/staff/email", get(staff_admin::outbox))
         .route("/staff/submissions/{reference}", get(staff::submission))
         .route(
@@ -119,6 +128,17 @@ pub fn router(state: AppState) -> Router {
             get(pages::section).post(save_section),
         )
         .route("/q/{token}/result", get(pages::result))
+        .route("/q/{token}/book", get(booking::choose).post(booking::book))
+        .route("/q/{token}/book/confirm", get(booking::confirm))
+        .route("/b/{token}", get(booking::manage))
+        .route(
+            "/b/{token}/cancel",
+            get(booking::cancel_page).post(booking::cancel),
+        )
+        .route(
+            "/b/{token}/reschedule",
+            get(booking::reschedule_page).post(booking::reschedule),
+        )
         .route("/healthz", get(health))
         .merge(staff_routes(&state))
         .merge(assets)

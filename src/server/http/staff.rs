@@ -22,8 +22,8 @@ use crate::server::db::{
 };
 use crate::server::state::AppState;
 use crate::ui::pages::staff::{
-    AnswerRow, FilterForm, LoginPage, StaffUser, SubmissionDetail, SubmissionPage, SubmissionRow,
-    SubmissionsPage,
+    AnswerRow, BookingSummary, FilterForm, LoginPage, StaffUser, SubmissionDetail, SubmissionPage,
+    SubmissionRow, SubmissionsPage,
 };
 
 const PAGE_SIZE: u32 = 50;
@@ -515,7 +515,26 @@ async fn submission_detail(
         })
         .collect();
     let workflow_key = submission.workflow.as_str().to_owned();
+    let zone = state.config.practice_zone;
+    let booking = state
+        .db
+        .booking_for_submission(submission.id)
+        .await?
+        .map(|b| BookingSummary {
+            when: format!(
+                "{} ({})",
+                crate::domain::booking::render_in(b.starts_at, zone),
+                zone.name()
+            ),
+            minutes: (b.ends_at - b.starts_at).num_minutes(),
+            clinician: b.clinician_name,
+            cancelled: b.status == crate::server::db::BookingStatus::Cancelled,
+            client_name: b.client_name,
+            client_email: b.client_email,
+            client_phone: b.client_phone,
+        });
     let detail = SubmissionDetail {
+        booking,
         reference: submission.reference,
         workflow: submission.workflow.label(),
         moves: submission

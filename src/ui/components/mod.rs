@@ -1,6 +1,8 @@
 //! Reusable pieces of pages. The questionnaire form is plain server-rendered HTML; its
-//! enhancer is the site's only island, and `enhance` is the code it runs in the browser.
+//! enhancer is an island, and `enhance` is the code it runs in the browser; `zone_detect` is
+//! the time picker's island.
 
 #[cfg(feature = "hydrate")]
 mod enhance;
 pub mod questionnaire_form;
+pub mod zone_detect;

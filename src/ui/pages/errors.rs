@@ -8,7 +8,7 @@ pub fn LinkNotFoundPage() -> impl IntoView {
         <section class="card">
             <h1>"We couldn't open that link"</h1>
             <p>
-                "This questionnaire link is not valid. It may have been copied incompletely. "
+                "This private link is not valid. It may have been copied incompletely. "
                 "Please check the link, or start again: nothing you answered elsewhere is lost."
             </p>
             <p><a class="button primary" href="/">"Go to the start page"</a></p>

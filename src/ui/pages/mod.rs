@@ -1,5 +1,6 @@
 //! Server-rendered pages. Each takes plain data; the handlers in `server::http` load it.
 
+pub mod booking;
 pub mod contact;
 pub mod errors;
 pub mod landing;
@@ -7,3 +8,4 @@ pub mod questionnaire;
 pub mod result;
 pub mod staff;
 pub mod staff_admin;
+pub mod staff_availability;

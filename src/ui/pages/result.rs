@@ -11,6 +11,8 @@ use crate::domain::scoring::{
 #[derive(Clone, Debug)]
 pub struct ResultView {
     pub reference: String,
+    /// Where "Book a couples-therapy consult" leads.
+    pub book_url: String,
     pub result: ReadinessResult,
     /// Empty when the stored result came from an older instrument version.
     pub guidance: Vec<RebuildWayGuidance>,
@@ -20,6 +22,7 @@ pub struct ResultView {
 pub fn ResultPage(summary: ResultView) -> impl IntoView {
     let ResultView {
         reference,
+        book_url,
         result,
         guidance,
     } = summary;
@@ -105,7 +108,7 @@ pub fn ResultPage(summary: ResultView) -> impl IntoView {
                     "A couples therapist can help you turn these first steps into lasting change."
                 }}
             </p>
-            <p><a class="button primary" href="/contact">"Book a couples-therapy consult"</a></p>
+            <p><a class="button primary" href=book_url>"Book a couples-therapy consult"</a></p>
         </section>
     }
 }

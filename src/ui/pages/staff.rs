@@ -50,6 +50,7 @@ pub fn StaffBar(user: StaffUser) -> impl IntoView {
     view! {
         <nav class="staff-bar" aria-label="Workspace">
             <a href="/staff">"Submissions"</a>
+            <a href="/staff/availability">"Availability"</a>
             {admin_links}
             <a href="/staff/password">"Password"</a>
             <span class="who">{user.name}</span>
@@ -57,6 +58,50 @@ pub fn StaffBar(user: StaffUser) -> impl IntoView {
                 <button type="submit" class="button secondary small">"Log out"</button>
             </form>
         </nav>
+    }
+}
+
+/// A consult booked from a questionnaire, as the clinician sees it.
+#[derive(Clone, Debug)]
+pub struct BookingSummary {
+    /// In the practice's zone, with its name.
+    pub when: String,
+    pub minutes: i64,
+    pub clinician: String,
+    pub cancelled: bool,
+    pub client_name: String,
+    pub client_email: String,
+    pub client_phone: String,
+}
+
+#[component]
+fn BookingCard(booking: Option<BookingSummary>) -> impl IntoView {
+    let body = match booking {
+        None => view! { <p>"No consult booked yet."</p> }.into_any(),
+        Some(b) => {
+            let status = if b.cancelled {
+                "Cancelled by the client"
+            } else {
+                "Booked"
+            };
+            view! {
+                <dl class="facts-list">
+                    <dt>"When"</dt><dd>{format!("{}, {} minutes", b.when, b.minutes)}</dd>
+                    <dt>"Status"</dt><dd>{status}</dd>
+                    <dt>"With"</dt><dd>{b.clinician}</dd>
+                    <dt>"Client"</dt><dd>{b.client_name}</dd>
+                    <dt>"Email"</dt><dd>{b.client_email}</dd>
+                    <dt>"Phone"</dt><dd>{b.client_phone}</dd>
+                </dl>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <section class="card booking-card">
+            <h2>"Consult"</h2>
+            {body}
+        </section>
     }
 }
 
@@ -210,6 +255,8 @@ pub struct AnswerRow {
 #[derive(Clone, Debug)]
 pub struct SubmissionDetail {
     pub reference: String,
+    /// The newest consult booked from this questionnaire, live or cancelled.
+    pub booking: Option<BookingSummary>,
     /// Current workflow status label, and the moves allowed from it (value, label).
     pub workflow: &'static str,
     pub moves: Vec<(&'static str, &'static str)>,
@@ -230,6 +277,7 @@ pub fn SubmissionPage(
 ) -> impl IntoView {
     let SubmissionDetail {
         reference,
+        booking,
         workflow,
         moves,
         history,
@@ -279,6 +327,7 @@ pub fn SubmissionPage(
             <h1>{format!("Submission {reference}")}</h1>
             <p>{format!("Started {started} · {status}")}</p>
         </section>
+        <BookingCard booking />
         {scores}
         <section class="card">
             <h2>"Workflow"</h2>

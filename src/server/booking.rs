@@ -1,0 +1,437 @@
+//! Booking a consult, between HTTP and the database: list open slots, book, move, cancel.
+//!
+//! Slots come from `domain::booking::slots`; the database layer locks the clinician's calendar
+//! and calls back into the same rules, so a slot is re-checked against every booking committed
+//! before it (see `db::bookings`). Messages to the practice and the client are queued in the
+//! booking's own transaction.
+
+use axum::response::{IntoResponse as _, Redirect, Response};
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+
+use crate::domain::booking::{self as rules, Availability, Busy, ConsultRules, ConsultSlot};
+use crate::domain::contact::{parse_contact_form, ContactDetails};
+use crate::server::db::{
+    BookAttempt, Booking, BookingId, BookingStatus, ClinicianCalendar, NewBooking, NewEmail,
+    Submission, SubmissionStatus,
+};
+use crate::server::email::templates::{self, ConsultEmail};
+use crate::server::http::error::{AppError, FieldError};
+use crate::server::questionnaire::{self as questionnaire, Opened};
+use crate::server::state::AppState;
+use crate::server::tokens::{is_request_key, ManageToken, ResumeToken};
+
+/// What a client sees before picking a time.
+pub struct OpenSlots {
+    pub slots: Vec<ConsultSlot>,
+    pub rules: ConsultRules,
+}
+
+/// How a booking request ended, as the client should hear it.
+pub enum BookOutcome {
+    /// Booked (now, or by an earlier identical request): the manage link's secret.
+    Booked(ManageToken),
+    /// Somebody else took the time first, or it is no longer offered.
+    SlotTaken,
+    /// This questionnaire already has a consult booked.
+    AlreadyBooked(ManageToken),
+    /// Fields to fix, each with a message for the person.
+    Invalid(Vec<FieldError>),
+}
+
+/// A booking opened by its manage link, with whether it may still be changed online.
+pub struct Managed {
+    pub booking: Booking,
+    pub changeable: bool,
+}
+
+/// The viewer's zone from a `tz` parameter, or `fallback` when it is missing or unknown.
+pub fn viewer_zone(raw: Option<&str>, fallback: Tz) -> Tz {
+    raw.and_then(|name| rules::parse_zone(name.trim()).ok())
+        .unwrap_or(fallback)
+}
+
+/// Opens a submitted questionnaire for booking. An unfinished one cannot book yet: the inner
+/// `Err` is the way back to it.
+pub async fn open_submitted(
+    state: &AppState,
+    raw_token: &str,
+) -> Result<Result<Submission, Response>, AppError> {
+    let Opened { submission, .. } = questionnaire::open(state, raw_token).await?;
+    if submission.status != SubmissionStatus::Submitted {
+        return Ok(Err(Redirect::to(&format!("/q/{raw_token}")).into_response()));
+    }
+    Ok(Ok(submission))
+}
+
+/// The live booking of a questionnaire, if it has one.
+pub async fn live_booking(
+    state: &AppState,
+    submission: &Submission,
+) -> Result<Option<Booking>, AppError> {
+    Ok(state
+        .db
+        .booking_for_submission(submission.id)
+        .await?
+        .filter(|b| b.status == BookingStatus::Booked))
+}
+
+fn availability(state: &AppState, calendar: &ClinicianCalendar) -> Availability {
+    Availability::new(
+        state.config.practice_zone,
+        calendar.weekly.clone(),
+        calendar.days_off.clone(),
+    )
+}
+
+/// The bookings that can affect slots between now and the horizon, with a day to spare on
+/// each side for buffers.
+fn busy_window(rules: &ConsultRules, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+    (
+        now - Duration::days(1),
+        now + rules.horizon() + Duration::days(1),
+    )
+}
+
+/// Every consult start any clinician offers, earliest first. Two clinicians free at the same
+/// time show as one slot; booking picks whichever is still free.
+pub async fn open_slots(state: &AppState, now: DateTime<Utc>) -> Result<OpenSlots, AppError> {
+    let consult_rules = state.db.consult_rules().await?;
+    let calendars = state.db.bookable_calendars().await?;
+    let (from, to) = busy_window(&consult_rules, now);
+    let busy = state.db.busy_between(from, to).await?;
+    let mut all: Vec<ConsultSlot> = calendars
+        .iter()
+        .flat_map(|calendar| {
+            let taken = busy
+                .get(&calendar.clinician_id)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            rules::slots(&availability(state, calendar), &consult_rules, taken, now)
+        })
+        .collect();
+    all.sort();
+    all.dedup_by_key(|s| s.start);
+    Ok(OpenSlots {
+        slots: all,
+        rules: consult_rules,
+    })
+}
+
+fn field(form: &[(String, String)], name: &str) -> String {
+    form.iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim().to_owned())
+        .unwrap_or_default()
+}
+
+/// Parses the `slot` field: the consult's start as an RFC 3339 instant.
+pub fn parse_slot(raw: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(raw.trim())
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+fn invalid(field: &str, message: &str) -> BookOutcome {
+    BookOutcome::Invalid(vec![FieldError {
+        field: field.into(),
+        message: message.into(),
+    }])
+}
+
+/// What the emails about one consult say.
+fn consult_email(
+    state: &AppState,
+    reference: &str,
+    slot: ConsultSlot,
+    client_zone: Tz,
+    manage: &ManageToken,
+    uid_key: &str,
+    sequence: i32,
+) -> ConsultEmail {
+    let config = &state.config;
+    ConsultEmail {
+        practice_name: config.practice_name.clone(),
+        practice_email: config.practice_email.clone(),
+        from: config.mail.from.clone(),
+        base_url: config.public_base_url.clone(),
+        reference: reference.to_owned(),
+        start: slot.start,
+        end: slot.end,
+        practice_zone: config.practice_zone,
+        client_zone,
+        manage_url: format!("{}/b/{}", config.public_base_url, manage.as_str()),
+        uid: templates::calendar_uid(uid_key, &config.public_base_url),
+        sequence,
+    }
+}
+
+/// Books the consult a client picked, with their contact details.
+pub async fn book(
+    state: &AppState,
+    raw_token: &str,
+    form: &[(String, String)],
+    now: DateTime<Utc>,
+) -> Result<BookOutcome, AppError> {
+    let token = ResumeToken::parse(raw_token).ok_or(AppError::LinkNotFound)?;
+    let submission = match open_submitted(state, raw_token).await? {
+        Ok(submission) => submission,
+        Err(_) => return Err(AppError::NotFound),
+    };
+    let manage = token.manage_token();
+    let Some(start) = parse_slot(&field(form, "slot")) else {
+        return Ok(invalid("slot", "Please choose a time first."));
+    };
+    let request_key = field(form, "request_key");
+    if !is_request_key(&request_key) {
+        return Ok(invalid(
+            "form",
+            "The form could not be read. Please reload the page and try again.",
+        ));
+    }
+    let client_zone = viewer_zone(Some(&field(form, "tz")), state.config.practice_zone);
+    let details: ContactDetails = match parse_contact_form(form) {
+        Ok(details) => details,
+        Err(errors) => {
+            return Ok(BookOutcome::Invalid(
+                errors
+                    .into_iter()
+                    .map(|e| FieldError {
+                        field: e.field.into(),
+                        message: e.message.into(),
+                    })
+                    .collect(),
+            ))
+        }
+    };
+    let consult_rules = state.db.consult_rules().await?;
+    let slot = ConsultSlot {
+        start,
+        end: start + consult_rules.length(),
+    };
+    let email = consult_email(
+        state,
+        &submission.reference,
+        slot,
+        client_zone,
+        &manage,
+        &request_key,
+        0,
+    );
+    let emails = [
+        templates::consult_booked_practice(&email),
+        templates::consult_confirmation(&email, details.email.as_str(), details.name.as_str()),
+    ];
+    let new = NewBooking {
+        submission_id: submission.id,
+        practice_zone: state.config.practice_zone.name(),
+        client_zone: client_zone.name(),
+        client_name: details.name.as_str(),
+        client_email: details.email.as_str(),
+        client_phone: details.phone.as_str(),
+        manage_token_hash: &manage.hash(),
+        request_key: &request_key,
+    };
+    let attempt = try_calendars(state, &new, None, &consult_rules, start, &emails, now).await?;
+    Ok(match attempt {
+        BookAttempt::Booked(_) => {
+            tracing::info!("consult booked");
+            BookOutcome::Booked(manage)
+        }
+        BookAttempt::AlreadyDone(_) => BookOutcome::Booked(manage),
+        BookAttempt::SubmissionHasBooking => BookOutcome::AlreadyBooked(manage),
+        BookAttempt::NotOffered => BookOutcome::SlotTaken,
+    })
+}
+
+/// Tries each clinician who offers consults, in order, until one can take the slot.
+async fn try_calendars(
+    state: &AppState,
+    new: &NewBooking<'_>,
+    reschedule: Option<BookingId>,
+    consult_rules: &ConsultRules,
+    start: DateTime<Utc>,
+    emails: &[NewEmail],
+    now: DateTime<Utc>,
+) -> Result<BookAttempt, AppError> {
+    let zone = state.config.practice_zone;
+    let check = |calendar: &ClinicianCalendar, busy: &[Busy]| {
+        let avail = Availability::new(zone, calendar.weekly.clone(), calendar.days_off.clone());
+        rules::offered(&rules::slots(&avail, consult_rules, busy, now), start)
+    };
+    for calendar in state.db.bookable_calendars().await? {
+        let attempt = state
+            .db
+            .book_consult(
+                calendar.clinician_id,
+                new,
+                reschedule,
+                &check,
+                busy_window(consult_rules, now),
+                emails,
+                now,
+            )
+            .await?;
+        if !matches!(attempt, BookAttempt::NotOffered) {
+            return Ok(attempt);
+        }
+    }
+    Ok(BookAttempt::NotOffered)
+}
+
+/// Opens the booking a manage link names.
+pub async fn open_managed(
+    state: &AppState,
+    raw_token: &str,
+    now: DateTime<Utc>,
+) -> Result<(ManageToken, Managed), AppError> {
+    let token = ManageToken::parse(raw_token).ok_or(AppError::LinkNotFound)?;
+    let booking = state
+        .db
+        .booking_by_manage_hash(&token.hash())
+        .await?
+        .ok_or(AppError::LinkNotFound)?;
+    let cutoff = booking.starts_at - Duration::hours(state.config.booking_change_cutoff_hours);
+    let changeable = booking.status == BookingStatus::Booked && now < cutoff;
+    Ok((
+        token,
+        Managed {
+            booking,
+            changeable,
+        },
+    ))
+}
+
+/// How a change to a booking ended.
+pub enum ChangeOutcome {
+    Done,
+    /// Past the cut-off, or already cancelled: the page explains what to do instead.
+    NotChangeable,
+    SlotTaken,
+    Invalid(Vec<FieldError>),
+}
+
+fn booking_zone(booking: &Booking, fallback: Tz) -> Tz {
+    viewer_zone(Some(&booking.client_zone), fallback)
+}
+
+/// Cancels the booking a manage link names; the slot frees at once.
+pub async fn cancel(
+    state: &AppState,
+    raw_token: &str,
+    now: DateTime<Utc>,
+) -> Result<ChangeOutcome, AppError> {
+    let (
+        manage,
+        Managed {
+            booking,
+            changeable,
+        },
+    ) = open_managed(state, raw_token, now).await?;
+    if !changeable {
+        return Ok(ChangeOutcome::NotChangeable);
+    }
+    let slot = ConsultSlot {
+        start: booking.starts_at,
+        end: booking.ends_at,
+    };
+    let zone = booking_zone(&booking, state.config.practice_zone);
+    let email = consult_email(
+        state,
+        &booking.reference,
+        slot,
+        zone,
+        &manage,
+        &request_key_of(state, &booking).await?,
+        booking.sequence + 1,
+    );
+    let emails = [
+        templates::consult_cancelled_practice(&email),
+        templates::consult_cancellation(&email, &booking.client_email, &booking.client_name),
+    ];
+    if state.db.cancel_booking(booking.id, &emails, now).await? {
+        tracing::info!("consult cancelled");
+    }
+    Ok(ChangeOutcome::Done)
+}
+
+async fn request_key_of(state: &AppState, booking: &Booking) -> Result<String, AppError> {
+    Ok(state.db.booking_request_key(booking.id).await?)
+}
+
+/// Moves the booking a manage link names to another open time.
+pub async fn reschedule(
+    state: &AppState,
+    raw_token: &str,
+    form: &[(String, String)],
+    now: DateTime<Utc>,
+) -> Result<ChangeOutcome, AppError> {
+    let (
+        manage,
+        Managed {
+            booking,
+            changeable,
+        },
+    ) = open_managed(state, raw_token, now).await?;
+    if !changeable {
+        return Ok(ChangeOutcome::NotChangeable);
+    }
+    let Some(start) = parse_slot(&field(form, "slot")) else {
+        return Ok(ChangeOutcome::Invalid(vec![FieldError {
+            field: "slot".into(),
+            message: "Please choose a new time first.".into(),
+        }]));
+    };
+    if start == booking.starts_at {
+        // A repeated request (double click): already where it should be.
+        return Ok(ChangeOutcome::Done);
+    }
+    let client_zone = viewer_zone(Some(&field(form, "tz")), state.config.practice_zone);
+    let consult_rules = state.db.consult_rules().await?;
+    let slot = ConsultSlot {
+        start,
+        end: start + consult_rules.length(),
+    };
+    let request_key = request_key_of(state, &booking).await?;
+    let email = consult_email(
+        state,
+        &booking.reference,
+        slot,
+        client_zone,
+        &manage,
+        &request_key,
+        booking.sequence + 1,
+    );
+    let emails = [
+        templates::consult_moved_practice(&email),
+        templates::consult_moved(&email, &booking.client_email, &booking.client_name),
+    ];
+    let new = NewBooking {
+        submission_id: booking.submission_id,
+        practice_zone: &booking.practice_zone,
+        client_zone: client_zone.name(),
+        client_name: &booking.client_name,
+        client_email: &booking.client_email,
+        client_phone: &booking.client_phone,
+        manage_token_hash: &manage.hash(),
+        request_key: &request_key,
+    };
+    let attempt = try_calendars(
+        state,
+        &new,
+        Some(booking.id),
+        &consult_rules,
+        start,
+        &emails,
+        now,
+    )
+    .await?;
+    Ok(match attempt {
+        BookAttempt::Booked(_) | BookAttempt::AlreadyDone(_) => {
+            tracing::info!("consult moved");
+            ChangeOutcome::Done
+        }
+        BookAttempt::SubmissionHasBooking | BookAttempt::NotOffered => ChangeOutcome::SlotTaken,
+    })
+}

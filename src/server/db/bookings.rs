@@ -1,0 +1,516 @@
+//! Consult settings, clinicians' availability, and bookings.
+//!
+//! Double booking is impossible by construction. Every booking transaction first bumps the
+//! clinician's `calendar_version`: on SQLite that write takes the database's write lock (waiting
+//! through the busy timeout, never failing with SQLITE_BUSY, because no read came first); on
+//! PostgreSQL it takes the clinician's row lock. Bookings of one calendar are therefore
+//! serialised, and each re-checks the slot against the bookings committed before it. The partial
+//! unique index `bookings_one_per_slot` backs this up in the schema itself.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::clinicians::ClinicianId;
+use super::outbox::queue_email;
+use super::submissions::SubmissionId;
+use super::{with_pool, Db, NewEmail};
+use crate::domain::booking::{Busy, ConsultRules, ConsultSlot, WeeklyHours};
+
+/// Primary key of a booking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BookingId(pub i64);
+
+/// Whether a booked consult still stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BookingStatus {
+    Booked,
+    Cancelled,
+}
+
+/// A consult as the client's and the clinician's pages show it.
+#[derive(Debug, Clone)]
+pub struct Booking {
+    pub id: BookingId,
+    pub submission_id: SubmissionId,
+    pub reference: String,
+    pub clinician_id: ClinicianId,
+    pub clinician_name: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub practice_zone: String,
+    pub client_zone: String,
+    pub client_name: String,
+    pub client_email: String,
+    pub client_phone: String,
+    pub status: BookingStatus,
+    /// The calendar file's SEQUENCE: 0 when booked, bumped at each change.
+    pub sequence: i32,
+}
+
+/// A clinician who offers consults, with their regular week.
+#[derive(Debug, Clone)]
+pub struct ClinicianCalendar {
+    pub clinician_id: ClinicianId,
+    pub weekly: WeeklyHours,
+    pub days_off: BTreeSet<NaiveDate>,
+}
+
+/// What a new booking stores, besides the slot and the clinician (chosen in the transaction).
+pub struct NewBooking<'a> {
+    pub submission_id: SubmissionId,
+    pub practice_zone: &'a str,
+    pub client_zone: &'a str,
+    pub client_name: &'a str,
+    pub client_email: &'a str,
+    pub client_phone: &'a str,
+    pub manage_token_hash: &'a str,
+    pub request_key: &'a str,
+}
+
+/// How an attempt to book one clinician's calendar ended.
+#[derive(Debug)]
+pub enum BookAttempt {
+    /// Booked; these messages were queued with it.
+    Booked(BookingId),
+    /// This request was already booked (a double click or a retry): the first booking.
+    AlreadyDone(BookingId),
+    /// The questionnaire already has a live booking.
+    SubmissionHasBooking,
+    /// The slot is not offered by this clinician any more (taken, or out of hours).
+    NotOffered,
+}
+
+/// Decides, inside the locked transaction, whether the picked slot is still offered, given
+/// the clinician's week and the bookings committed so far.
+pub type SlotCheck<'a> = &'a (dyn Fn(&ClinicianCalendar, &[Busy]) -> Option<ConsultSlot> + Sync);
+
+const BOOKING_COLUMNS: &str = "b.id, b.submission_id, s.reference, b.clinician_id, \
+    c.display_name, b.starts_at, b.ends_at, b.practice_zone, b.client_zone, b.client_name, \
+    b.client_email, b.client_phone, b.status, b.sequence";
+
+type BookingRow = (
+    i64,
+    i64,
+    String,
+    i64,
+    String,
+    DateTime<Utc>,
+    DateTime<Utc>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i32,
+);
+
+fn booking_from_row(row: BookingRow) -> Result<Booking, sqlx::Error> {
+    let (
+        id,
+        submission_id,
+        reference,
+        clinician_id,
+        clinician_name,
+        starts_at,
+        ends_at,
+        practice_zone,
+        client_zone,
+        client_name,
+        client_email,
+        client_phone,
+        status,
+        sequence,
+    ) = row;
+    let status = match status.as_str() {
+        "booked" => BookingStatus::Booked,
+        "cancelled" => BookingStatus::Cancelled,
+        other => return Err(corrupt(format!("unknown booking status {other:?}"))),
+    };
+    Ok(Booking {
+        id: BookingId(id),
+        submission_id: SubmissionId(submission_id),
+        reference,
+        clinician_id: ClinicianId(clinician_id),
+        clinician_name,
+        starts_at,
+        ends_at,
+        practice_zone,
+        client_zone,
+        client_name,
+        client_email,
+        client_phone,
+        status,
+        sequence,
+    })
+}
+
+fn corrupt(message: String) -> sqlx::Error {
+    sqlx::Error::Decode(message.into())
+}
+
+fn calendar_from_row(
+    clinician_id: i64,
+    weekly: &str,
+    days_off: &str,
+) -> Result<ClinicianCalendar, sqlx::Error> {
+    // Stored JSON is validated on every read, so a bad row can never become bad slots.
+    let weekly: WeeklyHours = serde_json::from_str(weekly)
+        .map_err(|e| corrupt(format!("weekly hours of clinician {clinician_id}: {e}")))?;
+    let days_off: BTreeSet<NaiveDate> = serde_json::from_str(days_off)
+        .map_err(|e| corrupt(format!("days off of clinician {clinician_id}: {e}")))?;
+    Ok(ClinicianCalendar {
+        clinician_id: ClinicianId(clinician_id),
+        weekly,
+        days_off,
+    })
+}
+
+/// Which unique index a write ran into, if that is why it failed.
+fn unique_violation(e: &sqlx::Error) -> Option<&'static str> {
+    let sqlx::Error::Database(db) = e else {
+        return None;
+    };
+    if !matches!(db.kind(), sqlx::error::ErrorKind::UniqueViolation) {
+        return None;
+    }
+    // PostgreSQL names the index; SQLite names the columns.
+    let said = format!("{} {}", db.constraint().unwrap_or_default(), db.message());
+    Some(if said.contains("request_key") {
+        "request_key"
+    } else if said.contains("one_per_submission") || said.contains("bookings.submission_id") {
+        "submission"
+    } else {
+        "slot"
+    })
+}
+
+impl Db {
+    /// The practice's consult rules; the documented defaults until an admin sets them.
+    pub async fn consult_rules(&self) -> Result<ConsultRules, sqlx::Error> {
+        let sql = "select length_minutes, buffer_after_minutes, min_notice_minutes, horizon_days \
+                   from consult_settings where id = 1";
+        let row: Option<(i32, i32, i32, i32)> = with_pool!(self, pool => {
+            sqlx::query_as(sql).fetch_optional(pool).await?
+        });
+        let Some((length, buffer, notice, horizon)) = row else {
+            return Ok(ConsultRules::default());
+        };
+        let minutes = |v: i32| u32::try_from(v).map_err(|_| corrupt("negative minutes".into()));
+        ConsultRules::from_minutes(
+            minutes(length)?,
+            minutes(buffer)?,
+            minutes(notice)?,
+            minutes(horizon)?,
+        )
+        .map_err(|e| corrupt(e.to_string()))
+    }
+
+    pub async fn set_consult_rules(
+        &self,
+        rules: &ConsultRules,
+        now: DateTime<Utc>,
+    ) -> Result<(), sqlx::Error> {
+        let sql = "insert into consult_settings \
+                   (id, length_minutes, buffer_after_minutes, min_notice_minutes, horizon_days, \
+                    created_at, updated_at) values (1, $1, $2, $3, $4, $5, $5) \
+                   on conflict (id) do update set length_minutes = excluded.length_minutes, \
+                   buffer_after_minutes = excluded.buffer_after_minutes, \
+                   min_notice_minutes = excluded.min_notice_minutes, \
+                   horizon_days = excluded.horizon_days, updated_at = excluded.updated_at";
+        let n = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
+        with_pool!(self, pool => {
+            sqlx::query(sql)
+                .bind(n(rules.length_minutes()))
+                .bind(n(rules.buffer_after_minutes()))
+                .bind(n(rules.min_notice_minutes()))
+                .bind(n(rules.horizon_days()))
+                .bind(now)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// A clinician's week, if they offer consults.
+    pub async fn calendar(
+        &self,
+        clinician: ClinicianId,
+    ) -> Result<Option<ClinicianCalendar>, sqlx::Error> {
+        let sql = "select clinician_id, weekly_hours, days_off from availability \
+                   where clinician_id = $1";
+        let row: Option<(i64, String, String)> = with_pool!(self, pool => {
+            sqlx::query_as(sql).bind(clinician.0).fetch_optional(pool).await?
+        });
+        row.map(|(id, weekly, off)| calendar_from_row(id, &weekly, &off))
+            .transpose()
+    }
+
+    /// Sets (or, with `None`, removes) the hours a clinician offers consults in.
+    pub async fn set_calendar(
+        &self,
+        clinician: ClinicianId,
+        week: Option<(&WeeklyHours, &BTreeSet<NaiveDate>)>,
+        now: DateTime<Utc>,
+    ) -> Result<(), sqlx::Error> {
+        let Some((weekly, days_off)) = week else {
+            let sql = "delete from availability where clinician_id = $1";
+            with_pool!(self, pool => {
+                sqlx::query(sql).bind(clinician.0).execute(pool).await?;
+            });
+            return Ok(());
+        };
+        let weekly = serde_json::to_string(weekly).map_err(|e| corrupt(e.to_string()))?;
+        let days_off = serde_json::to_string(days_off).map_err(|e| corrupt(e.to_string()))?;
+        let sql = "insert into availability \
+                   (clinician_id, weekly_hours, days_off, created_at, updated_at) \
+                   values ($1, $2, $3, $4, $4) \
+                   on conflict (clinician_id) do update set weekly_hours = excluded.weekly_hours, \
+                   days_off = excluded.days_off, updated_at = excluded.updated_at";
+        with_pool!(self, pool => {
+            sqlx::query(sql)
+                .bind(clinician.0)
+                .bind(&weekly)
+                .bind(&days_off)
+                .bind(now)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Every active clinician who offers consults, by id.
+    pub async fn bookable_calendars(&self) -> Result<Vec<ClinicianCalendar>, sqlx::Error> {
+        let sql = "select a.clinician_id, a.weekly_hours, a.days_off from availability a \
+                   join clinicians c on c.id = a.clinician_id where c.active = 1 \
+                   order by a.clinician_id";
+        let rows: Vec<(i64, String, String)> = with_pool!(self, pool => {
+            sqlx::query_as(sql).fetch_all(pool).await?
+        });
+        rows.iter()
+            .map(|(id, weekly, off)| calendar_from_row(*id, weekly, off))
+            .collect()
+    }
+
+    /// Live bookings overlapping `[from, to)`, by clinician.
+    pub async fn busy_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<HashMap<ClinicianId, Vec<Busy>>, sqlx::Error> {
+        let sql = "select clinician_id, starts_at, ends_at from bookings \
+                   where status = 'booked' and ends_at > $1 and starts_at < $2";
+        let rows: Vec<(i64, DateTime<Utc>, DateTime<Utc>)> = with_pool!(self, pool => {
+            sqlx::query_as(sql).bind(from).bind(to).fetch_all(pool).await?
+        });
+        let mut busy: HashMap<ClinicianId, Vec<Busy>> = HashMap::new();
+        for (clinician, start, end) in rows {
+            busy.entry(ClinicianId(clinician))
+                .or_default()
+                .push(Busy::new(start, end));
+        }
+        Ok(busy)
+    }
+
+    /// Books `clinician`'s calendar for `new`, if `check` still offers the slot once the
+    /// calendar is locked; queues `emails` in the same transaction. With `reschedule`, moves
+    /// that live booking instead of creating one (its own time does not count as busy).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn book_consult(
+        &self,
+        clinician: ClinicianId,
+        new: &NewBooking<'_>,
+        reschedule: Option<BookingId>,
+        check: SlotCheck<'_>,
+        window: (DateTime<Utc>, DateTime<Utc>),
+        emails: &[NewEmail],
+        now: DateTime<Utc>,
+    ) -> Result<BookAttempt, sqlx::Error> {
+        let lock = "update availability set calendar_version = calendar_version + 1 \
+                    where clinician_id = $1 returning clinician_id, weekly_hours, days_off";
+        let by_key = "select id from bookings where request_key = $1";
+        let live = "select id from bookings where submission_id = $1 and status = 'booked'";
+        let busy = "select starts_at, ends_at from bookings where clinician_id = $1 \
+                    and status = 'booked' and ends_at > $2 and starts_at < $3 and id <> $4";
+        let insert = "insert into bookings (submission_id, clinician_id, starts_at, ends_at, \
+                      practice_zone, client_zone, client_name, client_email, client_phone, \
+                      manage_token_hash, request_key, status, sequence, created_at, updated_at) \
+                      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'booked', 0, $12, $12) \
+                      returning id";
+        let moved = "update bookings set clinician_id = $2, starts_at = $3, ends_at = $4, \
+                     client_zone = $5, sequence = sequence + 1, updated_at = $6 \
+                     where id = $1 and status = 'booked'";
+        // An async block, so that `?` and early returns end the attempt (rolling it back) and
+        // a unique violation still reaches the mapping below.
+        let outcome: Result<BookAttempt, sqlx::Error> = with_pool!(self, pool => async {
+            let mut tx = pool.begin().await?;
+            let row: Option<(i64, String, String)> =
+                sqlx::query_as(lock).bind(clinician.0).fetch_optional(&mut *tx).await?;
+            let Some((id, weekly, off)) = row else {
+                return Ok(BookAttempt::NotOffered);
+            };
+            let calendar = calendar_from_row(id, &weekly, &off)?;
+            // A new booking's key may have been used by a double click; a move keeps its key.
+            if reschedule.is_none() {
+                let done: Option<i64> = sqlx::query_scalar(by_key)
+                    .bind(new.request_key)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if let Some(done) = done {
+                    return Ok(BookAttempt::AlreadyDone(BookingId(done)));
+                }
+            }
+            let existing: Option<i64> =
+                sqlx::query_scalar(live).bind(new.submission_id.0).fetch_optional(&mut *tx).await?;
+            if existing.is_some() && existing != reschedule.map(|b| b.0) {
+                return Ok(BookAttempt::SubmissionHasBooking);
+            }
+            let rows: Vec<(DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(busy)
+                .bind(clinician.0)
+                .bind(window.0)
+                .bind(window.1)
+                .bind(reschedule.map_or(0, |b| b.0))
+                .fetch_all(&mut *tx)
+                .await?;
+            let taken: Vec<Busy> = rows.into_iter().map(|(s, e)| Busy::new(s, e)).collect();
+            let Some(slot) = check(&calendar, &taken) else {
+                return Ok(BookAttempt::NotOffered);
+            };
+            let id = match reschedule {
+                Some(booking) => {
+                    sqlx::query(moved)
+                        .bind(booking.0)
+                        .bind(clinician.0)
+                        .bind(slot.start)
+                        .bind(slot.end)
+                        .bind(new.client_zone)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    booking.0
+                }
+                None => {
+                    sqlx::query_scalar(insert)
+                        .bind(new.submission_id.0)
+                        .bind(clinician.0)
+                        .bind(slot.start)
+                        .bind(slot.end)
+                        .bind(new.practice_zone)
+                        .bind(new.client_zone)
+                        .bind(new.client_name)
+                        .bind(new.client_email)
+                        .bind(new.client_phone)
+                        .bind(new.manage_token_hash)
+                        .bind(new.request_key)
+                        .bind(now)
+                        .fetch_one(&mut *tx)
+                        .await?
+                }
+            };
+            for email in emails {
+                queue_email!(tx, email, now);
+            }
+            tx.commit().await?;
+            Ok(BookAttempt::Booked(BookingId(id)))
+        }
+        .await);
+        match outcome {
+            Ok(attempt) => Ok(attempt),
+            // Backstops: the transaction's own checks make these unreachable in practice.
+            Err(e) => match unique_violation(&e) {
+                Some("request_key") => {
+                    let sql = "select id from bookings where request_key = $1";
+                    let id: i64 = with_pool!(self, pool => {
+                        sqlx::query_scalar(sql).bind(new.request_key).fetch_one(pool).await?
+                    });
+                    Ok(BookAttempt::AlreadyDone(BookingId(id)))
+                }
+                Some("submission") => Ok(BookAttempt::SubmissionHasBooking),
+                Some(_) => Ok(BookAttempt::NotOffered),
+                None => Err(e),
+            },
+        }
+    }
+
+    /// Cancels a live booking and queues `emails` with it. `false` when it was not live.
+    pub async fn cancel_booking(
+        &self,
+        id: BookingId,
+        emails: &[NewEmail],
+        now: DateTime<Utc>,
+    ) -> Result<bool, sqlx::Error> {
+        let sql = "update bookings set status = 'cancelled', cancelled_at = $2, updated_at = $2, \
+                   sequence = sequence + 1 where id = $1 and status = 'booked'";
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(sql).bind(id.0).bind(now).execute(&mut *tx).await?;
+            if done.rows_affected() == 0 {
+                return Ok(false);
+            }
+            for email in emails {
+                queue_email!(tx, email, now);
+            }
+            tx.commit().await?;
+        });
+        Ok(true)
+    }
+
+    /// The key a booking was made with; it also names the booking in calendar files.
+    pub async fn booking_request_key(&self, id: BookingId) -> Result<String, sqlx::Error> {
+        let sql = "select request_key from bookings where id = $1";
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar(sql).bind(id.0).fetch_one(pool).await?
+        }))
+    }
+
+    pub async fn booking(&self, id: BookingId) -> Result<Option<Booking>, sqlx::Error> {
+        self.one_booking("b.id = $1", Key::Id(id.0)).await
+    }
+
+    /// The newest booking a manage link opens (live or cancelled).
+    pub async fn booking_by_manage_hash(
+        &self,
+        manage_token_hash: &str,
+    ) -> Result<Option<Booking>, sqlx::Error> {
+        self.one_booking("b.manage_token_hash = $1", Key::Text(manage_token_hash))
+            .await
+    }
+
+    /// The newest booking of a questionnaire (live or cancelled).
+    pub async fn booking_for_submission(
+        &self,
+        submission: SubmissionId,
+    ) -> Result<Option<Booking>, sqlx::Error> {
+        self.one_booking("b.submission_id = $1", Key::Id(submission.0))
+            .await
+    }
+
+    async fn one_booking(
+        &self,
+        condition: &str,
+        key: Key<'_>,
+    ) -> Result<Option<Booking>, sqlx::Error> {
+        let sql = format!(
+            "select {BOOKING_COLUMNS} from bookings b \
+             join submissions s on s.id = b.submission_id \
+             join clinicians c on c.id = b.clinician_id \
+             where {condition} order by b.id desc limit 1"
+        );
+        let row: Option<BookingRow> = with_pool!(self, pool => {
+            let query = sqlx::query_as(&sql);
+            let query = match key {
+                Key::Id(id) => query.bind(id),
+                Key::Text(text) => query.bind(text),
+            };
+            query.fetch_optional(pool).await?
+        });
+        row.map(booking_from_row).transpose()
+    }
+}
+
+/// The one parameter of a single-booking lookup.
+enum Key<'a> {
+    Id(i64),
+    Text(&'a str),
+}

@@ -1,0 +1,158 @@
+//! The calendar file (`.ics`, RFC 5545) attached to a client's booking messages.
+//!
+//! Times are written in UTC (`…Z`), which every calendar app converts to its own zone, so no
+//! VTIMEZONE block can go stale. The UID stays the same for the life of a booking and the
+//! SEQUENCE grows with every change, so a moved consult replaces the old entry and a cancelled
+//! one is marked cancelled instead of leaving a ghost. Privacy rule: the summary and
+//! description name the practice and the manage link, never anything clinical.
+
+use chrono::{DateTime, Utc};
+
+/// Whether the file announces a consult or withdraws it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventStatus {
+    Confirmed,
+    Cancelled,
+}
+
+/// One consult as a calendar event.
+pub struct ConsultEvent<'a> {
+    pub uid: &'a str,
+    pub sequence: i32,
+    pub status: EventStatus,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub stamp: DateTime<Utc>,
+    pub practice_name: &'a str,
+    pub manage_url: &'a str,
+}
+
+fn utc(t: DateTime<Utc>) -> String {
+    t.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// Escapes a TEXT value (RFC 5545 §3.3.11).
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Folds a content line at 75 octets without splitting a UTF-8 character (§3.1).
+fn fold(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut width = 0;
+    for c in line.chars() {
+        let len = c.len_utf8();
+        if width + len > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += len;
+    }
+    out
+}
+
+/// The whole `.ics` file, CRLF line endings.
+pub fn consult_ics(event: &ConsultEvent<'_>) -> String {
+    let status = match event.status {
+        EventStatus::Confirmed => "CONFIRMED",
+        EventStatus::Cancelled => "CANCELLED",
+    };
+    let lines = [
+        "BEGIN:VCALENDAR".to_owned(),
+        "VERSION:2.0".to_owned(),
+        "PRODID:-//Practice intake//Consult booking//EN".to_owned(),
+        "CALSCALE:GREGORIAN".to_owned(),
+        "METHOD:PUBLISH".to_owned(),
+        "BEGIN:VEVENT".to_owned(),
+        format!("UID:{}", event.uid),
+        format!("SEQUENCE:{}", event.sequence),
+        format!("DTSTAMP:{}", utc(event.stamp)),
+        format!("DTSTART:{}", utc(event.start)),
+        format!("DTEND:{}", utc(event.end)),
+        format!("STATUS:{status}"),
+        format!(
+            "SUMMARY:{}",
+            text(&format!("Consult with {}", event.practice_name))
+        ),
+        format!(
+            "DESCRIPTION:{}",
+            text(&format!("To move or cancel: {}", event.manage_url))
+        ),
+        "TRANSP:OPAQUE".to_owned(),
+        "END:VEVENT".to_owned(),
+        "END:VCALENDAR".to_owned(),
+    ];
+    let mut out = String::new();
+    for line in lines {
+        out.push_str(&fold(&line));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone as _;
+
+    fn event(status: EventStatus) -> String {
+        consult_ics(&ConsultEvent {
+            uid: "consult-abc@intake.example",
+            sequence: 2,
+            status,
+            start: Utc.with_ymd_and_hms(2026, 3, 29, 0, 30, 0).unwrap(),
+            end: Utc.with_ymd_and_hms(2026, 3, 29, 1, 20, 0).unwrap(),
+            stamp: Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(),
+            practice_name: "Harbour; Couples, Practice",
+            manage_url: "https://intake.example/b/TOKEN",
+        })
+    }
+
+    #[test]
+    fn a_confirmed_consult_has_utc_times_uid_and_sequence() {
+        let ics = event(EventStatus::Confirmed);
+        assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"));
+        assert!(ics.ends_with("END:VCALENDAR\r\n"));
+        for line in [
+            "UID:consult-abc@intake.example",
+            "SEQUENCE:2",
+            "DTSTART:20260329T003000Z",
+            "DTEND:20260329T012000Z",
+            "STATUS:CONFIRMED",
+            "SUMMARY:Consult with Harbour\\; Couples\\, Practice",
+        ] {
+            assert!(ics.contains(&format!("{line}\r\n")), "{line} in {ics}");
+        }
+    }
+
+    #[test]
+    fn a_cancellation_keeps_the_uid() {
+        let ics = event(EventStatus::Cancelled);
+        assert!(ics.contains("STATUS:CANCELLED\r\n"));
+        assert!(ics.contains("UID:consult-abc@intake.example\r\n"));
+    }
+
+    #[test]
+    fn long_lines_fold_at_75_octets_without_splitting_characters() {
+        let folded = fold(&format!("DESCRIPTION:{}", "é".repeat(60)));
+        for line in folded.split("\r\n") {
+            assert!(line.len() <= 75, "{}", line.len());
+        }
+        assert_eq!(
+            folded.replace("\r\n ", ""),
+            format!("DESCRIPTION:{}", "é".repeat(60))
+        );
+    }
+}

@@ -1,0 +1,530 @@
+//! The client's booking pages: pick a time, confirm with contact details, then see, move or
+//! cancel through the private manage link. Plain forms with 303 redirects, so a reload never
+//! books twice and everything works without JavaScript.
+
+use std::sync::LazyLock;
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use chrono::{DateTime, SecondsFormat, Utc};
+use chrono_tz::Tz;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use super::error::{AppError, FieldError, Wants};
+use super::render;
+use crate::domain::booking::{render_in, ConsultSlot};
+use crate::server::booking::{self as service, BookOutcome, ChangeOutcome, Managed, OpenSlots};
+use crate::server::db::BookingStatus;
+use crate::server::state::AppState;
+use crate::server::tokens::{new_request_key, ResumeToken};
+use crate::ui::pages::booking::{
+    CancelBookingPage, ConfirmBooking, ConfirmBookingPage, ManageBooking, ManageBookingPage,
+    SlotDay, SlotOption, SlotPicker, SlotPickerPage, ZoneChoice,
+};
+
+const TAKEN: &str = "That time was just booked by someone else. Please pick another one.";
+
+/// Region/City zones a person would recognise, alphabetically, plus UTC.
+static ZONES: LazyLock<Vec<String>> = LazyLock::new(|| {
+    const REGIONS: [&str; 9] = [
+        "Africa/",
+        "America/",
+        "Antarctica/",
+        "Asia/",
+        "Atlantic/",
+        "Australia/",
+        "Europe/",
+        "Indian/",
+        "Pacific/",
+    ];
+    let mut zones: Vec<String> = chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|z| z.name())
+        .filter(|name| REGIONS.iter().any(|r| name.starts_with(r)))
+        .map(str::to_owned)
+        .collect();
+    zones.sort();
+    zones.push("UTC".to_owned());
+    zones
+});
+
+#[derive(Debug, Deserialize, Default)]
+pub struct BookQuery {
+    tz: Option<String>,
+    slot: Option<String>,
+    booked: Option<String>,
+    moved: Option<String>,
+    cancelled: Option<String>,
+}
+
+fn slot_value(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// "Tue 1 Dec, 16:00 (GMT+1), Europe/Berlin time".
+fn when_in(t: DateTime<Utc>, zone: Tz) -> String {
+    format!(
+        "{}, {} time",
+        render_in(t, zone),
+        zone.name().replace('_', " ")
+    )
+}
+
+fn when_at_practice(t: DateTime<Utc>, viewer: Tz, practice: Tz) -> Option<String> {
+    (viewer != practice).then(|| when_in(t, practice))
+}
+
+/// Slots grouped by the viewer's local date.
+fn slot_days(slots: &[ConsultSlot], zone: Tz) -> Vec<SlotDay> {
+    let mut days: Vec<SlotDay> = Vec::new();
+    let mut current: Option<chrono::NaiveDate> = None;
+    for slot in slots {
+        let local = slot.start.with_timezone(&zone);
+        let option = SlotOption {
+            value: slot_value(slot.start),
+            label: local.format("%H:%M").to_string(),
+        };
+        match days.last_mut() {
+            Some(day) if current == Some(local.date_naive()) => day.slots.push(option),
+            _ => {
+                current = Some(local.date_naive());
+                days.push(SlotDay {
+                    label: local.format("%A %-d %B").to_string(),
+                    slots: vec![option],
+                });
+            }
+        }
+    }
+    days
+}
+
+fn zone_choice(state: &AppState, zone: Tz) -> ZoneChoice {
+    ZoneChoice {
+        current: zone.name().to_owned(),
+        practice: state.config.practice_zone.name().to_owned(),
+        options: ZONES.clone(),
+    }
+}
+
+struct PickerArgs {
+    /// The viewer chose a zone (a `tz` parameter), so it is not detected.
+    zone_chosen: bool,
+    heading: &'static str,
+    action: String,
+    method: &'static str,
+    here: String,
+    submit_label: &'static str,
+}
+
+fn picker_page(
+    state: &AppState,
+    status: StatusCode,
+    args: PickerArgs,
+    open: OpenSlots,
+    zone: Tz,
+    alert: Option<String>,
+) -> Response {
+    // Only a picker opened without a chosen zone (and without an alert to keep) looks for the
+    // browser's.
+    let detect_zone = args.method == "get" && alert.is_none() && !args.zone_chosen;
+    let picker = SlotPicker {
+        heading: args.heading.to_owned(),
+        action: args.action,
+        method: args.method,
+        here: args.here,
+        zone: zone_choice(state, zone),
+        days: slot_days(&open.slots, zone),
+        length_minutes: open.rules.length_minutes(),
+        alert,
+        submit_label: args.submit_label,
+        practice_email: state.config.practice_email.clone(),
+        detect_zone,
+    };
+    render::page(state, status, "Choose a time", detect_zone, move || {
+        view! { <SlotPickerPage picker /> }
+    })
+}
+
+fn new_booking_picker(token: &str, zone_chosen: bool) -> PickerArgs {
+    PickerArgs {
+        zone_chosen,
+        heading: "Choose a time for your consult",
+        action: format!("/q/{token}/book/confirm"),
+        method: "get",
+        here: format!("/q/{token}/book"),
+        submit_label: "Continue",
+    }
+}
+
+fn manage_url(state: &AppState, manage: &str) -> String {
+    format!("{}/b/{manage}", state.config.public_base_url)
+}
+
+/// `GET /q/<token>/book`: open times, or the booking when there already is one.
+pub async fn choose(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(query): Query<BookQuery>,
+) -> Response {
+    let outcome = async {
+        let submission = match service::open_submitted(&state, &token).await? {
+            Ok(submission) => submission,
+            Err(unfinished) => return Ok(unfinished),
+        };
+        if service::live_booking(&state, &submission).await?.is_some() {
+            let manage = ResumeToken::parse(&token)
+                .ok_or(AppError::LinkNotFound)?
+                .manage_token();
+            return Ok(Redirect::to(&format!("/b/{}", manage.as_str())).into_response());
+        }
+        let zone = service::viewer_zone(query.tz.as_deref(), state.config.practice_zone);
+        let open = service::open_slots(&state, Utc::now()).await?;
+        Ok(picker_page(
+            &state,
+            StatusCode::OK,
+            new_booking_picker(&token, query.tz.is_some()),
+            open,
+            zone,
+            None,
+        ))
+    }
+    .await;
+    outcome.unwrap_or_else(|e: AppError| e.into_response_for(Wants::Html, &state))
+}
+
+fn confirm_form(
+    state: &AppState,
+    token: &str,
+    start: DateTime<Utc>,
+    zone: Tz,
+    values: &[(String, String)],
+    errors: Vec<FieldError>,
+) -> ConfirmBooking {
+    let value = |name: &str| {
+        values
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let request_key = Some(value("request_key"))
+        .filter(|k| crate::server::tokens::is_request_key(k))
+        .unwrap_or_else(new_request_key);
+    ConfirmBooking {
+        action: format!("/q/{token}/book"),
+        back: format!("/q/{token}/book?tz={}", zone.name()),
+        slot: slot_value(start),
+        tz: zone.name().to_owned(),
+        request_key,
+        when: when_in(start, zone),
+        when_practice: when_at_practice(start, zone, state.config.practice_zone),
+        name: value("name"),
+        email: value("email"),
+        phone: value("phone"),
+        consent: value("consent") == "yes",
+        errors: errors.into_iter().map(|e| (e.field, e.message)).collect(),
+    }
+}
+
+/// `GET /q/<token>/book/confirm?slot=…&tz=…`: contact details for the chosen time.
+pub async fn confirm(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(query): Query<BookQuery>,
+) -> Response {
+    let outcome = async {
+        if let Err(unfinished) = service::open_submitted(&state, &token).await? {
+            return Ok(unfinished);
+        }
+        let zone = service::viewer_zone(query.tz.as_deref(), state.config.practice_zone);
+        let Some(start) = query.slot.as_deref().and_then(service::parse_slot) else {
+            return Ok(Redirect::to(&format!("/q/{token}/book?tz={}", zone.name())).into_response());
+        };
+        let form = confirm_form(&state, &token, start, zone, &[], Vec::new());
+        Ok(render::page(
+            &state,
+            StatusCode::OK,
+            "Confirm your consult",
+            false,
+            move || {
+                view! { <ConfirmBookingPage form /> }
+            },
+        ))
+    }
+    .await;
+    outcome.unwrap_or_else(|e: AppError| e.into_response_for(Wants::Html, &state))
+}
+
+fn form_fields(
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Vec<(String, String)>, AppError> {
+    form.map(|Form(f)| f).map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge
+        } else {
+            AppError::Invalid(vec![FieldError {
+                field: "form".into(),
+                message: "The form could not be read. Please reload the page and try again.".into(),
+            }])
+        }
+    })
+}
+
+/// `POST /q/<token>/book`: book it. Booked → the booking's page (303); a field to fix → the
+/// same form with messages (422); taken meanwhile → the times again (409).
+pub async fn book(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let outcome = async {
+        let fields = form_fields(form)?;
+        let now = Utc::now();
+        let zone = service::viewer_zone(
+            fields
+                .iter()
+                .find(|(k, _)| k == "tz")
+                .map(|(_, v)| v.as_str()),
+            state.config.practice_zone,
+        );
+        if let Err(unfinished) = service::open_submitted(&state, &token).await? {
+            return Ok(unfinished);
+        }
+        let response = match service::book(&state, &token, &fields, now).await? {
+            BookOutcome::Booked(manage) => {
+                Redirect::to(&format!("/b/{}?booked=1", manage.as_str())).into_response()
+            }
+            BookOutcome::AlreadyBooked(manage) => {
+                Redirect::to(&format!("/b/{}", manage.as_str())).into_response()
+            }
+            BookOutcome::SlotTaken => {
+                let open = service::open_slots(&state, now).await?;
+                picker_page(
+                    &state,
+                    StatusCode::CONFLICT,
+                    new_booking_picker(&token, true),
+                    open,
+                    zone,
+                    Some(TAKEN.to_owned()),
+                )
+            }
+            BookOutcome::Invalid(errors) => {
+                let slot = fields
+                    .iter()
+                    .find(|(k, _)| k == "slot")
+                    .and_then(|(_, v)| service::parse_slot(v));
+                let Some(start) = slot else {
+                    return Ok(Redirect::to(&format!("/q/{token}/book?tz={}", zone.name()))
+                        .into_response());
+                };
+                let form = confirm_form(&state, &token, start, zone, &fields, errors);
+                render::page(
+                    &state,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Confirm your consult",
+                    false,
+                    move || view! { <ConfirmBookingPage form /> },
+                )
+            }
+        };
+        Ok(response)
+    }
+    .await;
+    outcome.unwrap_or_else(|e: AppError| e.into_response_for(Wants::Html, &state))
+}
+
+/// `GET /b/<manage>`: the booking, with ways to move or cancel it.
+pub async fn manage(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(query): Query<BookQuery>,
+) -> Response {
+    let outcome = async {
+        let (
+            manage,
+            Managed {
+                booking,
+                changeable,
+            },
+        ) = service::open_managed(&state, &token, Utc::now()).await?;
+        let fallback = service::viewer_zone(Some(&booking.client_zone), state.config.practice_zone);
+        let zone = service::viewer_zone(query.tz.as_deref(), fallback);
+        let notice = if query.moved.is_some() {
+            Some("Your consult has moved. A new confirmation is on its way.".to_owned())
+        } else if query.cancelled.is_some() {
+            Some("Cancelled. The practice has been told.".to_owned())
+        } else {
+            None
+        };
+        let view_data = ManageBooking {
+            base: format!("/b/{}", manage.as_str()),
+            tz: zone.name().to_owned(),
+            reference: booking.reference.clone(),
+            when: when_in(booking.starts_at, zone),
+            when_practice: when_at_practice(booking.starts_at, zone, state.config.practice_zone),
+            length_minutes: (booking.ends_at - booking.starts_at).num_minutes(),
+            cancelled: booking.status == BookingStatus::Cancelled,
+            changeable,
+            just_booked: query.booked.is_some(),
+            cutoff_hours: state.config.booking_change_cutoff_hours,
+            manage_url: manage_url(&state, manage.as_str()),
+            email: booking.client_email.clone(),
+            practice_email: state.config.practice_email.clone(),
+            notice,
+        };
+        Ok(render::page(
+            &state,
+            StatusCode::OK,
+            "Your consult",
+            false,
+            move || {
+                view! { <ManageBookingPage booking=view_data /> }
+            },
+        ))
+    }
+    .await;
+    outcome.unwrap_or_else(|e: AppError| e.into_response_for(Wants::Html, &state))
+}
+
+/// `GET /b/<manage>/cancel`: are you sure?
+pub async fn cancel_page(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(query): Query<BookQuery>,
+) -> Response {
+    let outcome = async {
+        let (
+            manage,
+            Managed {
+                booking,
+                changeable,
+            },
+        ) = service::open_managed(&state, &token, Utc::now()).await?;
+        let base = format!("/b/{}", manage.as_str());
+        if !changeable {
+            return Ok(Redirect::to(&base).into_response());
+        }
+        let fallback = service::viewer_zone(Some(&booking.client_zone), state.config.practice_zone);
+        let zone = service::viewer_zone(query.tz.as_deref(), fallback);
+        let when = when_in(booking.starts_at, zone);
+        let action = format!("{base}/cancel");
+        Ok(render::page(
+            &state,
+            StatusCode::OK,
+            "Cancel your consult",
+            false,
+            move || {
+                view! { <CancelBookingPage action back=base when /> }
+            },
+        ))
+    }
+    .await;
+    outcome.unwrap_or_else(|e: AppError| e.into_response_for(Wants::Html, &state))
+}
+
+/// `POST /b/<manage>/cancel`.
+pub async fn cancel(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    match service::cancel(&state, &token, Utc::now()).await {
+        Ok(ChangeOutcome::Done) => Redirect::to(&format!("/b/{token}?cancelled=1")).into_response(),
+        Ok(_) => Redirect::to(&format!("/b/{token}")).into_response(),
+        Err(e) => e.into_response_for(Wants::Html, &state),
+    }
+}
+
+fn move_picker(token: &str) -> PickerArgs {
+    PickerArgs {
+        // A booking already knows the client's zone.
+        zone_chosen: true,
+        heading: "Choose a new time",
+        action: format!("/b/{token}/reschedule"),
+        method: "post",
+        here: format!("/b/{token}/reschedule"),
+        submit_label: "Move my consult",
+    }
+}
+
+/// `GET /b/<manage>/reschedule`: open times to move to.
+pub async fn reschedule_page(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(query): Query<BookQuery>,
+) -> Response {
+    let outcome = async {
+        let now = Utc::now();
+        let (
+            _,
+            Managed {
+                booking,
+                changeable,
+            },
+        ) = service::open_managed(&state, &token, now).await?;
+        if !changeable {
+            return Ok(Redirect::to(&format!("/b/{token}")).into_response());
+        }
+        let fallback = service::viewer_zone(Some(&booking.client_zone), state.config.practice_zone);
+        let zone = service::viewer_zone(query.tz.as_deref(), fallback);
+        let open = service::open_slots(&state, now).await?;
+        Ok(picker_page(
+            &state,
+            StatusCode::OK,
+            move_picker(&token),
+            open,
+            zone,
+            None,
+        ))
+    }
+    .await;
+    outcome.unwrap_or_else(|e: AppError| e.into_response_for(Wants::Html, &state))
+}
+
+/// `POST /b/<manage>/reschedule`.
+pub async fn reschedule(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let outcome = async {
+        let fields = form_fields(form)?;
+        let now = Utc::now();
+        let zone = service::viewer_zone(
+            fields
+                .iter()
+                .find(|(k, _)| k == "tz")
+                .map(|(_, v)| v.as_str()),
+            state.config.practice_zone,
+        );
+        let alert = match service::reschedule(&state, &token, &fields, now).await? {
+            ChangeOutcome::Done => {
+                return Ok(Redirect::to(&format!("/b/{token}?moved=1")).into_response())
+            }
+            ChangeOutcome::NotChangeable => {
+                return Ok(Redirect::to(&format!("/b/{token}")).into_response())
+            }
+            ChangeOutcome::SlotTaken => (StatusCode::CONFLICT, TAKEN.to_owned()),
+            ChangeOutcome::Invalid(errors) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors
+                    .into_iter()
+                    .next()
+                    .map(|e| e.message)
+                    .unwrap_or_default(),
+            ),
+        };
+        let open = service::open_slots(&state, now).await?;
+        Ok(picker_page(
+            &state,
+            alert.0,
+            move_picker(&token),
+            open,
+            zone,
+            Some(alert.1),
+        ))
+    }
+    .await;
+    outcome.unwrap_or_else(|e: AppError| e.into_response_for(Wants::Html, &state))
+}

@@ -1,0 +1,391 @@
+//! Booking a consult: pick a time (in your own zone), give contact details, then see, move or
+//! cancel the booking through a private link. Plain forms: everything works without JavaScript.
+
+use leptos::prelude::*;
+
+use crate::ui::components::zone_detect::ZoneDetector;
+
+/// One bookable time, as the picker shows it.
+#[derive(Clone, Debug)]
+pub struct SlotOption {
+    /// The start as an RFC 3339 UTC instant: what the form sends.
+    pub value: String,
+    /// "16:00", in the viewer's zone.
+    pub label: String,
+}
+
+/// One day of bookable times, in the viewer's zone.
+#[derive(Clone, Debug)]
+pub struct SlotDay {
+    /// "Tuesday 1 December".
+    pub label: String,
+    pub slots: Vec<SlotOption>,
+}
+
+/// The viewer's zone and the list to change it.
+#[derive(Clone, Debug)]
+pub struct ZoneChoice {
+    pub current: String,
+    pub practice: String,
+    pub options: Vec<String>,
+}
+
+/// The time picker, for a first booking or for moving one.
+#[derive(Clone, Debug)]
+pub struct SlotPicker {
+    pub heading: String,
+    /// Where the chosen slot goes (GET for a new booking's next step, POST to move one).
+    pub action: String,
+    pub method: &'static str,
+    /// The page itself, for the zone form.
+    pub here: String,
+    pub zone: ZoneChoice,
+    pub days: Vec<SlotDay>,
+    pub length_minutes: u32,
+    /// Shown at the top, e.g. "that time was just booked".
+    pub alert: Option<String>,
+    pub submit_label: &'static str,
+    pub practice_email: String,
+    /// Switch to the browser's zone (JavaScript on): only when the viewer has not chosen one.
+    pub detect_zone: bool,
+}
+
+#[component]
+fn ZoneForm(here: String, zone: ZoneChoice) -> impl IntoView {
+    let ZoneChoice {
+        current,
+        practice,
+        options,
+    } = zone;
+    let options = options
+        .into_iter()
+        .map(|name| {
+            let selected = name == current;
+            view! { <option value=name.clone() selected=selected>{name.replace('_', " ")}</option> }
+        })
+        .collect_view();
+    view! {
+        <form method="get" action=here class="zone-form">
+            <label for="tz">"Show times in"</label>
+            <select id="tz" name="tz" data-zone-detect="">{options}</select>
+            <button type="submit" class="button secondary small">"Show times"</button>
+            <p class="hint">{format!("The practice works in {} time.", practice.replace('_', " "))}</p>
+        </form>
+    }
+}
+
+#[component]
+pub fn SlotPickerPage(picker: SlotPicker) -> impl IntoView {
+    let SlotPicker {
+        heading,
+        action,
+        method,
+        here,
+        zone,
+        days,
+        length_minutes,
+        alert,
+        submit_label,
+        practice_email,
+        detect_zone,
+    } = picker;
+    let tz = zone.current.clone();
+    let alert = alert.map(|a| view! { <p class="form-alert" role="alert">{a}</p> });
+    let body = if days.is_empty() {
+        view! {
+            <p>
+                "No consult times are open at the moment. The practice will be glad to hear from you: "
+                <a href=format!("mailto:{practice_email}")>{practice_email.clone()}</a>
+            </p>
+        }
+        .into_any()
+    } else {
+        let days = days
+            .into_iter()
+            .map(|day| {
+                let slots = day
+                    .slots
+                    .into_iter()
+                    .map(|slot| {
+                        let id = format!("slot-{}", slot.value.replace([':', '+'], "-"));
+                        let label_for = id.clone();
+                        view! {
+                            <label class="choice slot" for=label_for>
+                                <input type="radio" id=id name="slot" value=slot.value required />
+                                <span>{slot.label}</span>
+                            </label>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <fieldset class="slot-day">
+                        <legend>{day.label}</legend>
+                        <div class="slots">{slots}</div>
+                    </fieldset>
+                }
+            })
+            .collect_view();
+        view! {
+            <form method=method action=action class="slot-form">
+                <input type="hidden" name="tz" value=tz />
+                {days}
+                <div class="form-nav">
+                    <button type="submit" class="button primary">{submit_label}</button>
+                </div>
+            </form>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card">
+            <h1>{heading}</h1>
+            {alert}
+            <p class="lead">
+                {format!("A first consult lasts {length_minutes} minutes. Pick a time that suits you; you can move or cancel it later.")}
+            </p>
+            <ZoneForm here zone />
+            {detect_zone.then(|| view! { <ZoneDetector /> })}
+            {body}
+        </section>
+    }
+}
+
+/// The contact-details step of a new booking.
+#[derive(Clone, Debug)]
+pub struct ConfirmBooking {
+    pub action: String,
+    /// Back to the picker, keeping the zone.
+    pub back: String,
+    pub slot: String,
+    pub tz: String,
+    pub request_key: String,
+    /// The time in the viewer's zone, and in the practice's when it differs.
+    pub when: String,
+    pub when_practice: Option<String>,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub consent: bool,
+    /// `(field, message)` pairs, shown next to their fields.
+    pub errors: Vec<(String, String)>,
+}
+
+fn error_for(errors: &[(String, String)], field: &str) -> Option<String> {
+    errors
+        .iter()
+        .find(|(f, _)| f == field)
+        .map(|(_, m)| m.clone())
+}
+
+#[component]
+fn TextField(
+    id: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    autocomplete: &'static str,
+    value: String,
+    error: Option<String>,
+    hint: Option<&'static str>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described = match (&error, hint) {
+        (Some(_), Some(_)) => Some(format!("{error_id} {hint_id}")),
+        (Some(_), None) => Some(error_id.clone()),
+        (None, Some(_)) => Some(hint_id.clone()),
+        (None, None) => None,
+    };
+    let invalid = error.is_some().then_some("true");
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            {error.map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
+            <input
+                id=id
+                name=id
+                type=kind
+                autocomplete=autocomplete
+                value=value
+                required
+                aria-invalid=invalid
+                aria-describedby=described
+            />
+        </div>
+    }
+}
+
+#[component]
+pub fn ConfirmBookingPage(form: ConfirmBooking) -> impl IntoView {
+    let ConfirmBooking {
+        action,
+        back,
+        slot,
+        tz,
+        request_key,
+        when,
+        when_practice,
+        name,
+        email,
+        phone,
+        consent,
+        errors,
+    } = form;
+    let alert = (!errors.is_empty()).then(|| {
+        view! {
+            <p class="form-alert" role="alert">
+                "Please check the fields marked below. Nothing is booked yet, and your time is not held."
+            </p>
+        }
+    });
+    let consent_error = error_for(&errors, "consent");
+    let consent_invalid = consent_error.is_some().then_some("true");
+    let consent_described = consent_error.is_some().then_some("consent-error");
+    view! {
+        <section class="card narrow">
+            <h1>"Confirm your consult"</h1>
+            {alert}
+            <p class="chosen-time">
+                <strong>{when}</strong>
+                {when_practice.map(|p| view! { <br /><span class="hint">{format!("At the practice: {p}")}</span> })}
+            </p>
+            <p><a href=back>"Choose a different time"</a></p>
+            <form method="post" action=action class="stack booking-form" novalidate>
+                <input type="hidden" name="slot" value=slot />
+                <input type="hidden" name="tz" value=tz />
+                <input type="hidden" name="request_key" value=request_key />
+                <TextField id="name" label="Your name" kind="text" autocomplete="name" value=name
+                    error=error_for(&errors, "name") hint=Some("What the practice should call you.") />
+                <TextField id="email" label="Email" kind="email" autocomplete="email" value=email
+                    error=error_for(&errors, "email") hint=Some("Your confirmation goes here. It says only the time, never your answers.") />
+                <TextField id="phone" label="Phone" kind="tel" autocomplete="tel" value=phone
+                    error=error_for(&errors, "phone") hint=None />
+                <div class="field consent">
+                    {consent_error.map(|e| view! { <p class="field-error" id="consent-error">{e}</p> })}
+                    <label for="consent">
+                        <input
+                            type="checkbox"
+                            id="consent"
+                            name="consent"
+                            value="yes"
+                            checked=consent
+                            required
+                            aria-invalid=consent_invalid
+                            aria-describedby=consent_described
+                        />
+                        " The practice may use these details to contact me about this consult."
+                    </label>
+                </div>
+                <button type="submit" class="button primary">"Book this consult"</button>
+            </form>
+        </section>
+    }
+}
+
+/// A booking seen through its private link.
+#[derive(Clone, Debug)]
+pub struct ManageBooking {
+    pub base: String,
+    pub tz: String,
+    pub reference: String,
+    pub when: String,
+    pub when_practice: Option<String>,
+    pub length_minutes: i64,
+    pub cancelled: bool,
+    pub changeable: bool,
+    pub just_booked: bool,
+    pub cutoff_hours: i64,
+    pub manage_url: String,
+    pub email: String,
+    pub practice_email: String,
+    pub notice: Option<String>,
+}
+
+#[component]
+pub fn ManageBookingPage(booking: ManageBooking) -> impl IntoView {
+    let ManageBooking {
+        base,
+        tz,
+        reference,
+        when,
+        when_practice,
+        length_minutes,
+        cancelled,
+        changeable,
+        just_booked,
+        cutoff_hours,
+        manage_url,
+        email,
+        practice_email,
+        notice,
+    } = booking;
+    let heading = match (cancelled, just_booked) {
+        (true, _) => "Your consult is cancelled",
+        (false, true) => "Your consult is booked",
+        (false, false) => "Your consult",
+    };
+    let notice = notice.map(|n| view! { <p class="form-ok" role="status">{n}</p> });
+    let sent = (just_booked && !cancelled).then(|| {
+        view! { <p>{format!("A confirmation with a calendar file is on its way to {email}.")}</p> }
+    });
+    let actions = if cancelled {
+        view! {
+            <p>{format!("To book a new time, open the private link to your summary again, or write to {practice_email}.")}</p>
+        }
+        .into_any()
+    } else if changeable {
+        view! {
+            <div class="form-nav">
+                <a class="button secondary" href=format!("{base}/reschedule?tz={tz}")>"Move to another time"</a>
+                <a class="button secondary" href=format!("{base}/cancel?tz={tz}")>"Cancel this consult"</a>
+            </div>
+            <p class="hint">{format!("You can move or cancel online until {cutoff_hours} hours before it starts.")}</p>
+        }
+        .into_any()
+    } else {
+        view! {
+            <p>{format!("It is too close to the consult to change it online. Please write to {practice_email} or call the practice.")}</p>
+        }
+        .into_any()
+    };
+    let link = (!cancelled).then(|| {
+        view! {
+            <details class="resume">
+                <summary>"Your private link to this booking"</summary>
+                <p>"Anyone with this link can move or cancel the consult. It is also in your confirmation email."</p>
+                <p class="resume-link"><code>{manage_url}</code></p>
+            </details>
+        }
+    });
+    view! {
+        <section class="card narrow">
+            <h1>{heading}</h1>
+            {notice}
+            <p class="chosen-time">
+                <strong>{when}</strong>
+                {format!(", {length_minutes} minutes")}
+                {when_practice.map(|p| view! { <br /><span class="hint">{format!("At the practice: {p}")}</span> })}
+            </p>
+            <p class="reference">"Reference: " <strong>{reference}</strong></p>
+            {sent}
+            {actions}
+            {link}
+        </section>
+    }
+}
+
+/// "Cancel your consult on …?" — one more step, so a stray tap cancels nothing.
+#[component]
+pub fn CancelBookingPage(action: String, back: String, when: String) -> impl IntoView {
+    view! {
+        <section class="card narrow">
+            <h1>"Cancel this consult?"</h1>
+            <p class="chosen-time"><strong>{when}</strong></p>
+            <p>"The time becomes free for someone else at once."</p>
+            <form method="post" action=action class="form-nav">
+                <button type="submit" class="button primary">"Yes, cancel it"</button>
+                <a class="button secondary" href=back>"No, keep it"</a>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,581 @@
+//! A client who finished the questionnaire books a consult from real availability, in their own
+//! time zone, then moves or cancels it through a private link; fifty clients racing for one
+//! time never double-book it. Against SQLite and PostgreSQL, without JavaScript (plain forms).
+
+mod common;
+
+use std::process::Stdio;
+
+use chrono::{DateTime, Utc};
+use common::{create_admin, db_count, log_in_as, TestApp};
+use reqwest::StatusCode;
+use scraper::{Html, Selector};
+use trustbridge::domain::questionnaire::{self as q, SECTION_COUNT};
+
+const ADMIN: &str = "ana@harbour.example";
+const PASSWORD: &str = "violet lantern gravel orbit";
+const TAKEN: &str = "That time was just booked by someone else";
+
+fn select(html: &Html, css: &str) -> Vec<String> {
+    let selector = Selector::parse(css).expect("selector");
+    html.select(&selector)
+        .map(|e| e.text().collect::<String>())
+        .collect()
+}
+
+fn attrs(html: &Html, css: &str, attr: &str) -> Vec<String> {
+    let selector = Selector::parse(css).expect("selector");
+    html.select(&selector)
+        .filter_map(|e| e.value().attr(attr).map(str::to_owned))
+        .collect()
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The practice's first admin, offering consults every day in `hours` (practice time).
+async fn practice_with_hours(app: &TestApp, hours: &str) {
+    let created = create_admin(app, ADMIN, "Ana Lima", PASSWORD).await;
+    assert!(created.status.success(), "{created:?}");
+    let set = tokio::process::Command::new(env!("CARGO_BIN_EXE_trustbridge"))
+        .args([
+            "set-hours",
+            "--email",
+            ADMIN,
+            "--hours",
+            hours,
+            "--days",
+            "mon,tue,wed,thu,fri,sat,sun",
+        ])
+        .env("DATABASE_URL", &app.database_url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .await
+        .expect("run set-hours");
+    assert!(set.status.success(), "{set:?}");
+}
+
+/// A client answers every statement; returns their private token.
+async fn finished_client(app: &TestApp) -> String {
+    let response = app.raw.post(app.url("/start")).send().await.expect("start");
+    let token = location(&response)
+        .trim_start_matches("/q/")
+        .trim_end_matches("/s/1")
+        .to_owned();
+    for section in 1..=SECTION_COUNT {
+        let mut form: Vec<(String, String)> = q::items_in_section(section)
+            .map(|i| (i.field_name(), "4".to_owned()))
+            .collect();
+        form.push(("nav".into(), "next".into()));
+        let response = app
+            .raw
+            .post(app.url(&format!("/q/{token}/s/{section}")))
+            .form(&form)
+            .send()
+            .await
+            .expect("post section");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+    token
+}
+
+async fn page(app: &TestApp, path: &str) -> (StatusCode, Html) {
+    let response = app.raw.get(app.url(path)).send().await.expect("get");
+    let status = response.status();
+    (
+        status,
+        Html::parse_document(&response.text().await.expect("body")),
+    )
+}
+
+/// The open times a client is offered, as the form values (UTC instants).
+async fn offered(app: &TestApp, token: &str) -> Vec<String> {
+    let (status, html) = page(app, &format!("/q/{token}/book")).await;
+    assert_eq!(status, StatusCode::OK);
+    attrs(&html, "input[name=slot]", "value")
+}
+
+/// The confirm step's one-time key for `slot`.
+async fn request_key(app: &TestApp, token: &str, slot: &str) -> String {
+    let (status, html) = page(
+        app,
+        &format!(
+            "/q/{token}/book/confirm?slot={}&tz=Europe/Berlin",
+            urlencode(slot)
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    attrs(&html, "input[name=request_key]", "value")
+        .pop()
+        .expect("a request key")
+}
+
+fn urlencode(s: &str) -> String {
+    s.replace(':', "%3A").replace('+', "%2B")
+}
+
+fn booking_form(slot: &str, key: &str, name: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("slot", slot.to_owned()),
+        ("tz", "Europe/Berlin".to_owned()),
+        ("request_key", key.to_owned()),
+        ("name", name.to_owned()),
+        ("email", "sam@example.org".to_owned()),
+        ("phone", "+1 555 010 0200".to_owned()),
+        ("consent", "yes".to_owned()),
+    ]
+}
+
+async fn post_booking(
+    app: &TestApp,
+    token: &str,
+    form: &[(&'static str, String)],
+) -> reqwest::Response {
+    app.raw
+        .post(app.url(&format!("/q/{token}/book")))
+        .form(form)
+        .send()
+        .await
+        .expect("post booking")
+}
+
+/// Books the first open time; returns the manage page's path.
+async fn book_first(app: &TestApp, token: &str, name: &str) -> (String, String) {
+    let slot = offered(app, token).await.first().cloned().expect("a slot");
+    let key = request_key(app, token, &slot).await;
+    let response = post_booking(app, token, &booking_form(&slot, &key, name)).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let manage = location(&response);
+    assert!(
+        manage.starts_with("/b/") && manage.ends_with("?booked=1"),
+        "{manage}"
+    );
+    (manage.trim_end_matches("?booked=1").to_owned(), slot)
+}
+
+async fn a_client_books_in_their_own_time_zone(app: TestApp) {
+    practice_with_hours(&app, "09:00-10:00").await;
+    let token = finished_client(&app).await;
+
+    // The result page leads to booking.
+    let (_, result) = page(&app, &format!("/q/{token}/result")).await;
+    let book = format!("/q/{token}/book");
+    assert_eq!(
+        attrs(&result, ".next-step a.button", "href"),
+        [book.as_str()]
+    );
+
+    // In the practice's zone (the default) every consult starts at 09:00; in Berlin the same
+    // instants read as the Berlin clock says.
+    let (_, practice_view) = page(&app, &book).await;
+    let labels = select(&practice_view, "label.slot span");
+    assert!(
+        labels.len() >= 20,
+        "four weeks of daily consults: {labels:?}"
+    );
+    assert!(labels.iter().all(|l| l == "09:00"), "{labels:?}");
+    let (_, berlin) = page(&app, &format!("{book}?tz=Europe/Berlin")).await;
+    let values = attrs(&berlin, "input[name=slot]", "value");
+    let labels = select(&berlin, "label.slot span");
+    for (value, label) in values.iter().zip(&labels) {
+        let instant: DateTime<Utc> = value.parse().expect("an RFC 3339 instant");
+        let expected = instant
+            .with_timezone(&chrono_tz::Europe::Berlin)
+            .format("%H:%M")
+            .to_string();
+        assert_eq!(label, &expected, "{value}");
+    }
+    assert_eq!(
+        attrs(&berlin, "select#tz option[selected]", "value"),
+        ["Europe/Berlin"]
+    );
+    assert!(berlin
+        .root_element()
+        .html()
+        .contains("The practice works in America/New York time."));
+
+    // Nothing filled in: every field says what is wrong, and nothing is booked.
+    let slot = values[0].clone();
+    let key = request_key(&app, &token, &slot).await;
+    let response = post_booking(
+        &app,
+        &token,
+        &[
+            ("slot", slot.clone()),
+            ("tz", "Europe/Berlin".into()),
+            ("request_key", key.clone()),
+            ("name", "Sam".into()),
+            ("email", "not-an-email".into()),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = Html::parse_document(&response.text().await.expect("body"));
+    assert_eq!(select(&html, "#email-error").len(), 1);
+    assert_eq!(select(&html, "#phone-error").len(), 1);
+    assert_eq!(select(&html, "#consent-error").len(), 1);
+    assert!(select(&html, "#name-error").is_empty());
+    assert_eq!(
+        attrs(&html, "input#name", "value"),
+        ["Sam"],
+        "typed values are kept"
+    );
+    assert_eq!(
+        attrs(&html, "input[name=request_key]", "value"),
+        [key.as_str()]
+    );
+    assert_eq!(db_count(&app, "select count(*) from bookings").await, 0);
+
+    // Complete: booked, and the private page shows the time in both zones.
+    let response = post_booking(&app, &token, &booking_form(&slot, &key, "Sam")).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let manage = location(&response);
+    let (status, html) = page(&app, &manage).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(select(&html, "h1"), ["Your consult is booked"]);
+    let when = select(&html, ".chosen-time").join(" ");
+    assert!(
+        when.contains("Europe/Berlin time") && when.contains("America/New York time"),
+        "{when}"
+    );
+    assert!(when.contains("50 minutes"), "{when}");
+
+    // That time is gone for everyone else, and this client's booking link leads to it.
+    let other = finished_client(&app).await;
+    assert!(!offered(&app, &other).await.contains(&slot));
+    let again = app.raw.get(app.url(&book)).send().await.expect("get");
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&again), manage.trim_end_matches("?booked=1"));
+
+    // The clinician sees the consult on the submission.
+    let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("logged in");
+    let (_, result) = page(&app, &format!("/q/{token}/result")).await;
+    let reference = select(&result, ".reference strong").concat();
+    let staff = app
+        .raw
+        .get(app.url(&format!("/staff/submissions/{reference}")))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("staff page");
+    let staff = Html::parse_document(&staff.text().await.expect("body"));
+    let card = select(&staff, ".booking-card").concat();
+    assert!(
+        card.contains("Booked") && card.contains("sam@example.org"),
+        "{card}"
+    );
+    assert!(card.contains("09:00"), "{card}");
+}
+on_both_databases!(books, a_client_books_in_their_own_time_zone);
+
+async fn fifty_clients_racing_for_one_time_never_double_book(app: TestApp) {
+    practice_with_hours(&app, "00:00-23:59").await;
+    let mut clients = Vec::new();
+    for _ in 0..50 {
+        clients.push(finished_client(&app).await);
+    }
+    let slots = offered(&app, &clients[0]).await;
+    assert!(slots.len() >= 20);
+    for (round, slot) in slots.iter().take(20).enumerate() {
+        let mut tasks = tokio::task::JoinSet::new();
+        for (i, token) in clients.iter().enumerate() {
+            let client = app.raw.clone();
+            let url = app.url(&format!("/q/{token}/book"));
+            let form = booking_form(slot, &format!("{round:02x}{i:030x}"), "Racer");
+            tasks.spawn(async move {
+                let response = client.post(url).form(&form).send().await.expect("post");
+                let status = response.status();
+                let target = location(&response);
+                let body = response.text().await.unwrap_or_default();
+                (status, target, body)
+            });
+        }
+        let mut booked = Vec::new();
+        let mut taken = 0;
+        while let Some(outcome) = tasks.join_next().await {
+            let (status, target, body) = outcome.expect("task");
+            assert!(!status.is_server_error(), "round {round}: {status} {body}");
+            match status {
+                StatusCode::SEE_OTHER => booked.push(target),
+                StatusCode::CONFLICT => {
+                    assert!(body.contains(TAKEN), "round {round}");
+                    taken += 1;
+                }
+                other => panic!("round {round}: unexpected {other}"),
+            }
+        }
+        assert_eq!(booked.len(), 1, "round {round}: exactly one booking");
+        assert_eq!(taken, 49, "round {round}");
+        // The winner cancels, so every client can race again next round.
+        let manage = booked[0].trim_end_matches("?booked=1");
+        let cancelled = app
+            .raw
+            .post(app.url(&format!("{manage}/cancel")))
+            .send()
+            .await
+            .expect("cancel");
+        assert_eq!(cancelled.status(), StatusCode::SEE_OTHER);
+    }
+    assert_eq!(
+        db_count(
+            &app,
+            "select count(*) from bookings where status = 'booked'"
+        )
+        .await,
+        0
+    );
+    assert_eq!(db_count(&app, "select count(*) from bookings").await, 20);
+    let logs = app.logs().to_lowercase();
+    assert!(!logs.contains("database is locked") && !logs.contains("sqlite_busy"));
+}
+on_both_databases!(race, fifty_clients_racing_for_one_time_never_double_book);
+
+async fn a_double_click_books_once(app: TestApp) {
+    practice_with_hours(&app, "09:00-12:00").await;
+    let token = finished_client(&app).await;
+    let slot = offered(&app, &token).await[0].clone();
+    let key = request_key(&app, &token, &slot).await;
+    let form = booking_form(&slot, &key, "Sam");
+    let (first, second) = tokio::join!(
+        post_booking(&app, &token, &form),
+        post_booking(&app, &token, &form)
+    );
+    let third = post_booking(&app, &token, &form).await;
+    for response in [&first, &second, &third] {
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(response), location(&first));
+    }
+    assert_eq!(db_count(&app, "select count(*) from bookings").await, 1);
+    // One message for the practice and one confirmation for the client, not two of each.
+    assert_eq!(
+        db_count(
+            &app,
+            "select count(*) from outbox where kind like 'consult%'"
+        )
+        .await,
+        2
+    );
+}
+on_both_databases!(double_click, a_double_click_books_once);
+
+async fn a_client_moves_then_cancels_and_the_times_free_at_once(app: TestApp) {
+    practice_with_hours(&app, "09:00-12:00").await;
+    let token = finished_client(&app).await;
+    let (manage, first_slot) = book_first(&app, &token, "Sam").await;
+
+    // Move to another time: the old one is free again.
+    let (status, picker) = page(&app, &format!("{manage}/reschedule")).await;
+    assert_eq!(status, StatusCode::OK);
+    let choices = attrs(&picker, "input[name=slot]", "value");
+    assert!(
+        !choices.contains(&first_slot),
+        "its own time is not offered as a move"
+    );
+    let new_slot = choices[3].clone();
+    let moved = app
+        .raw
+        .post(app.url(&format!("{manage}/reschedule")))
+        .form(&[("slot", new_slot.as_str()), ("tz", "America/New_York")])
+        .send()
+        .await
+        .expect("move");
+    assert_eq!(moved.status(), StatusCode::SEE_OTHER);
+    let (_, html) = page(&app, &location(&moved)).await;
+    assert!(select(&html, "[role=status]")
+        .concat()
+        .contains("has moved"));
+    let other = finished_client(&app).await;
+    let open = offered(&app, &other).await;
+    assert!(open.contains(&first_slot) && !open.contains(&new_slot));
+
+    // Cancel, with a confirmation step: the time is offered again at once.
+    let (status, confirm) = page(&app, &format!("{manage}/cancel")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(select(&confirm, "h1"), ["Cancel this consult?"]);
+    let cancelled = app
+        .raw
+        .post(app.url(&format!("{manage}/cancel")))
+        .send()
+        .await
+        .expect("cancel");
+    assert_eq!(cancelled.status(), StatusCode::SEE_OTHER);
+    let (_, html) = page(&app, &manage).await;
+    assert_eq!(select(&html, "h1"), ["Your consult is cancelled"]);
+    assert!(offered(&app, &other).await.contains(&new_slot));
+
+    // The same client can book again from their summary's link.
+    let (again, _) = book_first(&app, &token, "Sam").await;
+    assert_eq!(again, manage, "the private link stays the same");
+    assert_eq!(
+        db_count(
+            &app,
+            "select count(*) from bookings where status = 'booked'"
+        )
+        .await,
+        1
+    );
+}
+on_both_databases!(
+    move_and_cancel,
+    a_client_moves_then_cancels_and_the_times_free_at_once
+);
+
+async fn forged_and_unfinished_links_get_a_clear_page(app: TestApp) {
+    practice_with_hours(&app, "09:00-12:00").await;
+    let forged = "A".repeat(43);
+    for path in [
+        "/b/not-a-token".to_owned(),
+        format!("/b/{forged}"),
+        format!("/b/{forged}/reschedule"),
+        format!("/q/{forged}/book"),
+    ] {
+        let (status, html) = page(&app, &path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            select(&html, "h1"),
+            ["We couldn't open that link"],
+            "{path}"
+        );
+    }
+    let response = app
+        .raw
+        .post(app.url(&format!("/b/{forged}/cancel")))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+
+    // Half-way through the questionnaire, booking leads back to it.
+    let response = app.raw.post(app.url("/start")).send().await.expect("start");
+    let token = location(&response)
+        .trim_start_matches("/q/")
+        .trim_end_matches("/s/1")
+        .to_owned();
+    let response = app
+        .raw
+        .get(app.url(&format!("/q/{token}/book")))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), format!("/q/{token}"));
+}
+on_both_databases!(forged, forged_and_unfinished_links_get_a_clear_page);
+
+async fn close_to_the_consult_changes_go_through_the_practice(mut app: TestApp) {
+    // With a cut-off longer than the booking horizon, every booking is already "too close".
+    app.stop().await;
+    app.restart(&[("BOOKING_CHANGE_CUTOFF_HOURS", "2000".to_owned())])
+        .await;
+    practice_with_hours(&app, "09:00-12:00").await;
+    let token = finished_client(&app).await;
+    let (manage, _) = book_first(&app, &token, "Sam").await;
+    let (_, html) = page(&app, &manage).await;
+    assert!(html
+        .root_element()
+        .html()
+        .contains("too close to the consult to change it online"));
+    assert!(attrs(&html, "a", "href")
+        .iter()
+        .all(|h| !h.ends_with("/cancel")));
+    let response = app
+        .raw
+        .post(app.url(&format!("{manage}/cancel")))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        db_count(
+            &app,
+            "select count(*) from bookings where status = 'booked'"
+        )
+        .await,
+        1
+    );
+}
+on_both_databases!(cutoff, close_to_the_consult_changes_go_through_the_practice);
+
+async fn admins_set_rules_and_hours_with_messages_next_to_fields(app: TestApp) {
+    practice_with_hours(&app, "09:00-10:00").await;
+    let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("logged in");
+    let post = |path: &'static str, form: Vec<(&'static str, &'static str)>| {
+        let cookie = cookie.clone();
+        let app = &app;
+        async move {
+            app.raw
+                .post(app.url(path))
+                .header("cookie", cookie)
+                .form(&form)
+                .send()
+                .await
+                .expect("post")
+        }
+    };
+    let bad = post(
+        "/staff/availability/hours",
+        vec![
+            ("offers", "yes"),
+            ("mon", "17:00-09:00"),
+            ("days_off", "2026-12-24"),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = Html::parse_document(&bad.text().await.expect("body"));
+    assert_eq!(select(&html, "#hours-mon-error").len(), 1);
+    assert_eq!(attrs(&html, "input#hours-mon", "value"), ["17:00-09:00"]);
+
+    let bad = post(
+        "/staff/availability/rules",
+        vec![
+            ("length", "50"),
+            ("buffer", "10"),
+            ("notice_hours", "24"),
+            ("horizon_days", "0"),
+        ],
+    )
+    .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = Html::parse_document(&bad.text().await.expect("body"));
+    assert_eq!(select(&html, "#horizon_days-error").len(), 1);
+
+    // 30-minute consults with no break, booked a week ahead at most: 09:00 and 09:30 each day.
+    let ok = post(
+        "/staff/availability/rules",
+        vec![
+            ("length", "30"),
+            ("buffer", "0"),
+            ("notice_hours", "0"),
+            ("horizon_days", "7"),
+        ],
+    )
+    .await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    let token = finished_client(&app).await;
+    let (_, html) = page(&app, &format!("/q/{token}/book")).await;
+    let labels = select(&html, "label.slot span");
+    assert!(labels.contains(&"09:30".to_owned()), "{labels:?}");
+    assert!(labels.len() <= 16, "{labels:?}");
+
+    // No one offering consults: the client is told plainly, with the practice's address.
+    let ok = post("/staff/availability/hours", vec![("mon", "09:00-10:00")]).await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    let (_, html) = page(&app, &format!("/q/{token}/book")).await;
+    assert!(html
+        .root_element()
+        .html()
+        .contains("No consult times are open at the moment"));
+}
+on_both_databases!(
+    availability,
+    admins_set_rules_and_hours_with_messages_next_to_fields
+);
