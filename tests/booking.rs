@@ -355,14 +355,10 @@ async fn a_double_click_books_once(app: TestApp) {
     }
     assert_eq!(db_count(&app, "select count(*) from bookings").await, 1);
     // One message for the practice and one confirmation for the client, not two of each.
-    assert_eq!(
-        db_count(
-            &app,
-            "select count(*) from outbox where kind like 'consult%'"
-        )
-        .await,
-        2
-    );
+    for kind in ["consult_booked", "consult_confirmation"] {
+        let sql = format!("select count(*) from outbox where kind = '{kind}'");
+        assert_eq!(db_count(&app, &sql).await, 1, "{kind}");
+    }
 }
 on_both_databases!(double_click, a_double_click_books_once);
 
@@ -370,6 +366,10 @@ async fn a_client_moves_then_cancels_and_the_times_free_at_once(app: TestApp) {
     practice_with_hours(&app, "09:00-12:00").await;
     let token = finished_client(&app).await;
     let (manage, first_slot) = book_first(&app, &token, "Sam").await;
+    // A reminder waits in the outbox for a day before the consult.
+    let reminders = "select count(*) from outbox where kind = 'consult_reminder' \
+                     and status = 'pending' and next_attempt_at > created_at";
+    assert_eq!(db_count(&app, reminders).await, 1);
 
     // Move to another time: the old one is free again.
     let (status, picker) = page(&app, &format!("{manage}/reschedule")).await;
@@ -395,6 +395,11 @@ async fn a_client_moves_then_cancels_and_the_times_free_at_once(app: TestApp) {
     let other = finished_client(&app).await;
     let open = offered(&app, &other).await;
     assert!(open.contains(&first_slot) && !open.contains(&new_slot));
+    assert_eq!(
+        db_count(&app, reminders).await,
+        1,
+        "the old time's reminder is withdrawn"
+    );
 
     // Cancel, with a confirmation step: the time is offered again at once.
     let (status, confirm) = page(&app, &format!("{manage}/cancel")).await;
@@ -409,6 +414,11 @@ async fn a_client_moves_then_cancels_and_the_times_free_at_once(app: TestApp) {
     assert_eq!(cancelled.status(), StatusCode::SEE_OTHER);
     let (_, html) = page(&app, &manage).await;
     assert_eq!(select(&html, "h1"), ["Your consult is cancelled"]);
+    assert_eq!(
+        db_count(&app, reminders).await,
+        0,
+        "no reminder for a cancelled consult"
+    );
     assert!(offered(&app, &other).await.contains(&new_slot));
 
     // The same client can book again from their summary's link.

@@ -370,7 +370,7 @@ fn ics_value(ics: &str, name: &str) -> String {
 fn to_client(messages: &[String], to: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = messages
         .iter()
-        .filter(|m| header(m, "To") == Some(to))
+        .filter(|m| header(m, "To") == Some(to) && calendar_part(m).is_some())
         .map(|m| {
             let ics = calendar_part(m).expect("a calendar file");
             (m.clone(), ics)
@@ -465,6 +465,19 @@ async fn a_booking_confirms_moves_and_cancels_by_email_with_a_calendar_file(back
         .await
         .expect("move");
     assert_eq!(moved.status(), StatusCode::SEE_OTHER);
+    // The reminder for the new time waits until a day before; make it due now.
+    common::db_execute(
+        &app,
+        "update outbox set next_attempt_at = '2000-01-01T00:00:00+00:00' \
+         where kind = 'consult_reminder' and status = 'pending'",
+    )
+    .await;
+    let reminded = sink.wait_for(6, Duration::from_secs(30)).await;
+    assert_eq!(
+        reminded.len(),
+        6,
+        "intake, booked x2, moved x2, one reminder"
+    );
     let cancelled = app
         .raw
         .post(app.url(&format!("{manage}/cancel")))
@@ -474,9 +487,15 @@ async fn a_booking_confirms_moves_and_cancels_by_email_with_a_calendar_file(back
     assert_eq!(cancelled.status(), StatusCode::SEE_OTHER);
 
     // The intake notice, then for each of booked, moved and cancelled: one to the practice
-    // and one to the client.
-    let messages = sink.wait_for(7, Duration::from_secs(30)).await;
-    assert_eq!(messages.len(), 7);
+    // and one to the client; and one reminder, for the time it was moved to.
+    let messages = sink.wait_for(8, Duration::from_secs(30)).await;
+    assert_eq!(messages.len(), 8);
+    let reminders: Vec<&String> = messages
+        .iter()
+        .filter(|m| header(m, "Subject").is_some_and(|s| s.starts_with("Reminder: appointment ")))
+        .collect();
+    assert_eq!(reminders.len(), 1);
+    assert!(reminders[0].contains(&manage), "the manage link");
     let practice: Vec<&String> = messages
         .iter()
         .filter(|m| header(m, "To") == Some("intake@harbour.example"))

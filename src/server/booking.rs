@@ -167,6 +167,19 @@ fn consult_email(
     }
 }
 
+/// The client's reminder, if its time is still ahead (a consult booked at short notice gets
+/// only its confirmation).
+fn reminder(
+    state: &AppState,
+    email: &ConsultEmail,
+    to: &str,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Option<NewEmail> {
+    let at = email.start - Duration::hours(state.config.reminder_hours_before);
+    (at > now).then(|| templates::consult_reminder(email, to, name, at))
+}
+
 /// Books the consult a client picked, with their contact details.
 pub async fn book(
     state: &AppState,
@@ -219,10 +232,17 @@ pub async fn book(
         &request_key,
         0,
     );
-    let emails = [
+    let mut emails = vec![
         templates::consult_booked_practice(&email),
         templates::consult_confirmation(&email, details.email.as_str(), details.name.as_str()),
     ];
+    emails.extend(reminder(
+        state,
+        &email,
+        details.email.as_str(),
+        details.name.as_str(),
+        now,
+    ));
     let new = NewBooking {
         submission_id: submission.id,
         practice_zone: state.config.practice_zone.name(),
@@ -403,10 +423,17 @@ pub async fn reschedule(
         &request_key,
         booking.sequence + 1,
     );
-    let emails = [
+    let mut emails = vec![
         templates::consult_moved_practice(&email),
         templates::consult_moved(&email, &booking.client_email, &booking.client_name),
     ];
+    emails.extend(reminder(
+        state,
+        &email,
+        &booking.client_email,
+        &booking.client_name,
+        now,
+    ));
     let new = NewBooking {
         submission_id: booking.submission_id,
         practice_zone: &booking.practice_zone,

@@ -27,6 +27,9 @@ pub struct Config {
     /// `BOOKING_CHANGE_CUTOFF_HOURS`: clients can move or cancel a consult online until this
     /// long before it starts (default 24); after that they call the practice.
     pub booking_change_cutoff_hours: i64,
+    /// `REMINDER_HOURS_BEFORE`: the client's reminder goes out this long before the consult
+    /// (default 24). None is sent when the consult is booked closer than that.
+    pub reminder_hours_before: i64,
     /// `SESSION_IDLE_MINUTES`: a clinician idle this long is logged out (default 120).
     pub session_idle_minutes: i64,
     /// `SESSION_MAX_HOURS`: a clinician session ends this long after login, however active
@@ -227,6 +230,7 @@ impl Config {
             mail,
             practice_zone,
             booking_change_cutoff_hours: number("BOOKING_CHANGE_CUTOFF_HOURS", 24)?,
+            reminder_hours_before: number("REMINDER_HOURS_BEFORE", 24)?,
             quick_exit_url,
             session_idle_minutes: number("SESSION_IDLE_MINUTES", 120)?,
             session_max_hours: number("SESSION_MAX_HOURS", 12)?,

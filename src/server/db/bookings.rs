@@ -85,6 +85,11 @@ pub enum BookAttempt {
 /// the clinician's week and the bookings committed so far.
 pub type SlotCheck<'a> = &'a (dyn Fn(&ClinicianCalendar, &[Busy]) -> Option<ConsultSlot> + Sync);
 
+/// A reminder that has not gone out is withdrawn when its booking is moved or cancelled. (One
+/// already claimed by the worker at that instant may still go out: it says only the old time.)
+const WITHDRAW_REMINDERS: &str = "delete from outbox where booking_id = $1 \
+    and kind = 'consult_reminder' and status = 'pending'";
+
 const BOOKING_COLUMNS: &str = "b.id, b.submission_id, s.reference, b.clinician_id, \
     c.display_name, b.starts_at, b.ends_at, b.practice_zone, b.client_zone, b.client_name, \
     b.client_email, b.client_phone, b.status, b.sequence";
@@ -408,8 +413,10 @@ impl Db {
                         .await?
                 }
             };
+            // A move withdraws the reminder for the old time; `emails` carries the new one.
+            sqlx::query(WITHDRAW_REMINDERS).bind(id).execute(&mut *tx).await?;
             for email in emails {
-                queue_email!(tx, email, now);
+                queue_email!(tx, email, now, Some(id));
             }
             tx.commit().await?;
             Ok(BookAttempt::Booked(BookingId(id)))
@@ -448,8 +455,9 @@ impl Db {
             if done.rows_affected() == 0 {
                 return Ok(false);
             }
+            sqlx::query(WITHDRAW_REMINDERS).bind(id.0).execute(&mut *tx).await?;
             for email in emails {
-                queue_email!(tx, email, now);
+                queue_email!(tx, email, now, Some(id.0));
             }
             tx.commit().await?;
         });

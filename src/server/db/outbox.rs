@@ -16,6 +16,8 @@ pub struct NewEmail {
     pub body_html: String,
     /// An iCalendar attachment (`text/calendar`), for a client's booking confirmation.
     pub calendar: Option<String>,
+    /// Not to be sent before this instant (a reminder); `None`: as soon as possible.
+    pub send_after: Option<DateTime<Utc>>,
 }
 
 /// A message claimed for delivery.
@@ -34,15 +36,20 @@ pub struct QueuedEmail {
 
 // SQLite numbers `$n` parameters by first appearance, so they must appear in order.
 pub(super) const INSERT_OUTBOX: &str = "insert into outbox \
-    (message_id, kind, recipient, subject, body_text, body_html, next_attempt_at, created_at, \
-     calendar, status, attempts) \
-    values ($1, $2, $3, $4, $5, $6, $7, $7, $8, 'pending', 0)";
+    (message_id, kind, recipient, subject, body_text, body_html, created_at, calendar, \
+     next_attempt_at, booking_id, status, attempts) \
+    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', 0)";
 
 /// Queues `$email` (a [`NewEmail`]) inside the transaction `$tx`, so the message exists if and
-/// only if the event that causes it is committed.
+/// only if the event that causes it is committed. With `$booking`, the message is about that
+/// booking (so a cancellation can withdraw its reminder).
 macro_rules! queue_email {
-    ($tx:expr, $email:expr, $now:expr) => {{
+    ($tx:expr, $email:expr, $now:expr) => {
+        $crate::server::db::outbox::queue_email!($tx, $email, $now, None::<i64>)
+    };
+    ($tx:expr, $email:expr, $now:expr, $booking:expr) => {{
         let email: &$crate::server::db::NewEmail = $email;
+        let now: chrono::DateTime<chrono::Utc> = $now;
         sqlx::query($crate::server::db::outbox::INSERT_OUTBOX)
             .bind(&email.message_id)
             .bind(email.kind)
@@ -50,8 +57,10 @@ macro_rules! queue_email {
             .bind(&email.subject)
             .bind(&email.body_text)
             .bind(&email.body_html)
-            .bind($now)
+            .bind(now)
             .bind(email.calendar.as_deref())
+            .bind(email.send_after.unwrap_or(now))
+            .bind($booking)
             .execute(&mut *$tx)
             .await?;
     }};

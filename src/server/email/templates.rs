@@ -59,6 +59,7 @@ pub fn submission_received(
         body_text,
         body_html,
         calendar: None,
+        send_after: None,
     }
 }
 
@@ -164,6 +165,7 @@ fn practice_notice(email: &ConsultEmail, kind: &'static str, what: &str) -> NewE
         body_text,
         body_html,
         calendar: None,
+        send_after: None,
     }
 }
 
@@ -260,6 +262,7 @@ fn client_message(
         body_text,
         body_html,
         calendar: Some(email.calendar(status)),
+        send_after: None,
     }
 }
 
@@ -281,6 +284,57 @@ pub fn consult_moved(email: &ConsultEmail, to: &str, name: &str) -> NewEmail {
         "consult_moved_client",
         EventStatus::Confirmed,
     )
+}
+
+/// To the client, `send_after` (a day before, by default): a reminder of the time and the
+/// manage link. Withdrawn if the booking is cancelled or moved before it goes out.
+pub fn consult_reminder(
+    email: &ConsultEmail,
+    to: &str,
+    name: &str,
+    send_after: DateTime<Utc>,
+) -> NewEmail {
+    let (theirs, practice) = email.client_times();
+    let practice_line = practice
+        .as_ref()
+        .map(|p| format!("At the practice that is {p}.\n"))
+        .unwrap_or_default();
+    let practice_html = practice
+        .as_ref()
+        .map(|p| format!("<br>At the practice that is {}.", escape(p)))
+        .unwrap_or_default();
+    let minutes = email.minutes();
+    let manage = &email.manage_url;
+    let practice_name = &email.practice_name;
+    let body_text = format!(
+        "Hello {name},\n\nA reminder of your consult with {practice_name}.\n\n\
+         When: {theirs}, {minutes} minutes\n{practice_line}\n\
+         To move or cancel it, use your private link:\n{manage}\n"
+    );
+    let body_html = format!(
+        "<p>Hello {n},</p><p>A reminder of your consult with {p}.</p>\
+         <p><strong>When:</strong> {t}, {m} minutes{x}</p>\
+         <p>To move or cancel it, use your private link: <a href=\"{u}\">{u}</a></p>",
+        n = escape(name),
+        p = escape(practice_name),
+        t = escape(&theirs),
+        m = minutes,
+        x = practice_html,
+        u = escape(manage),
+    );
+    NewEmail {
+        message_id: message_id(&email.from),
+        kind: "consult_reminder",
+        recipient: to.to_owned(),
+        subject: format!(
+            "Reminder: appointment {}",
+            render_in(email.start, email.client_zone)
+        ),
+        body_text,
+        body_html,
+        calendar: None,
+        send_after: Some(send_after),
+    }
 }
 
 pub fn consult_cancellation(email: &ConsultEmail, to: &str, name: &str) -> NewEmail {
@@ -377,6 +431,7 @@ mod tests {
             consult_confirmation(&c, "a@b.example", "A"),
             consult_moved(&c, "a@b.example", "A"),
             consult_cancellation(&c, "a@b.example", "A"),
+            consult_reminder(&c, "a@b.example", "A", c.start),
         ] {
             let all = format!(
                 "{} {} {}",
