@@ -83,6 +83,8 @@ async fn finished_client(app: &TestApp) -> String {
             .expect("post section");
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
     }
+    let checked = common::check_in(app, &token, "no").await;
+    assert_eq!(checked.status(), StatusCode::SEE_OTHER);
     token
 }
 
@@ -580,10 +582,11 @@ async fn admins_set_rules_and_hours_with_messages_next_to_fields(app: TestApp) {
     let ok = post("/staff/availability/hours", vec![("mon", "09:00-10:00")]).await;
     assert_eq!(ok.status(), StatusCode::SEE_OTHER);
     let (_, html) = page(&app, &format!("/q/{token}/book")).await;
+    assert_eq!(select(&html, "h1"), ["Your next step"]);
     assert!(html
         .root_element()
         .html()
-        .contains("No consult times are open at the moment"));
+        .contains("Someone from the practice will contact you"));
 }
 on_both_databases!(
     availability,

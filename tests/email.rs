@@ -421,6 +421,7 @@ async fn a_booking_confirms_moves_and_cancels_by_email_with_a_calendar_file(back
             .await
             .expect("post section");
     }
+    common::check_in(&app, &token, "no").await;
     let picker = app
         .raw
         .get(app.url(&format!("/q/{token}/book")))

@@ -23,6 +23,15 @@ test.beforeAll(() => {
   );
 });
 
+/** The private check-in before booking: "No" to every question. */
+async function checkIn(page: Page) {
+  await expect(page.getByRole('heading', { name: 'A few private questions' })).toBeVisible();
+  const questions = page.locator('fieldset.question');
+  const n = await questions.count();
+  for (let i = 0; i < n; i++) await questions.nth(i).getByText('No', { exact: true }).click();
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
 /** Answers the whole questionnaire and lands on the summary. */
 async function finishQuestionnaire(page: Page) {
   await page.goto('/');
@@ -42,6 +51,8 @@ test('a client in Berlin books a consult and sees it in their own time', async (
   const page = await context.newPage();
   await finishQuestionnaire(page);
   await page.getByRole('link', { name: 'Book a couples-therapy consult' }).click();
+  await expectAccessible(page);
+  await checkIn(page);
 
   // The browser's zone is detected: the menu switches to Berlin by itself.
   await expect(page).toHaveURL(/tz=Europe%2FBerlin/);
@@ -89,6 +100,7 @@ test('without JavaScript a client picks their zone, books, then cancels', async 
   const page = await context.newPage();
   await finishQuestionnaire(page);
   await page.getByRole('link', { name: 'Book a couples-therapy consult' }).click();
+  await checkIn(page);
   await expect(page.getByLabel('Show times in')).toHaveValue('America/New_York');
   await expect(page.locator('label.slot').first()).toHaveText('09:00');
   await page.getByLabel('Show times in').selectOption('Asia/Tokyo');

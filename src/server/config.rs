@@ -30,6 +30,10 @@ pub struct Config {
     /// `REMINDER_HOURS_BEFORE`: the client's reminder goes out this long before the consult
     /// (default 24). None is sent when the consult is booked closer than that.
     pub reminder_hours_before: i64,
+    /// `JOINT_BOOKING`: `open` (default; couples with no flag pick a time themselves) or
+    /// `practice_contacts` (the practice contacts every couple, so no partner can ever tell a
+    /// hold from the ordinary path).
+    pub joint_booking: crate::domain::couple::JointBookingPolicy,
     /// `SESSION_IDLE_MINUTES`: a clinician idle this long is logged out (default 120).
     pub session_idle_minutes: i64,
     /// `SESSION_MAX_HOURS`: a clinician session ends this long after login, however active
@@ -226,7 +230,20 @@ impl Config {
                     "{zone_name:?} is not an IANA time zone name (example: Europe/Berlin)"
                 ),
             })?;
+        let joint_booking = match get("JOINT_BOOKING", "open").as_str() {
+            "open" => crate::domain::couple::JointBookingPolicy::OpenWhenClear,
+            "practice_contacts" => {
+                crate::domain::couple::JointBookingPolicy::PracticeContactsEveryCouple
+            }
+            _ => {
+                return Err(ConfigError {
+                    name: "JOINT_BOOKING",
+                    problem: "must be open or practice_contacts".into(),
+                })
+            }
+        };
         Ok(Config {
+            joint_booking,
             mail,
             practice_zone,
             booking_change_cutoff_hours: number("BOOKING_CHANGE_CUTOFF_HOURS", 24)?,

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod booking;
 pub mod cli;
 pub mod config;
+pub mod couples;
 pub mod db;
 pub mod email;
 pub mod http;

@@ -40,10 +40,38 @@ impl ResumeToken {
     /// booking again, while a manage link (which travels by email) never reveals the resume
     /// link and with it the answers.
     pub fn manage_token(&self) -> ManageToken {
+        ManageToken(self.derive(b"trustbridge/manage-booking/v1\0"))
+    }
+
+    /// The secret of partner B's invitation, derived one way like [`Self::manage_token`]:
+    /// partner A can see their invitation link again, and it never leads back to A's answers.
+    pub fn invite_token(&self) -> InviteToken {
+        InviteToken(self.derive(b"trustbridge/invite-partner/v1\0"))
+    }
+
+    fn derive(&self, purpose: &[u8]) -> String {
         let mut digest = Sha256::new();
-        digest.update(b"trustbridge/manage-booking/v1\0");
+        digest.update(purpose);
         digest.update(self.0.as_bytes());
-        ManageToken(URL_SAFE_NO_PAD.encode(digest.finalize()))
+        URL_SAFE_NO_PAD.encode(digest.finalize())
+    }
+}
+
+/// Partner B's invitation secret: lets its holder start their own questionnaire in the couple,
+/// once, before it expires. Not `Debug`.
+pub struct InviteToken(String);
+
+impl InviteToken {
+    pub fn parse(raw: &str) -> Option<Self> {
+        ResumeToken::parse(raw).map(|t| InviteToken(t.0))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn hash(&self) -> String {
+        hex::encode(Sha256::digest(self.0.as_bytes()))
     }
 }
 
@@ -129,6 +157,9 @@ mod tests {
         assert_ne!(m.as_str(), t.as_str());
         assert!(ManageToken::parse(m.as_str()).is_some());
         assert_ne!(m.hash(), t.hash());
+        let i = t.invite_token();
+        assert_ne!(i.as_str(), m.as_str());
+        assert_ne!(i.as_str(), t.as_str());
         assert!(is_request_key(&new_request_key()));
         assert!(!is_request_key("not-a-key"));
     }

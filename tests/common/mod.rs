@@ -336,3 +336,21 @@ macro_rules! on_both_databases {
         }
     };
 }
+
+/// The private check-in after the questionnaire, answered "no" to every question (or `answer`).
+pub fn check_in_form(answer: &str) -> Vec<(String, String)> {
+    ["afraid", "hurt", "threatened", "controlled", "forced"]
+        .iter()
+        .map(|id| (format!("s_{id}"), answer.to_owned()))
+        .collect()
+}
+
+/// Posts the private check-in for the submission with `token`.
+pub async fn check_in(app: &TestApp, token: &str, answer: &str) -> reqwest::Response {
+    app.raw
+        .post(app.url(&format!("/q/{token}/private")))
+        .form(&check_in_form(answer))
+        .send()
+        .await
+        .expect("post check-in")
+}

@@ -8,12 +8,14 @@
 
 mod bookings;
 mod clinicians;
+mod couples;
 pub(crate) mod outbox;
 mod submissions;
 mod workflow;
 
 pub use bookings::*;
 pub use clinicians::*;
+pub use couples::*;
 pub use outbox::*;
 pub use submissions::*;
 pub use workflow::*;

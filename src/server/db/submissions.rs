@@ -124,6 +124,17 @@ impl Db {
         row.map(submission_from_row).transpose()
     }
 
+    /// A submission's reference (for the clinician's links between partners).
+    pub async fn submission_reference(
+        &self,
+        id: SubmissionId,
+    ) -> Result<Option<String>, sqlx::Error> {
+        let sql = "select reference from submissions where id = $1";
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar(sql).bind(id.0).fetch_optional(pool).await?
+        }))
+    }
+
     /// Every answer saved so far for a submission, by item id.
     pub async fn answers(&self, id: SubmissionId) -> Result<Vec<(String, Likert)>, sqlx::Error> {
         let sql = "select item_id, value from answers where submission_id = $1";

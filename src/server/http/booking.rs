@@ -14,17 +14,34 @@ use chrono_tz::Tz;
 use leptos::prelude::*;
 use serde::Deserialize;
 
+use super::couples::next_step;
 use super::error::{AppError, FieldError, Wants};
 use super::render;
 use crate::domain::booking::{render_in, ConsultSlot};
+use crate::domain::couple::JointBookingOffer;
 use crate::server::booking::{self as service, BookOutcome, ChangeOutcome, Managed, OpenSlots};
-use crate::server::db::BookingStatus;
+use crate::server::couples::{self, Offer};
+use crate::server::db::{BookingStatus, SubmissionId};
 use crate::server::state::AppState;
 use crate::server::tokens::{new_request_key, ResumeToken};
 use crate::ui::pages::booking::{
     CancelBookingPage, ConfirmBooking, ConfirmBookingPage, ManageBooking, ManageBookingPage,
     SlotDay, SlotOption, SlotPicker, SlotPickerPage, ZoneChoice,
 };
+
+/// Booking is open only after the private check-in, and only when `domain::couple` says so;
+/// otherwise the page every held client sees, whatever the reason.
+async fn gate(
+    state: &AppState,
+    token: &str,
+    submission: SubmissionId,
+) -> Result<Option<Response>, AppError> {
+    Ok(match couples::booking_offer(state, submission).await? {
+        Offer::NeedsScreen => Some(Redirect::to(&format!("/q/{token}/private")).into_response()),
+        Offer::Joint(JointBookingOffer::Open) => None,
+        Offer::Joint(other) => Some(next_step(state, other)),
+    })
+}
 
 const TAKEN: &str = "That time was just booked by someone else. Please pick another one.";
 
@@ -181,8 +198,15 @@ pub async fn choose(
                 .manage_token();
             return Ok(Redirect::to(&format!("/b/{}", manage.as_str())).into_response());
         }
+        if let Some(response) = gate(&state, &token, submission.id).await? {
+            return Ok(response);
+        }
         let zone = service::viewer_zone(query.tz.as_deref(), state.config.practice_zone);
         let open = service::open_slots(&state, Utc::now()).await?;
+        if open.slots.is_empty() {
+            // The same page as any other reason the practice arranges the consult itself.
+            return Ok(next_step(&state, JointBookingOffer::PracticeWillContact));
+        }
         Ok(picker_page(
             &state,
             StatusCode::OK,
@@ -238,8 +262,12 @@ pub async fn confirm(
     Query(query): Query<BookQuery>,
 ) -> Response {
     let outcome = async {
-        if let Err(unfinished) = service::open_submitted(&state, &token).await? {
-            return Ok(unfinished);
+        let submission = match service::open_submitted(&state, &token).await? {
+            Ok(submission) => submission,
+            Err(unfinished) => return Ok(unfinished),
+        };
+        if let Some(response) = gate(&state, &token, submission.id).await? {
+            return Ok(response);
         }
         let zone = service::viewer_zone(query.tz.as_deref(), state.config.practice_zone);
         let Some(start) = query.slot.as_deref().and_then(service::parse_slot) else {
@@ -292,8 +320,12 @@ pub async fn book(
                 .map(|(_, v)| v.as_str()),
             state.config.practice_zone,
         );
-        if let Err(unfinished) = service::open_submitted(&state, &token).await? {
-            return Ok(unfinished);
+        let submission = match service::open_submitted(&state, &token).await? {
+            Ok(submission) => submission,
+            Err(unfinished) => return Ok(unfinished),
+        };
+        if let Some(response) = gate(&state, &token, submission.id).await? {
+            return Ok(response);
         }
         let response = match service::book(&state, &token, &fields, now).await? {
             BookOutcome::Booked(manage) => {

@@ -1,6 +1,7 @@
 //! HTTP: the route table, handlers, page rendering and the one error-to-response mapping.
 
 pub mod booking;
+pub mod couples;
 pub mod error;
 pub mod pages;
 pub mod render;

@@ -12,11 +12,13 @@ use crate::domain::questionnaire::{
     self as q, ClientNote, Likert, INSTRUMENT_VERSION, SECTION_COUNT,
 };
 use crate::domain::scoring;
+use crate::server::couples;
 use crate::server::db::SubmissionStatus;
 use crate::server::questionnaire::{self as service, Opened};
 use crate::server::state::AppState;
 use crate::ui::components::questionnaire_form::{ItemView, SectionForm};
 use crate::ui::pages::contact::ContactPage;
+use crate::ui::pages::couples::{InviteCard, JointCard};
 use crate::ui::pages::errors::{LinkNotFoundPage, NotFoundPage, ServerErrorPage};
 use crate::ui::pages::landing::LandingPage;
 use crate::ui::pages::questionnaire::QuestionnairePage;
@@ -215,7 +217,10 @@ async fn result_page(state: &AppState, token: &str) -> Result<Response, AppError
         }
         _ => Vec::new(),
     };
+    let (invite, joint) = couple_cards(state, token, submission.id).await?;
     let view_data = ResultView {
+        invite,
+        joint,
         reference: submission.reference,
         book_url: format!("/q/{token}/book"),
         result,
@@ -230,4 +235,37 @@ async fn result_page(state: &AppState, token: &str) -> Result<Response, AppError
             view! { <ResultPage summary=view_data /> }
         },
     ))
+}
+
+/// The summary page's couple cards: partner A's invitation (not for partner B), and the
+/// summary together once both have finished.
+async fn couple_cards(
+    state: &AppState,
+    token: &str,
+    submission: crate::server::db::SubmissionId,
+) -> Result<(Option<InviteCard>, Option<JointCard>), AppError> {
+    use crate::domain::couple::PartnerRole;
+    let resume = crate::server::tokens::ResumeToken::parse(token).ok_or(AppError::LinkNotFound)?;
+    let role = state.db.couple_of(submission).await?.map(|(_, role)| role);
+    let invite = match role {
+        Some(PartnerRole::B) => None,
+        _ => Some(
+            match couples::invitation_of(state, &resume, submission).await? {
+                Some(invite) if invite.used => InviteCard::Used,
+                Some(invite) if invite.expires_at > chrono::Utc::now() => InviteCard::Link {
+                    url: invite.url,
+                    expires: invite.expires_at.format("%-d %B %Y").to_string(),
+                },
+                _ => InviteCard::Offer {
+                    action: format!("/q/{token}/invite"),
+                },
+            },
+        ),
+    };
+    let (summary, in_couple) = couples::joint_summary(state, submission).await?;
+    let joint = in_couple.then(|| match summary {
+        Some(summary) => JointCard::Ready(summary.sentences()),
+        None => JointCard::Waiting,
+    });
+    Ok((invite, joint))
 }

@@ -12,7 +12,7 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::error::{AppError, Wants};
-use super::{booking, pages, staff, staff_admin, staff_availability};
+use super::{booking, couples, pages, staff, staff_admin, staff_availability};
 use crate::server::auth::session_store::DbSessionStore;
 use crate::server::questionnaire::{self as service, Outcome};
 use crate::server::state::AppState;
@@ -130,6 +130,12 @@ pub fn router(state: AppState) -> Router {
         .route("/q/{token}/result", get(pages::result))
         .route("/q/{token}/book", get(booking::choose).post(booking::book))
         .route("/q/{token}/book/confirm", get(booking::confirm))
+        .route("/q/{token}/invite", post(couples::invite))
+        .route(
+            "/q/{token}/private",
+            get(couples::check_in).post(couples::save_check_in),
+        )
+        .route("/join/{invite}", get(couples::welcome).post(couples::join))
         .route("/b/{token}", get(booking::manage))
         .route(
             "/b/{token}/cancel",

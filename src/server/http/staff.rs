@@ -22,8 +22,8 @@ use crate::server::db::{
 };
 use crate::server::state::AppState;
 use crate::ui::pages::staff::{
-    AnswerRow, BookingSummary, FilterForm, LoginPage, StaffUser, SubmissionDetail, SubmissionPage,
-    SubmissionRow, SubmissionsPage,
+    AnswerRow, BookingSummary, CoupleReportView, CoupleSummary, FilterForm, LoginPage, StaffUser,
+    SubmissionDetail, SubmissionPage, SubmissionRow, SubmissionsPage,
 };
 
 const PAGE_SIZE: u32 = 50;
@@ -533,7 +533,9 @@ async fn submission_detail(
             client_email: b.client_email,
             client_phone: b.client_phone,
         });
+    let couple = couple_summary(state, submission.id).await?;
     let detail = SubmissionDetail {
+        couple,
         booking,
         reference: submission.reference,
         workflow: submission.workflow.label(),
@@ -551,6 +553,114 @@ async fn submission_detail(
         note: submission.note,
     };
     Ok((detail, workflow_key))
+}
+
+fn safety_line(role: &str, flag: &crate::domain::couple::SafetyFlag) -> String {
+    let list = |items: &[crate::domain::couple::SafetyItem]| {
+        items
+            .iter()
+            .map(|i| i.question())
+            .collect::<Vec<_>>()
+            .join(" / ")
+    };
+    let mut line = format!("{role}: positive.");
+    if !flag.disclosed.is_empty() {
+        line.push_str(&format!(" Yes to: {}", list(&flag.disclosed)));
+    }
+    if !flag.declined.is_empty() {
+        line.push_str(&format!(" Rather not say: {}", list(&flag.declined)));
+    }
+    line
+}
+
+/// The clinician's view of a submission's couple and private check-ins.
+async fn couple_summary(state: &AppState, id: SubmissionId) -> Result<CoupleSummary, AppError> {
+    use crate::domain::couple::{PartnerRole, WhoDescribes};
+    let own = state.db.safety_screen(id).await?;
+    let own_check_in = match &own {
+        None => "not answered yet".to_owned(),
+        Some(screen) if screen.is_positive() => "POSITIVE (see above)".to_owned(),
+        Some(_) => "answered, no concerns".to_owned(),
+    };
+    let Some((couple_id, role)) = state.db.couple_of(id).await? else {
+        return Ok(CoupleSummary {
+            safety: own
+                .and_then(|s| s.flag())
+                .map(|f| vec![safety_line("This client", &f)])
+                .unwrap_or_default(),
+            own_check_in,
+            ..CoupleSummary::default()
+        });
+    };
+    let (couple, ids) = crate::server::couples::load_couple(state, couple_id).await?;
+    let partner = match ids.get(role.other()) {
+        Some(other) => state
+            .db
+            .submission_reference(*other)
+            .await?
+            .map(|r| (role.other().label(), r)),
+        None => None,
+    };
+    let flags = couple.flags();
+    let safety = flags
+        .safety
+        .as_ref()
+        .map(|hold| {
+            hold.flags
+                .iter()
+                .filter_map(|(r, f)| f.as_ref().map(|f| safety_line(r.label(), f)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mixed_agenda = flags.mixed_agenda.as_ref().map(|m| {
+        format!(
+            "{} is willing to rebuild (willingness {}); {} is unsure or unwilling ({}).",
+            m.willing.label(),
+            m.willingness.get(m.willing),
+            m.unsure().label(),
+            m.willingness.get(m.unsure()),
+        )
+    });
+    let report = couple.report().map(|r| CoupleReportView {
+        overall: (r.overall.a, r.overall.b),
+        dimensions: r
+            .dimensions
+            .iter()
+            .map(|d| (d.dimension.label(), d.scores.a, d.scores.b))
+            .collect(),
+        topics: r
+            .topics
+            .iter()
+            .map(|t| match t.concern {
+                WhoDescribes::One(who) => format!("{} ({})", t.sentence(), who.label()),
+                _ => t.sentence(),
+            })
+            .collect(),
+        disagreements: r
+            .disagreements
+            .iter()
+            .map(|d| {
+                (
+                    d.item.text.to_owned(),
+                    d.answers.a.label(),
+                    d.answers.b.label(),
+                )
+            })
+            .collect(),
+    });
+    let recommendation = flags.recommendation();
+    Ok(CoupleSummary {
+        role: Some(match role {
+            PartnerRole::A => "Partner A (invited the other)",
+            PartnerRole::B => "Partner B (invited)",
+        }),
+        partner,
+        safety,
+        own_check_in,
+        mixed_agenda,
+        recommendation: Some((recommendation.label(), recommendation.description())),
+        report,
+    })
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 pub mod booking;
 pub mod contact;
+pub mod couples;
 pub mod errors;
 pub mod landing;
 pub mod questionnaire;

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::couples::{InviteCard, InvitePartner, JointCard, JointSummaryCard};
 use crate::domain::questionnaire::Dimension;
 use crate::domain::scoring::{
     dimension_summary, ReadinessResult, RebuildWayGuidance, WILLINGNESS_CAP_BELOW,
@@ -16,6 +17,10 @@ pub struct ResultView {
     pub result: ReadinessResult,
     /// Empty when the stored result came from an older instrument version.
     pub guidance: Vec<RebuildWayGuidance>,
+    /// Partner A (or someone on their own) can invite a partner; partner B cannot.
+    pub invite: Option<InviteCard>,
+    /// For a couple: the summary together, or that it waits for both.
+    pub joint: Option<JointCard>,
 }
 
 #[component]
@@ -25,6 +30,8 @@ pub fn ResultPage(summary: ResultView) -> impl IntoView {
         book_url,
         result,
         guidance,
+        invite,
+        joint,
     } = summary;
     let dimensions = result
         .dimensions
@@ -110,5 +117,7 @@ pub fn ResultPage(summary: ResultView) -> impl IntoView {
             </p>
             <p><a class="button primary" href=book_url>"Book a couples-therapy consult"</a></p>
         </section>
+        {joint.map(|card| view! { <JointSummaryCard card /> })}
+        {invite.map(|card| view! { <InvitePartner card /> })}
     }
 }

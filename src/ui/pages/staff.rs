@@ -105,6 +105,107 @@ fn BookingCard(booking: Option<BookingSummary>) -> impl IntoView {
     }
 }
 
+/// The private check-in and the couple, as the clinician sees them. Safety comes first.
+#[derive(Clone, Debug, Default)]
+pub struct CoupleSummary {
+    /// "Partner A" / "Partner B", or `None` for someone on their own.
+    pub role: Option<&'static str>,
+    /// The other partner's label and reference, once they have started.
+    pub partner: Option<(&'static str, String)>,
+    /// Safety lines, e.g. "Partner A: positive (yes: …; rather not say: …)". Empty: none.
+    pub safety: Vec<String>,
+    /// This person's own check-in: "Not answered yet", "Answered: no concerns", "Positive".
+    pub own_check_in: String,
+    pub mixed_agenda: Option<String>,
+    /// Recommendation label and what to do.
+    pub recommendation: Option<(&'static str, &'static str)>,
+    pub report: Option<CoupleReportView>,
+}
+
+/// Both partners side by side.
+#[derive(Clone, Debug)]
+pub struct CoupleReportView {
+    pub overall: (u8, u8),
+    /// Dimension label, A's score, B's score.
+    pub dimensions: Vec<(&'static str, u8, u8)>,
+    /// "Both / one / neither" sentences, with the partner named where one.
+    pub topics: Vec<String>,
+    /// Statement, A's answer, B's answer.
+    pub disagreements: Vec<(String, &'static str, &'static str)>,
+}
+
+#[component]
+fn CoupleCard(couple: CoupleSummary) -> impl IntoView {
+    let CoupleSummary {
+        role,
+        partner,
+        safety,
+        own_check_in,
+        mixed_agenda,
+        recommendation,
+        report,
+    } = couple;
+    let alert = (!safety.is_empty()).then(|| {
+        view! {
+            <div class="safety-alert" role="note">
+                <h3>"Safety screen positive"</h3>
+                <ul>{safety.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
+                <p>"Joint booking is on hold for this couple. Never mention the screen to the other partner."</p>
+            </div>
+        }
+    });
+    let who = match (role, partner) {
+        (None, _) => "On their own (no partner invited).".to_owned(),
+        (Some(role), None) => format!("{role}. The other partner has not started yet."),
+        (Some(role), Some((label, reference))) => format!("{role}. {label}: {reference}."),
+    };
+    let report = report.map(|r| {
+        let dims = r
+            .dimensions
+            .into_iter()
+            .map(|(label, a, b)| view! { <tr><th scope="row">{label}</th><td>{a}</td><td>{b}</td></tr> })
+            .collect_view();
+        let topics = r.topics.into_iter().map(|t| view! { <li>{t}</li> }).collect_view();
+        let gaps = if r.disagreements.is_empty() {
+            view! { <p>"No statement where they are two or more steps apart."</p> }.into_any()
+        } else {
+            r.disagreements
+                .into_iter()
+                .map(|(text, a, b)| view! { <li>{text}" · A: "{a}" · B: "{b}</li> })
+                .collect_view()
+                .into_any()
+        };
+        view! {
+            <h3>"Side by side"</h3>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Partners' scores">
+                <table class="scores">
+                    <caption class="visually-hidden">"Scores by dimension, partner A and partner B"</caption>
+                    <thead><tr><th scope="col">"Dimension"</th><th scope="col">"A"</th><th scope="col">"B"</th></tr></thead>
+                    <tbody>
+                        <tr><th scope="row">"Overall"</th><td>{r.overall.0}</td><td>{r.overall.1}</td></tr>
+                        {dims}
+                    </tbody>
+                </table>
+            </div>
+            <h3>"Trust-breakers and ways to rebuild"</h3>
+            <ul class="topics">{topics}</ul>
+            <h3>"Where they disagree most"</h3>
+            <ul class="disagreements">{gaps}</ul>
+        }
+    });
+    view! {
+        <section class="card couple-card">
+            <h2>"Couple and private check-in"</h2>
+            {alert}
+            <p>{who}</p>
+            <p>"Private check-in: " {own_check_in}</p>
+            {mixed_agenda.map(|m| view! { <p class="flag"><strong>"Mixed agenda: "</strong>{m}</p> })}
+            {recommendation.map(|(label, what)| view! { <p><strong>{label}</strong>": "{what}</p> })}
+            {report}
+        </section>
+    }
+}
+
 /// One row of the submissions list, ready to show.
 #[derive(Clone, Debug)]
 pub struct SubmissionRow {
@@ -257,6 +358,7 @@ pub struct SubmissionDetail {
     pub reference: String,
     /// The newest consult booked from this questionnaire, live or cancelled.
     pub booking: Option<BookingSummary>,
+    pub couple: CoupleSummary,
     /// Current workflow status label, and the moves allowed from it (value, label).
     pub workflow: &'static str,
     pub moves: Vec<(&'static str, &'static str)>,
@@ -278,6 +380,7 @@ pub fn SubmissionPage(
     let SubmissionDetail {
         reference,
         booking,
+        couple,
         workflow,
         moves,
         history,
@@ -327,6 +430,7 @@ pub fn SubmissionPage(
             <h1>{format!("Submission {reference}")}</h1>
             <p>{format!("Started {started} · {status}")}</p>
         </section>
+        <CoupleCard couple />
         <BookingCard booking />
         {scores}
         <section class="card">

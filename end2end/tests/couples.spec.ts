@@ -1,0 +1,69 @@
+import { test, expect, type Page } from '@playwright/test';
+import { expectAccessible, expectNoHorizontalScroll } from './helpers';
+
+const A_NOTE = 'CANARY-a-wrote-this-privately-5d1';
+
+/** Answers every section (the `pick`-th choice each time) with `note` on the last. */
+async function answerAll(page: Page, pick: number, note = '') {
+  for (let section = 1; section <= 6; section++) {
+    await expect(page.locator('#progress-label')).toHaveText(`Section ${section} of 6`);
+    const qs = page.locator('fieldset.question');
+    const n = await qs.count();
+    for (let i = 0; i < n; i++) await qs.nth(i).locator('label.choice').nth(pick).click();
+    if (section === 6 && note) await page.locator('textarea#note').fill(note);
+    await page.getByRole('button', { name: section === 6 ? 'Submit my answers' : 'Save and continue' }).click();
+  }
+  await expect(page).toHaveURL(/\/result$/);
+}
+
+/** From the summary: book → the private check-in, answered with `answer` throughout. */
+async function checkIn(page: Page, answer: 'Yes' | 'No') {
+  await page.getByRole('link', { name: 'Book a couples-therapy consult' }).click();
+  await expect(page.getByRole('heading', { name: 'A few private questions' })).toBeVisible();
+  const questions = page.locator('fieldset.question');
+  const n = await questions.count();
+  for (let i = 0; i < n; i++) await questions.nth(i).getByText(answer, { exact: true }).click();
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
+test('two partners answer on their own devices; a private check-in holds booking without telling the other', async ({ browser }) => {
+  const a = await (await browser.newContext()).newPage();
+  const b = await (await browser.newContext()).newPage();
+
+  await a.goto('/');
+  await a.getByRole('button', { name: 'Start the questionnaire' }).click();
+  await answerAll(a, 3, A_NOTE);
+  await a.getByRole('button', { name: 'Make a link for my partner' }).click();
+  const link = (await a.locator('#invite-link').textContent())!.trim();
+  await expectAccessible(a);
+
+  // B opens the link on their own device.
+  await b.goto(new URL(link).pathname);
+  await expect(b.getByRole('heading', { name: "You've been invited to answer privately" })).toBeVisible();
+  await expectAccessible(b);
+  await b.getByRole('button', { name: 'Start my questionnaire' }).click();
+  await answerAll(b, 2);
+  await expect(b.getByText('Once you have both finished, you will each see a short summary together here.')).toBeVisible();
+  await expect(b.locator('#invite')).toHaveCount(0);
+
+  // A's check-in is positive; B's is not.
+  await checkIn(a, 'Yes');
+  await expect(a.getByRole('heading', { name: 'Your next step' })).toBeVisible();
+  await checkIn(b, 'No');
+  await expect(b.getByRole('heading', { name: 'Your next step' })).toBeVisible();
+  await expectAccessible(b);
+  await expectNoHorizontalScroll(b);
+  const bNext = await b.locator('main').innerText();
+  const aNext = await a.locator('main').innerText();
+  expect(bNext).toBe(aNext);
+  expect(bNext).toContain('Someone from the practice will contact you');
+  for (const word of ['safety', 'afraid', 'positive', 'hold']) expect(bNext.toLowerCase()).not.toContain(word);
+
+  // Both finished: each sees their own scores and the same summary together, never A's note.
+  await b.goto(b.url().replace(/\/(book|private).*$/, '/result'));
+  await expect(b.getByRole('heading', { name: 'Your summary together' })).toBeVisible();
+  await expect(b.locator('body')).not.toContainText(A_NOTE);
+  await a.goto(a.url().replace(/\/(book|private).*$/, '/result'));
+  expect(await a.locator('.joint-summary').innerText()).toBe(await b.locator('.joint-summary').innerText());
+  await expectAccessible(b);
+});

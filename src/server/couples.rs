@@ -1,0 +1,266 @@
+//! Couples, between HTTP and the database: partner A invites B, B joins with their own private
+//! questionnaire, each answers a private safety screen, and the pure rules of
+//! `domain::couple` decide what each partner may see (the joint summary, the booking offer).
+//!
+//! Privacy rule: a partner's pages are built from their own submission plus the outputs of
+//! functions that cannot carry the other's answers or safety screen (`joint_summary` takes
+//! results only; `JointBookingOffer` carries no reason).
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::domain::couple::{
+    ByPartner, Couple, FinishedQuestionnaire, JointBookingOffer, JointBookingPolicy, JointSummary,
+    Partner, PartnerRole, SafetyScreen,
+};
+use crate::domain::questionnaire::{Answers, INSTRUMENT_VERSION};
+use crate::server::db::{CoupleId, JoinOutcome, SubmissionId, SubmissionStatus};
+use crate::server::http::error::AppError;
+use crate::server::questionnaire::{self as questionnaire, Opened};
+use crate::server::state::AppState;
+use crate::server::tokens::{new_reference, InviteToken, ResumeToken};
+
+/// How long partner B's invitation stays open.
+pub const INVITE_DAYS: i64 = 14;
+
+/// Partner A's invitation, as A's pages show it.
+pub struct InviteView {
+    pub url: String,
+    pub expires_at: DateTime<Utc>,
+    /// Partner B has started with it.
+    pub used: bool,
+}
+
+/// What opening an invitation shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InviteState {
+    Open,
+    Used,
+    Expired,
+}
+
+/// What a partner may do about booking, from their own view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offer {
+    /// The private check-in comes first.
+    NeedsScreen,
+    /// As `domain::couple` decides (a client on their own: open unless held).
+    Joint(JointBookingOffer),
+}
+
+fn invite_url(state: &AppState, token: &InviteToken) -> String {
+    format!("{}/join/{}", state.config.public_base_url, token.as_str())
+}
+
+/// Creates (or shows again) partner A's invitation. Partner B cannot invite anyone.
+pub async fn invite(
+    state: &AppState,
+    raw_token: &str,
+    now: DateTime<Utc>,
+) -> Result<InviteView, AppError> {
+    let token = ResumeToken::parse(raw_token).ok_or(AppError::LinkNotFound)?;
+    let Opened { submission, .. } = questionnaire::open(state, raw_token).await?;
+    if let Some((_, PartnerRole::B)) = state.db.couple_of(submission.id).await? {
+        return Err(AppError::NotFound);
+    }
+    let invite = token.invite_token();
+    let stored = state
+        .db
+        .ensure_invitation(
+            submission.id,
+            &invite.hash(),
+            now + Duration::days(INVITE_DAYS),
+            now,
+        )
+        .await?;
+    if stored.used {
+        tracing::info!("partner invitation shown");
+    } else {
+        tracing::info!("partner invitation created");
+    }
+    Ok(InviteView {
+        url: invite_url(state, &invite),
+        expires_at: stored.expires_at,
+        used: stored.used,
+    })
+}
+
+/// Partner A's invitation if A has made one (nothing for B or for someone on their own).
+pub async fn invitation_of(
+    state: &AppState,
+    token: &ResumeToken,
+    submission: SubmissionId,
+) -> Result<Option<InviteView>, AppError> {
+    if !matches!(
+        state.db.couple_of(submission).await?,
+        Some((_, PartnerRole::A))
+    ) {
+        return Ok(None);
+    }
+    let invite = token.invite_token();
+    Ok(state
+        .db
+        .invitation_by_hash(&invite.hash())
+        .await?
+        .map(|stored| InviteView {
+            url: invite_url(state, &invite),
+            expires_at: stored.expires_at,
+            used: stored.used,
+        }))
+}
+
+/// What an invitation link shows, before partner B starts.
+pub async fn invitation_state(
+    state: &AppState,
+    raw_invite: &str,
+    now: DateTime<Utc>,
+) -> Result<InviteState, AppError> {
+    let token = InviteToken::parse(raw_invite).ok_or(AppError::LinkNotFound)?;
+    let stored = state
+        .db
+        .invitation_by_hash(&token.hash())
+        .await?
+        .ok_or(AppError::LinkNotFound)?;
+    Ok(if stored.used {
+        InviteState::Used
+    } else if stored.expires_at <= now {
+        InviteState::Expired
+    } else {
+        InviteState::Open
+    })
+}
+
+/// Partner B starts their own questionnaire in the couple; returns B's private token.
+pub async fn join(
+    state: &AppState,
+    raw_invite: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<ResumeToken, InviteState>, AppError> {
+    let invite = InviteToken::parse(raw_invite).ok_or(AppError::LinkNotFound)?;
+    let token = ResumeToken::generate();
+    let outcome = state
+        .db
+        .join_couple(
+            &invite.hash(),
+            &new_reference(),
+            &token.hash(),
+            INSTRUMENT_VERSION,
+            now,
+        )
+        .await?;
+    Ok(match outcome {
+        JoinOutcome::Joined(_) => {
+            tracing::info!("partner joined");
+            Ok(token)
+        }
+        JoinOutcome::Used => Err(InviteState::Used),
+        JoinOutcome::Expired => Err(InviteState::Expired),
+        JoinOutcome::NotFound => return Err(AppError::LinkNotFound),
+    })
+}
+
+/// One partner's progress, loaded for the domain's rules.
+async fn partner(state: &AppState, id: SubmissionId) -> Result<Partner, AppError> {
+    let safety = state.db.safety_screen(id).await?;
+    let Some(result) = state.db.result(id).await? else {
+        return Ok(Partner {
+            questionnaire: None,
+            safety,
+        });
+    };
+    let mut answers = Answers::new();
+    for (item, value) in state.db.answers(id).await? {
+        let _ = answers.set(&item, value);
+    }
+    let questionnaire = answers
+        .complete()
+        .ok()
+        .map(|answers| FinishedQuestionnaire { answers, result });
+    Ok(Partner {
+        questionnaire,
+        safety,
+    })
+}
+
+/// Both partners of a couple as the domain sees them, and their submissions (B's may not
+/// exist yet).
+pub async fn load_couple(
+    state: &AppState,
+    couple: CoupleId,
+) -> Result<(Couple, ByPartner<Option<SubmissionId>>), AppError> {
+    let ids = ByPartner::new(
+        state.db.partner_submission(couple, PartnerRole::A).await?,
+        state.db.partner_submission(couple, PartnerRole::B).await?,
+    );
+    let a = match ids.a {
+        Some(id) => partner(state, id).await?,
+        None => Partner::default(),
+    };
+    let b = match ids.b {
+        Some(id) => partner(state, id).await?,
+        None => Partner::default(),
+    };
+    Ok((Couple::new(a, b), ids))
+}
+
+fn policy(state: &AppState) -> JointBookingPolicy {
+    state.config.joint_booking
+}
+
+/// What this partner may do about booking. Someone on their own is held only by their own
+/// screen or the practice's policy; a couple by `domain::couple`'s rules.
+pub async fn booking_offer(state: &AppState, submission: SubmissionId) -> Result<Offer, AppError> {
+    let Some(own) = state.db.safety_screen(submission).await? else {
+        return Ok(Offer::NeedsScreen);
+    };
+    let Some((couple, _)) = state.db.couple_of(submission).await? else {
+        let held =
+            own.is_positive() || policy(state) == JointBookingPolicy::PracticeContactsEveryCouple;
+        return Ok(Offer::Joint(if held {
+            JointBookingOffer::PracticeWillContact
+        } else {
+            JointBookingOffer::Open
+        }));
+    };
+    let (couple, _) = load_couple(state, couple).await?;
+    Ok(Offer::Joint(
+        couple.booking_decision(policy(state)).partner_offer(),
+    ))
+}
+
+/// The joint summary, once both partners have finished; `Ok(None)` before (or on one's own).
+/// The second value says whether this submission is part of a couple at all.
+pub async fn joint_summary(
+    state: &AppState,
+    submission: SubmissionId,
+) -> Result<(Option<JointSummary>, bool), AppError> {
+    let Some((couple, _)) = state.db.couple_of(submission).await? else {
+        return Ok((None, false));
+    };
+    let (couple, _) = load_couple(state, couple).await?;
+    let summary = couple
+        .finished_results()
+        .map(|r| crate::domain::couple::joint_summary(r.a, r.b));
+    Ok((summary, true))
+}
+
+/// Stores this partner's private check-in. Only a finished questionnaire has one.
+pub async fn save_screen(
+    state: &AppState,
+    raw_token: &str,
+    screen: &SafetyScreen,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let Opened { submission, .. } = questionnaire::open(state, raw_token).await?;
+    if submission.status != SubmissionStatus::Submitted {
+        return Err(AppError::NotFound);
+    }
+    if state
+        .db
+        .save_safety_screen(submission.id, screen, now)
+        .await?
+    {
+        // Whether it was positive is never logged: logs are read by more people than notes.
+        tracing::info!("private check-in answered");
+    }
+    Ok(())
+}

@@ -1,0 +1,246 @@
+//! Couples, partner B's invitation, and each partner's private safety screen.
+//!
+//! Privacy rule: nothing here returns one partner's data to a query keyed by the other's
+//! token. The client side only ever asks "which couple and role is *this* submission", and the
+//! server decides what a partner may see from that (the joint summary, the booking offer).
+
+use chrono::{DateTime, Utc};
+
+use super::submissions::SubmissionId;
+use super::{with_pool, Db};
+use crate::domain::couple::{PartnerRole, SafetyScreen};
+
+/// Primary key of a couple.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CoupleId(pub i64);
+
+/// Partner B's invitation, as stored.
+#[derive(Debug, Clone)]
+pub struct Invitation {
+    pub couple: CoupleId,
+    pub expires_at: DateTime<Utc>,
+    pub used: bool,
+}
+
+/// How opening an invitation ended.
+#[derive(Debug)]
+pub enum JoinOutcome {
+    /// Partner B's new submission.
+    Joined(SubmissionId),
+    /// Already used: partner B has their own private link.
+    Used,
+    Expired,
+    NotFound,
+}
+
+fn role(raw: &str) -> Result<PartnerRole, sqlx::Error> {
+    PartnerRole::parse(raw).ok_or_else(|| sqlx::Error::Decode(format!("partner {raw:?}").into()))
+}
+
+impl Db {
+    /// Partner A's invitation for B: creates the couple on first use (A's submission becomes
+    /// partner A), and renews an expired, unused invitation. Returns the invitation as stored.
+    pub async fn ensure_invitation(
+        &self,
+        submission: SubmissionId,
+        token_hash: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Invitation, sqlx::Error> {
+        let couple_of = "select couple_id from submissions where id = $1";
+        let new_couple = "insert into couples (created_at) values ($1) returning id";
+        let join_a = "update submissions set couple_id = $2, partner = 'a' where id = $1";
+        let existing = "select expires_at, used_at from invitations where couple_id = $1";
+        let insert = "insert into invitations (couple_id, token_hash, expires_at, created_at) \
+                      values ($1, $2, $3, $4)";
+        let renew = "update invitations set expires_at = $2 where couple_id = $1 \
+                     and used_at is null and expires_at <= $3";
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            // Writing first takes the write lock on SQLite, so two clicks cannot make two couples.
+            sqlx::query("update submissions set updated_at = updated_at where id = $1")
+                .bind(submission.0)
+                .execute(&mut *tx)
+                .await?;
+            let couple: Option<i64> = sqlx::query_scalar(couple_of)
+                .bind(submission.0)
+                .fetch_one(&mut *tx)
+                .await?;
+            let couple = match couple {
+                Some(id) => id,
+                None => {
+                    let id: i64 = sqlx::query_scalar(new_couple).bind(now).fetch_one(&mut *tx).await?;
+                    sqlx::query(join_a).bind(submission.0).bind(id).execute(&mut *tx).await?;
+                    id
+                }
+            };
+            let row: Option<(DateTime<Utc>, Option<DateTime<Utc>>)> =
+                sqlx::query_as(existing).bind(couple).fetch_optional(&mut *tx).await?;
+            let invitation = match row {
+                None => {
+                    sqlx::query(insert)
+                        .bind(couple)
+                        .bind(token_hash)
+                        .bind(expires_at)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    Invitation { couple: CoupleId(couple), expires_at, used: false }
+                }
+                Some((old_expiry, used_at)) => {
+                    let renewed = used_at.is_none() && old_expiry <= now;
+                    if renewed {
+                        sqlx::query(renew)
+                            .bind(couple)
+                            .bind(expires_at)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    Invitation {
+                        couple: CoupleId(couple),
+                        expires_at: if renewed { expires_at } else { old_expiry },
+                        used: used_at.is_some(),
+                    }
+                }
+            };
+            tx.commit().await?;
+            Ok(invitation)
+        })
+    }
+
+    /// The invitation a secret's hash names, if any.
+    pub async fn invitation_by_hash(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<Invitation>, sqlx::Error> {
+        let sql = "select couple_id, expires_at, used_at from invitations where token_hash = $1";
+        let row: Option<(i64, DateTime<Utc>, Option<DateTime<Utc>>)> = with_pool!(self, pool => {
+            sqlx::query_as(sql).bind(token_hash).fetch_optional(pool).await?
+        });
+        Ok(row.map(|(couple, expires_at, used_at)| Invitation {
+            couple: CoupleId(couple),
+            expires_at,
+            used: used_at.is_some(),
+        }))
+    }
+
+    /// Partner B accepts: the invitation is used up and B's own submission is created in the
+    /// couple, atomically (two clicks make one partner B).
+    pub async fn join_couple(
+        &self,
+        token_hash: &str,
+        reference: &str,
+        resume_token_hash: &str,
+        instrument_version: u32,
+        now: DateTime<Utc>,
+    ) -> Result<JoinOutcome, sqlx::Error> {
+        let claim = "update invitations set used_at = $2 \
+                     where token_hash = $1 and used_at is null and expires_at > $2 \
+                     returning couple_id";
+        let create = "insert into submissions (reference, resume_token_hash, instrument_version, \
+                      status, created_at, updated_at, couple_id, partner) \
+                      values ($1, $2, $3, 'in_progress', $4, $4, $5, 'b') returning id";
+        let version = i32::try_from(instrument_version)
+            .map_err(|_| sqlx::Error::Decode("instrument version".into()))?;
+        let joined: Option<i64> = with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let couple: Option<i64> = sqlx::query_scalar(claim)
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+            match couple {
+                None => None,
+                Some(couple) => {
+                    let id: i64 = sqlx::query_scalar(create)
+                        .bind(reference)
+                        .bind(resume_token_hash)
+                        .bind(version)
+                        .bind(now)
+                        .bind(couple)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    Some(id)
+                }
+            }
+        });
+        if let Some(id) = joined {
+            return Ok(JoinOutcome::Joined(SubmissionId(id)));
+        }
+        Ok(match self.invitation_by_hash(token_hash).await? {
+            None => JoinOutcome::NotFound,
+            Some(i) if i.used => JoinOutcome::Used,
+            Some(_) => JoinOutcome::Expired,
+        })
+    }
+
+    /// The couple and role of a submission, if it belongs to one.
+    pub async fn couple_of(
+        &self,
+        submission: SubmissionId,
+    ) -> Result<Option<(CoupleId, PartnerRole)>, sqlx::Error> {
+        let sql = "select couple_id, partner from submissions where id = $1 \
+                   and couple_id is not null";
+        let row: Option<(i64, String)> = with_pool!(self, pool => {
+            sqlx::query_as(sql).bind(submission.0).fetch_optional(pool).await?
+        });
+        row.map(|(couple, partner)| Ok((CoupleId(couple), role(&partner)?)))
+            .transpose()
+    }
+
+    /// The submission of `role` in `couple`, if that partner has started. Server-side only: a
+    /// partner's pages use it for joint decisions, never to show the other's data.
+    pub async fn partner_submission(
+        &self,
+        couple: CoupleId,
+        role: PartnerRole,
+    ) -> Result<Option<SubmissionId>, sqlx::Error> {
+        let sql = "select id from submissions where couple_id = $1 and partner = $2";
+        let id: Option<i64> = with_pool!(self, pool => {
+            sqlx::query_scalar(sql).bind(couple.0).bind(role.as_str()).fetch_optional(pool).await?
+        });
+        Ok(id.map(SubmissionId))
+    }
+
+    /// Stores a partner's safety screen once; a second answer is ignored (`false`).
+    pub async fn save_safety_screen(
+        &self,
+        submission: SubmissionId,
+        screen: &SafetyScreen,
+        now: DateTime<Utc>,
+    ) -> Result<bool, sqlx::Error> {
+        let answers =
+            serde_json::to_string(screen).map_err(|e| sqlx::Error::Decode(e.to_string().into()))?;
+        let sql = "insert into safety_screens (submission_id, answers, positive, created_at) \
+                   values ($1, $2, $3, $4) on conflict (submission_id) do nothing";
+        let positive = i16::from(screen.is_positive());
+        let done = with_pool!(self, pool => {
+            sqlx::query(sql)
+                .bind(submission.0)
+                .bind(&answers)
+                .bind(positive)
+                .bind(now)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(done == 1)
+    }
+
+    /// A partner's safety screen, if answered.
+    pub async fn safety_screen(
+        &self,
+        submission: SubmissionId,
+    ) -> Result<Option<SafetyScreen>, sqlx::Error> {
+        let sql = "select answers from safety_screens where submission_id = $1";
+        let raw: Option<String> = with_pool!(self, pool => {
+            sqlx::query_scalar(sql).bind(submission.0).fetch_optional(pool).await?
+        });
+        raw.map(|raw| {
+            serde_json::from_str(&raw).map_err(|e| sqlx::Error::Decode(e.to_string().into()))
+        })
+        .transpose()
+    }
+}

@@ -1,0 +1,169 @@
+//! The couple's pages: partner A's invitation, partner B's welcome, and each partner's
+//! private check-in (the safety screen) before booking.
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use chrono::Utc;
+use leptos::prelude::*;
+
+use super::error::{AppError, Wants};
+use super::render;
+use crate::domain::couple::{
+    JointBookingOffer, SafetyAnswer, SafetyItem, SafetyScreen, INDIVIDUAL_CONSULT_OFFER,
+};
+use crate::server::couples::{self as service, InviteState};
+use crate::server::db::SubmissionStatus;
+use crate::server::questionnaire::{self as questionnaire, Opened};
+use crate::server::state::AppState;
+use crate::ui::pages::couples::{CheckInPage, CheckInQuestion, JoinPage, NextStepPage};
+
+/// `POST /q/<token>/invite`: make (or show again) the link for partner B.
+pub async fn invite(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    match service::invite(&state, &token, Utc::now()).await {
+        Ok(_) => Redirect::to(&format!("/q/{token}/result#invite")).into_response(),
+        Err(e) => e.into_response_for(Wants::Html, &state),
+    }
+}
+
+fn join_page(state: &AppState, status: StatusCode, raw: &str, invite: InviteState) -> Response {
+    let (name, action) = match invite {
+        InviteState::Open => ("open", Some(format!("/join/{raw}"))),
+        InviteState::Used => ("used", None),
+        InviteState::Expired => ("expired", None),
+    };
+    render::page(state, status, "Welcome", false, move || {
+        view! { <JoinPage action state=name /> }
+    })
+}
+
+/// `GET /join/<invite>`: partner B's welcome.
+pub async fn welcome(State(state): State<AppState>, Path(invite): Path<String>) -> Response {
+    match service::invitation_state(&state, &invite, Utc::now()).await {
+        Ok(InviteState::Open) => join_page(&state, StatusCode::OK, &invite, InviteState::Open),
+        Ok(other) => join_page(&state, StatusCode::GONE, &invite, other),
+        Err(e) => e.into_response_for(Wants::Html, &state),
+    }
+}
+
+/// `POST /join/<invite>`: partner B starts their own questionnaire.
+pub async fn join(State(state): State<AppState>, Path(invite): Path<String>) -> Response {
+    match service::join(&state, &invite, Utc::now()).await {
+        Ok(Ok(token)) => Redirect::to(&format!("/q/{}/s/1", token.as_str())).into_response(),
+        Ok(Err(other)) => join_page(&state, StatusCode::GONE, &invite, other),
+        Err(e) => e.into_response_for(Wants::Html, &state),
+    }
+}
+
+fn check_in_questions(
+    chosen: &[(String, String)],
+    errors: &[(SafetyItem, String)],
+) -> Vec<CheckInQuestion> {
+    SafetyItem::ALL
+        .iter()
+        .map(|&item| {
+            let field = item.field_name();
+            CheckInQuestion {
+                chosen: chosen
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| *k == field)
+                    .map(|(_, v)| v.clone()),
+                error: errors
+                    .iter()
+                    .find(|(i, _)| *i == item)
+                    .map(|(_, m)| m.clone()),
+                field,
+                text: item.question().to_owned(),
+                choices: SafetyAnswer::ALL
+                    .iter()
+                    .map(|a| (a.as_str().to_owned(), a.label().to_owned()))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn check_in_page(
+    state: &AppState,
+    status: StatusCode,
+    token: &str,
+    questions: Vec<CheckInQuestion>,
+    alert: bool,
+) -> Response {
+    let action = format!("/q/{token}/private");
+    // A neutral tab title: a glance at the screen should not say what this is.
+    render::page(state, status, "A few more questions", false, move || {
+        view! { <CheckInPage action questions alert /> }
+    })
+}
+
+/// `GET /q/<token>/private`: the private check-in, once, after the questionnaire.
+pub async fn check_in(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    let page = async {
+        let Opened { submission, .. } = questionnaire::open(&state, &token).await?;
+        if submission.status != SubmissionStatus::Submitted {
+            return Ok(Redirect::to(&format!("/q/{token}")).into_response());
+        }
+        if state.db.safety_screen(submission.id).await?.is_some() {
+            return Ok(Redirect::to(&format!("/q/{token}/book")).into_response());
+        }
+        Ok(check_in_page(
+            &state,
+            StatusCode::OK,
+            &token,
+            check_in_questions(&[], &[]),
+            false,
+        ))
+    };
+    page.await
+        .unwrap_or_else(|e: AppError| e.into_response_for(Wants::Html, &state))
+}
+
+/// `POST /q/<token>/private`: every question answered → on to booking; otherwise each
+/// unanswered question is marked and the answers given are kept.
+pub async fn save_check_in(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let result = async {
+        let Form(fields) = form.map_err(|_| AppError::NotFound)?;
+        match SafetyScreen::parse_form(fields.clone()) {
+            Ok(screen) => {
+                service::save_screen(&state, &token, &screen, Utc::now()).await?;
+                Ok(Redirect::to(&format!("/q/{token}/book")).into_response())
+            }
+            Err(errors) => {
+                // Still this person's own link: open it first, so a forged one gets its page.
+                questionnaire::open(&state, &token).await?;
+                let errors: Vec<(SafetyItem, String)> = errors
+                    .iter()
+                    .filter_map(|e| e.item().map(|i| (i, e.to_string())))
+                    .collect();
+                let questions = check_in_questions(&fields, &errors);
+                Ok(check_in_page(
+                    &state,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &token,
+                    questions,
+                    true,
+                ))
+            }
+        }
+    };
+    result
+        .await
+        .unwrap_or_else(|e: AppError| e.into_response_for(Wants::Html, &state))
+}
+
+/// The page for a booking offer that is not "open": the same words for every reason.
+pub fn next_step(state: &AppState, offer: JointBookingOffer) -> Response {
+    let message = offer.message();
+    let practice_email = state.config.practice_email.clone();
+    render::page(state, StatusCode::OK, "Your next step", false, move || {
+        view! { <NextStepPage message private_offer=INDIVIDUAL_CONSULT_OFFER practice_email /> }
+    })
+}

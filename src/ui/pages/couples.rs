@@ -1,0 +1,208 @@
+//! Pages for doing the intake as a couple: the invitation (A's card, B's welcome), the private
+//! check-in before booking, the joint summary, and "what happens next" when booking together
+//! is not open. Wording never names a partner and never hints at the other's answers.
+
+use leptos::prelude::*;
+
+/// Partner A's invitation card on their summary page.
+#[derive(Clone, Debug)]
+pub enum InviteCard {
+    /// Not invited yet: a button to make the link.
+    Offer { action: String },
+    /// The link to send, until B starts with it.
+    Link { url: String, expires: String },
+    /// B has started.
+    Used,
+}
+
+#[component]
+pub fn InvitePartner(card: InviteCard) -> impl IntoView {
+    let body = match card {
+        InviteCard::Offer { action } => view! {
+            <p>
+                "Your partner answers the same questions on their own device. Neither of you "
+                "sees the other's answers; once you have both finished, you each see a short "
+                "summary together."
+            </p>
+            <form method="post" action=action>
+                <button type="submit" class="button secondary">"Make a link for my partner"</button>
+            </form>
+        }
+        .into_any(),
+        InviteCard::Link { url, expires } => view! {
+            <p>"Send this link to your partner, in a way that is safe for you. It works once, until " {expires} "."</p>
+            <p class="resume-link"><code id="invite-link">{url}</code></p>
+        }
+        .into_any(),
+        InviteCard::Used => view! {
+            <p>"Your partner has started with your link. Once you have both finished, your summary together appears below."</p>
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="card invite" id="invite">
+            <h2>"Invite your partner"</h2>
+            {body}
+        </section>
+    }
+}
+
+/// What a couple's summary page shows about the joint summary.
+#[derive(Clone, Debug)]
+pub enum JointCard {
+    /// One of you has not finished yet.
+    Waiting,
+    /// The sentences, first one the introduction.
+    Ready(Vec<String>),
+}
+
+#[component]
+pub fn JointSummaryCard(card: JointCard) -> impl IntoView {
+    let body = match card {
+        JointCard::Waiting => view! {
+            <p>"Once you have both finished, you will each see a short summary together here."</p>
+        }
+        .into_any(),
+        JointCard::Ready(sentences) => {
+            let mut sentences = sentences.into_iter();
+            let intro = sentences.next().unwrap_or_default();
+            let items = sentences.map(|s| view! { <li>{s}</li> }).collect_view();
+            view! {
+                <p>{intro}</p>
+                <ul class="joint">{items}</ul>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <section class="card joint-summary">
+            <h2>"Your summary together"</h2>
+            {body}
+        </section>
+    }
+}
+
+/// Partner B's first page, from the invitation link.
+#[component]
+pub fn JoinPage(action: Option<String>, state: &'static str) -> impl IntoView {
+    let body = match (state, action) {
+        ("open", Some(action)) => view! {
+            <h1>"You've been invited to answer privately"</h1>
+            <p class="lead">
+                "Your partner has started a short questionnaire about trust in your relationship, "
+                "for a first consult with the practice. You answer the same questions on your own."
+            </p>
+            <ul class="facts">
+                <li>"Your partner never sees your answers, and you never see theirs."</li>
+                <li>"Once you have both finished, you each see your own summary and a short one together."</li>
+                <li>"You get your own private link, so you can stop and come back."</li>
+            </ul>
+            <form method="post" action=action>
+                <button type="submit" class="button primary">"Start my questionnaire"</button>
+            </form>
+        }
+        .into_any(),
+        ("used", _) => view! {
+            <h1>"This invitation has been used"</h1>
+            <p>
+                "Someone has already started with this invitation. If that was you, please use "
+                "your own private link to continue. Otherwise, please contact the practice."
+            </p>
+        }
+        .into_any(),
+        _ => view! {
+            <h1>"This invitation has ended"</h1>
+            <p>"Invitations work for two weeks. Your partner can make a new link from their summary page."</p>
+        }
+        .into_any(),
+    };
+    view! { <section class="card narrow">{body}</section> }
+}
+
+/// One question of the private check-in, as shown.
+#[derive(Clone, Debug)]
+pub struct CheckInQuestion {
+    pub field: String,
+    pub text: String,
+    /// `(value, label)` choices.
+    pub choices: Vec<(String, String)>,
+    pub chosen: Option<String>,
+    pub error: Option<String>,
+}
+
+#[component]
+pub fn CheckInPage(action: String, questions: Vec<CheckInQuestion>, alert: bool) -> impl IntoView {
+    let questions = questions
+        .into_iter()
+        .enumerate()
+        .map(|(n, q)| {
+            let error_id = format!("{}-error", q.field);
+            let described = q.error.is_some().then(|| error_id.clone());
+            let unanswered = q.error.is_some();
+            let choices = q
+                .choices
+                .into_iter()
+                .map(|(value, label)| {
+                    let id = format!("{}-{value}", q.field);
+                    let checked = q.chosen.as_deref() == Some(value.as_str());
+                    let label_for = id.clone();
+                    view! {
+                        <label class="choice" for=label_for>
+                            <input type="radio" id=id name=q.field.clone() value=value checked=checked required />
+                            <span>{label}</span>
+                        </label>
+                    }
+                })
+                .collect_view();
+            view! {
+                <fieldset class="question" class:unanswered=unanswered aria-describedby=described>
+                    <legend><span class="question-number">{format!("{}. ", n + 1)}</span>{q.text}</legend>
+                    {q.error.map(|e| view! { <p class="field-error" id=error_id>{e}</p> })}
+                    <div class="scale check-in">{choices}</div>
+                </fieldset>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card">
+            <h1>"A few private questions"</h1>
+            {alert.then(|| view! {
+                <p class="form-alert" role="alert">"Please choose an answer for each question; \"I'd rather not say\" is always fine."</p>
+            })}
+            <p class="lead">
+                "The practice asks everyone these before a first consult. Your answers go only to "
+                "the clinician: your partner never sees them, on any page or in any email."
+            </p>
+            <p class="hint">
+                "If you are not alone right now, you can use Quick exit at the top and come back "
+                "later with your private link."
+            </p>
+            <form method="post" action=action>
+                {questions}
+                <div class="form-nav">
+                    <button type="submit" class="button primary">"Continue"</button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// When booking is not open here: a calm next step, the same words whatever the reason.
+#[component]
+pub fn NextStepPage(
+    message: &'static str,
+    private_offer: &'static str,
+    practice_email: String,
+) -> impl IntoView {
+    view! {
+        <section class="card narrow next-step-page">
+            <h1>"Your next step"</h1>
+            <p class="lead">{message}</p>
+            <p>{private_offer}</p>
+            <p>
+                "You can also write to the practice: "
+                <a href=format!("mailto:{practice_email}")>{practice_email.clone()}</a>
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,412 @@
+//! Two partners answer privately: partner A invites B, each sees only their own result and,
+//! once both have finished, a joint summary; a positive private check-in holds joint booking
+//! with wording the other partner cannot tell from the ordinary path. Every client route is
+//! tried with B's link while holding A's secrets. Against SQLite and PostgreSQL.
+
+mod common;
+
+use common::{check_in, create_admin, db_count, db_execute, log_in_as, TestApp};
+use reqwest::StatusCode;
+use scraper::{Html, Selector};
+use trustbridge::domain::questionnaire::{self as q, SECTION_COUNT};
+
+const A_NOTE: &str = "CANARY-partner-a-private-note-91ce";
+const ADMIN: &str = "ana@harbour.example";
+const PASSWORD: &str = "violet lantern gravel orbit";
+
+fn select(html: &str, css: &str) -> Vec<String> {
+    let html = Html::parse_document(html);
+    let selector = Selector::parse(css).expect("selector");
+    html.select(&selector)
+        .map(|e| e.text().collect::<String>().trim().to_owned())
+        .collect()
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn get(app: &TestApp, path: &str) -> (StatusCode, String) {
+    let response = app.raw.get(app.url(path)).send().await.expect("get");
+    (response.status(), response.text().await.expect("body"))
+}
+
+/// How a test partner answers: `ready` gives every statement its most ready answer, otherwise
+/// its least ready one (so willingness is 100 or 0).
+fn answers(section: u8, ready: bool) -> Vec<(String, String)> {
+    q::items_in_section(section)
+        .map(|item| {
+            let high = ready != item.reverse;
+            (item.field_name(), if high { "5" } else { "1" }.to_owned())
+        })
+        .collect()
+}
+
+/// Answers every section from the first, with `note` on the last; returns nothing.
+async fn answer_all(app: &TestApp, token: &str, ready: bool, note: &str) {
+    for section in 1..=SECTION_COUNT {
+        let mut form = answers(section, ready);
+        if section == SECTION_COUNT {
+            form.push(("note".into(), note.into()));
+        }
+        form.push(("nav".into(), "next".into()));
+        let response = app
+            .raw
+            .post(app.url(&format!("/q/{token}/s/{section}")))
+            .form(&form)
+            .send()
+            .await
+            .expect("post section");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+}
+
+async fn start(app: &TestApp) -> String {
+    let response = app.raw.post(app.url("/start")).send().await.expect("start");
+    location(&response)
+        .trim_start_matches("/q/")
+        .trim_end_matches("/s/1")
+        .to_owned()
+}
+
+/// Partner A's invitation link (path), made from A's summary page.
+async fn invite(app: &TestApp, a: &str) -> String {
+    let made = app
+        .raw
+        .post(app.url(&format!("/q/{a}/invite")))
+        .send()
+        .await
+        .expect("invite");
+    assert_eq!(made.status(), StatusCode::SEE_OTHER);
+    let (_, html) = get(app, &format!("/q/{a}/result")).await;
+    let url = select(&html, "#invite-link").concat();
+    let path = url
+        .split_once("/join/")
+        .map(|(_, t)| format!("/join/{t}"))
+        .expect("an invitation link");
+    path
+}
+
+/// Partner B accepts; returns B's own token.
+async fn join(app: &TestApp, invite: &str) -> String {
+    let (status, html) = get(app, invite).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("You've been invited to answer privately"));
+    let response = app.raw.post(app.url(invite)).send().await.expect("join");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    location(&response)
+        .trim_start_matches("/q/")
+        .trim_end_matches("/s/1")
+        .to_owned()
+}
+
+async fn practice_with_hours(app: &TestApp) {
+    let created = create_admin(app, ADMIN, "Ana Lima", PASSWORD).await;
+    assert!(created.status.success());
+    let set = tokio::process::Command::new(env!("CARGO_BIN_EXE_trustbridge"))
+        .args([
+            "set-hours",
+            "--email",
+            ADMIN,
+            "--hours",
+            "09:00-12:00",
+            "--days",
+            "mon,tue,wed,thu,fri,sat,sun",
+        ])
+        .env("DATABASE_URL", &app.database_url)
+        .output()
+        .await
+        .expect("set-hours");
+    assert!(set.status.success());
+}
+
+/// A's reference, as A's own summary shows it.
+async fn reference(app: &TestApp, token: &str) -> String {
+    let (_, html) = get(app, &format!("/q/{token}/result")).await;
+    select(&html, ".reference strong").concat()
+}
+
+/// The main content of a page, without what differs per person (tokens, nonces).
+fn main_text(html: &str) -> String {
+    select(html, "main").concat()
+}
+
+async fn partners_answer_privately_then_see_a_summary_together(app: TestApp) {
+    practice_with_hours(&app).await;
+    let a = start(&app).await;
+    answer_all(&app, &a, true, A_NOTE).await;
+    let (_, html) = get(&app, &format!("/q/{a}/result")).await;
+    assert_eq!(
+        select(&html, "#invite button"),
+        ["Make a link for my partner"]
+    );
+    let invite_path = invite(&app, &a).await;
+    let b = join(&app, &invite_path).await;
+    assert_ne!(a, b);
+
+    // Used once: the link now says so, and makes no second partner.
+    let (status, html) = get(&app, &invite_path).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(html.contains("This invitation has been used"));
+    let again = app
+        .raw
+        .post(app.url(&invite_path))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(again.status(), StatusCode::GONE);
+    assert_eq!(db_count(&app, "select count(*) from submissions").await, 2);
+
+    // Nothing joint before both have finished (questionnaire and check-in).
+    assert_eq!(
+        check_in(&app, &a, "no").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    answer_all(&app, &b, false, "").await;
+    let (_, html) = get(&app, &format!("/q/{a}/result")).await;
+    assert!(select(&html, ".joint-summary")
+        .concat()
+        .contains("Once you have both finished"));
+    let (_, book) = get(&app, &format!("/q/{a}/book")).await;
+    assert!(main_text(&book).contains("Once you have both finished, you can arrange a consult"));
+    assert_eq!(
+        check_in(&app, &b, "no").await.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // Now both see the same summary together, and B has no invitation to make.
+    let (_, a_page) = get(&app, &format!("/q/{a}/result")).await;
+    let (_, b_page) = get(&app, &format!("/q/{b}/result")).await;
+    let a_joint = select(&a_page, ".joint-summary li");
+    assert!(!a_joint.is_empty());
+    assert_eq!(a_joint, select(&b_page, ".joint-summary li"));
+    assert!(select(&b_page, "#invite").is_empty());
+    assert!(!b_page.contains(A_NOTE));
+    // Each sees their own scores only: A answered ready, B not.
+    assert_ne!(
+        select(&a_page, ".overall-score .number"),
+        select(&b_page, ".overall-score .number")
+    );
+    // A willing, B not: a mixed agenda, so both are told the practice will be in touch.
+    let (_, a_book) = get(&app, &format!("/q/{a}/book")).await;
+    let (_, b_book) = get(&app, &format!("/q/{b}/book")).await;
+    assert_eq!(main_text(&a_book), main_text(&b_book));
+    assert!(main_text(&b_book).contains("Someone from the practice will contact you"));
+
+    // The clinician sees both side by side, and the flag.
+    let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("login");
+    let a_ref = reference(&app, &a).await;
+    let b_ref = reference(&app, &b).await;
+    let staff = app
+        .raw
+        .get(app.url(&format!("/staff/submissions/{a_ref}")))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("staff")
+        .text()
+        .await
+        .expect("body");
+    let card = select(&staff, ".couple-card").concat();
+    assert!(card.contains(&b_ref), "{card}");
+    assert!(card.contains("Mixed agenda"), "{card}");
+    assert!(card.contains("Discernment-style consult"), "{card}");
+    assert!(card.contains("Side by side"), "{card}");
+    assert_eq!(select(&staff, ".couple-card tbody tr").len(), 7);
+}
+on_both_databases!(
+    together,
+    partners_answer_privately_then_see_a_summary_together
+);
+
+async fn a_positive_check_in_holds_booking_and_the_other_partner_cannot_tell(app: TestApp) {
+    practice_with_hours(&app).await;
+    // A couple where A's private check-in is positive; both answered alike otherwise.
+    let a = start(&app).await;
+    answer_all(&app, &a, true, A_NOTE).await;
+    let b = join(&app, &invite(&app, &a).await).await;
+    answer_all(&app, &b, true, "").await;
+    assert_eq!(
+        check_in(&app, &a, "yes").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        check_in(&app, &b, "no").await.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // The ordinary path to the same words: nobody offers consults, so every client is told
+    // the practice will contact them.
+    let (_, b_held) = get(&app, &format!("/q/{b}/book")).await;
+    let (_, a_held) = get(&app, &format!("/q/{a}/book")).await;
+    db_execute(&app, "delete from availability").await;
+    let solo = start(&app).await;
+    answer_all(&app, &solo, true, "").await;
+    check_in(&app, &solo, "no").await;
+    let (status, ordinary) = get(&app, &format!("/q/{solo}/book")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        main_text(&b_held),
+        main_text(&ordinary),
+        "B cannot tell a hold"
+    );
+    assert_eq!(main_text(&a_held), main_text(&ordinary));
+    assert_eq!(select(&b_held, "title"), select(&ordinary, "title"));
+    assert!(main_text(&ordinary).contains("a private conversation"));
+
+    // B's pages never mention the check-in's outcome or A's note.
+    for path in [format!("/q/{b}/result"), format!("/q/{b}/book")] {
+        let (_, html) = get(&app, &path).await;
+        let text = main_text(&html).to_lowercase();
+        for word in [
+            "safety",
+            "positive",
+            "hold",
+            "afraid",
+            &A_NOTE.to_lowercase(),
+        ] {
+            assert!(!text.contains(word), "{word} on {path}");
+        }
+    }
+    // A direct booking post by B books nothing.
+    let response = app
+        .raw
+        .post(app.url(&format!("/q/{b}/book")))
+        .form(&[
+            ("slot", "2030-01-07T14:00:00Z"),
+            ("request_key", "0123456789abcdef0123456789abcdef"),
+            ("name", "B"),
+            ("email", "b@example.org"),
+            ("phone", "555 0100"),
+            ("consent", "yes"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(db_count(&app, "select count(*) from bookings").await, 0);
+
+    // The clinician sees it, on both partners' pages.
+    let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("login");
+    for token in [&a, &b] {
+        let r = reference(&app, token).await;
+        let staff = app
+            .raw
+            .get(app.url(&format!("/staff/submissions/{r}")))
+            .header("cookie", cookie.clone())
+            .send()
+            .await
+            .expect("staff")
+            .text()
+            .await
+            .expect("body");
+        let alert = select(&staff, ".safety-alert").concat();
+        assert!(alert.contains("Partner A: positive"), "{alert}");
+        assert!(select(&staff, ".couple-card")
+            .concat()
+            .contains("Individual consult first"));
+    }
+}
+on_both_databases!(
+    hold,
+    a_positive_check_in_holds_booking_and_the_other_partner_cannot_tell
+);
+
+async fn every_client_route_with_b_link_shows_nothing_of_a(app: TestApp) {
+    practice_with_hours(&app).await;
+    let a = start(&app).await;
+    answer_all(&app, &a, true, A_NOTE).await;
+    check_in(&app, &a, "rather_not_say").await;
+    let a_ref = reference(&app, &a).await;
+    let b = join(&app, &invite(&app, &a).await).await;
+
+    // B half-way, then finished: every page B can reach, with every method it answers.
+    let mut paths: Vec<String> = (1..=SECTION_COUNT)
+        .map(|s| format!("/q/{b}/s/{s}"))
+        .collect();
+    paths.extend([
+        format!("/q/{b}"),
+        format!("/q/{b}/result"),
+        format!("/q/{b}/book"),
+        format!("/q/{b}/private"),
+    ]);
+    let secrets = [A_NOTE.to_owned(), a_ref.clone(), a.clone()];
+    let check = |path: &str, body: &str| {
+        for secret in &secrets {
+            assert!(!body.contains(secret.as_str()), "{path} shows A's {secret}");
+        }
+    };
+    for path in &paths {
+        let response = app.client.get(app.url(path)).send().await.expect("get");
+        assert!(!response.status().is_server_error(), "{path}");
+        check(path, &response.text().await.expect("body"));
+    }
+    answer_all(&app, &b, true, "").await;
+    check_in(&app, &b, "no").await;
+    for path in &paths {
+        let response = app.client.get(app.url(path)).send().await.expect("get");
+        assert!(!response.status().is_server_error(), "{path}");
+        check(path, &response.text().await.expect("body"));
+    }
+    // B cannot make invitations, and A's reference opens nothing on the client side.
+    let response = app
+        .raw
+        .post(app.url(&format!("/q/{b}/invite")))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    for path in [
+        format!("/q/{a_ref}/result"),
+        format!("/q/{a_ref}/book"),
+        format!("/b/{a_ref}"),
+        format!("/join/{a_ref}"),
+    ] {
+        let (status, body) = get(&app, &path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        check(&path, &body);
+    }
+    // A's own token is A's alone: B's summary never links to it.
+    let (_, b_result) = get(&app, &format!("/q/{b}/result")).await;
+    assert!(!b_result.contains(&a));
+}
+on_both_databases!(isolation, every_client_route_with_b_link_shows_nothing_of_a);
+
+async fn invitations_expire_and_can_be_renewed(app: TestApp) {
+    let a = start(&app).await;
+    answer_all(&app, &a, true, "").await;
+    let invite_path = invite(&app, &a).await;
+    db_execute(
+        &app,
+        "update invitations set expires_at = '2000-01-01T00:00:00+00:00'",
+    )
+    .await;
+    let (status, html) = get(&app, &invite_path).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(html.contains("This invitation has ended"));
+    let response = app
+        .raw
+        .post(app.url(&invite_path))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::GONE);
+    // A sees the offer again, and a renewed link works.
+    let (_, result) = get(&app, &format!("/q/{a}/result")).await;
+    assert_eq!(
+        select(&result, "#invite button"),
+        ["Make a link for my partner"]
+    );
+    let renewed = invite(&app, &a).await;
+    join(&app, &renewed).await;
+    // A forged invitation gets the clear page.
+    let (status, html) = get(&app, &format!("/join/{}", "Z".repeat(43))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("We couldn't open that link"));
+}
+on_both_databases!(expiry, invitations_expire_and_can_be_renewed);
