@@ -49,10 +49,13 @@ test('two partners answer on their own devices; a private check-in holds booking
   // A's check-in is positive; B's is not.
   await checkIn(a, 'Yes');
   await expect(a.getByRole('heading', { name: 'Your next step' })).toBeVisible();
+  await expect(a.locator('main')).toContainText('Once you have both finished');
   await checkIn(b, 'No');
   await expect(b.getByRole('heading', { name: 'Your next step' })).toBeVisible();
   await expectAccessible(b);
   await expectNoHorizontalScroll(b);
+  // A checked in first and was told to wait for B; now both are finished.
+  await a.reload();
   const bNext = await b.locator('main').innerText();
   const aNext = await a.locator('main').innerText();
   expect(bNext).toBe(aNext);

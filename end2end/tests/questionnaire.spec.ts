@@ -76,7 +76,7 @@ test.describe('with JavaScript on (hydrated island)', () => {
     await expectAccessible(page);
     await expectNoHorizontalScroll(page);
     await page.getByRole('link', { name: 'Book a couples-therapy consult' }).click();
-    await expect(page.locator('h1')).toHaveText('Contact the practice');
+    await expect(page.locator('h1')).toHaveText('A few private questions');
     await expectAccessible(page);
 
     expect(foreign).toEqual([]);
