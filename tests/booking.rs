@@ -264,11 +264,30 @@ async fn a_client_books_in_their_own_time_zone(app: TestApp) {
     let staff = app
         .raw
         .get(app.url(&format!("/staff/submissions/{reference}")))
-        .header("cookie", cookie)
+        .header("cookie", cookie.clone())
         .send()
         .await
         .expect("staff page");
     let staff = Html::parse_document(&staff.text().await.expect("body"));
+    let list = app
+        .raw
+        .get(app.url("/staff"))
+        .header("cookie", cookie.clone())
+        .send()
+        .await
+        .expect("list")
+        .text()
+        .await
+        .expect("body");
+    let list = Html::parse_document(&list);
+    let row = select(&list, "table.submissions tbody tr")
+        .into_iter()
+        .find(|r| r.contains(&reference))
+        .expect("the submission in the list");
+    assert!(
+        row.contains("09:00 (GMT-"),
+        "the consult in the list: {row}"
+    );
     let card = select(&staff, ".booking-card").concat();
     assert!(
         card.contains("Booked") && card.contains("sam@example.org"),

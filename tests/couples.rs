@@ -311,6 +311,31 @@ async fn a_positive_check_in_holds_booking_and_the_other_partner_cannot_tell(app
             .concat()
             .contains("Individual consult first"));
     }
+    // The list flags both partners, and filters on the flag.
+    let list = |query: &'static str| {
+        let cookie = cookie.clone();
+        let app = &app;
+        async move {
+            app.raw
+                .get(app.url(&format!("/staff{query}")))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .expect("list")
+                .text()
+                .await
+                .expect("body")
+        }
+    };
+    let flagged = list("?flag=safety").await;
+    let rows = select(&flagged, "table.submissions tbody tr");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows
+        .iter()
+        .all(|r| r.contains("Safety") && r.contains("Couple")));
+    let solo_ref = reference(&app, &solo).await;
+    assert!(!flagged.contains(&solo_ref));
+    assert!(list("").await.contains(&solo_ref));
 }
 on_both_databases!(
     hold,

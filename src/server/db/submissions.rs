@@ -289,7 +289,21 @@ pub struct SubmissionSummary {
     pub submitted_at: Option<DateTime<Utc>>,
     pub overall: Option<u8>,
     pub band: Option<ReadinessBand>,
+    /// "a" or "b" when part of a couple.
+    pub partner: Option<String>,
+    /// The live consult's start, if one is booked.
+    pub consult: Option<DateTime<Utc>>,
+    /// Its own or its partner's private check-in is positive.
+    pub safety: bool,
 }
+
+/// Positive check-ins of a submission or its partner (> 0: flag). Correlated subqueries on
+/// primary keys and the couple index: cheap for the 50 rows of a page.
+const SAFETY_EXPR: &str = "cast(coalesce((select max(ss.positive) from safety_screens ss \
+     where ss.submission_id = s.id), 0) \
+     + coalesce((select max(ss.positive) from submissions p \
+     join safety_screens ss on ss.submission_id = p.id where p.couple_id = s.couple_id), 0) \
+     as integer)";
 
 /// A value bound into a query assembled at run time.
 enum Arg<'a> {
@@ -309,6 +323,8 @@ pub struct SubmissionFilter {
     pub until: Option<DateTime<Utc>>,
     /// A reference, or the start of one (case-insensitive).
     pub reference: Option<String>,
+    /// Only those flagged by a positive private check-in (theirs or their partner's).
+    pub safety_only: bool,
 }
 
 impl Db {
@@ -326,11 +342,14 @@ impl Db {
             Arg::Int(before.map_or(i64::MAX, |b| b.0)),
             Arg::Int(i64::from(limit)),
         ];
-        let mut sql = String::from(
+        let mut sql = format!(
             "select s.id, s.reference, s.status, s.workflow, s.created_at, s.submitted_at, \
-             r.overall, r.band \
+             r.overall, r.band, s.partner, \
+             (select b.starts_at from bookings b \
+              where b.submission_id = s.id and b.status = 'booked') as consult, \
+             {SAFETY_EXPR} as safety \
              from submissions s left join results r on r.submission_id = s.id \
-             where s.id < $1",
+             where s.id < $1"
         );
         let mut and = |condition: &str, values: Vec<Arg<'static>>, args: &mut Vec<Arg<'_>>| {
             let mut condition = condition.to_owned();
@@ -376,6 +395,9 @@ impl Db {
                 &mut args,
             );
         }
+        if filter.safety_only {
+            and(&format!("{SAFETY_EXPR} > 0"), vec![], &mut args);
+        }
         sql.push_str(" order by s.id desc limit $2");
         type Row = (
             i64,
@@ -386,6 +408,9 @@ impl Db {
             Option<DateTime<Utc>>,
             Option<i16>,
             Option<String>,
+            Option<String>,
+            Option<DateTime<Utc>>,
+            i32,
         );
         let rows: Vec<Row> = with_pool!(self, pool => {
             let mut query = sqlx::query_as::<_, Row>(&sql);
@@ -409,6 +434,9 @@ impl Db {
                     submitted_at,
                     overall,
                     band,
+                    partner,
+                    consult,
+                    safety,
                 )| {
                     Ok(SubmissionSummary {
                         id: SubmissionId(id),
@@ -419,6 +447,9 @@ impl Db {
                         submitted_at,
                         overall: overall.and_then(|o| u8::try_from(o).ok()),
                         band: band.as_deref().and_then(ReadinessBand::parse),
+                        partner,
+                        consult,
+                        safety: safety > 0,
                     })
                 },
             )

@@ -119,6 +119,8 @@ pub struct ListQuery {
     to: String,
     #[serde(default)]
     q: String,
+    #[serde(default)]
+    flag: String,
 }
 
 impl ListQuery {
@@ -148,8 +150,10 @@ impl ListQuery {
             from,
             until,
             reference,
+            safety_only: self.flag == "safety",
         };
         let form = FilterForm {
+            flag: self.flag.clone(),
             workflow: self.workflow.clone(),
             band: self.band.clone(),
             from: self.from.clone(),
@@ -169,6 +173,7 @@ impl ListQuery {
             ("from", &self.from),
             ("to", &self.to),
             ("q", &self.q),
+            ("flag", &self.flag),
         ]
         .into_iter()
         .filter(|(_, v)| !v.trim().is_empty())
@@ -241,6 +246,19 @@ pub async fn submissions(
             workflow: s.workflow.label(),
             overall: s.overall,
             band: s.band.map(|b| b.label()),
+            consult: s.consult.map(|t| {
+                format!(
+                    "{} ({})",
+                    crate::domain::booking::render_in(t, state.config.practice_zone),
+                    state.config.practice_zone.name()
+                )
+            }),
+            partner: s.partner.as_deref().and_then(|p| match p {
+                "a" => Some("A"),
+                "b" => Some("B"),
+                _ => None,
+            }),
+            safety: s.safety,
         })
         .collect();
     let user = staff_user(&clinician);

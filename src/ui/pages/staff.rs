@@ -215,11 +215,19 @@ pub struct SubmissionRow {
     pub workflow: &'static str,
     pub overall: Option<u8>,
     pub band: Option<&'static str>,
+    /// The live consult, in the practice's zone.
+    pub consult: Option<String>,
+    /// "A" or "B" when part of a couple.
+    pub partner: Option<&'static str>,
+    /// A positive private check-in, theirs or their partner's.
+    pub safety: bool,
 }
 
 /// The list's filter form, as the clinician filled it in.
 #[derive(Clone, Debug, Default)]
 pub struct FilterForm {
+    /// "safety" or empty.
+    pub flag: String,
     pub workflow: String,
     pub band: String,
     pub from: String,
@@ -278,6 +286,12 @@ fn Filters(
                 {to_error}
             </div>
             <div>
+                <label for="f-flag">"Flag"</label>
+                <select id="f-flag" name="flag">
+                    {options(vec![("safety", "Safety screen positive")], form.flag)}
+                </select>
+            </div>
+            <div>
                 <label for="f-q">"Reference"</label>
                 <input id="f-q" name="q" type="search" value=form.reference />
             </div>
@@ -312,6 +326,11 @@ pub fn SubmissionsPage(
                     <td>{row.workflow}</td>
                     <td>{row.overall.map(|o| o.to_string()).unwrap_or_else(|| "—".into())}</td>
                     <td>{row.band.unwrap_or("—")}</td>
+                    <td>{row.consult.unwrap_or_else(|| "—".into())}</td>
+                    <td>
+                        {row.safety.then(|| view! { <strong class="flag-safety">"Safety"</strong> })}
+                        {row.partner.map(|p| format!(" Couple ({p})"))}
+                    </td>
                 </tr>
             }
         })
@@ -333,6 +352,8 @@ pub fn SubmissionsPage(
                             <th scope="col">"Workflow"</th>
                             <th scope="col">"Readiness"</th>
                             <th scope="col">"Band"</th>
+                            <th scope="col">"Consult"</th>
+                            <th scope="col">"Flags"</th>
                         </tr>
                     </thead>
                     <tbody>{body}</tbody>
