@@ -429,6 +429,16 @@ async fn invitations_expire_and_can_be_renewed(app: TestApp) {
     );
     let renewed = invite(&app, &a).await;
     join(&app, &renewed).await;
+    // Private links end: half a year after the start by default.
+    db_execute(
+        &app,
+        "update submissions set created_at = '2000-01-01T00:00:00+00:00'",
+    )
+    .await;
+    let (status, html) = get(&app, &format!("/q/{a}/result")).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(html.contains("This private link has ended"));
+    assert!(!html.contains(&a), "the page does not repeat the link");
     // A forged invitation gets the clear page.
     let (status, html) = get(&app, &format!("/join/{}", "Z".repeat(43))).await;
     assert_eq!(status, StatusCode::NOT_FOUND);

@@ -30,6 +30,10 @@ pub struct Config {
     /// `REMINDER_HOURS_BEFORE`: the client's reminder goes out this long before the consult
     /// (default 24). None is sent when the consult is booked closer than that.
     pub reminder_hours_before: i64,
+    /// `RESUME_LINK_DAYS`: a client's private questionnaire link stops working this many days
+    /// after the questionnaire was started (default 180). Invitations last 14 days; a manage
+    /// link stops allowing changes at the booking's cut-off.
+    pub resume_link_days: i64,
     /// `JOINT_BOOKING`: `open` (default; couples with no flag pick a time themselves) or
     /// `practice_contacts` (the practice contacts every couple, so no partner can ever tell a
     /// hold from the ordinary path).
@@ -248,6 +252,7 @@ impl Config {
             practice_zone,
             booking_change_cutoff_hours: number("BOOKING_CHANGE_CUTOFF_HOURS", 24)?,
             reminder_hours_before: number("REMINDER_HOURS_BEFORE", 24)?,
+            resume_link_days: number("RESUME_LINK_DAYS", 180)?,
             quick_exit_url,
             session_idle_minutes: number("SESSION_IDLE_MINUTES", 120)?,
             session_max_hours: number("SESSION_MAX_HOURS", 12)?,

@@ -77,6 +77,10 @@ pub async fn open(state: &AppState, raw_token: &str) -> Result<Opened, AppError>
         .submission_by_token_hash(&token.hash())
         .await?
         .ok_or(AppError::LinkNotFound)?;
+    // Private links do not live forever: a phone that changes hands should not open them.
+    if submission.created_at + chrono::Duration::days(state.config.resume_link_days) < Utc::now() {
+        return Err(AppError::LinkExpired);
+    }
     let mut answers = Answers::new();
     for (item, value) in state.db.answers(submission.id).await? {
         // Items of a retired instrument version are kept in the database but not shown.

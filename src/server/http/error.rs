@@ -20,6 +20,9 @@ pub enum AppError {
     /// A resume link that is malformed or opens nothing.
     #[error("link not found")]
     LinkNotFound,
+    /// A private link past its lifetime (`RESUME_LINK_DAYS`).
+    #[error("link expired")]
+    LinkExpired,
     #[error("not found")]
     NotFound,
     /// Logged in, but this is for practice admins.
@@ -72,6 +75,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::LinkNotFound | AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::LinkExpired => StatusCode::GONE,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -82,6 +86,7 @@ impl AppError {
     fn message(&self) -> &'static str {
         match self {
             AppError::LinkNotFound => "This questionnaire link is not valid.",
+            AppError::LinkExpired => "This private link has ended.",
             AppError::NotFound => "Not found.",
             AppError::Forbidden => "Only the practice's admins can do this.",
             AppError::Invalid(_) => "Some answers could not be accepted.",

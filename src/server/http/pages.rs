@@ -51,6 +51,19 @@ pub fn error_page(state: &AppState, error: &AppError) -> Response {
         AppError::LinkNotFound => render::page(state, status, "Link not found", false, || {
             view! { <LinkNotFoundPage /> }
         }),
+        AppError::LinkExpired => render::page(state, status, "Link ended", false, || {
+            view! {
+                <section class="card">
+                    <h1>"This private link has ended"</h1>
+                    <p>
+                        "For your privacy, private links stop working after a while. Your answers "
+                        "are kept for the practice. To start again, or to reach the practice, use "
+                        "the links below."
+                    </p>
+                    <p><a class="button primary" href="/">"Go to the start page"</a>" "<a href="/contact">"Contact the practice"</a></p>
+                </section>
+            }
+        }),
         AppError::NotFound => render::page(state, status, "Not found", false, || {
             view! { <NotFoundPage /> }
         }),
