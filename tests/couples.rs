@@ -445,3 +445,52 @@ async fn invitations_expire_and_can_be_renewed(app: TestApp) {
     assert!(html.contains("We couldn't open that link"));
 }
 on_both_databases!(expiry, invitations_expire_and_can_be_renewed);
+
+async fn a_couple_books_one_consult_together(app: TestApp) {
+    practice_with_hours(&app).await;
+    let a = start(&app).await;
+    answer_all(&app, &a, true, "").await;
+    let b = join(&app, &invite(&app, &a).await).await;
+    answer_all(&app, &b, true, "").await;
+    check_in(&app, &a, "no").await;
+    check_in(&app, &b, "no").await;
+    // No flag: booking is open for both; A books.
+    let (_, picker) = get(&app, &format!("/q/{a}/book")).await;
+    let slot = Html::parse_document(&picker)
+        .select(&Selector::parse("input[name=slot]").expect("selector"))
+        .next()
+        .and_then(|e| e.value().attr("value").map(str::to_owned))
+        .expect("an open time");
+    let form = |key: &'static str| {
+        vec![
+            ("slot", slot.clone()),
+            ("request_key", key.to_owned()),
+            ("name", "Sam".to_owned()),
+            ("email", "sam@example.org".to_owned()),
+            ("phone", "555 0100".to_owned()),
+            ("consent", "yes".to_owned()),
+        ]
+    };
+    let booked = app
+        .raw
+        .post(app.url(&format!("/q/{a}/book")))
+        .form(&form("0123456789abcdef0123456789abcdef"))
+        .send()
+        .await
+        .expect("book");
+    assert_eq!(booked.status(), StatusCode::SEE_OTHER);
+    // B sees that consult, and cannot book a second one for the couple.
+    let (status, html) = get(&app, &format!("/q/{b}/book")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(select(&html, "h1"), ["Your consult together is booked"]);
+    let second = app
+        .raw
+        .post(app.url(&format!("/q/{b}/book")))
+        .form(&form("fedcba9876543210fedcba9876543210"))
+        .send()
+        .await
+        .expect("book");
+    assert_eq!(second.status(), StatusCode::OK);
+    assert_eq!(db_count(&app, "select count(*) from bookings").await, 1);
+}
+on_both_databases!(one_consult, a_couple_books_one_consult_together);

@@ -243,6 +243,25 @@ pub async fn joint_summary(
     Ok((summary, true))
 }
 
+/// The other partner's live booking: a couple books one consult together, so once either
+/// partner has booked, the other sees that booking instead of open times.
+pub async fn partner_booking(
+    state: &AppState,
+    submission: SubmissionId,
+) -> Result<Option<crate::server::db::Booking>, AppError> {
+    let Some((couple, role)) = state.db.couple_of(submission).await? else {
+        return Ok(None);
+    };
+    let Some(other) = state.db.partner_submission(couple, role.other()).await? else {
+        return Ok(None);
+    };
+    Ok(state
+        .db
+        .booking_for_submission(other)
+        .await?
+        .filter(|b| b.status == crate::server::db::BookingStatus::Booked))
+}
+
 /// Stores this partner's private check-in. Only a finished questionnaire has one.
 pub async fn save_screen(
     state: &AppState,

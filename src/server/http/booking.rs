@@ -25,8 +25,8 @@ use crate::server::db::{BookingStatus, SubmissionId};
 use crate::server::state::AppState;
 use crate::server::tokens::{new_request_key, ResumeToken};
 use crate::ui::pages::booking::{
-    CancelBookingPage, ConfirmBooking, ConfirmBookingPage, ManageBooking, ManageBookingPage,
-    SlotDay, SlotOption, SlotPicker, SlotPickerPage, ZoneChoice,
+    BookedTogetherPage, CancelBookingPage, ConfirmBooking, ConfirmBookingPage, ManageBooking,
+    ManageBookingPage, SlotDay, SlotOption, SlotPicker, SlotPickerPage, ZoneChoice,
 };
 
 /// Booking is open only after the private check-in, and only when `domain::couple` says so;
@@ -38,7 +38,19 @@ async fn gate(
 ) -> Result<Option<Response>, AppError> {
     Ok(match couples::booking_offer(state, submission).await? {
         Offer::NeedsScreen => Some(Redirect::to(&format!("/q/{token}/private")).into_response()),
-        Offer::Joint(JointBookingOffer::Open) => None,
+        Offer::Joint(JointBookingOffer::Open) => {
+            // One consult per couple: the partner's booking is theirs together.
+            couples::partner_booking(state, submission)
+                .await?
+                .map(|booking| {
+                    // In the practice's zone: the partner's own zone is theirs to tell.
+                    let when = when_in(booking.starts_at, state.config.practice_zone);
+                    let practice_email = state.config.practice_email.clone();
+                    render::page(state, StatusCode::OK, "Your consult", false, move || {
+                        view! { <BookedTogetherPage when practice_email /> }
+                    })
+                })
+        }
         Offer::Joint(other) => Some(next_step(state, other)),
     })
 }

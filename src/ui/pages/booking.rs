@@ -389,3 +389,20 @@ pub fn CancelBookingPage(action: String, back: String, when: String) -> impl Int
         </section>
     }
 }
+
+/// A couple books one consult: what the partner who did not book sees.
+#[component]
+pub fn BookedTogetherPage(when: String, practice_email: String) -> impl IntoView {
+    view! {
+        <section class="card narrow">
+            <h1>"Your consult together is booked"</h1>
+            <p class="chosen-time"><strong>{when}</strong></p>
+            <p>
+                "Your partner booked this time for you both; their confirmation has the link to "
+                "move or cancel it. Questions? Write to "
+                <a href=format!("mailto:{practice_email}")>{practice_email.clone()}</a>
+                "."
+            </p>
+        </section>
+    }
+}
