@@ -4,10 +4,8 @@
 
 mod common;
 
-use std::process::Stdio;
-
 use chrono::{DateTime, Utc};
-use common::{create_admin, db_count, log_in_as, TestApp};
+use common::{create_admin, db_count, location, log_in_as, start_questionnaire, TestApp};
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
 use trustbridge::domain::questionnaire::{self as q, SECTION_COUNT};
@@ -30,45 +28,16 @@ fn attrs(html: &Html, css: &str, attr: &str) -> Vec<String> {
         .collect()
 }
 
-fn location(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
-}
-
 /// The practice's first admin, offering consults every day in `hours` (practice time).
 async fn practice_with_hours(app: &TestApp, hours: &str) {
     let created = create_admin(app, ADMIN, "Ana Lima", PASSWORD).await;
     assert!(created.status.success(), "{created:?}");
-    let set = tokio::process::Command::new(env!("CARGO_BIN_EXE_trustbridge"))
-        .args([
-            "set-hours",
-            "--email",
-            ADMIN,
-            "--hours",
-            hours,
-            "--days",
-            "mon,tue,wed,thu,fri,sat,sun",
-        ])
-        .env("DATABASE_URL", &app.database_url)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .output()
-        .await
-        .expect("run set-hours");
-    assert!(set.status.success(), "{set:?}");
+    common::set_hours(app, ADMIN, hours).await;
 }
 
 /// A client answers every statement; returns their private token.
 async fn finished_client(app: &TestApp) -> String {
-    let response = app.raw.post(app.url("/start")).send().await.expect("start");
-    let token = location(&response)
-        .trim_start_matches("/q/")
-        .trim_end_matches("/s/1")
-        .to_owned();
+    let token = start_questionnaire(app).await;
     for section in 1..=SECTION_COUNT {
         let mut form: Vec<(String, String)> = q::items_in_section(section)
             .map(|i| (i.field_name(), "4".to_owned()))
@@ -485,11 +454,7 @@ async fn forged_and_unfinished_links_get_a_clear_page(app: TestApp) {
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 
     // Half-way through the questionnaire, booking leads back to it.
-    let response = app.raw.post(app.url("/start")).send().await.expect("start");
-    let token = location(&response)
-        .trim_start_matches("/q/")
-        .trim_end_matches("/s/1")
-        .to_owned();
+    let token = start_questionnaire(&app).await;
     let response = app
         .raw
         .get(app.url(&format!("/q/{token}/book")))

@@ -5,7 +5,9 @@
 
 mod common;
 
-use common::{check_in, create_admin, db_count, db_execute, log_in_as, TestApp};
+use common::{
+    check_in, create_admin, db_count, db_execute, location, log_in_as, start_questionnaire, TestApp,
+};
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
 use trustbridge::domain::questionnaire::{self as q, SECTION_COUNT};
@@ -20,15 +22,6 @@ fn select(html: &str, css: &str) -> Vec<String> {
     html.select(&selector)
         .map(|e| e.text().collect::<String>().trim().to_owned())
         .collect()
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
 }
 
 async fn get(app: &TestApp, path: &str) -> (StatusCode, String) {
@@ -66,14 +59,6 @@ async fn answer_all(app: &TestApp, token: &str, ready: bool, note: &str) {
     }
 }
 
-async fn start(app: &TestApp) -> String {
-    let response = app.raw.post(app.url("/start")).send().await.expect("start");
-    location(&response)
-        .trim_start_matches("/q/")
-        .trim_end_matches("/s/1")
-        .to_owned()
-}
-
 /// Partner A's invitation link (path), made from A's summary page.
 async fn invite(app: &TestApp, a: &str) -> String {
     let made = app
@@ -108,21 +93,7 @@ async fn join(app: &TestApp, invite: &str) -> String {
 async fn practice_with_hours(app: &TestApp) {
     let created = create_admin(app, ADMIN, "Ana Lima", PASSWORD).await;
     assert!(created.status.success());
-    let set = tokio::process::Command::new(env!("CARGO_BIN_EXE_trustbridge"))
-        .args([
-            "set-hours",
-            "--email",
-            ADMIN,
-            "--hours",
-            "09:00-12:00",
-            "--days",
-            "mon,tue,wed,thu,fri,sat,sun",
-        ])
-        .env("DATABASE_URL", &app.database_url)
-        .output()
-        .await
-        .expect("set-hours");
-    assert!(set.status.success());
+    common::set_hours(app, ADMIN, "09:00-12:00").await;
 }
 
 /// A's reference, as A's own summary shows it.
@@ -138,7 +109,7 @@ fn main_text(html: &str) -> String {
 
 async fn partners_answer_privately_then_see_a_summary_together(app: TestApp) {
     practice_with_hours(&app).await;
-    let a = start(&app).await;
+    let a = start_questionnaire(&app).await;
     answer_all(&app, &a, true, A_NOTE).await;
     let (_, html) = get(&app, &format!("/q/{a}/result")).await;
     assert_eq!(
@@ -227,7 +198,7 @@ on_both_databases!(
 async fn a_positive_check_in_holds_booking_and_the_other_partner_cannot_tell(app: TestApp) {
     practice_with_hours(&app).await;
     // A couple where A's private check-in is positive; both answered alike otherwise.
-    let a = start(&app).await;
+    let a = start_questionnaire(&app).await;
     answer_all(&app, &a, true, A_NOTE).await;
     let b = join(&app, &invite(&app, &a).await).await;
     answer_all(&app, &b, true, "").await;
@@ -245,7 +216,7 @@ async fn a_positive_check_in_holds_booking_and_the_other_partner_cannot_tell(app
     let (_, b_held) = get(&app, &format!("/q/{b}/book")).await;
     let (_, a_held) = get(&app, &format!("/q/{a}/book")).await;
     db_execute(&app, "delete from availability").await;
-    let solo = start(&app).await;
+    let solo = start_questionnaire(&app).await;
     answer_all(&app, &solo, true, "").await;
     check_in(&app, &solo, "no").await;
     let (status, ordinary) = get(&app, &format!("/q/{solo}/book")).await;
@@ -344,7 +315,7 @@ on_both_databases!(
 
 async fn every_client_route_with_b_link_shows_nothing_of_a(app: TestApp) {
     practice_with_hours(&app).await;
-    let a = start(&app).await;
+    let a = start_questionnaire(&app).await;
     answer_all(&app, &a, true, A_NOTE).await;
     check_in(&app, &a, "rather_not_say").await;
     let a_ref = reference(&app, &a).await;
@@ -403,7 +374,7 @@ async fn every_client_route_with_b_link_shows_nothing_of_a(app: TestApp) {
 on_both_databases!(isolation, every_client_route_with_b_link_shows_nothing_of_a);
 
 async fn invitations_expire_and_can_be_renewed(app: TestApp) {
-    let a = start(&app).await;
+    let a = start_questionnaire(&app).await;
     answer_all(&app, &a, true, "").await;
     let invite_path = invite(&app, &a).await;
     db_execute(
@@ -448,7 +419,7 @@ on_both_databases!(expiry, invitations_expire_and_can_be_renewed);
 
 async fn a_couple_books_one_consult_together(app: TestApp) {
     practice_with_hours(&app).await;
-    let a = start(&app).await;
+    let a = start_questionnaire(&app).await;
     answer_all(&app, &a, true, "").await;
     let b = join(&app, &invite(&app, &a).await).await;
     answer_all(&app, &b, true, "").await;

@@ -386,26 +386,8 @@ async fn a_booking_confirms_moves_and_cancels_by_email_with_a_calendar_file(back
     let sink = SmtpSink::start(port, &dir.path().join("maildir")).await;
     let app = common::spawn_app_with(backend, &smtp_env(port)).await;
     admin_cookie(&app).await;
-    let hours = tokio::process::Command::new(env!("CARGO_BIN_EXE_trustbridge"))
-        .args([
-            "set-hours",
-            "--email",
-            "admin@harbour.example",
-            "--hours",
-            "09:00-12:00",
-        ])
-        .env("DATABASE_URL", &app.database_url)
-        .output()
-        .await
-        .expect("set-hours");
-    assert!(hours.status.success(), "{hours:?}");
-    let response = app.raw.post(app.url("/start")).send().await.expect("start");
-    let token = response.headers()["location"]
-        .to_str()
-        .expect("location")
-        .trim_start_matches("/q/")
-        .trim_end_matches("/s/1")
-        .to_owned();
+    common::set_hours(&app, "admin@harbour.example", "09:00-12:00").await;
+    let token = common::start_questionnaire(&app).await;
     for section in 1..=SECTION_COUNT {
         let mut form: Vec<(String, String)> = q::items_in_section(section)
             .map(|i| (i.field_name(), "2".to_owned()))

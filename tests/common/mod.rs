@@ -354,3 +354,44 @@ pub async fn check_in(app: &TestApp, token: &str, answer: &str) -> reqwest::Resp
         .await
         .expect("post check-in")
 }
+
+/// Gives `email`'s account consult hours (`"09:00-12:00"`) every day of the week, through the
+/// binary's own `set-hours` command.
+pub async fn set_hours(app: &TestApp, email: &str, hours: &str) {
+    let set = Command::new(env!("CARGO_BIN_EXE_trustbridge"))
+        .args([
+            "set-hours",
+            "--email",
+            email,
+            "--hours",
+            hours,
+            "--days",
+            "mon,tue,wed,thu,fri,sat,sun",
+        ])
+        .env("DATABASE_URL", &app.database_url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .await
+        .expect("run set-hours");
+    assert!(set.status.success(), "{set:?}");
+}
+
+/// Where a redirect points.
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Clicks "Start the questionnaire"; the new private token.
+pub async fn start_questionnaire(app: &TestApp) -> String {
+    let response = app.raw.post(app.url("/start")).send().await.expect("start");
+    location(&response)
+        .trim_start_matches("/q/")
+        .trim_end_matches("/s/1")
+        .to_owned()
+}

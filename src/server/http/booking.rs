@@ -21,7 +21,7 @@ use crate::domain::booking::{render_in, ConsultSlot};
 use crate::domain::couple::JointBookingOffer;
 use crate::server::booking::{self as service, BookOutcome, ChangeOutcome, Managed, OpenSlots};
 use crate::server::couples::{self, Offer};
-use crate::server::db::{BookingStatus, SubmissionId};
+use crate::server::db::{Booking, BookingStatus, SubmissionId};
 use crate::server::state::AppState;
 use crate::server::tokens::{new_request_key, ResumeToken};
 use crate::ui::pages::booking::{
@@ -187,6 +187,12 @@ fn new_booking_picker(token: &str, zone_chosen: bool) -> PickerArgs {
         here: format!("/q/{token}/book"),
         submit_label: "Continue",
     }
+}
+
+/// The zone a booking's pages show it in: the one asked for, else the client's own.
+fn booking_zone(state: &AppState, booking: &Booking, asked: Option<&str>) -> Tz {
+    let theirs = service::viewer_zone(Some(&booking.client_zone), state.config.practice_zone);
+    service::viewer_zone(asked, theirs)
 }
 
 fn manage_url(state: &AppState, manage: &str) -> String {
@@ -396,8 +402,7 @@ pub async fn manage(
                 changeable,
             },
         ) = service::open_managed(&state, &token, Utc::now()).await?;
-        let fallback = service::viewer_zone(Some(&booking.client_zone), state.config.practice_zone);
-        let zone = service::viewer_zone(query.tz.as_deref(), fallback);
+        let zone = booking_zone(&state, &booking, query.tz.as_deref());
         let notice = if query.moved.is_some() {
             Some("Your consult has moved. A new confirmation is on its way.".to_owned())
         } else if query.cancelled.is_some() {
@@ -453,8 +458,7 @@ pub async fn cancel_page(
         if !changeable {
             return Ok(Redirect::to(&base).into_response());
         }
-        let fallback = service::viewer_zone(Some(&booking.client_zone), state.config.practice_zone);
-        let zone = service::viewer_zone(query.tz.as_deref(), fallback);
+        let zone = booking_zone(&state, &booking, query.tz.as_deref());
         let when = when_in(booking.starts_at, zone);
         let action = format!("{base}/cancel");
         Ok(render::page(
@@ -510,8 +514,7 @@ pub async fn reschedule_page(
         if !changeable {
             return Ok(Redirect::to(&format!("/b/{token}")).into_response());
         }
-        let fallback = service::viewer_zone(Some(&booking.client_zone), state.config.practice_zone);
-        let zone = service::viewer_zone(query.tz.as_deref(), fallback);
+        let zone = booking_zone(&state, &booking, query.tz.as_deref());
         let open = service::open_slots(&state, now).await?;
         Ok(picker_page(
             &state,
