@@ -257,6 +257,20 @@ async fn a_client_books_in_their_own_time_zone(app: TestApp) {
         row.contains("09:00 (GMT-"),
         "the consult in the list: {row}"
     );
+    for (name, found) in [("sAm", true), ("nobody", false), ("%", false)] {
+        let list = app
+            .raw
+            .get(app.url(&format!("/staff?name={}", name.replace('%', "%25"))))
+            .header("cookie", cookie.clone())
+            .send()
+            .await
+            .expect("search")
+            .text()
+            .await
+            .expect("body");
+        let rows = select(&Html::parse_document(&list), "table.submissions tbody tr");
+        assert_eq!(rows.len(), usize::from(found), "name {name}: {rows:?}");
+    }
     let card = select(&staff, ".booking-card").concat();
     assert!(
         card.contains("Booked") && card.contains("sam@example.org"),

@@ -176,7 +176,7 @@ async fn partners_answer_privately_then_see_a_summary_together(app: TestApp) {
     let staff = app
         .raw
         .get(app.url(&format!("/staff/submissions/{a_ref}")))
-        .header("cookie", cookie)
+        .header("cookie", cookie.clone())
         .send()
         .await
         .expect("staff")
@@ -189,6 +189,19 @@ async fn partners_answer_privately_then_see_a_summary_together(app: TestApp) {
     assert!(card.contains("Discernment-style consult"), "{card}");
     assert!(card.contains("Side by side"), "{card}");
     assert_eq!(select(&staff, ".couple-card tbody tr").len(), 7);
+    let list = app
+        .raw
+        .get(app.url("/staff?flag=mixed_agenda"))
+        .header("cookie", cookie.clone())
+        .send()
+        .await
+        .expect("list")
+        .text()
+        .await
+        .expect("body");
+    let rows = select(&list, "table.submissions tbody tr");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows.iter().all(|r| r.contains("Mixed agenda")));
 }
 on_both_databases!(
     together,

@@ -295,6 +295,8 @@ pub struct SubmissionSummary {
     pub consult: Option<DateTime<Utc>>,
     /// Its own or its partner's private check-in is positive.
     pub safety: bool,
+    /// Its couple has a mixed agenda.
+    pub mixed_agenda: bool,
 }
 
 /// Positive check-ins of a submission or its partner (> 0: flag). Correlated subqueries on
@@ -304,6 +306,26 @@ const SAFETY_EXPR: &str = "cast(coalesce((select max(ss.positive) from safety_sc
      + coalesce((select max(ss.positive) from submissions p \
      join safety_screens ss on ss.submission_id = p.id where p.couple_id = s.couple_id), 0) \
      as integer)";
+
+/// 1 when one partner of the submission's couple is willing to rebuild and the other is not
+/// (the mixed-agenda rule of `domain::couple`, on the stored Willingness scores), else 0.
+fn mixed_agenda_expr() -> String {
+    use crate::domain::couple::MIXED_AGENDA_WILLING_FROM;
+    use crate::domain::scoring::WILLINGNESS_CAP_BELOW;
+    let willingness = Dimension::Willingness.as_str();
+    let partner_with = |condition: String| {
+        format!(
+            "exists (select 1 from submissions p join result_dimensions d \
+             on d.submission_id = p.id and d.dimension = '{willingness}' \
+             where p.couple_id = s.couple_id and {condition})"
+        )
+    };
+    format!(
+        "(case when {} and {} then 1 else 0 end)",
+        partner_with(format!("d.score >= {MIXED_AGENDA_WILLING_FROM}")),
+        partner_with(format!("d.score < {WILLINGNESS_CAP_BELOW}")),
+    )
+}
 
 /// A value bound into a query assembled at run time.
 enum Arg<'a> {
@@ -325,6 +347,10 @@ pub struct SubmissionFilter {
     pub reference: Option<String>,
     /// Only those flagged by a positive private check-in (theirs or their partner's).
     pub safety_only: bool,
+    /// Only couples with a mixed agenda.
+    pub mixed_agenda_only: bool,
+    /// Part of the name given when booking (case-insensitive).
+    pub client_name: Option<String>,
 }
 
 impl Db {
@@ -347,9 +373,10 @@ impl Db {
              r.overall, r.band, s.partner, \
              (select b.starts_at from bookings b \
               where b.submission_id = s.id and b.status = 'booked') as consult, \
-             {SAFETY_EXPR} as safety \
+             {SAFETY_EXPR} as safety, {mixed} as mixed_agenda \
              from submissions s left join results r on r.submission_id = s.id \
-             where s.id < $1"
+             where s.id < $1",
+            mixed = mixed_agenda_expr()
         );
         let mut and = |condition: &str, values: Vec<Arg<'static>>, args: &mut Vec<Arg<'_>>| {
             let mut condition = condition.to_owned();
@@ -398,6 +425,26 @@ impl Db {
         if filter.safety_only {
             and(&format!("{SAFETY_EXPR} > 0"), vec![], &mut args);
         }
+        if filter.mixed_agenda_only {
+            and(&format!("{} = 1", mixed_agenda_expr()), vec![], &mut args);
+        }
+        if let Some(name) = filter.client_name.as_deref().map(str::trim) {
+            // LIKE's own wildcards in the name are matched literally.
+            let pattern: String = name
+                .to_lowercase()
+                .chars()
+                .flat_map(|c| match c {
+                    '%' | '_' | '\\' => vec!['\\', c],
+                    c => vec![c],
+                })
+                .collect();
+            and(
+                "exists (select 1 from bookings b where b.submission_id = s.id \
+                 and lower(b.client_name) like ?0 escape '\\')",
+                vec![Arg::Text(format!("%{pattern}%").into())],
+                &mut args,
+            );
+        }
         sql.push_str(" order by s.id desc limit $2");
         type Row = (
             i64,
@@ -410,6 +457,7 @@ impl Db {
             Option<String>,
             Option<String>,
             Option<DateTime<Utc>>,
+            i32,
             i32,
         );
         let rows: Vec<Row> = with_pool!(self, pool => {
@@ -437,6 +485,7 @@ impl Db {
                     partner,
                     consult,
                     safety,
+                    mixed_agenda,
                 )| {
                     Ok(SubmissionSummary {
                         id: SubmissionId(id),
@@ -450,6 +499,7 @@ impl Db {
                         partner,
                         consult,
                         safety: safety > 0,
+                        mixed_agenda: mixed_agenda > 0,
                     })
                 },
             )

@@ -121,6 +121,8 @@ pub struct ListQuery {
     q: String,
     #[serde(default)]
     flag: String,
+    #[serde(default)]
+    name: String,
 }
 
 impl ListQuery {
@@ -151,9 +153,12 @@ impl ListQuery {
             until,
             reference,
             safety_only: self.flag == "safety",
+            mixed_agenda_only: self.flag == "mixed_agenda",
+            client_name: Some(self.name.trim().to_owned()).filter(|n| !n.is_empty()),
         };
         let form = FilterForm {
             flag: self.flag.clone(),
+            name: self.name.clone(),
             workflow: self.workflow.clone(),
             band: self.band.clone(),
             from: self.from.clone(),
@@ -174,6 +179,7 @@ impl ListQuery {
             ("to", &self.to),
             ("q", &self.q),
             ("flag", &self.flag),
+            ("name", &self.name),
         ]
         .into_iter()
         .filter(|(_, v)| !v.trim().is_empty())
@@ -259,6 +265,7 @@ pub async fn submissions(
                 _ => None,
             }),
             safety: s.safety,
+            mixed_agenda: s.mixed_agenda,
         })
         .collect();
     let user = staff_user(&clinician);

@@ -221,13 +221,17 @@ pub struct SubmissionRow {
     pub partner: Option<&'static str>,
     /// A positive private check-in, theirs or their partner's.
     pub safety: bool,
+    /// Their couple has a mixed agenda.
+    pub mixed_agenda: bool,
 }
 
 /// The list's filter form, as the clinician filled it in.
 #[derive(Clone, Debug, Default)]
 pub struct FilterForm {
-    /// "safety" or empty.
+    /// "safety", "mixed_agenda" or empty.
     pub flag: String,
+    /// Part of a client's name (from their booking).
+    pub name: String,
     pub workflow: String,
     pub band: String,
     pub from: String,
@@ -288,12 +292,19 @@ fn Filters(
             <div>
                 <label for="f-flag">"Flag"</label>
                 <select id="f-flag" name="flag">
-                    {options(vec![("safety", "Safety screen positive")], form.flag)}
+                    {options(
+                        vec![("safety", "Safety screen positive"), ("mixed_agenda", "Mixed agenda")],
+                        form.flag,
+                    )}
                 </select>
             </div>
             <div>
                 <label for="f-q">"Reference"</label>
                 <input id="f-q" name="q" type="search" value=form.reference />
+            </div>
+            <div>
+                <label for="f-name">"Client name"</label>
+                <input id="f-name" name="name" type="search" value=form.name />
             </div>
             <div class="filter-actions">
                 <button type="submit" class="button primary small">"Filter"</button>
@@ -329,6 +340,7 @@ pub fn SubmissionsPage(
                     <td>{row.consult.unwrap_or_else(|| "—".into())}</td>
                     <td>
                         {row.safety.then(|| view! { <strong class="flag-safety">"Safety"</strong> })}
+                        {row.mixed_agenda.then_some(" Mixed agenda")}
                         {row.partner.map(|p| format!(" Couple ({p})"))}
                     </td>
                 </tr>
