@@ -226,6 +226,19 @@ async fn a_client_books_in_their_own_time_zone(app: TestApp) {
     assert_eq!(again.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&again), manage.trim_end_matches("?booked=1"));
 
+    // Booked on their own: a partner can no longer be invited into this consult.
+    let (_, result) = page(&app, &format!("/q/{token}/result")).await;
+    assert!(select(&result, "#invite")
+        .concat()
+        .contains("You have booked a consult"));
+    let invite = app
+        .raw
+        .post(app.url(&format!("/q/{token}/invite")))
+        .send()
+        .await
+        .expect("invite");
+    assert_eq!(invite.status(), StatusCode::NOT_FOUND);
+
     // The clinician sees the consult on the submission.
     let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("logged in");
     let (_, result) = page(&app, &format!("/q/{token}/result")).await;
@@ -392,6 +405,23 @@ async fn a_client_moves_then_cancels_and_the_times_free_at_once(app: TestApp) {
         .await
         .expect("move");
     assert_eq!(moved.status(), StatusCode::SEE_OTHER);
+    // A double click on "Move" moves it once, with one message each.
+    let again = app
+        .raw
+        .post(app.url(&format!("{manage}/reschedule")))
+        .form(&[("slot", new_slot.as_str()), ("tz", "America/New_York")])
+        .send()
+        .await
+        .expect("move again");
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        db_count(
+            &app,
+            "select count(*) from outbox where kind = 'consult_moved_client'"
+        )
+        .await,
+        1
+    );
     let (_, html) = page(&app, &location(&moved)).await;
     assert!(select(&html, "[role=status]")
         .concat()

@@ -430,7 +430,10 @@ async fn invitations_expire_and_can_be_renewed(app: TestApp) {
 }
 on_both_databases!(expiry, invitations_expire_and_can_be_renewed);
 
-async fn a_couple_books_one_consult_together(app: TestApp) {
+async fn a_couple_books_one_consult_together(mut app: TestApp) {
+    // Couples pick a time themselves only when the practice opens joint booking.
+    app.stop().await;
+    app.restart(&[("JOINT_BOOKING", "open".to_owned())]).await;
     practice_with_hours(&app).await;
     let a = start_questionnaire(&app).await;
     answer_all(&app, &a, true, "").await;
@@ -478,3 +481,30 @@ async fn a_couple_books_one_consult_together(app: TestApp) {
     assert_eq!(db_count(&app, "select count(*) from bookings").await, 1);
 }
 on_both_databases!(one_consult, a_couple_books_one_consult_together);
+
+async fn by_default_the_practice_contacts_every_couple(app: TestApp) {
+    // No flag at all, and still the same page as a hold: nothing to infer from it.
+    practice_with_hours(&app).await;
+    let a = start_questionnaire(&app).await;
+    answer_all(&app, &a, true, "").await;
+    let b = join(&app, &invite(&app, &a).await).await;
+    answer_all(&app, &b, true, "").await;
+    check_in(&app, &a, "no").await;
+    check_in(&app, &b, "no").await;
+    for token in [&a, &b] {
+        let (status, html) = get(&app, &format!("/q/{token}/book")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(select(&html, "h1"), ["Your next step"]);
+        assert!(main_text(&html).contains("Someone from the practice will contact you"));
+    }
+    // Someone on their own still books directly.
+    let solo = start_questionnaire(&app).await;
+    answer_all(&app, &solo, true, "").await;
+    check_in(&app, &solo, "no").await;
+    let (_, html) = get(&app, &format!("/q/{solo}/book")).await;
+    assert_eq!(select(&html, "h1"), ["Choose a time for your consult"]);
+}
+on_both_databases!(
+    default_policy,
+    by_default_the_practice_contacts_every_couple
+);

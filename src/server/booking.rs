@@ -35,6 +35,8 @@ pub enum BookOutcome {
     SlotTaken,
     /// This questionnaire already has a consult booked.
     AlreadyBooked(ManageToken),
+    /// The other partner booked the couple's consult a moment earlier.
+    PartnerBooked,
     /// Fields to fix, each with a message for the person.
     Invalid(Vec<FieldError>),
 }
@@ -261,7 +263,8 @@ pub async fn book(
         }
         BookAttempt::AlreadyDone(_) => BookOutcome::Booked(manage),
         BookAttempt::SubmissionHasBooking => BookOutcome::AlreadyBooked(manage),
-        BookAttempt::NotOffered => BookOutcome::SlotTaken,
+        BookAttempt::PartnerHasBooking => BookOutcome::PartnerBooked,
+        BookAttempt::NotOffered | BookAttempt::Gone => BookOutcome::SlotTaken,
     })
 }
 
@@ -459,6 +462,9 @@ pub async fn reschedule(
             tracing::info!("consult moved");
             ChangeOutcome::Done
         }
-        BookAttempt::SubmissionHasBooking | BookAttempt::NotOffered => ChangeOutcome::SlotTaken,
+        BookAttempt::SubmissionHasBooking
+        | BookAttempt::PartnerHasBooking
+        | BookAttempt::NotOffered => ChangeOutcome::SlotTaken,
+        BookAttempt::Gone => ChangeOutcome::NotChangeable,
     })
 }

@@ -34,9 +34,10 @@ pub struct Config {
     /// after the questionnaire was started (default 180). Invitations last 14 days; a manage
     /// link stops allowing changes at the booking's cut-off.
     pub resume_link_days: i64,
-    /// `JOINT_BOOKING`: `open` (default; couples with no flag pick a time themselves) or
-    /// `practice_contacts` (the practice contacts every couple, so no partner can ever tell a
-    /// hold from the ordinary path).
+    /// `JOINT_BOOKING`: `practice_contacts` (default: the practice contacts every couple, so no
+    /// partner can ever tell a hold from the ordinary path) or `open` (couples with no flag pick
+    /// a time themselves; then a partner whose own willingness rules out a mixed agenda can
+    /// infer that the other's private check-in was positive when booking stays closed).
     pub joint_booking: crate::domain::couple::JointBookingPolicy,
     /// `SESSION_IDLE_MINUTES`: a clinician idle this long is logged out (default 120).
     pub session_idle_minutes: i64,
@@ -234,7 +235,7 @@ impl Config {
                     "{zone_name:?} is not an IANA time zone name (example: Europe/Berlin)"
                 ),
             })?;
-        let joint_booking = match get("JOINT_BOOKING", "open").as_str() {
+        let joint_booking = match get("JOINT_BOOKING", "practice_contacts").as_str() {
             "open" => crate::domain::couple::JointBookingPolicy::OpenWhenClear,
             "practice_contacts" => {
                 crate::domain::couple::JointBookingPolicy::PracticeContactsEveryCouple

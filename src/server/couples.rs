@@ -59,7 +59,13 @@ pub async fn invite(
 ) -> Result<InviteView, AppError> {
     let token = ResumeToken::parse(raw_token).ok_or(AppError::LinkNotFound)?;
     let Opened { submission, .. } = questionnaire::open(state, raw_token).await?;
-    if let Some((_, PartnerRole::B)) = state.db.couple_of(submission.id).await? {
+    let couple = state.db.couple_of(submission.id).await?;
+    if let Some((_, PartnerRole::B)) = couple {
+        return Err(AppError::NotFound);
+    }
+    // A consult booked alone stays as it is: a partner joining afterwards would bypass the
+    // rule that both are checked in before anything joint is booked.
+    if couple.is_none() && booked_alone(state, submission.id).await? {
         return Err(AppError::NotFound);
     }
     let invite = token.invite_token();
@@ -82,6 +88,15 @@ pub async fn invite(
         expires_at: stored.expires_at,
         used: stored.used,
     })
+}
+
+/// Someone on their own with a live consult: they cannot invite a partner any more.
+pub async fn booked_alone(state: &AppState, submission: SubmissionId) -> Result<bool, AppError> {
+    Ok(state
+        .db
+        .booking_for_submission(submission)
+        .await?
+        .is_some_and(|b| b.status == crate::server::db::BookingStatus::Booked))
 }
 
 /// Partner A's invitation if A has made one (nothing for B or for someone on their own).
@@ -207,14 +222,14 @@ fn policy(state: &AppState) -> JointBookingPolicy {
 }
 
 /// What this partner may do about booking. Someone on their own is held only by their own
-/// screen or the practice's policy; a couple by `domain::couple`'s rules.
+/// check-in; a couple by `domain::couple`'s rules and the practice's `JOINT_BOOKING` policy.
 pub async fn booking_offer(state: &AppState, submission: SubmissionId) -> Result<Offer, AppError> {
     let Some(own) = state.db.safety_screen(submission).await? else {
         return Ok(Offer::NeedsScreen);
     };
     let Some((couple, _)) = state.db.couple_of(submission).await? else {
-        let held =
-            own.is_positive() || policy(state) == JointBookingPolicy::PracticeContactsEveryCouple;
+        // On one's own there is no partner to keep anything from: only the own check-in holds.
+        let held = own.is_positive();
         return Ok(Offer::Joint(if held {
             JointBookingOffer::PracticeWillContact
         } else {

@@ -79,6 +79,10 @@ pub enum BookAttempt {
     SubmissionHasBooking,
     /// The slot is not offered by this clinician any more (taken, or out of hours).
     NotOffered,
+    /// The booking to move was cancelled meanwhile.
+    Gone,
+    /// The other partner of the couple has booked their consult together.
+    PartnerHasBooking,
 }
 
 /// Decides, inside the locked transaction, whether the picked slot is still offered, given
@@ -343,6 +347,13 @@ impl Db {
                       manage_token_hash, request_key, status, sequence, created_at, updated_at) \
                       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'booked', 0, $12, $12) \
                       returning id";
+        let starts = "select starts_at from bookings where id = $1 and status = 'booked'";
+        let couple_lock = "update couples set created_at = created_at \
+                           where id = (select couple_id from submissions where id = $1)";
+        let partner_live =
+            "select b.id from bookings b join submissions p on p.id = b.submission_id \
+                            where p.couple_id = (select couple_id from submissions where id = $1) \
+                            and p.id <> $1 and b.status = 'booked'";
         let moved = "update bookings set clinician_id = $2, starts_at = $3, ends_at = $4, \
                      client_zone = $5, sequence = sequence + 1, updated_at = $6 \
                      where id = $1 and status = 'booked'";
@@ -366,6 +377,17 @@ impl Db {
                     return Ok(BookAttempt::AlreadyDone(BookingId(done)));
                 }
             }
+            if reschedule.is_none() {
+                // One consult per couple: serialise the partners' bookings on the couple's row.
+                sqlx::query(couple_lock).bind(new.submission_id.0).execute(&mut *tx).await?;
+                let partner: Option<i64> = sqlx::query_scalar(partner_live)
+                    .bind(new.submission_id.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if partner.is_some() {
+                    return Ok(BookAttempt::PartnerHasBooking);
+                }
+            }
             let existing: Option<i64> =
                 sqlx::query_scalar(live).bind(new.submission_id.0).fetch_optional(&mut *tx).await?;
             if existing.is_some() && existing != reschedule.map(|b| b.0) {
@@ -384,7 +406,15 @@ impl Db {
             };
             let id = match reschedule {
                 Some(booking) => {
-                    sqlx::query(moved)
+                    // A repeated move (double click) finds the booking already there.
+                    let at: Option<DateTime<Utc>> = sqlx::query_scalar(starts)
+                        .bind(booking.0)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if at == Some(slot.start) {
+                        return Ok(BookAttempt::AlreadyDone(booking));
+                    }
+                    let done = sqlx::query(moved)
                         .bind(booking.0)
                         .bind(clinician.0)
                         .bind(slot.start)
@@ -393,6 +423,10 @@ impl Db {
                         .bind(now)
                         .execute(&mut *tx)
                         .await?;
+                    // Cancelled meanwhile: nothing to move, and no message to send.
+                    if done.rows_affected() == 0 {
+                        return Ok(BookAttempt::Gone);
+                    }
                     booking.0
                 }
                 None => {

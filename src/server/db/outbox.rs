@@ -34,7 +34,7 @@ pub struct QueuedEmail {
     pub attempts: i32,
 }
 
-// SQLite numbers `$n` parameters by first appearance, so they must appear in order.
+// Parameters appear in the order they are bound, so the SQL reads like the bind list below.
 pub(super) const INSERT_OUTBOX: &str = "insert into outbox \
     (message_id, kind, recipient, subject, body_text, body_html, created_at, calendar, \
      next_attempt_at, booking_id, status, attempts) \

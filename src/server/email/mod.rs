@@ -57,6 +57,22 @@ pub enum SendError {
     File(String),
 }
 
+/// An SMTP server's reply often repeats the recipient ("550 <sam@example.org>: no such user");
+/// the reply is logged and shown to admins, so every address in it is blanked.
+pub fn redact_addresses(reply: &str) -> String {
+    reply
+        .split(' ')
+        .map(|word| {
+            if word.contains('@') {
+                "<address>"
+            } else {
+                word
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 impl Mailer {
     pub fn from_config(config: &MailConfig) -> Result<Self, MailerError> {
         let from: Mailbox = config.from.parse().map_err(MailerError::From)?;
@@ -125,7 +141,7 @@ impl Mailer {
                 transport, timeout, ..
             } => match tokio::time::timeout(*timeout, transport.send(message)).await {
                 Err(_) => Err(SendError::Timeout(*timeout)),
-                Ok(Err(e)) => Err(SendError::Smtp(e.to_string())),
+                Ok(Err(e)) => Err(SendError::Smtp(redact_addresses(&e.to_string()))),
                 Ok(Ok(_)) => Ok(()),
             },
             Mailer::File { dir, .. } => {
@@ -142,5 +158,21 @@ impl Mailer {
                     .map_err(|e| SendError::File(e.to_string()))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_never_reach_an_error_text() {
+        let reply = "permanent error (550): 5.1.1 <sam.rivera@example.org>: user unknown";
+        let safe = redact_addresses(reply);
+        assert!(
+            !safe.contains("sam.rivera") && !safe.contains("example.org"),
+            "{safe}"
+        );
+        assert!(safe.contains("550") && safe.contains("user unknown"));
     }
 }

@@ -352,6 +352,8 @@ pub async fn book(
             BookOutcome::AlreadyBooked(manage) => {
                 Redirect::to(&format!("/b/{}", manage.as_str())).into_response()
             }
+            // The booking page now shows the partner's booking.
+            BookOutcome::PartnerBooked => Redirect::to(&format!("/q/{token}/book")).into_response(),
             BookOutcome::SlotTaken => {
                 let open = service::open_slots(&state, now).await?;
                 picker_page(

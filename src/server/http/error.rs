@@ -85,7 +85,7 @@ impl AppError {
 
     fn message(&self) -> &'static str {
         match self {
-            AppError::LinkNotFound => "This questionnaire link is not valid.",
+            AppError::LinkNotFound => "This private link is not valid.",
             AppError::LinkExpired => "This private link has ended.",
             AppError::NotFound => "Not found.",
             AppError::Forbidden => "Only the practice's admins can do this.",

@@ -262,6 +262,7 @@ async fn couple_cards(
     let role = state.db.couple_of(submission).await?.map(|(_, role)| role);
     let invite = match role {
         Some(PartnerRole::B) => None,
+        None if couples::booked_alone(state, submission).await? => Some(InviteCard::BookedAlone),
         _ => Some(
             match couples::invitation_of(state, &resume, submission).await? {
                 Some(invite) if invite.used => InviteCard::Used,

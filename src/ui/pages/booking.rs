@@ -231,13 +231,13 @@ pub fn ConfirmBookingPage(form: ConfirmBooking) -> impl IntoView {
         consent,
         errors,
     } = form;
-    let alert = (!errors.is_empty()).then(|| {
-        view! {
-            <p class="form-alert" role="alert">
-                "Please check the fields marked below. Nothing is booked yet, and your time is not held."
-            </p>
-        }
+    // A problem with the form itself (not one field) is said in the alert.
+    let alert_text = error_for(&errors, "form").unwrap_or_else(|| {
+        "Please check the fields marked below. Nothing is booked yet, and your time is not held."
+            .to_owned()
     });
+    let alert =
+        (!errors.is_empty()).then(|| view! { <p class="form-alert" role="alert">{alert_text}</p> });
     let consent_error = error_for(&errors, "consent");
     let consent_invalid = consent_error.is_some().then_some("true");
     let consent_described = consent_error.is_some().then_some("consent-error");

@@ -13,6 +13,8 @@ pub enum InviteCard {
     Link { url: String, expires: String },
     /// B has started.
     Used,
+    /// A consult is booked already, on one's own.
+    BookedAlone,
 }
 
 #[component]
@@ -32,6 +34,10 @@ pub fn InvitePartner(card: InviteCard) -> impl IntoView {
         InviteCard::Link { url, expires } => view! {
             <p>"Send this link to your partner, in a way that is safe for you. It works once, until " {expires} "."</p>
             <p class="resume-link"><code id="invite-link">{url}</code></p>
+        }
+        .into_any(),
+        InviteCard::BookedAlone => view! {
+            <p>"You have booked a consult. If your partner would like to take part, please write to the practice first."</p>
         }
         .into_any(),
         InviteCard::Used => view! {

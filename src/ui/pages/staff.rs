@@ -169,11 +169,12 @@ fn CoupleCard(couple: CoupleSummary) -> impl IntoView {
         let gaps = if r.disagreements.is_empty() {
             view! { <p>"No statement where they are two or more steps apart."</p> }.into_any()
         } else {
-            r.disagreements
+            let items = r
+                .disagreements
                 .into_iter()
                 .map(|(text, a, b)| view! { <li>{text}" · A: "{a}" · B: "{b}</li> })
-                .collect_view()
-                .into_any()
+                .collect_view();
+            view! { <ul class="disagreements">{items}</ul> }.into_any()
         };
         view! {
             <h3>"Side by side"</h3>
@@ -190,7 +191,7 @@ fn CoupleCard(couple: CoupleSummary) -> impl IntoView {
             <h3>"Trust-breakers and ways to rebuild"</h3>
             <ul class="topics">{topics}</ul>
             <h3>"Where they disagree most"</h3>
-            <ul class="disagreements">{gaps}</ul>
+            {gaps}
         }
     });
     view! {

@@ -134,6 +134,11 @@ pub fn AvailabilityPage(user: StaffUser, page: AvailabilityView) -> impl IntoVie
         .collect_view();
     let days_off_error = error_of(&hour_errors, "days_off");
     let days_off_invalid = days_off_error.is_some().then_some("true");
+    let days_off_described = if days_off_error.is_some() {
+        "days-off-hint days-off-error"
+    } else {
+        "days-off-hint"
+    };
     view! {
         <StaffBar user />
         <section class="card narrow">
@@ -171,7 +176,7 @@ pub fn AvailabilityPage(user: StaffUser, page: AvailabilityView) -> impl IntoVie
                 <p class="hint" id="days-off-hint">"Dates like 2026-12-24, separated by commas or lines."</p>
                 {days_off_error.map(|e| view! { <p class="field-error" id="days-off-error">{e}</p> })}
                 <textarea id="days_off" name="days_off" rows="3" aria-invalid=days_off_invalid
-                    aria-describedby="days-off-hint">{hours.days_off}</textarea>
+                    aria-describedby=days_off_described>{hours.days_off}</textarea>
                 <button type="submit" class="button primary">"Save hours"</button>
             </form>
         </section>
