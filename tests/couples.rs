@@ -144,7 +144,8 @@ async fn partners_answer_privately_then_see_a_summary_together(app: TestApp) {
         .concat()
         .contains("Once you have both finished"));
     let (_, book) = get(&app, &format!("/q/{a}/book")).await;
-    assert!(main_text(&book).contains("Once you have both finished, you can arrange a consult"));
+    assert!(main_text(&book)
+        .contains("Once you have both finished, someone from the practice will contact you"));
     assert_eq!(
         check_in(&app, &b, "no").await.status(),
         StatusCode::SEE_OTHER
@@ -508,3 +509,51 @@ on_both_databases!(
     default_policy,
     by_default_the_practice_contacts_every_couple
 );
+
+async fn an_unused_invitation_can_be_withdrawn(app: TestApp) {
+    practice_with_hours(&app).await;
+    let a = start_questionnaire(&app).await;
+    answer_all(&app, &a, true, "").await;
+    let link = invite(&app, &a).await;
+    check_in(&app, &a, "no").await;
+    // Waiting for a partner who may never come: the page says what will happen.
+    let (_, html) = get(&app, &format!("/q/{a}/book")).await;
+    assert!(main_text(&html).contains("Once you have both finished, someone from the practice"));
+
+    let withdrawn = app
+        .raw
+        .post(app.url(&format!("/q/{a}/invite/withdraw")))
+        .send()
+        .await
+        .expect("withdraw");
+    assert_eq!(withdrawn.status(), StatusCode::SEE_OTHER);
+    let (status, _) = get(&app, &link).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "the old link opens nothing");
+    // On their own again: no summary together to wait for, and booking is open.
+    let (_, result) = get(&app, &format!("/q/{a}/result")).await;
+    assert!(select(&result, ".joint-summary").is_empty());
+    assert_eq!(
+        select(&result, "#invite button"),
+        ["Make a link for my partner"]
+    );
+    let (_, html) = get(&app, &format!("/q/{a}/book")).await;
+    assert_eq!(select(&html, "h1"), ["Choose a time for your consult"]);
+
+    // Once a partner has started, there is nothing to withdraw.
+    let b = join(&app, &invite(&app, &a).await).await;
+    let refused = app
+        .raw
+        .post(app.url(&format!("/q/{a}/invite/withdraw")))
+        .send()
+        .await
+        .expect("withdraw");
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    let refused = app
+        .raw
+        .post(app.url(&format!("/q/{b}/invite/withdraw")))
+        .send()
+        .await
+        .expect("withdraw");
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+}
+on_both_databases!(withdraw, an_unused_invitation_can_be_withdrawn);

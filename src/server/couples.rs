@@ -90,6 +90,20 @@ pub async fn invite(
     })
 }
 
+/// Partner A withdraws an invitation nobody has used: the couple is dissolved and A is on
+/// their own again. Once B has started, there is nothing to withdraw (404).
+pub async fn withdraw(state: &AppState, raw_token: &str) -> Result<(), AppError> {
+    let Opened { submission, .. } = questionnaire::open(state, raw_token).await?;
+    let Some((couple, PartnerRole::A)) = state.db.couple_of(submission.id).await? else {
+        return Err(AppError::NotFound);
+    };
+    if !state.db.withdraw_invitation(couple, submission.id).await? {
+        return Err(AppError::NotFound);
+    }
+    tracing::info!("partner invitation withdrawn");
+    Ok(())
+}
+
 /// Someone on their own with a live consult: they cannot invite a partner any more.
 pub async fn booked_alone(state: &AppState, submission: SubmissionId) -> Result<bool, AppError> {
     Ok(state

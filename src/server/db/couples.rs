@@ -176,6 +176,29 @@ impl Db {
         })
     }
 
+    /// Dissolves a couple whose invitation is unused: the invitation and the couple go, and
+    /// partner A's submission is on its own again. `false` when partner B has started.
+    pub async fn withdraw_invitation(
+        &self,
+        couple: CoupleId,
+        partner_a: SubmissionId,
+    ) -> Result<bool, sqlx::Error> {
+        let unused = "delete from invitations where couple_id = $1 and used_at is null";
+        let alone = "update submissions set couple_id = null, partner = null where id = $1";
+        let gone = "delete from couples where id = $1";
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let deleted = sqlx::query(unused).bind(couple.0).execute(&mut *tx).await?;
+            if deleted.rows_affected() == 0 {
+                return Ok(false);
+            }
+            sqlx::query(alone).bind(partner_a.0).execute(&mut *tx).await?;
+            sqlx::query(gone).bind(couple.0).execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(true)
+    }
+
     /// The couple and role of a submission, if it belongs to one.
     pub async fn couple_of(
         &self,

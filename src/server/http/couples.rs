@@ -12,7 +12,8 @@ use leptos::prelude::*;
 use super::error::{AppError, Wants};
 use super::render;
 use crate::domain::couple::{
-    JointBookingOffer, SafetyAnswer, SafetyItem, SafetyScreen, INDIVIDUAL_CONSULT_OFFER,
+    JointBookingOffer, JointBookingPolicy, SafetyAnswer, SafetyItem, SafetyScreen,
+    INDIVIDUAL_CONSULT_OFFER,
 };
 use crate::server::couples::{self as service, InviteState};
 use crate::server::db::SubmissionStatus;
@@ -24,6 +25,15 @@ use crate::ui::pages::couples::{CheckInPage, CheckInQuestion, JoinPage, NextStep
 pub async fn invite(State(state): State<AppState>, Path(token): Path<String>) -> Response {
     match service::invite(&state, &token, Utc::now()).await {
         Ok(_) => Redirect::to(&format!("/q/{token}/result#invite")).into_response(),
+        Err(e) => e.into_response_for(Wants::Html, &state),
+    }
+}
+
+/// `POST /q/<token>/invite/withdraw`: partner A takes back a link nobody has used yet, and
+/// is on their own again (so they can book alone).
+pub async fn withdraw(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    match service::withdraw(&state, &token).await {
+        Ok(()) => Redirect::to(&format!("/q/{token}/result#invite")).into_response(),
         Err(e) => e.into_response_for(Wants::Html, &state),
     }
 }
@@ -161,7 +171,14 @@ pub async fn save_check_in(
 
 /// The page for a booking offer that is not "open": the same words for every reason.
 pub fn next_step(state: &AppState, offer: JointBookingOffer) -> Response {
-    let message = offer.message();
+    // When the practice arranges every couple's consult, "you can arrange a consult together
+    // here" would never come true: say what will.
+    let message = match (offer, state.config.joint_booking) {
+        (JointBookingOffer::NotYet, JointBookingPolicy::PracticeContactsEveryCouple) => {
+            "Once you have both finished, someone from the practice will contact you to arrange a consult."
+        }
+        (offer, _) => offer.message(),
+    };
     let practice_email = state.config.practice_email.clone();
     render::page(state, StatusCode::OK, "Your next step", false, move || {
         view! { <NextStepPage message private_offer=INDIVIDUAL_CONSULT_OFFER practice_email /> }

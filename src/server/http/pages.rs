@@ -269,6 +269,7 @@ async fn couple_cards(
                 Some(invite) if invite.expires_at > chrono::Utc::now() => InviteCard::Link {
                     url: invite.url,
                     expires: invite.expires_at.format("%-d %B %Y").to_string(),
+                    withdraw: format!("/q/{token}/invite/withdraw"),
                 },
                 _ => InviteCard::Offer {
                     action: format!("/q/{token}/invite"),

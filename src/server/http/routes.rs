@@ -131,6 +131,7 @@ pub fn router(state: AppState) -> Router {
         .route("/q/{token}/book", get(booking::choose).post(booking::book))
         .route("/q/{token}/book/confirm", get(booking::confirm))
         .route("/q/{token}/invite", post(couples::invite))
+        .route("/q/{token}/invite/withdraw", post(couples::withdraw))
         .route(
             "/q/{token}/private",
             get(couples::check_in).post(couples::save_check_in),

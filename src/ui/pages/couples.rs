@@ -9,8 +9,12 @@ use leptos::prelude::*;
 pub enum InviteCard {
     /// Not invited yet: a button to make the link.
     Offer { action: String },
-    /// The link to send, until B starts with it.
-    Link { url: String, expires: String },
+    /// The link to send, until B starts with it; it can be withdrawn until then.
+    Link {
+        url: String,
+        expires: String,
+        withdraw: String,
+    },
     /// B has started.
     Used,
     /// A consult is booked already, on one's own.
@@ -31,9 +35,17 @@ pub fn InvitePartner(card: InviteCard) -> impl IntoView {
             </form>
         }
         .into_any(),
-        InviteCard::Link { url, expires } => view! {
+        InviteCard::Link {
+            url,
+            expires,
+            withdraw,
+        } => view! {
             <p>"Send this link to your partner, in a way that is safe for you. It works once, until " {expires} "."</p>
             <p class="resume-link"><code id="invite-link">{url}</code></p>
+            <form method="post" action=withdraw>
+                <button type="submit" class="button secondary small">"Withdraw this link"</button>
+            </form>
+            <p class="hint">"Until your partner starts, you can withdraw it and go on on your own."</p>
         }
         .into_any(),
         InviteCard::BookedAlone => view! {
