@@ -243,25 +243,10 @@ async fn a_client_books_in_their_own_time_zone(app: TestApp) {
     let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("logged in");
     let (_, result) = page(&app, &format!("/q/{token}/result")).await;
     let reference = select(&result, ".reference strong").concat();
-    let staff = app
-        .raw
-        .get(app.url(&format!("/staff/submissions/{reference}")))
-        .header("cookie", cookie.clone())
-        .send()
-        .await
-        .expect("staff page");
-    let staff = Html::parse_document(&staff.text().await.expect("body"));
-    let list = app
-        .raw
-        .get(app.url("/staff"))
-        .header("cookie", cookie.clone())
-        .send()
-        .await
-        .expect("list")
-        .text()
-        .await
-        .expect("body");
-    let list = Html::parse_document(&list);
+    let staff = Html::parse_document(
+        &common::staff_html(&app, &cookie, &format!("/staff/submissions/{reference}")).await,
+    );
+    let list = Html::parse_document(&common::staff_html(&app, &cookie, "/staff").await);
     let row = select(&list, "table.submissions tbody tr")
         .into_iter()
         .find(|r| r.contains(&reference))
@@ -271,16 +256,8 @@ async fn a_client_books_in_their_own_time_zone(app: TestApp) {
         "the consult in the list: {row}"
     );
     for (name, found) in [("sAm", true), ("nobody", false), ("%", false)] {
-        let list = app
-            .raw
-            .get(app.url(&format!("/staff?name={}", name.replace('%', "%25"))))
-            .header("cookie", cookie.clone())
-            .send()
-            .await
-            .expect("search")
-            .text()
-            .await
-            .expect("body");
+        let path = format!("/staff?name={}", name.replace('%', "%25"));
+        let list = common::staff_html(&app, &cookie, &path).await;
         let rows = select(&Html::parse_document(&list), "table.submissions tbody tr");
         assert_eq!(rows.len(), usize::from(found), "name {name}: {rows:?}");
     }

@@ -174,32 +174,14 @@ async fn partners_answer_privately_then_see_a_summary_together(app: TestApp) {
     let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("login");
     let a_ref = reference(&app, &a).await;
     let b_ref = reference(&app, &b).await;
-    let staff = app
-        .raw
-        .get(app.url(&format!("/staff/submissions/{a_ref}")))
-        .header("cookie", cookie.clone())
-        .send()
-        .await
-        .expect("staff")
-        .text()
-        .await
-        .expect("body");
+    let staff = common::staff_html(&app, &cookie, &format!("/staff/submissions/{a_ref}")).await;
     let card = select(&staff, ".couple-card").concat();
     assert!(card.contains(&b_ref), "{card}");
     assert!(card.contains("Mixed agenda"), "{card}");
     assert!(card.contains("Discernment-style consult"), "{card}");
     assert!(card.contains("Side by side"), "{card}");
     assert_eq!(select(&staff, ".couple-card tbody tr").len(), 7);
-    let list = app
-        .raw
-        .get(app.url("/staff?flag=mixed_agenda"))
-        .header("cookie", cookie.clone())
-        .send()
-        .await
-        .expect("list")
-        .text()
-        .await
-        .expect("body");
+    let list = common::staff_html(&app, &cookie, "/staff?flag=mixed_agenda").await;
     let rows = select(&list, "table.submissions tbody tr");
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert!(rows.iter().all(|r| r.contains("Mixed agenda")));
@@ -280,16 +262,7 @@ async fn a_positive_check_in_holds_booking_and_the_other_partner_cannot_tell(app
     let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("login");
     for token in [&a, &b] {
         let r = reference(&app, token).await;
-        let staff = app
-            .raw
-            .get(app.url(&format!("/staff/submissions/{r}")))
-            .header("cookie", cookie.clone())
-            .send()
-            .await
-            .expect("staff")
-            .text()
-            .await
-            .expect("body");
+        let staff = common::staff_html(&app, &cookie, &format!("/staff/submissions/{r}")).await;
         let alert = select(&staff, ".safety-alert").concat();
         assert!(alert.contains("Partner A: positive"), "{alert}");
         assert!(select(&staff, ".couple-card")
@@ -297,22 +270,7 @@ async fn a_positive_check_in_holds_booking_and_the_other_partner_cannot_tell(app
             .contains("Individual consult first"));
     }
     // The list flags both partners, and filters on the flag.
-    let list = |query: &'static str| {
-        let cookie = cookie.clone();
-        let app = &app;
-        async move {
-            app.raw
-                .get(app.url(&format!("/staff{query}")))
-                .header("cookie", cookie)
-                .send()
-                .await
-                .expect("list")
-                .text()
-                .await
-                .expect("body")
-        }
-    };
-    let flagged = list("?flag=safety").await;
+    let flagged = common::staff_html(&app, &cookie, "/staff?flag=safety").await;
     let rows = select(&flagged, "table.submissions tbody tr");
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert!(rows
@@ -320,7 +278,9 @@ async fn a_positive_check_in_holds_booking_and_the_other_partner_cannot_tell(app
         .all(|r| r.contains("Safety") && r.contains("Couple")));
     let solo_ref = reference(&app, &solo).await;
     assert!(!flagged.contains(&solo_ref));
-    assert!(list("").await.contains(&solo_ref));
+    assert!(common::staff_html(&app, &cookie, "/staff")
+        .await
+        .contains(&solo_ref));
 }
 on_both_databases!(
     hold,

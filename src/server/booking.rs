@@ -121,11 +121,9 @@ pub async fn open_slots(state: &AppState, now: DateTime<Utc>) -> Result<OpenSlot
 }
 
 fn field(form: &[(String, String)], name: &str) -> String {
-    form.iter()
-        .rev()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.trim().to_owned())
-        .unwrap_or_default()
+    crate::server::http::form::value(form, name)
+        .trim()
+        .to_owned()
 }
 
 /// Parses the `slot` field: the consult's start as an RFC 3339 instant.
@@ -366,7 +364,7 @@ pub async fn cancel(
         slot,
         zone,
         &manage,
-        &request_key_of(state, &booking).await?,
+        &booking.request_key,
         booking.sequence + 1,
     );
     let emails = [
@@ -377,10 +375,6 @@ pub async fn cancel(
         tracing::info!("consult cancelled");
     }
     Ok(ChangeOutcome::Done)
-}
-
-async fn request_key_of(state: &AppState, booking: &Booking) -> Result<String, AppError> {
-    Ok(state.db.booking_request_key(booking.id).await?)
 }
 
 /// Moves the booking a manage link names to another open time.
@@ -416,7 +410,7 @@ pub async fn reschedule(
         start,
         end: start + consult_rules.length(),
     };
-    let request_key = request_key_of(state, &booking).await?;
+    let request_key = booking.request_key.clone();
     let email = consult_email(
         state,
         &booking.reference,

@@ -395,3 +395,16 @@ pub async fn start_questionnaire(app: &TestApp) -> String {
         .trim_end_matches("/s/1")
         .to_owned()
 }
+
+/// A workspace page's HTML, fetched with a clinician's session cookie.
+pub async fn staff_html(app: &TestApp, cookie: &str, path: &str) -> String {
+    app.raw
+        .get(app.url(path))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("workspace page")
+        .text()
+        .await
+        .expect("body")
+}

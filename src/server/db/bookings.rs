@@ -46,6 +46,8 @@ pub struct Booking {
     pub status: BookingStatus,
     /// The calendar file's SEQUENCE: 0 when booked, bumped at each change.
     pub sequence: i32,
+    /// The key it was booked with; it also names the booking in calendar files.
+    pub request_key: String,
 }
 
 /// A clinician who offers consults, with their regular week.
@@ -96,7 +98,7 @@ const WITHDRAW_REMINDERS: &str = "delete from outbox where booking_id = $1 \
 
 const BOOKING_COLUMNS: &str = "b.id, b.submission_id, s.reference, b.clinician_id, \
     c.display_name, b.starts_at, b.ends_at, b.practice_zone, b.client_zone, b.client_name, \
-    b.client_email, b.client_phone, b.status, b.sequence";
+    b.client_email, b.client_phone, b.status, b.sequence, b.request_key";
 
 type BookingRow = (
     i64,
@@ -113,6 +115,7 @@ type BookingRow = (
     String,
     String,
     i32,
+    String,
 );
 
 fn booking_from_row(row: BookingRow) -> Result<Booking, sqlx::Error> {
@@ -131,6 +134,7 @@ fn booking_from_row(row: BookingRow) -> Result<Booking, sqlx::Error> {
         client_phone,
         status,
         sequence,
+        request_key,
     ) = row;
     let status = match status.as_str() {
         "booked" => BookingStatus::Booked,
@@ -152,6 +156,7 @@ fn booking_from_row(row: BookingRow) -> Result<Booking, sqlx::Error> {
         client_phone,
         status,
         sequence,
+        request_key,
     })
 }
 
@@ -496,14 +501,6 @@ impl Db {
             tx.commit().await?;
         });
         Ok(true)
-    }
-
-    /// The key a booking was made with; it also names the booking in calendar files.
-    pub async fn booking_request_key(&self, id: BookingId) -> Result<String, sqlx::Error> {
-        let sql = "select request_key from bookings where id = $1";
-        Ok(with_pool!(self, pool => {
-            sqlx::query_scalar(sql).bind(id.0).fetch_one(pool).await?
-        }))
     }
 
     pub async fn booking(&self, id: BookingId) -> Result<Option<Booking>, sqlx::Error> {

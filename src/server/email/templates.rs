@@ -115,6 +115,20 @@ impl ConsultEmail {
         (theirs, practice)
     }
 
+    /// The client's time, and the practice's as a text line and an HTML fragment (both empty
+    /// when the zones are the same).
+    fn client_lines(&self) -> (String, String, String) {
+        let (theirs, practice) = self.client_times();
+        let Some(practice) = practice else {
+            return (theirs, String::new(), String::new());
+        };
+        (
+            theirs,
+            format!("At the practice that is {practice}.\n"),
+            format!("<br>At the practice that is {}.", escape(&practice)),
+        )
+    }
+
     fn minutes(&self) -> i64 {
         (self.end - self.start).num_minutes()
     }
@@ -198,15 +212,7 @@ fn client_message(
     kind: &'static str,
     status: EventStatus,
 ) -> NewEmail {
-    let (theirs, practice) = email.client_times();
-    let practice_line = practice
-        .as_ref()
-        .map(|p| format!("At the practice that is {p}.\n"))
-        .unwrap_or_default();
-    let practice_html = practice
-        .as_ref()
-        .map(|p| format!("<br>At the practice that is {}.", escape(p)))
-        .unwrap_or_default();
+    let (theirs, practice_line, practice_html) = email.client_lines();
     let (subject, headline, next) = match status {
         EventStatus::Confirmed if kind == "consult_confirmation" => (
             format!(
@@ -294,15 +300,7 @@ pub fn consult_reminder(
     name: &str,
     send_after: DateTime<Utc>,
 ) -> NewEmail {
-    let (theirs, practice) = email.client_times();
-    let practice_line = practice
-        .as_ref()
-        .map(|p| format!("At the practice that is {p}.\n"))
-        .unwrap_or_default();
-    let practice_html = practice
-        .as_ref()
-        .map(|p| format!("<br>At the practice that is {}.", escape(p)))
-        .unwrap_or_default();
+    let (theirs, practice_line, practice_html) = email.client_lines();
     let minutes = email.minutes();
     let manage = &email.manage_url;
     let practice_name = &email.practice_name;

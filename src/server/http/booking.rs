@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 use super::couples::next_step;
 use super::error::{AppError, FieldError, Wants};
+use super::form;
 use super::render;
 use crate::domain::booking::{render_in, ConsultSlot};
 use crate::domain::couple::JointBookingOffer;
@@ -246,14 +247,7 @@ fn confirm_form(
     values: &[(String, String)],
     errors: Vec<FieldError>,
 ) -> ConfirmBooking {
-    let value = |name: &str| {
-        values
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let value = |name: &str| form::value(values, name).to_owned();
     let request_key = Some(value("request_key"))
         .filter(|k| crate::server::tokens::is_request_key(k))
         .unwrap_or_else(new_request_key);
@@ -306,21 +300,6 @@ pub async fn confirm(
     outcome.unwrap_or_else(|e: AppError| e.into_response_for(Wants::Html, &state))
 }
 
-fn form_fields(
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
-) -> Result<Vec<(String, String)>, AppError> {
-    form.map(|Form(f)| f).map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::TooLarge
-        } else {
-            AppError::Invalid(vec![FieldError {
-                field: "form".into(),
-                message: "The form could not be read. Please reload the page and try again.".into(),
-            }])
-        }
-    })
-}
-
 /// `POST /q/<token>/book`: book it. Booked → the booking's page (303); a field to fix → the
 /// same form with messages (422); taken meanwhile → the times again (409).
 pub async fn book(
@@ -329,7 +308,7 @@ pub async fn book(
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
     let outcome = async {
-        let fields = form_fields(form)?;
+        let fields = form::read(form)?;
         let now = Utc::now();
         let zone = service::viewer_zone(
             fields
@@ -366,10 +345,7 @@ pub async fn book(
                 )
             }
             BookOutcome::Invalid(errors) => {
-                let slot = fields
-                    .iter()
-                    .find(|(k, _)| k == "slot")
-                    .and_then(|(_, v)| service::parse_slot(v));
+                let slot = service::parse_slot(form::value(&fields, "slot"));
                 let Some(start) = slot else {
                     return Ok(Redirect::to(&format!("/q/{token}/book?tz={}", zone.name()))
                         .into_response());
@@ -538,7 +514,7 @@ pub async fn reschedule(
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
     let outcome = async {
-        let fields = form_fields(form)?;
+        let fields = form::read(form)?;
         let now = Utc::now();
         let zone = service::viewer_zone(
             fields

@@ -140,7 +140,7 @@ pub async fn save_check_in(
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
     let result = async {
-        let Form(fields) = form.map_err(|_| AppError::NotFound)?;
+        let fields = super::form::read(form)?;
         match SafetyScreen::parse_form(fields.clone()) {
             Ok(screen) => {
                 service::save_screen(&state, &token, &screen, Utc::now()).await?;

@@ -3,6 +3,7 @@
 pub mod booking;
 pub mod couples;
 pub mod error;
+pub mod form;
 pub mod pages;
 pub mod render;
 pub mod routes;

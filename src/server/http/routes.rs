@@ -220,17 +220,7 @@ async fn save_section(
     let wants = Wants::from_headers(&headers);
     let outcome = async {
         let section = service::section_number(&section)?;
-        let Form(form) = form.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::TooLarge
-            } else {
-                AppError::Invalid(vec![super::error::FieldError {
-                    field: "form".into(),
-                    message: "The form could not be read. Please reload the page and try again."
-                        .into(),
-                }])
-            }
-        })?;
+        let form = super::form::read(form)?;
         service::save_section(&state, &token, section, form).await
     }
     .await;

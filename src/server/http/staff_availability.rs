@@ -239,13 +239,7 @@ type FieldMessages = Vec<(String, String)>;
 fn parse_hours(
     form: &[(String, String)],
 ) -> Result<(WeeklyHours, BTreeSet<NaiveDate>), FieldMessages> {
-    let value = |name: &str| {
-        form.iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("")
-    };
+    let value = |name: &str| super::form::value(form, name);
     let mut errors = Vec::new();
     let mut weekly = WeeklyHours::new();
     for (day, name, _) in DAYS {
@@ -284,10 +278,7 @@ pub async fn save_hours(
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     let result = async {
-        let asked = form
-            .iter()
-            .find(|(k, _)| k == "clinician")
-            .and_then(|(_, v)| v.parse::<i64>().ok());
+        let asked = super::form::value(&form, "clinician").parse::<i64>().ok();
         let who = subject(&state, &viewer, asked).await?;
         let offers = form.iter().any(|(k, v)| k == "offers" && v == "yes");
         match parse_hours(&form) {
@@ -299,13 +290,7 @@ pub async fn save_hours(
                 Ok(Redirect::to(&target).into_response())
             }
             Err(errors) => {
-                let value = |name: &str| {
-                    form.iter()
-                        .rev()
-                        .find(|(k, _)| k == name)
-                        .map(|(_, v)| v.clone())
-                        .unwrap_or_default()
-                };
+                let value = |name: &str| super::form::value(&form, name).to_owned();
                 let hours = HoursForm {
                     clinician_id: who.id.0,
                     clinician_name: who.display_name.clone(),
