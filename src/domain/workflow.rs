@@ -70,6 +70,35 @@ impl WorkflowStatus {
     pub fn can_move_to(self, to: WorkflowStatus) -> bool {
         self.next().contains(&to)
     }
+
+    /// Where a client's own online booking or cancellation takes a submission at this status,
+    /// if anywhere. `before_booking` is the status the booking moved it from, if it did.
+    ///
+    /// Booking moves a new or contacted submission to "consult booked"; a cancellation moves a
+    /// booked one back where it was (contacted if that is not known). Every later status is the
+    /// practice's own decision, and a client's booking never overrides it.
+    pub fn after_client(
+        self,
+        change: ClientBooking,
+        before_booking: Option<WorkflowStatus>,
+    ) -> Option<WorkflowStatus> {
+        use WorkflowStatus::*;
+        match (change, self) {
+            (ClientBooking::Booked, New | Contacted) => Some(ConsultBooked),
+            (ClientBooking::Cancelled, ConsultBooked) => Some(match before_booking {
+                Some(New) => New,
+                _ => Contacted,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// What a client did with their consult, as far as the practice's workflow is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientBooking {
+    Booked,
+    Cancelled,
 }
 
 #[cfg(test)]
@@ -113,6 +142,30 @@ mod tests {
                         .any(|n| n.can_move_to(WorkflowStatus::Closed))
             );
         }
+    }
+
+    #[test]
+    fn a_client_booking_moves_only_early_statuses_and_a_cancellation_undoes_it() {
+        use WorkflowStatus::*;
+        for w in WorkflowStatus::ALL {
+            let booked = w.after_client(ClientBooking::Booked, None);
+            assert_eq!(booked.is_some(), matches!(w, New | Contacted), "{w:?}");
+            if let Some(to) = booked {
+                assert_eq!(to, ConsultBooked);
+                assert_eq!(to.after_client(ClientBooking::Cancelled, Some(w)), Some(w));
+            }
+            let cancelled = w.after_client(ClientBooking::Cancelled, Some(New));
+            assert_eq!(cancelled.is_some(), w == ConsultBooked, "{w:?}");
+        }
+        // Booked by phone by the practice, then cancelled online: "contacted" is the truth.
+        assert_eq!(
+            ConsultBooked.after_client(ClientBooking::Cancelled, None),
+            Some(Contacted)
+        );
+        assert_eq!(
+            ConsultBooked.after_client(ClientBooking::Cancelled, Some(InTherapy)),
+            Some(Contacted)
+        );
     }
 
     #[test]

@@ -8,12 +8,14 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::domain::contact::ContactEmail;
 use crate::domain::couple::{
     ByPartner, Couple, FinishedQuestionnaire, JointBookingOffer, JointBookingPolicy, JointSummary,
     Partner, PartnerRole, SafetyScreen,
 };
 use crate::domain::questionnaire::{Answers, INSTRUMENT_VERSION};
 use crate::server::db::{CoupleId, JoinOutcome, SubmissionId, SubmissionStatus};
+use crate::server::email::templates;
 use crate::server::http::error::AppError;
 use crate::server::questionnaire::{self as questionnaire, Opened};
 use crate::server::state::AppState;
@@ -21,6 +23,25 @@ use crate::server::tokens::{new_reference, InviteToken, ResumeToken};
 
 /// How long partner B's invitation stays open.
 pub const INVITE_DAYS: i64 = 14;
+
+/// How many times partner A may have the practice email their invitation.
+pub const INVITE_EMAILS: i32 = 3;
+
+/// How an invitation's last day is written on pages and in the email.
+pub fn invite_expiry(at: DateTime<Utc>) -> String {
+    at.format("%-d %B %Y").to_string()
+}
+
+/// How asking the practice to email the invitation ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailInvite {
+    /// Queued in the outbox; it goes out even if the mail server is down just now.
+    Sent,
+    /// Emailed [`INVITE_EMAILS`] times already.
+    LimitReached,
+    /// No open invitation any more (used, expired or withdrawn): the summary page says what is.
+    Closed,
+}
 
 /// Partner A's invitation, as A's pages show it.
 pub struct InviteView {
@@ -88,6 +109,43 @@ pub async fn invite(
         expires_at: stored.expires_at,
         used: stored.used,
     })
+}
+
+/// Has the practice email partner A's open invitation to `to`, a few times at most. The
+/// message carries the link and the practice's name only.
+pub async fn email_invite(
+    state: &AppState,
+    raw_token: &str,
+    to: &ContactEmail,
+    now: DateTime<Utc>,
+) -> Result<EmailInvite, AppError> {
+    let token = ResumeToken::parse(raw_token).ok_or(AppError::LinkNotFound)?;
+    let Opened { submission, .. } = questionnaire::open(state, raw_token).await?;
+    let Some(invite) = invitation_of(state, &token, submission.id).await? else {
+        return Err(AppError::NotFound);
+    };
+    if invite.used || invite.expires_at <= now {
+        return Ok(EmailInvite::Closed);
+    }
+    let config = &state.config;
+    let email = templates::partner_invitation(
+        &config.practice_name,
+        &config.mail.from,
+        to.as_str(),
+        &invite.url,
+        &invite_expiry(invite.expires_at),
+    );
+    let hash = token.invite_token().hash();
+    if state
+        .db
+        .email_invitation(&hash, INVITE_EMAILS, &email, now)
+        .await?
+    {
+        tracing::info!("partner invitation emailed");
+        Ok(EmailInvite::Sent)
+    } else {
+        Ok(EmailInvite::LimitReached)
+    }
 }
 
 /// Partner A withdraws an invitation nobody has used: the couple is dissolved and A is on

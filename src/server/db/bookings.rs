@@ -14,8 +14,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::clinicians::ClinicianId;
 use super::outbox::queue_email;
 use super::submissions::SubmissionId;
+use super::workflow::follow_client_booking;
 use super::{with_pool, Db, NewEmail};
 use crate::domain::booking::{Busy, ConsultRules, ConsultSlot, WeeklyHours};
+use crate::domain::workflow::ClientBooking;
 
 /// Primary key of a booking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -435,6 +437,7 @@ impl Db {
                     booking.0
                 }
                 None => {
+                    follow_client_booking!(tx, new.submission_id.0, ClientBooking::Booked, now);
                     sqlx::query_scalar(insert)
                         .bind(new.submission_id.0)
                         .bind(clinician.0)
@@ -487,13 +490,16 @@ impl Db {
         now: DateTime<Utc>,
     ) -> Result<bool, sqlx::Error> {
         let sql = "update bookings set status = 'cancelled', cancelled_at = $2, updated_at = $2, \
-                   sequence = sequence + 1 where id = $1 and status = 'booked'";
+                   sequence = sequence + 1 where id = $1 and status = 'booked' \
+                   returning submission_id";
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let done = sqlx::query(sql).bind(id.0).bind(now).execute(&mut *tx).await?;
-            if done.rows_affected() == 0 {
+            let done: Option<i64> =
+                sqlx::query_scalar(sql).bind(id.0).bind(now).fetch_optional(&mut *tx).await?;
+            let Some(submission) = done else {
                 return Ok(false);
-            }
+            };
+            follow_client_booking!(tx, submission, ClientBooking::Cancelled, now);
             sqlx::query(WITHDRAW_REMINDERS).bind(id.0).execute(&mut *tx).await?;
             for email in emails {
                 queue_email!(tx, email, now, Some(id.0));

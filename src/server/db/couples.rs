@@ -6,8 +6,9 @@
 
 use chrono::{DateTime, Utc};
 
+use super::outbox::queue_email;
 use super::submissions::SubmissionId;
-use super::{with_pool, Db};
+use super::{with_pool, Db, NewEmail};
 use crate::domain::couple::{PartnerRole, SafetyScreen};
 
 /// Primary key of a couple.
@@ -107,6 +108,35 @@ impl Db {
             tx.commit().await?;
             Ok(invitation)
         })
+    }
+
+    /// Queues `email` (the invitation, to partner B) if the invitation is still open and has
+    /// been emailed fewer than `max` times. `false`, queueing nothing, otherwise.
+    pub async fn email_invitation(
+        &self,
+        token_hash: &str,
+        max: i32,
+        email: &NewEmail,
+        now: DateTime<Utc>,
+    ) -> Result<bool, sqlx::Error> {
+        let count = "update invitations set emails_sent = emails_sent + 1 \
+                     where token_hash = $1 and used_at is null and expires_at > $2 \
+                     and emails_sent < $3";
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let counted = sqlx::query(count)
+                .bind(token_hash)
+                .bind(now)
+                .bind(max)
+                .execute(&mut *tx)
+                .await?;
+            if counted.rows_affected() == 0 {
+                return Ok(false);
+            }
+            queue_email!(tx, email, now);
+            tx.commit().await?;
+        });
+        Ok(true)
     }
 
     /// The invitation a secret's hash names, if any.

@@ -11,7 +11,7 @@ mod clinicians;
 mod couples;
 pub(crate) mod outbox;
 mod submissions;
-mod workflow;
+pub(crate) mod workflow;
 
 pub use bookings::*;
 pub use clinicians::*;

@@ -5,6 +5,76 @@ use chrono::{DateTime, Utc};
 use super::{with_pool, ClinicianId, Db, SubmissionId};
 use crate::domain::workflow::WorkflowStatus;
 
+/// Who the history names for a change the client made by booking or cancelling online.
+pub const BY_CLIENT: &str = "Client, online";
+
+/// A questionnaire and, for a couple, the partner's: the submissions one consult is for.
+pub(crate) const CONSULT_SUBMISSIONS: &str = "select id, workflow from submissions \
+    where id = $1 or couple_id = (select couple_id from submissions where id = $1) order by id";
+
+/// The status the newest move to "consult booked" came from.
+pub(crate) const BEFORE_BOOKED: &str = "select from_status from workflow_events \
+    where submission_id = $1 and to_status = 'consult_booked' order by id desc limit 1";
+
+pub(crate) const MOVE: &str = "update submissions set workflow = $3, updated_at = $4 \
+    where id = $1 and workflow = $2";
+
+pub(crate) const EVENT: &str = "insert into workflow_events \
+    (submission_id, clinician_id, from_status, to_status, created_at) values ($1, $2, $3, $4, $5)";
+
+/// Moves the submissions a consult is for along with the client's own booking or cancellation
+/// (see [`WorkflowStatus::after_client`]), inside the caller's transaction. The history records
+/// no clinician for such a move.
+macro_rules! follow_client_booking {
+    ($tx:expr, $submission:expr, $change:expr, $now:expr) => {{
+        use $crate::domain::workflow::{ClientBooking as Change, WorkflowStatus};
+        use $crate::server::db::workflow::{BEFORE_BOOKED, CONSULT_SUBMISSIONS, EVENT, MOVE};
+        let submission: i64 = $submission;
+        let change: Change = $change;
+        let now: chrono::DateTime<chrono::Utc> = $now;
+        let rows: Vec<(i64, String)> = sqlx::query_as(CONSULT_SUBMISSIONS)
+            .bind(submission)
+            .fetch_all(&mut *$tx)
+            .await?;
+        for (id, status) in rows {
+            let Some(from) = WorkflowStatus::parse(&status) else {
+                continue;
+            };
+            let before: Option<String> =
+                if change == Change::Cancelled && from == WorkflowStatus::ConsultBooked {
+                    sqlx::query_scalar(BEFORE_BOOKED)
+                        .bind(id)
+                        .fetch_optional(&mut *$tx)
+                        .await?
+                } else {
+                    None
+                };
+            let before = before.as_deref().and_then(WorkflowStatus::parse);
+            let Some(to) = from.after_client(change, before) else {
+                continue;
+            };
+            let moved = sqlx::query(MOVE)
+                .bind(id)
+                .bind(from.as_str())
+                .bind(to.as_str())
+                .bind(now)
+                .execute(&mut *$tx)
+                .await?;
+            if moved.rows_affected() == 1 {
+                sqlx::query(EVENT)
+                    .bind(id)
+                    .bind(None::<i64>)
+                    .bind(from.as_str())
+                    .bind(to.as_str())
+                    .bind(now)
+                    .execute(&mut *$tx)
+                    .await?;
+            }
+        }
+    }};
+}
+pub(crate) use follow_client_booking;
+
 /// One entry of a submission's history, as the workspace shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryEntry {
@@ -30,14 +100,9 @@ impl Db {
         by: ClinicianId,
         now: DateTime<Utc>,
     ) -> Result<bool, sqlx::Error> {
-        let update = "update submissions set workflow = $3, updated_at = $4 \
-                      where id = $1 and workflow = $2";
-        let event = "insert into workflow_events \
-                     (submission_id, clinician_id, from_status, to_status, created_at) \
-                     values ($1, $2, $3, $4, $5)";
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let moved = sqlx::query(update)
+            let moved = sqlx::query(MOVE)
                 .bind(submission.0)
                 .bind(from.as_str())
                 .bind(to.as_str())
@@ -47,9 +112,9 @@ impl Db {
             if moved.rows_affected() == 0 {
                 return Ok(false);
             }
-            sqlx::query(event)
+            sqlx::query(EVENT)
                 .bind(submission.0)
-                .bind(by.0)
+                .bind(Some(by.0))
                 .bind(from.as_str())
                 .bind(to.as_str())
                 .bind(now)
@@ -88,12 +153,12 @@ impl Db {
         submission: SubmissionId,
     ) -> Result<Vec<HistoryEntry>, sqlx::Error> {
         let moves = "select e.created_at, c.display_name, e.from_status, e.to_status \
-                     from workflow_events e join clinicians c on c.id = e.clinician_id \
+                     from workflow_events e left join clinicians c on c.id = e.clinician_id \
                      where e.submission_id = $1 order by e.id";
         let notes = "select n.created_at, c.display_name, n.body \
                      from clinician_notes n join clinicians c on c.id = n.clinician_id \
                      where n.submission_id = $1 order by n.id";
-        type Move = (DateTime<Utc>, String, String, String);
+        type Move = (DateTime<Utc>, Option<String>, String, String);
         type Note = (DateTime<Utc>, String, String);
         let (moves, notes): (Vec<Move>, Vec<Note>) = with_pool!(self, pool => {
             let moves = sqlx::query_as(moves).bind(submission.0).fetch_all(pool).await?;
@@ -104,7 +169,7 @@ impl Db {
             .into_iter()
             .map(|(at, by, from, to)| HistoryEntry {
                 at,
-                by,
+                by: by.unwrap_or_else(|| BY_CLIENT.to_owned()),
                 what: HistoryItem::Moved { from, to },
             })
             .chain(notes.into_iter().map(|(at, by, body)| HistoryEntry {

@@ -63,6 +63,44 @@ pub fn submission_received(
     }
 }
 
+/// To partner B, at partner A's request: the invitation link. It says who it is from and how
+/// long it works, and nothing about partner A's answers, result or reasons.
+pub fn partner_invitation(
+    practice_name: &str,
+    from: &str,
+    to: &str,
+    invite_url: &str,
+    expires: &str,
+) -> NewEmail {
+    let body_text = format!(
+        "Hello,\n\n\
+         Your partner would like you to answer a short questionnaire for {practice_name}, \
+         on your own and in private. Neither of you sees the other's answers.\n\n\
+         Start here (the link works once, until {expires}):\n{invite_url}\n\n\
+         If you were not expecting this, you can ignore this message.\n"
+    );
+    let body_html = format!(
+        "<p>Hello,</p>\
+         <p>Your partner would like you to answer a short questionnaire for {p}, on your own \
+         and in private. Neither of you sees the other's answers.</p>\
+         <p><a href=\"{u}\">Start here</a> (the link works once, until {e}):<br>{u}</p>\
+         <p>If you were not expecting this, you can ignore this message.</p>",
+        p = escape(practice_name),
+        u = escape(invite_url),
+        e = escape(expires),
+    );
+    NewEmail {
+        message_id: message_id(from),
+        kind: "partner_invitation",
+        recipient: to.to_owned(),
+        subject: format!("An invitation from {practice_name}"),
+        body_text,
+        body_html,
+        calendar: None,
+        send_after: None,
+    }
+}
+
 /// Everything the messages about one consult need. Deliberately nothing from the
 /// questionnaire: no answers, scores, bands or notes can reach a template.
 pub struct ConsultEmail {

@@ -11,15 +11,18 @@ use leptos::prelude::*;
 
 use super::error::{AppError, Wants};
 use super::render;
+use crate::domain::contact::ContactEmail;
 use crate::domain::couple::{
     JointBookingOffer, JointBookingPolicy, SafetyAnswer, SafetyItem, SafetyScreen,
     INDIVIDUAL_CONSULT_OFFER,
 };
-use crate::server::couples::{self as service, InviteState};
+use crate::server::couples::{self as service, EmailInvite, InviteState, INVITE_EMAILS};
 use crate::server::db::SubmissionStatus;
 use crate::server::questionnaire::{self as questionnaire, Opened};
 use crate::server::state::AppState;
-use crate::ui::pages::couples::{CheckInPage, CheckInQuestion, JoinPage, NextStepPage};
+use crate::ui::pages::couples::{
+    CheckInPage, CheckInQuestion, InviteEmail, JoinPage, NextStepPage,
+};
 
 /// `POST /q/<token>/invite`: make (or show again) the link for partner B.
 pub async fn invite(State(state): State<AppState>, Path(token): Path<String>) -> Response {
@@ -27,6 +30,42 @@ pub async fn invite(State(state): State<AppState>, Path(token): Path<String>) ->
         Ok(_) => Redirect::to(&format!("/q/{token}/result#invite")).into_response(),
         Err(e) => e.into_response_for(Wants::Html, &state),
     }
+}
+
+/// `POST /q/<token>/invite/email`: the practice emails partner A's link to partner B. A
+/// refused address is shown at its field, as typed.
+pub async fn email_invite(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let result = async {
+        let fields = super::form::read(form)?;
+        let typed = super::form::value(&fields, "email");
+        let back =
+            |query: &str| Redirect::to(&format!("/q/{token}/result{query}#invite")).into_response();
+        let error = match ContactEmail::parse(typed) {
+            Ok(to) => match service::email_invite(&state, &token, &to, Utc::now()).await? {
+                EmailInvite::Sent => return Ok(back("?emailed=1")),
+                EmailInvite::Closed => return Ok(back("")),
+                EmailInvite::LimitReached => format!(
+                    "The practice has emailed this link {INVITE_EMAILS} times already. \
+                     Please send it another way."
+                ),
+            },
+            Err(_) if typed.trim().is_empty() => "Please give your partner's email address.".into(),
+            Err(e) => e.message.into(),
+        };
+        let email = InviteEmail {
+            value: typed.to_owned(),
+            error: Some(error),
+            ..InviteEmail::default()
+        };
+        super::pages::result_page(&state, &token, email, StatusCode::UNPROCESSABLE_ENTITY).await
+    };
+    result
+        .await
+        .unwrap_or_else(|e: AppError| e.into_response_for(Wants::Html, &state))
 }
 
 /// `POST /q/<token>/invite/withdraw`: partner A takes back a link nobody has used yet, and

@@ -18,7 +18,7 @@ use crate::server::questionnaire::{self as service, Opened};
 use crate::server::state::AppState;
 use crate::ui::components::questionnaire_form::{ItemView, SectionForm};
 use crate::ui::pages::contact::ContactPage;
-use crate::ui::pages::couples::{InviteCard, JointCard};
+use crate::ui::pages::couples::{InviteCard, InviteEmail, JointCard};
 use crate::ui::pages::errors::{LinkNotFoundPage, NotFoundPage, ServerErrorPage};
 use crate::ui::pages::landing::LandingPage;
 use crate::ui::pages::questionnaire::QuestionnairePage;
@@ -205,15 +205,36 @@ async fn section_page(
     ))
 }
 
+#[derive(Deserialize)]
+pub struct ResultQuery {
+    /// Set after the practice queued the invitation email.
+    #[serde(default)]
+    emailed: Option<String>,
+}
+
 /// `/q/<token>/result`: the stored result, exactly as it was scored.
-pub async fn result(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    match result_page(&state, &token).await {
+pub async fn result(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(query): Query<ResultQuery>,
+) -> Response {
+    let email = InviteEmail {
+        sent: query.emailed.is_some(),
+        ..InviteEmail::default()
+    };
+    match result_page(&state, &token, email, StatusCode::OK).await {
         Ok(response) => response,
         Err(e) => e.into_response_for(super::error::Wants::Html, &state),
     }
 }
 
-async fn result_page(state: &AppState, token: &str) -> Result<Response, AppError> {
+/// The summary page; `email` is the state of the form that emails partner A's invitation.
+pub async fn result_page(
+    state: &AppState,
+    token: &str,
+    email: InviteEmail,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let Opened {
         submission,
         answers,
@@ -230,7 +251,7 @@ async fn result_page(state: &AppState, token: &str) -> Result<Response, AppError
         }
         _ => Vec::new(),
     };
-    let (invite, joint) = couple_cards(state, token, submission.id).await?;
+    let (invite, joint) = couple_cards(state, token, submission.id, email).await?;
     let view_data = ResultView {
         invite,
         joint,
@@ -241,7 +262,7 @@ async fn result_page(state: &AppState, token: &str) -> Result<Response, AppError
     };
     Ok(render::page(
         state,
-        StatusCode::OK,
+        status,
         "Your summary",
         false,
         move || {
@@ -256,6 +277,7 @@ async fn couple_cards(
     state: &AppState,
     token: &str,
     submission: crate::server::db::SubmissionId,
+    email: InviteEmail,
 ) -> Result<(Option<InviteCard>, Option<JointCard>), AppError> {
     use crate::domain::couple::PartnerRole;
     let resume = crate::server::tokens::ResumeToken::parse(token).ok_or(AppError::LinkNotFound)?;
@@ -268,8 +290,12 @@ async fn couple_cards(
                 Some(invite) if invite.used => InviteCard::Used,
                 Some(invite) if invite.expires_at > chrono::Utc::now() => InviteCard::Link {
                     url: invite.url,
-                    expires: invite.expires_at.format("%-d %B %Y").to_string(),
+                    expires: couples::invite_expiry(invite.expires_at),
                     withdraw: format!("/q/{token}/invite/withdraw"),
+                    email: InviteEmail {
+                        action: format!("/q/{token}/invite/email"),
+                        ..email
+                    },
                 },
                 _ => InviteCard::Offer {
                     action: format!("/q/{token}/invite"),

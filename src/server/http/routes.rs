@@ -3,7 +3,7 @@
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Json, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::{Form, Router};
 use serde::Serialize;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -25,6 +25,34 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 /// Largest form body accepted: a full section plus a 2,000-character note fits many times over.
 const MAX_FORM_BYTES: usize = 32 * 1024;
 
+/// Limits a route's POSTs per client address: `burst` at once, then one every
+/// `every_seconds`; more get 429 with Retry-After.
+fn per_address(
+    route: MethodRouter<AppState>,
+    every_seconds: u64,
+    burst: u32,
+) -> MethodRouter<AppState> {
+    let Some(config) = GovernorConfigBuilder::default()
+        .per_second(every_seconds)
+        .burst_size(burst)
+        .methods(vec![axum::http::Method::POST])
+        .finish()
+    else {
+        return route;
+    };
+    let config = std::sync::Arc::new(config);
+    // Forget addresses that have not posted lately, so the limiter's memory stays small.
+    let limiter = config.limiter().clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            limiter.retain_recent();
+        }
+    });
+    route.layer(GovernorLayer::new(config))
+}
+
 /// Clinician pages: the only routes with a session (clients never get a cookie).
 fn staff_routes(state: &AppState) -> Router<AppState> {
     let store = DbSessionStore(state.db.clone());
@@ -39,31 +67,9 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
             state.config.session_idle_minutes,
         )));
-    // Per address: 10 login attempts at once, then one every 6 seconds; more get 429 with
-    // Retry-After. (Per account, failed logins also lock the account: see `auth::lockout`.)
-    let login_limit = GovernorConfigBuilder::default()
-        .per_second(6)
-        .burst_size(10)
-        .methods(vec![axum::http::Method::POST])
-        .finish()
-        .map(|config| {
-            let config = std::sync::Arc::new(config);
-            // Forget addresses that have not tried lately, so the limiter's memory stays small.
-            let limiter = config.limiter().clone();
-            tokio::spawn(async move {
-                let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
-                loop {
-                    tick.tick().await;
-                    limiter.retain_recent();
-                }
-            });
-            GovernorLayer::new(config)
-        });
-    let login = get(staff::login_page).post(staff::login);
-    let login = match login_limit {
-        Some(layer) => login.layer(layer),
-        None => login,
-    };
+    // Per address: 10 login attempts at once, then one every 6 seconds. (Per account, failed
+    // logins also lock the account: see `auth::lockout`.)
+    let login = per_address(get(staff::login_page).post(staff::login), 6, 10);
     Router::new()
         .route("/staff/login", login)
         .route("/staff/logout", post(staff::logout))
@@ -132,6 +138,12 @@ pub fn router(state: AppState) -> Router {
         .route("/q/{token}/book/confirm", get(booking::confirm))
         .route("/q/{token}/invite", post(couples::invite))
         .route("/q/{token}/invite/withdraw", post(couples::withdraw))
+        // The practice's mail server must not become anyone's way to write to strangers: a
+        // few invitations per address, then one a minute (and a few per invitation).
+        .route(
+            "/q/{token}/invite/email",
+            per_address(post(couples::email_invite), 60, 10),
+        )
         .route(
             "/q/{token}/private",
             get(couples::check_in).post(couples::save_check_in),

@@ -178,7 +178,7 @@ fn error_for(errors: &[(String, String)], field: &str) -> Option<String> {
 }
 
 #[component]
-fn TextField(
+pub fn TextField(
     id: &'static str,
     label: &'static str,
     kind: &'static str,

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use super::booking::TextField;
+
 /// Partner A's invitation card on their summary page.
 #[derive(Clone, Debug)]
 pub enum InviteCard {
@@ -14,11 +16,33 @@ pub enum InviteCard {
         url: String,
         expires: String,
         withdraw: String,
+        email: InviteEmail,
     },
     /// B has started.
     Used,
     /// A consult is booked already, on one's own.
     BookedAlone,
+}
+
+/// The form that has the practice email partner A's link to partner B.
+#[derive(Clone, Debug, Default)]
+pub struct InviteEmail {
+    pub action: String,
+    /// What was typed, kept when it is refused.
+    pub value: String,
+    pub error: Option<String>,
+    /// The link was just emailed.
+    pub sent: bool,
+}
+
+impl InviteCard {
+    /// Why emailing the link was refused, for the alert at the top of the page.
+    pub fn email_error(&self) -> Option<String> {
+        match self {
+            InviteCard::Link { email, .. } => email.error.clone(),
+            _ => None,
+        }
+    }
 }
 
 #[component]
@@ -39,9 +63,17 @@ pub fn InvitePartner(card: InviteCard) -> impl IntoView {
             url,
             expires,
             withdraw,
+            email,
         } => view! {
             <p>"Send this link to your partner, in a way that is safe for you. It works once, until " {expires} "."</p>
             <p class="resume-link"><code id="invite-link">{url}</code></p>
+            <form method="post" action=email.action class="stack" novalidate>
+                <TextField id="email" label="Or have the practice email it to your partner" kind="email"
+                    autocomplete="off" value=email.value error=email.error
+                    hint=Some("The message gives the link and the practice's name, nothing about your answers.") />
+                <button type="submit" class="button secondary small">"Email the link"</button>
+            </form>
+            {email.sent.then(|| view! { <p role="status" class="sent">"The practice has emailed the link to your partner."</p> })}
             <form method="post" action=withdraw>
                 <button type="submit" class="button secondary small">"Withdraw this link"</button>
             </form>

@@ -82,7 +82,19 @@ pub fn ResultPage(summary: ResultView) -> impl IntoView {
         .find(|d| d.dimension == Dimension::Willingness)
         .map(|d| d.score)
         .unwrap_or(0);
+    // A refused partner's email is shown at its field, at the end of the page: say so up here.
+    let email_alert = invite
+        .as_ref()
+        .and_then(InviteCard::email_error)
+        .map(|error| {
+            view! {
+                <p class="form-alert" role="alert">
+                    "The link was not emailed: " {error} " " <a href="#email">"Go to the field"</a>
+                </p>
+            }
+        });
     view! {
+        {email_alert}
         <section class="card result-summary">
             <h1>"Your readiness summary"</h1>
             <p class="disclaimer">

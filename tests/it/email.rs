@@ -1,12 +1,10 @@
 //! The practice hears about every completed questionnaire by email, through a real SMTP
 //! server on loopback (aiosmtpd), even when that server is down at the time.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::{Backend, TestApp};
+use crate::common::{self, Backend, TestApp};
 use reqwest::StatusCode;
 use trustbridge::domain::questionnaire::{self as q, SECTION_COUNT};
 
@@ -109,14 +107,8 @@ fn smtp_env(port: u16) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// A client answers everything (with a canary in the note) and sees their result.
-async fn complete(app: &TestApp) -> String {
-    let response = app.raw.post(app.url("/start")).send().await.expect("start");
-    let location = response.headers()["location"]
-        .to_str()
-        .expect("location")
-        .to_owned();
-    let base = location.trim_end_matches("/s/1").to_owned();
+/// A client answers every statement, with a canary in the note.
+async fn answer_everything(app: &TestApp, token: &str) {
     for section in 1..=SECTION_COUNT {
         let mut form: Vec<(String, String)> = q::items_in_section(section)
             .map(|i| (i.field_name(), "2".to_owned()))
@@ -126,15 +118,22 @@ async fn complete(app: &TestApp) -> String {
         }
         form.push(("nav".into(), "next".into()));
         app.raw
-            .post(app.url(&format!("{base}/s/{section}")))
+            .post(app.url(&format!("/q/{token}/s/{section}")))
             .form(&form)
             .send()
             .await
             .expect("post section");
     }
+}
+
+/// A client answers everything (with a canary in the note) and sees their result; returns
+/// their reference.
+async fn complete(app: &TestApp) -> String {
+    let token = common::start_questionnaire(app).await;
+    answer_everything(app, &token).await;
     let result = app
         .client
-        .get(app.url(&format!("{base}/result")))
+        .get(app.url(&format!("/q/{token}/result")))
         .send()
         .await
         .expect("result");
@@ -339,9 +338,10 @@ async fn admin_cookie(app: &TestApp) -> String {
         .expect("a session cookie")
 }
 
-/// The body of the `text/calendar` part of a raw message, decoded.
-fn calendar_part(message: &str) -> Option<String> {
-    let start = message.find("Content-Type: text/calendar")?;
+/// The body of a raw message's first part of `content_type`, decoded (base64, quoted-printable
+/// or plain).
+fn decoded_part(message: &str, content_type: &str) -> Option<String> {
+    let start = message.find(&format!("Content-Type: {content_type}"))?;
     let part = &message[start..];
     let (head, rest) = part
         .split_once("\r\n\r\n")
@@ -355,7 +355,30 @@ fn calendar_part(message: &str) -> Option<String> {
             .ok()?;
         return String::from_utf8(bytes).ok();
     }
+    if head.contains("Content-Transfer-Encoding: quoted-printable") {
+        let joined = body.replace("=\r\n", "").replace("=\n", "");
+        let mut bytes = Vec::new();
+        let mut rest = joined.as_bytes();
+        while let Some((&b, tail)) = rest.split_first() {
+            match (b, tail.get(..2)) {
+                (b'=', Some(hex)) => {
+                    let hex = std::str::from_utf8(hex).ok()?;
+                    bytes.push(u8::from_str_radix(hex, 16).ok()?);
+                    rest = &tail[2..];
+                }
+                _ => {
+                    bytes.push(b);
+                    rest = tail;
+                }
+            }
+        }
+        return String::from_utf8(bytes).ok();
+    }
     Some(body.to_owned())
+}
+
+fn calendar_part(message: &str) -> Option<String> {
+    decoded_part(message, "text/calendar")
 }
 
 fn ics_value(ics: &str, name: &str) -> String {
@@ -388,21 +411,7 @@ async fn a_booking_confirms_moves_and_cancels_by_email_with_a_calendar_file(back
     admin_cookie(&app).await;
     common::set_hours(&app, "admin@harbour.example", "09:00-12:00").await;
     let token = common::start_questionnaire(&app).await;
-    for section in 1..=SECTION_COUNT {
-        let mut form: Vec<(String, String)> = q::items_in_section(section)
-            .map(|i| (i.field_name(), "2".to_owned()))
-            .collect();
-        if section == SECTION_COUNT {
-            form.push(("note".into(), CANARY.into()));
-        }
-        form.push(("nav".into(), "next".into()));
-        app.raw
-            .post(app.url(&format!("/q/{token}/s/{section}")))
-            .form(&form)
-            .send()
-            .await
-            .expect("post section");
-    }
+    answer_everything(&app, &token).await;
     common::check_in(&app, &token, "no").await;
     let picker = app
         .raw
@@ -544,4 +553,132 @@ async fn booking_mail_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn booking_mail_postgres() {
     a_booking_confirms_moves_and_cancels_by_email_with_a_calendar_file(Backend::Postgres).await;
+}
+
+async fn partner_a_has_the_practice_email_the_invitation(backend: Backend) {
+    let port = free_port();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sink = SmtpSink::start(port, &dir.path().join("maildir")).await;
+    let app = common::spawn_app_with(backend, &smtp_env(port)).await;
+    let token = common::start_questionnaire(&app).await;
+    answer_everything(&app, &token).await;
+    let made = app
+        .raw
+        .post(app.url(&format!("/q/{token}/invite")))
+        .send()
+        .await
+        .expect("invite");
+    assert_eq!(made.status(), StatusCode::SEE_OTHER);
+    let send = |to: &'static str| {
+        app.raw
+            .post(app.url(&format!("/q/{token}/invite/email")))
+            .form(&[("email", to)])
+            .send()
+    };
+
+    // A refused address is said next to the field, kept as typed, and announced at the top.
+    for (typed, said) in [
+        ("", "Please give your partner's email address."),
+        ("jo at example", "That does not look like an email address"),
+    ] {
+        let refused = send(typed).await.expect("send");
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = scraper::Html::parse_document(&refused.text().await.expect("body"));
+        let text = |css: &str| {
+            let selector = scraper::Selector::parse(css).expect("selector");
+            html.select(&selector)
+                .map(|e| e.text().collect::<String>())
+                .collect::<String>()
+        };
+        assert!(text("#email-error").contains(said), "{typed:?}");
+        assert!(text("[role=alert]").contains(said), "{typed:?}");
+        let input = scraper::Selector::parse("input#email").expect("selector");
+        let input = html.select(&input).next().expect("the field");
+        assert_eq!(input.value().attr("value"), Some(typed));
+        assert_eq!(input.value().attr("aria-invalid"), Some("true"));
+    }
+
+    let sent = send("jo@example.net").await.expect("send");
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let back = common::location(&sent);
+    assert_eq!(back, format!("/q/{token}/result?emailed=1#invite"));
+    let page = app
+        .client
+        .get(app.url(&back))
+        .send()
+        .await
+        .expect("result")
+        .text()
+        .await
+        .expect("body");
+    assert!(page.contains("The practice has emailed the link to your partner."));
+
+    // Partner B gets the link, the practice's name and nothing else of A's.
+    let messages = sink.wait_for(2, Duration::from_secs(30)).await;
+    let to_b: Vec<&String> = messages
+        .iter()
+        .filter(|m| header(m, "To") == Some("jo@example.net"))
+        .collect();
+    assert_eq!(to_b.len(), 1, "{messages:?}");
+    let invitation = to_b[0];
+    assert_eq!(
+        header(invitation, "Subject"),
+        Some("An invitation from Harbour Couples Practice")
+    );
+    let text = decoded_part(invitation, "text/plain").expect("a text part");
+    assert!(
+        decoded_part(invitation, "text/html").is_some(),
+        "an HTML part"
+    );
+    let link = text
+        .split_whitespace()
+        .find(|w| w.contains("/join/"))
+        .expect("the invitation link")
+        .to_owned();
+    let path = &link[link.find("/join/").expect("a join path")..];
+    let welcome = app.raw.get(app.url(path)).send().await.expect("welcome");
+    assert_eq!(welcome.status(), StatusCode::OK, "the emailed link opens");
+    assert!(!invitation.contains(CANARY), "A's note in B's email");
+    for word in ["readiness", "Readiness", "/ 100", "TB-", "score"] {
+        assert!(!invitation.contains(word), "{word} in the invitation");
+    }
+
+    // A few times at most, then a clear message instead of another email.
+    for _ in 0..2 {
+        let again = send("jo@example.net").await.expect("send");
+        assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    }
+    let refused = send("jo@example.net").await.expect("send");
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = refused.text().await.expect("body");
+    assert!(body.contains("emailed this link 3 times already"), "{body}");
+    sink.wait_for(4, Duration::from_secs(30)).await;
+    // Time for a wrongly queued fourth invitation to arrive too.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(
+        sink.messages()
+            .iter()
+            .filter(|m| header(m, "To") == Some("jo@example.net"))
+            .count(),
+        3
+    );
+    // Ten tries from one address, then one a minute.
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        statuses.push(send("jo@example.net").await.expect("send").status());
+    }
+    assert_eq!(statuses[..4], [StatusCode::UNPROCESSABLE_ENTITY; 4]);
+    assert_eq!(statuses[4], StatusCode::TOO_MANY_REQUESTS);
+    // B's address is not logged.
+    assert!(!app.logs().contains("jo@example.net"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invitation_mail_sqlite() {
+    partner_a_has_the_practice_email_the_invitation(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invitation_mail_postgres() {
+    partner_a_has_the_practice_email_the_invitation(Backend::Postgres).await;
 }

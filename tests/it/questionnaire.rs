@@ -1,9 +1,7 @@
 //! A client answers the trust questionnaire without JavaScript (plain forms), and with the
 //! island's JSON replies, against SQLite and PostgreSQL.
 
-mod common;
-
-use common::TestApp;
+use crate::common::{self, TestApp};
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
 use trustbridge::domain::questionnaire::{self as q, Answers, Likert, SECTION_COUNT};

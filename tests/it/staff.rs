@@ -1,9 +1,7 @@
 //! Clinicians log in, review submissions and log out; strangers and other sites get nothing.
 //! Against SQLite and PostgreSQL.
 
-mod common;
-
-use common::{
+use crate::common::{
     cookie_value, create_admin, db_count, db_execute, log_in_as, session_cookie, TestApp,
 };
 use reqwest::StatusCode;

@@ -320,18 +320,17 @@ pub async fn db_count(app: &TestApp, sql: &str) -> i64 {
 }
 
 /// Runs a test body once against SQLite and once against PostgreSQL.
-#[macro_export]
 macro_rules! on_both_databases {
     ($name:ident, $body:path) => {
         mod $name {
             use super::*;
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                $body(common::spawn_app(common::Backend::Sqlite).await).await;
+                $body($crate::common::spawn_app($crate::common::Backend::Sqlite).await).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                $body(common::spawn_app(common::Backend::Postgres).await).await;
+                $body($crate::common::spawn_app($crate::common::Backend::Postgres).await).await;
             }
         }
     };

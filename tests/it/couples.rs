@@ -3,10 +3,9 @@
 //! with wording the other partner cannot tell from the ordinary path. Every client route is
 //! tried with B's link while holding A's secrets. Against SQLite and PostgreSQL.
 
-mod common;
-
-use common::{
-    check_in, create_admin, db_count, db_execute, location, log_in_as, start_questionnaire, TestApp,
+use crate::common::{
+    self, check_in, create_admin, db_count, db_execute, location, log_in_as, start_questionnaire,
+    TestApp,
 };
 use reqwest::StatusCode;
 use scraper::{Html, Selector};

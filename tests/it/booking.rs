@@ -2,10 +2,10 @@
 //! time zone, then moves or cancels it through a private link; fifty clients racing for one
 //! time never double-book it. Against SQLite and PostgreSQL, without JavaScript (plain forms).
 
-mod common;
-
+use crate::common::{
+    self, create_admin, db_count, location, log_in_as, start_questionnaire, TestApp,
+};
 use chrono::{DateTime, Utc};
-use common::{create_admin, db_count, location, log_in_as, start_questionnaire, TestApp};
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
 use trustbridge::domain::questionnaire::{self as q, SECTION_COUNT};
@@ -55,6 +55,19 @@ async fn finished_client(app: &TestApp) -> String {
     let checked = common::check_in(app, &token, "no").await;
     assert_eq!(checked.status(), StatusCode::SEE_OTHER);
     token
+}
+
+/// The workflow status a clinician sees on this client's submission, and its history.
+async fn workflow(app: &TestApp, cookie: &str, token: &str) -> (String, Vec<String>) {
+    let (_, result) = page(app, &format!("/q/{token}/result")).await;
+    let reference = select(&result, ".reference strong").concat();
+    let path = format!("/staff/submissions/{reference}");
+    let staff = Html::parse_document(&common::staff_html(app, cookie, &path).await);
+    let now = select(&staff, "section.card p")
+        .into_iter()
+        .find_map(|p| p.strip_prefix("Now: ").map(str::to_owned))
+        .unwrap_or_default();
+    (now, select(&staff, "ol.history li"))
 }
 
 async fn page(app: &TestApp, path: &str) -> (StatusCode, Html) {
@@ -360,6 +373,15 @@ async fn a_client_moves_then_cancels_and_the_times_free_at_once(app: TestApp) {
     practice_with_hours(&app, "09:00-12:00").await;
     let token = finished_client(&app).await;
     let (manage, first_slot) = book_first(&app, &token, "Sam").await;
+    // The practice's workflow follows the client's booking, and says who moved it.
+    let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("logged in");
+    let (now, history) = workflow(&app, &cookie, &token).await;
+    assert_eq!(now, "Consult booked");
+    assert_eq!(history.len(), 1, "{history:?}");
+    assert!(
+        history[0].contains("Client, online") && history[0].contains("from New to Consult booked"),
+        "{history:?}"
+    );
     // A reminder waits in the outbox for a day before the consult.
     let reminders = "select count(*) from outbox where kind = 'consult_reminder' \
                      and status = 'pending' and next_attempt_at > created_at";
@@ -431,10 +453,19 @@ async fn a_client_moves_then_cancels_and_the_times_free_at_once(app: TestApp) {
         "no reminder for a cancelled consult"
     );
     assert!(offered(&app, &other).await.contains(&new_slot));
+    // The move changed nothing in the workflow; the cancellation put it back where it was.
+    let (now, history) = workflow(&app, &cookie, &token).await;
+    assert_eq!(now, "New");
+    assert_eq!(history.len(), 2, "{history:?}");
+    assert!(
+        history[1].contains("from Consult booked to New"),
+        "{history:?}"
+    );
 
     // The same client can book again from their summary's link.
     let (again, _) = book_first(&app, &token, "Sam").await;
     assert_eq!(again, manage, "the private link stays the same");
+    assert_eq!(workflow(&app, &cookie, &token).await.0, "Consult booked");
     assert_eq!(
         db_count(
             &app,

@@ -1,0 +1,14 @@
+//! Every integration test, in one binary: each starts the real server binary with a fresh
+//! database (SQLite or PostgreSQL) and talks to it over HTTP, and the email tests run a real SMTP
+//! server on loopback. One binary instead of one per file links the app once, which keeps a
+//! clean build's disk use and time down.
+
+#[macro_use]
+mod common;
+
+mod booking;
+mod couples;
+mod email;
+mod questionnaire;
+mod staff;
+mod startup;
