@@ -12,8 +12,8 @@ use chrono_tz::Tz;
 use crate::domain::booking::{self as rules, Availability, Busy, ConsultRules, ConsultSlot};
 use crate::domain::contact::{parse_contact_form, ContactDetails};
 use crate::server::db::{
-    BookAttempt, Booking, BookingId, BookingStatus, ClinicianCalendar, NewBooking, NewEmail,
-    Submission, SubmissionStatus,
+    BookAttempt, Booking, BookingId, BookingStatus, ClinicianCalendar, ClinicianId, NewBooking,
+    NewEmail, Submission, SubmissionStatus,
 };
 use crate::server::email::templates::{self, ConsultEmail};
 use crate::server::http::error::{AppError, FieldError};
@@ -180,6 +180,15 @@ fn reminder(
     (at > now).then(|| templates::consult_reminder(email, to, name, at))
 }
 
+/// Who is booking a consult.
+#[derive(Debug, Clone, Copy)]
+enum Booker {
+    /// The client, online, from their own private link.
+    Client,
+    /// A clinician, for a client they spoke to (by phone, say).
+    Clinician(ClinicianId),
+}
+
 /// Books the consult a client picked, with their contact details.
 pub async fn book(
     state: &AppState,
@@ -193,6 +202,38 @@ pub async fn book(
         Err(_) => return Err(AppError::NotFound),
     };
     let manage = token.manage_token();
+    book_submission(state, &submission, manage, Booker::Client, form, now).await
+}
+
+/// Books a consult the practice arranged with a client: the same rules and locks as a
+/// client's own booking. The client gets the confirmation, the reminder and a private link of
+/// their own to move or cancel it; the practice is not emailed about its own booking.
+pub async fn book_for_client(
+    state: &AppState,
+    submission: &Submission,
+    clinician: ClinicianId,
+    form: &[(String, String)],
+    now: DateTime<Utc>,
+) -> Result<BookOutcome, AppError> {
+    if submission.status != SubmissionStatus::Submitted {
+        return Ok(invalid(
+            "form",
+            "This questionnaire is not finished yet, so there is nothing to book for.",
+        ));
+    }
+    let manage = ManageToken::generate();
+    let booker = Booker::Clinician(clinician);
+    book_submission(state, submission, manage, booker, form, now).await
+}
+
+async fn book_submission(
+    state: &AppState,
+    submission: &Submission,
+    manage: ManageToken,
+    booker: Booker,
+    form: &[(String, String)],
+    now: DateTime<Utc>,
+) -> Result<BookOutcome, AppError> {
     let Some(start) = parse_slot(&field(form, "slot")) else {
         return Ok(invalid("slot", "Please choose a time first."));
     };
@@ -203,7 +244,11 @@ pub async fn book(
             "The form could not be read. Please reload the page and try again.",
         ));
     }
-    let client_zone = viewer_zone(Some(&field(form, "tz")), state.config.practice_zone);
+    // A clinician books in the practice's time; the client's zone is theirs to tell.
+    let client_zone = match booker {
+        Booker::Client => viewer_zone(Some(&field(form, "tz")), state.config.practice_zone),
+        Booker::Clinician(_) => state.config.practice_zone,
+    };
     let details: ContactDetails = match parse_contact_form(form) {
         Ok(details) => details,
         Err(errors) => {
@@ -232,31 +277,31 @@ pub async fn book(
         &request_key,
         0,
     );
-    let mut emails = vec![
-        templates::consult_booked_practice(&email),
-        templates::consult_confirmation(&email, details.email.as_str(), details.name.as_str()),
-    ];
-    emails.extend(reminder(
-        state,
-        &email,
-        details.email.as_str(),
-        details.name.as_str(),
-        now,
-    ));
+    let (to, name) = (details.email.as_str(), details.name.as_str());
+    let mut emails = Vec::with_capacity(3);
+    if let Booker::Client = booker {
+        emails.push(templates::consult_booked_practice(&email));
+    }
+    emails.push(templates::consult_confirmation(&email, to, name));
+    emails.extend(reminder(state, &email, to, name, now));
     let new = NewBooking {
         submission_id: submission.id,
         practice_zone: state.config.practice_zone.name(),
         client_zone: client_zone.name(),
-        client_name: details.name.as_str(),
-        client_email: details.email.as_str(),
+        client_name: name,
+        client_email: to,
         client_phone: details.phone.as_str(),
         manage_token_hash: &manage.hash(),
         request_key: &request_key,
+        booked_by: match booker {
+            Booker::Client => None,
+            Booker::Clinician(id) => Some(id),
+        },
     };
     let attempt = try_calendars(state, &new, None, &consult_rules, start, &emails, now).await?;
     Ok(match attempt {
         BookAttempt::Booked(_) => {
-            tracing::info!("consult booked");
+            tracing::info!(?booker, "consult booked");
             BookOutcome::Booked(manage)
         }
         BookAttempt::AlreadyDone(_) => BookOutcome::Booked(manage),
@@ -440,6 +485,7 @@ pub async fn reschedule(
         client_phone: &booking.client_phone,
         manage_token_hash: &manage.hash(),
         request_key: &request_key,
+        booked_by: None,
     };
     let attempt = try_calendars(
         state,

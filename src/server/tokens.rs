@@ -80,6 +80,12 @@ impl InviteToken {
 pub struct ManageToken(String);
 
 impl ManageToken {
+    /// A fresh secret, for a consult the practice books for a client (whose own token the
+    /// server never holds, so it cannot derive one).
+    pub fn generate() -> Self {
+        ManageToken(ResumeToken::generate().0)
+    }
+
     /// Accepts only strings that could be a token.
     pub fn parse(raw: &str) -> Option<Self> {
         ResumeToken::parse(raw).map(|t| ManageToken(t.0))

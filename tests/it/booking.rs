@@ -480,6 +480,125 @@ on_both_databases!(
     a_client_moves_then_cancels_and_the_times_free_at_once
 );
 
+async fn a_clinician_books_for_a_client_who_called(app: TestApp) {
+    practice_with_hours(&app, "09:00-12:00").await;
+    let token = finished_client(&app).await;
+    let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("logged in");
+    let (_, result) = page(&app, &format!("/q/{token}/result")).await;
+    let reference = select(&result, ".reference strong").concat();
+    let path = format!("/staff/submissions/{reference}");
+    let staff = Html::parse_document(&common::staff_html(&app, &cookie, &path).await);
+    let times = attrs(&staff, "select#slot option", "value");
+    let key = attrs(&staff, "form.arrange-form input[name=request_key]", "value").concat();
+    assert!(times.len() > 3 && times[0].is_empty(), "{times:?}");
+    let slot = times[2].clone();
+    let post = |form: Vec<(&'static str, String)>| {
+        app.raw
+            .post(app.url(&format!("{path}/book")))
+            .header("cookie", &cookie)
+            .form(&form)
+            .send()
+    };
+
+    // Missing details: each said at its field, with everything typed and the time kept.
+    let refused = post(vec![
+        ("slot", slot.clone()),
+        ("request_key", key.clone()),
+        ("name", "Robin Vale".into()),
+        ("email", "robin at example".into()),
+    ])
+    .await
+    .expect("post");
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = Html::parse_document(&refused.text().await.expect("body"));
+    for field in ["email", "phone", "consent"] {
+        assert_eq!(
+            select(&html, &format!("#{field}-error")).len(),
+            1,
+            "{field}"
+        );
+    }
+    assert!(select(&html, "#name-error").is_empty());
+    assert_eq!(attrs(&html, "input#name", "value"), ["Robin Vale"]);
+    assert_eq!(
+        attrs(&html, "select#slot option[selected]", "value"),
+        [slot.as_str()]
+    );
+    assert_eq!(db_count(&app, "select count(*) from bookings").await, 0);
+
+    // Booked: once, even when the button is pressed twice.
+    let form = vec![
+        ("slot", slot.clone()),
+        ("request_key", key.clone()),
+        ("name", "Robin Vale".into()),
+        ("email", "robin@example.org".into()),
+        ("phone", "+1 555 010 0300".into()),
+        ("consent", "yes".into()),
+    ];
+    for _ in 0..2 {
+        let booked = post(form.clone()).await.expect("post");
+        assert_eq!(booked.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&booked), path);
+    }
+    assert_eq!(db_count(&app, "select count(*) from bookings").await, 1);
+    let staff = Html::parse_document(&common::staff_html(&app, &cookie, &path).await);
+    let card = select(&staff, ".booking-card").concat();
+    assert!(
+        card.contains("Booked") && card.contains("robin@example.org"),
+        "{card}"
+    );
+    assert!(
+        select(&staff, "form.arrange-form").is_empty(),
+        "no second consult"
+    );
+    let (now, history) = workflow(&app, &cookie, &token).await;
+    assert_eq!(now, "Consult booked");
+    assert!(history[0].contains("Ana Lima"), "{history:?}");
+
+    // The client is told by email, with their own link; the practice is not told of its own
+    // booking. The time is gone for everyone else.
+    let to_client = "select count(*) from outbox where recipient = 'robin@example.org' \
+                     and kind in ('consult_confirmation', 'consult_reminder')";
+    assert_eq!(db_count(&app, to_client).await, 2);
+    let to_practice = "select count(*) from outbox where kind = 'consult_booked'";
+    assert_eq!(db_count(&app, to_practice).await, 0);
+    let other = finished_client(&app).await;
+    assert!(!offered(&app, &other).await.contains(&slot));
+
+    // The client's own "book" page says it is booked, and where the link to change it is.
+    let (status, html) = page(&app, &format!("/q/{token}/book")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(select(&html, "h1"), ["Your consult is booked"]);
+    assert!(select(&html, "p")
+        .concat()
+        .contains("The practice booked this time with you"));
+
+    // Someone else's time, taken meanwhile: said at the time field.
+    let (_, other_result) = page(&app, &format!("/q/{other}/result")).await;
+    let other_ref = select(&other_result, ".reference strong").concat();
+    let taken = app
+        .raw
+        .post(app.url(&format!("/staff/submissions/{other_ref}/book")))
+        .header("cookie", &cookie)
+        .form(&[
+            ("slot", slot.as_str()),
+            ("request_key", "0123456789abcdef0123456789abcdef"),
+            ("name", "Kim"),
+            ("email", "kim@example.org"),
+            ("phone", "+1 555 010 0400"),
+            ("consent", "yes"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(taken.status(), StatusCode::CONFLICT);
+    let html = Html::parse_document(&taken.text().await.expect("body"));
+    assert!(select(&html, "#slot-error")
+        .concat()
+        .contains("just booked"));
+}
+on_both_databases!(clinician_books, a_clinician_books_for_a_client_who_called);
+
 async fn forged_and_unfinished_links_get_a_clear_page(app: TestApp) {
     practice_with_hours(&app, "09:00-12:00").await;
     let forged = "A".repeat(43);

@@ -68,6 +68,7 @@ async fn workspace_pages_refuse_strangers(app: TestApp) {
         ("GET", format!("/staff/submissions/{reference}")),
         ("POST", format!("/staff/submissions/{reference}/status")),
         ("POST", format!("/staff/submissions/{reference}/notes")),
+        ("POST", format!("/staff/submissions/{reference}/book")),
         ("GET", "/staff/clinicians".to_owned()),
         ("POST", "/staff/clinicians".to_owned()),
         ("POST", "/staff/clinicians/1/active".to_owned()),

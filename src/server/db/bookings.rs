@@ -14,7 +14,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::clinicians::ClinicianId;
 use super::outbox::queue_email;
 use super::submissions::SubmissionId;
-use super::workflow::follow_client_booking;
+use super::workflow::follow_booking;
 use super::{with_pool, Db, NewEmail};
 use crate::domain::booking::{Busy, ConsultRules, ConsultSlot, WeeklyHours};
 use crate::domain::workflow::ClientBooking;
@@ -70,6 +70,9 @@ pub struct NewBooking<'a> {
     pub client_phone: &'a str,
     pub manage_token_hash: &'a str,
     pub request_key: &'a str,
+    /// The clinician who booked it for the client (by phone, say); `None` when the client
+    /// booked online.
+    pub booked_by: Option<ClinicianId>,
 }
 
 /// How an attempt to book one clinician's calendar ended.
@@ -437,7 +440,8 @@ impl Db {
                     booking.0
                 }
                 None => {
-                    follow_client_booking!(tx, new.submission_id.0, ClientBooking::Booked, now);
+                    let by = new.booked_by.map(|c| c.0);
+                    follow_booking!(tx, new.submission_id.0, ClientBooking::Booked, by, now);
                     sqlx::query_scalar(insert)
                         .bind(new.submission_id.0)
                         .bind(clinician.0)
@@ -499,7 +503,7 @@ impl Db {
             let Some(submission) = done else {
                 return Ok(false);
             };
-            follow_client_booking!(tx, submission, ClientBooking::Cancelled, now);
+            follow_booking!(tx, submission, ClientBooking::Cancelled, None, now);
             sqlx::query(WITHDRAW_REMINDERS).bind(id.0).execute(&mut *tx).await?;
             for email in emails {
                 queue_email!(tx, email, now, Some(id.0));

@@ -22,15 +22,16 @@ pub(crate) const MOVE: &str = "update submissions set workflow = $3, updated_at 
 pub(crate) const EVENT: &str = "insert into workflow_events \
     (submission_id, clinician_id, from_status, to_status, created_at) values ($1, $2, $3, $4, $5)";
 
-/// Moves the submissions a consult is for along with the client's own booking or cancellation
-/// (see [`WorkflowStatus::after_client`]), inside the caller's transaction. The history records
-/// no clinician for such a move.
-macro_rules! follow_client_booking {
-    ($tx:expr, $submission:expr, $change:expr, $now:expr) => {{
+/// Moves the submissions a consult is for along with its booking or cancellation (see
+/// [`WorkflowStatus::after_client`]), inside the caller's transaction. `$by` is the clinician
+/// who booked it for the client, or `None` when the client did it online.
+macro_rules! follow_booking {
+    ($tx:expr, $submission:expr, $change:expr, $by:expr, $now:expr) => {{
         use $crate::domain::workflow::{ClientBooking as Change, WorkflowStatus};
         use $crate::server::db::workflow::{BEFORE_BOOKED, CONSULT_SUBMISSIONS, EVENT, MOVE};
         let submission: i64 = $submission;
         let change: Change = $change;
+        let by: Option<i64> = $by;
         let now: chrono::DateTime<chrono::Utc> = $now;
         let rows: Vec<(i64, String)> = sqlx::query_as(CONSULT_SUBMISSIONS)
             .bind(submission)
@@ -63,7 +64,7 @@ macro_rules! follow_client_booking {
             if moved.rows_affected() == 1 {
                 sqlx::query(EVENT)
                     .bind(id)
-                    .bind(None::<i64>)
+                    .bind(by)
                     .bind(from.as_str())
                     .bind(to.as_str())
                     .bind(now)
@@ -73,7 +74,7 @@ macro_rules! follow_client_booking {
         }
     }};
 }
-pub(crate) use follow_client_booking;
+pub(crate) use follow_booking;
 
 /// One entry of a submission's history, as the workspace shows it.
 #[derive(Debug, Clone, PartialEq)]

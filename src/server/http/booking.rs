@@ -26,9 +26,19 @@ use crate::server::db::{Booking, BookingStatus, SubmissionId};
 use crate::server::state::AppState;
 use crate::server::tokens::{new_request_key, ResumeToken};
 use crate::ui::pages::booking::{
-    BookedTogetherPage, CancelBookingPage, ConfirmBooking, ConfirmBookingPage, ManageBooking,
-    ManageBookingPage, SlotDay, SlotOption, SlotPicker, SlotPickerPage, ZoneChoice,
+    BookedBy, BookedElsewherePage, CancelBookingPage, ConfirmBooking, ConfirmBookingPage,
+    ManageBooking, ManageBookingPage, SlotDay, SlotOption, SlotPicker, SlotPickerPage, ZoneChoice,
 };
+
+/// A consult the client did not book from this page. Its time is shown in the practice's
+/// zone: the booker's own zone is theirs to tell.
+fn booked_elsewhere(state: &AppState, booking: &Booking, by: BookedBy) -> Response {
+    let when = when_in(booking.starts_at, state.config.practice_zone);
+    let practice_email = state.config.practice_email.clone();
+    render::page(state, StatusCode::OK, "Your consult", false, move || {
+        view! { <BookedElsewherePage when by practice_email /> }
+    })
+}
 
 /// Booking is open only after the private check-in, and only when `domain::couple` says so;
 /// otherwise the page every held client sees, whatever the reason.
@@ -43,14 +53,7 @@ async fn gate(
             // One consult per couple: the partner's booking is theirs together.
             couples::partner_booking(state, submission)
                 .await?
-                .map(|booking| {
-                    // In the practice's zone: the partner's own zone is theirs to tell.
-                    let when = when_in(booking.starts_at, state.config.practice_zone);
-                    let practice_email = state.config.practice_email.clone();
-                    render::page(state, StatusCode::OK, "Your consult", false, move || {
-                        view! { <BookedTogetherPage when practice_email /> }
-                    })
-                })
+                .map(|booking| booked_elsewhere(state, &booking, BookedBy::Partner))
         }
         Offer::Joint(other) => Some(next_step(state, other)),
     })
@@ -109,7 +112,7 @@ fn when_at_practice(t: DateTime<Utc>, viewer: Tz, practice: Tz) -> Option<String
 }
 
 /// Slots grouped by the viewer's local date.
-fn slot_days(slots: &[ConsultSlot], zone: Tz) -> Vec<SlotDay> {
+pub(crate) fn slot_days(slots: &[ConsultSlot], zone: Tz) -> Vec<SlotDay> {
     let mut days: Vec<SlotDay> = Vec::new();
     let mut current: Option<chrono::NaiveDate> = None;
     for slot in slots {
@@ -211,11 +214,17 @@ pub async fn choose(
             Ok(submission) => submission,
             Err(unfinished) => return Ok(unfinished),
         };
-        if service::live_booking(&state, &submission).await?.is_some() {
+        if let Some(live) = service::live_booking(&state, &submission).await? {
             let manage = ResumeToken::parse(&token)
                 .ok_or(AppError::LinkNotFound)?
                 .manage_token();
-            return Ok(Redirect::to(&format!("/b/{}", manage.as_str())).into_response());
+            // Booked from this link: its manage page. Booked by the practice: the link to
+            // change it is in the client's email, not derivable from this one.
+            let own = state.db.booking_by_manage_hash(&manage.hash()).await?;
+            if own.is_some_and(|b| b.id == live.id) {
+                return Ok(Redirect::to(&format!("/b/{}", manage.as_str())).into_response());
+            }
+            return Ok(booked_elsewhere(&state, &live, BookedBy::Practice));
         }
         if let Some(response) = gate(&state, &token, submission.id).await? {
             return Ok(response);

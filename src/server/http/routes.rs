@@ -107,6 +107,10 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
             "/staff/submissions/{reference}/notes",
             post(staff::add_note),
         )
+        .route(
+            "/staff/submissions/{reference}/book",
+            post(staff::book_consult),
+        )
         .layer(sessions)
 }
 

@@ -1,6 +1,7 @@
 //! The clinician workspace's handlers. Every page but the login page takes a
 //! [`CurrentClinician`], so it cannot run without a valid session.
 
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -11,19 +12,21 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::error::{AppError, Wants};
+use super::error::{AppError, FieldError, Wants};
 use super::render;
 use crate::domain::questionnaire::{self as q, Likert};
 use crate::domain::scoring::ReadinessBand;
 use crate::domain::workflow::WorkflowStatus;
 use crate::server::auth::{self, CurrentClinician, LoginOutcome};
+use crate::server::booking::{self, BookOutcome};
 use crate::server::db::{
     Clinician, HistoryItem, Role, Submission, SubmissionFilter, SubmissionId, SubmissionStatus,
 };
 use crate::server::state::AppState;
+use crate::server::tokens::{is_request_key, new_request_key};
 use crate::ui::pages::staff::{
-    AnswerRow, BookingSummary, CoupleReportView, CoupleSummary, FilterForm, LoginPage, StaffUser,
-    SubmissionDetail, SubmissionPage, SubmissionRow, SubmissionsPage,
+    AnswerRow, ArrangeConsult, BookingSummary, CoupleReportView, CoupleSummary, FilterForm,
+    LoginPage, StaffUser, SubmissionDetail, SubmissionPage, SubmissionRow, SubmissionsPage,
 };
 
 const PAGE_SIZE: u32 = 50;
@@ -480,24 +483,135 @@ pub async fn submission(
     CurrentClinician(clinician): CurrentClinician,
     Path(reference): Path<String>,
 ) -> Response {
-    match submission_detail(&state, clinician.id, &reference).await {
+    submission_page(
+        &state,
+        &clinician,
+        &reference,
+        StatusCode::OK,
+        &[],
+        Vec::new(),
+    )
+    .await
+}
+
+/// The submission page; `sent` and `errors` are a refused "book a consult" form's.
+async fn submission_page(
+    state: &AppState,
+    clinician: &Clinician,
+    reference: &str,
+    status: StatusCode,
+    sent: &[(String, String)],
+    errors: Vec<FieldError>,
+) -> Response {
+    match submission_detail(state, clinician.id, reference, sent, errors).await {
         Ok((detail, workflow_key)) => {
-            let user = staff_user(&clinician);
+            let user = staff_user(clinician);
             let title = format!("Submission {}", detail.reference);
-            render::staff_page(&state, StatusCode::OK, &title, move || {
+            render::staff_page(state, status, &title, move || {
                 view! { <SubmissionPage user detail workflow_key /> }
             })
         }
-        Err(e) => e.into_response_for(Wants::Html, &state),
+        Err(e) => e.into_response_for(Wants::Html, state),
     }
+}
+
+/// `POST /staff/submissions/<ref>/book`: book a consult the practice arranged with the client.
+pub async fn book_consult(
+    State(state): State<AppState>,
+    CurrentClinician(clinician): CurrentClinician,
+    Path(reference): Path<String>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let outcome = async {
+        let fields = super::form::read(form)?;
+        let submission = find_submission(&state, &reference).await?;
+        let now = Utc::now();
+        let outcome =
+            booking::book_for_client(&state, &submission, clinician.id, &fields, now).await?;
+        let (status, errors) = match outcome {
+            BookOutcome::Booked(_) => {
+                state
+                    .db
+                    .audit(clinician.id, "book_consult", Some(submission.id), now)
+                    .await?;
+                let to = format!("/staff/submissions/{reference}");
+                return Ok(Redirect::to(&to).into_response());
+            }
+            BookOutcome::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+            BookOutcome::SlotTaken => (
+                StatusCode::CONFLICT,
+                field_error(
+                    "slot",
+                    "That time was just booked. Please pick another one.",
+                ),
+            ),
+            BookOutcome::AlreadyBooked(_) => (
+                StatusCode::CONFLICT,
+                field_error("form", "This client already has a consult booked."),
+            ),
+            BookOutcome::PartnerBooked => (
+                StatusCode::CONFLICT,
+                field_error(
+                    "form",
+                    "The couple's consult is already booked, on the partner's submission.",
+                ),
+            ),
+        };
+        Ok(submission_page(&state, &clinician, &reference, status, &fields, errors).await)
+    };
+    outcome
+        .await
+        .unwrap_or_else(|e: AppError| e.into_response_for(Wants::Html, &state))
+}
+
+fn field_error(field: &str, message: &str) -> Vec<FieldError> {
+    vec![FieldError {
+        field: field.to_owned(),
+        message: message.to_owned(),
+    }]
+}
+
+/// The "book a consult" form, while the questionnaire is finished and has no live consult.
+async fn arrange_form(
+    state: &AppState,
+    submission: &Submission,
+    sent: &[(String, String)],
+    errors: Vec<FieldError>,
+) -> Result<Option<ArrangeConsult>, AppError> {
+    if submission.status != SubmissionStatus::Submitted
+        || booking::live_booking(state, submission).await?.is_some()
+    {
+        return Ok(None);
+    }
+    let zone = state.config.practice_zone;
+    let open = booking::open_slots(state, Utc::now()).await?;
+    let value = |name: &str| super::form::value(sent, name).to_owned();
+    let request_key = Some(value("request_key"))
+        .filter(|k| is_request_key(k))
+        .unwrap_or_else(new_request_key);
+    Ok(Some(ArrangeConsult {
+        action: format!("/staff/submissions/{}/book", submission.reference),
+        zone: zone.name().replace('_', " "),
+        days: super::booking::slot_days(&open.slots, zone),
+        slot: value("slot"),
+        request_key,
+        name: value("name"),
+        email: value("email"),
+        phone: value("phone"),
+        consent: value("consent") == "yes",
+        errors: errors.into_iter().map(|e| (e.field, e.message)).collect(),
+    }))
 }
 
 async fn submission_detail(
     state: &AppState,
     viewer: crate::server::db::ClinicianId,
     reference: &str,
+    sent: &[(String, String)],
+    errors: Vec<FieldError>,
 ) -> Result<(SubmissionDetail, String), AppError> {
     let submission = find_submission(state, reference).await?;
+    let arrange = arrange_form(state, &submission, sent, errors).await?;
     // Every view is recorded before anything is shown.
     state
         .db
@@ -562,6 +676,7 @@ async fn submission_detail(
     let detail = SubmissionDetail {
         couple,
         booking,
+        arrange,
         reference: submission.reference,
         workflow: submission.workflow.label(),
         moves: submission

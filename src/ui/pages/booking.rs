@@ -170,7 +170,7 @@ pub struct ConfirmBooking {
     pub errors: Vec<(String, String)>,
 }
 
-fn error_for(errors: &[(String, String)], field: &str) -> Option<String> {
+pub fn error_for(errors: &[(String, String)], field: &str) -> Option<String> {
     errors
         .iter()
         .find(|(f, _)| f == field)
@@ -390,16 +390,34 @@ pub fn CancelBookingPage(action: String, back: String, when: String) -> impl Int
     }
 }
 
-/// A couple books one consult: what the partner who did not book sees.
+/// Who booked a consult that the client did not book from this page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BookedBy {
+    /// The other partner, for them both (one consult per couple).
+    Partner,
+    /// The practice, with the client (by phone, say).
+    Practice,
+}
+
+/// A consult booked some other way: what the client sees instead of the time picker.
 #[component]
-pub fn BookedTogetherPage(when: String, practice_email: String) -> impl IntoView {
+pub fn BookedElsewherePage(when: String, by: BookedBy, practice_email: String) -> impl IntoView {
+    let (heading, who) = match by {
+        BookedBy::Partner => (
+            "Your consult together is booked",
+            "Your partner booked this time for you both; their confirmation has the link to move or cancel it.",
+        ),
+        BookedBy::Practice => (
+            "Your consult is booked",
+            "The practice booked this time with you; your confirmation email has the link to move or cancel it.",
+        ),
+    };
     view! {
         <section class="card narrow">
-            <h1>"Your consult together is booked"</h1>
+            <h1>{heading}</h1>
             <p class="chosen-time"><strong>{when}</strong></p>
             <p>
-                "Your partner booked this time for you both; their confirmation has the link to "
-                "move or cancel it. Questions? Write to "
+                {who} " Questions? Write to "
                 <a href=format!("mailto:{practice_email}")>{practice_email.clone()}</a>
                 "."
             </p>

@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 
+use super::booking::{error_for, SlotDay, TextField};
 use crate::domain::scoring::ReadinessResult;
 
 #[component]
@@ -74,8 +75,113 @@ pub struct BookingSummary {
     pub client_phone: String,
 }
 
+/// The form a clinician books a consult with, for a client they spoke to (by phone, say).
+#[derive(Clone, Debug, Default)]
+pub struct ArrangeConsult {
+    pub action: String,
+    /// The practice's zone, which the times are in.
+    pub zone: String,
+    pub days: Vec<SlotDay>,
+    /// What was sent, kept when something is refused.
+    pub slot: String,
+    pub request_key: String,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub consent: bool,
+    /// `(field, message)` pairs, shown next to their fields.
+    pub errors: Vec<(String, String)>,
+}
+
 #[component]
-fn BookingCard(booking: Option<BookingSummary>) -> impl IntoView {
+fn ArrangeConsultForm(form: ArrangeConsult) -> impl IntoView {
+    let ArrangeConsult {
+        action,
+        zone,
+        days,
+        slot,
+        request_key,
+        name,
+        email,
+        phone,
+        consent,
+        errors,
+    } = form;
+    if days.is_empty() {
+        return view! {
+            <p>"No consult times are open. Clinicians set their hours on the "
+                <a href="/staff/availability">"Availability"</a> " page."</p>
+        }
+        .into_any();
+    }
+    let alert_text = error_for(&errors, "form")
+        .unwrap_or_else(|| "Please check the fields marked below. Nothing is booked yet.".into());
+    let alert =
+        (!errors.is_empty()).then(|| view! { <p class="form-alert" role="alert">{alert_text}</p> });
+    let slot_error = error_for(&errors, "slot");
+    let slot_invalid = slot_error.is_some().then_some("true");
+    let slot_described = slot_error.is_some().then_some("slot-error");
+    let consent_error = error_for(&errors, "consent");
+    let consent_invalid = consent_error.is_some().then_some("true");
+    let consent_described = consent_error.is_some().then_some("consent-error");
+    let options = days
+        .into_iter()
+        .map(|day| {
+            let times = day
+                .slots
+                .into_iter()
+                .map(|s| {
+                    let selected = s.value == slot;
+                    view! { <option value=s.value selected=selected>{s.label}</option> }
+                })
+                .collect_view();
+            view! { <optgroup label=day.label>{times}</optgroup> }
+        })
+        .collect_view();
+    view! {
+        <form method="post" action=action class="stack arrange-form" novalidate>
+            <h3>"Book a consult for this client"</h3>
+            <p class="hint">"For a consult arranged with the client, by phone say. The client gets the confirmation by email, with a calendar file and a private link to move or cancel it."</p>
+            {alert}
+            <input type="hidden" name="request_key" value=request_key />
+            <div class="field">
+                <label for="slot">{format!("Time ({zone} time)")}</label>
+                {slot_error.map(|e| view! { <p class="field-error" id="slot-error">{e}</p> })}
+                <select id="slot" name="slot" required aria-invalid=slot_invalid aria-describedby=slot_described>
+                    <option value="">"Choose a time"</option>
+                    {options}
+                </select>
+            </div>
+            <TextField id="name" label="Client's name" kind="text" autocomplete="off" value=name
+                error=error_for(&errors, "name") hint=None />
+            <TextField id="email" label="Client's email" kind="email" autocomplete="off" value=email
+                error=error_for(&errors, "email") hint=Some("The confirmation goes here. It says only the time, never the answers.") />
+            <TextField id="phone" label="Client's phone" kind="tel" autocomplete="off" value=phone
+                error=error_for(&errors, "phone") hint=None />
+            <div class="field consent">
+                {consent_error.map(|e| view! { <p class="field-error" id="consent-error">{e}</p> })}
+                <label for="consent">
+                    <input
+                        type="checkbox"
+                        id="consent"
+                        name="consent"
+                        value="yes"
+                        checked=consent
+                        required
+                        aria-invalid=consent_invalid
+                        aria-describedby=consent_described
+                    />
+                    " The client agreed that the practice may use these details to contact them about this consult."
+                </label>
+            </div>
+            <button type="submit" class="button primary small">"Book this consult"</button>
+        </form>
+    }
+    .into_any()
+}
+
+#[component]
+fn BookingCard(booking: Option<BookingSummary>, arrange: Option<ArrangeConsult>) -> impl IntoView {
     let body = match booking {
         None => view! { <p>"No consult booked yet."</p> }.into_any(),
         Some(b) => {
@@ -101,6 +207,7 @@ fn BookingCard(booking: Option<BookingSummary>) -> impl IntoView {
         <section class="card booking-card">
             <h2>"Consult"</h2>
             {body}
+            {arrange.map(|form| view! { <ArrangeConsultForm form /> })}
         </section>
     }
 }
@@ -392,6 +499,8 @@ pub struct SubmissionDetail {
     pub reference: String,
     /// The newest consult booked from this questionnaire, live or cancelled.
     pub booking: Option<BookingSummary>,
+    /// Booking a consult for the client, while none is booked.
+    pub arrange: Option<ArrangeConsult>,
     pub couple: CoupleSummary,
     /// Current workflow status label, and the moves allowed from it (value, label).
     pub workflow: &'static str,
@@ -414,6 +523,7 @@ pub fn SubmissionPage(
     let SubmissionDetail {
         reference,
         booking,
+        arrange,
         couple,
         workflow,
         moves,
@@ -465,7 +575,7 @@ pub fn SubmissionPage(
             <p>{format!("Started {started} · {status}")}</p>
         </section>
         <CoupleCard couple />
-        <BookingCard booking />
+        <BookingCard booking arrange />
         {scores}
         <section class="card">
             <h2>"Workflow"</h2>
