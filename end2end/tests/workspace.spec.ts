@@ -16,6 +16,12 @@ test.beforeAll(() => {
     // Exit code 3: the account exists already (a retried run).
     if (e.status !== 3) throw e;
   }
+  // Consult hours every day, so the submission page offers times to book for the client.
+  execFileSync(
+    '../target/release/trustbridge',
+    ['set-hours', '--email', EMAIL, '--hours', '13:00-15:00', '--days', 'mon,tue,wed,thu,fri,sat,sun'],
+    { env: { ...process.env, DATABASE_URL: 'sqlite://../target/e2e-data/e2e.db' } },
+  );
 });
 
 test('a clinician logs in, opens a submission and logs out', async ({ page }) => {
@@ -61,8 +67,26 @@ test('a clinician logs in, opens a submission and logs out', async ({ page }) =>
   await expect(page.locator('ol.history')).toContainText('Note: Called, will book next week.');
   await expectAccessible(page);
 
+  // The client agreed a time on the phone: the clinician books it for them.
+  const arrange = page.locator('form.arrange-form');
+  await arrange.getByLabel(/^Time/).selectOption({ index: 1 });
+  await arrange.getByLabel("Client's name").fill('Jordan Reyes');
+  await arrange.getByRole('button', { name: 'Book this consult' }).click();
+  await expect(page.getByRole('alert')).toContainText('Nothing is booked yet');
+  await expect(page.locator('#email-error')).toBeVisible();
+  await expect(page.getByLabel("Client's name")).toHaveValue('Jordan Reyes');
+  await expectAccessible(page);
+  await expectNoHorizontalScroll(page);
+  await page.getByLabel("Client's email").fill('jordan@example.org');
+  await page.getByLabel("Client's phone").fill('+1 555 010 0500');
+  await page.getByLabel(/The client agreed/).check();
+  await page.getByRole('button', { name: 'Book this consult' }).click();
+  await expect(page.locator('.booking-card')).toContainText('jordan@example.org');
+  await expect(page.getByText('Now: Consult booked')).toBeVisible();
+  await expect(page.locator('form.arrange-form')).toHaveCount(0);
+
   await page.getByRole('link', { name: 'Submissions' }).click();
-  await page.getByLabel('Workflow').selectOption({ label: 'Contacted' });
+  await page.getByLabel('Workflow').selectOption({ label: 'Consult booked' });
   await page.getByRole('button', { name: 'Filter' }).click();
   await expect(page.getByRole('link', { name: reference })).toBeVisible();
   await expectAccessible(page);
