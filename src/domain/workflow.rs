@@ -71,21 +71,22 @@ impl WorkflowStatus {
         self.next().contains(&to)
     }
 
-    /// Where a client's own online booking or cancellation takes a submission at this status,
-    /// if anywhere. `before_booking` is the status the booking moved it from, if it did.
+    /// Where a consult being booked (online by the client, or for them by a clinician) or
+    /// cancelled takes a submission at this status, if anywhere. `before_booking` is the status
+    /// the booking moved it from, if it did.
     ///
     /// Booking moves a new or contacted submission to "consult booked"; a cancellation moves a
     /// booked one back where it was (contacted if that is not known). Every later status is the
-    /// practice's own decision, and a client's booking never overrides it.
-    pub fn after_client(
+    /// practice's own decision, and a booking never overrides it.
+    pub fn after_booking(
         self,
-        change: ClientBooking,
+        change: BookingChange,
         before_booking: Option<WorkflowStatus>,
     ) -> Option<WorkflowStatus> {
         use WorkflowStatus::*;
         match (change, self) {
-            (ClientBooking::Booked, New | Contacted) => Some(ConsultBooked),
-            (ClientBooking::Cancelled, ConsultBooked) => Some(match before_booking {
+            (BookingChange::Booked, New | Contacted) => Some(ConsultBooked),
+            (BookingChange::Cancelled, ConsultBooked) => Some(match before_booking {
                 Some(New) => New,
                 _ => Contacted,
             }),
@@ -94,9 +95,9 @@ impl WorkflowStatus {
     }
 }
 
-/// What a client did with their consult, as far as the practice's workflow is concerned.
+/// What happened to a consult, as far as the practice's workflow is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClientBooking {
+pub enum BookingChange {
     Booked,
     Cancelled,
 }
@@ -145,25 +146,25 @@ mod tests {
     }
 
     #[test]
-    fn a_client_booking_moves_only_early_statuses_and_a_cancellation_undoes_it() {
+    fn a_booking_moves_only_early_statuses_and_a_cancellation_undoes_it() {
         use WorkflowStatus::*;
         for w in WorkflowStatus::ALL {
-            let booked = w.after_client(ClientBooking::Booked, None);
+            let booked = w.after_booking(BookingChange::Booked, None);
             assert_eq!(booked.is_some(), matches!(w, New | Contacted), "{w:?}");
             if let Some(to) = booked {
                 assert_eq!(to, ConsultBooked);
-                assert_eq!(to.after_client(ClientBooking::Cancelled, Some(w)), Some(w));
+                assert_eq!(to.after_booking(BookingChange::Cancelled, Some(w)), Some(w));
             }
-            let cancelled = w.after_client(ClientBooking::Cancelled, Some(New));
+            let cancelled = w.after_booking(BookingChange::Cancelled, Some(New));
             assert_eq!(cancelled.is_some(), w == ConsultBooked, "{w:?}");
         }
         // Booked by phone by the practice, then cancelled online: "contacted" is the truth.
         assert_eq!(
-            ConsultBooked.after_client(ClientBooking::Cancelled, None),
+            ConsultBooked.after_booking(BookingChange::Cancelled, None),
             Some(Contacted)
         );
         assert_eq!(
-            ConsultBooked.after_client(ClientBooking::Cancelled, Some(InTherapy)),
+            ConsultBooked.after_booking(BookingChange::Cancelled, Some(InTherapy)),
             Some(Contacted)
         );
     }

@@ -19,7 +19,7 @@ use crate::server::email::templates::{self, ConsultEmail};
 use crate::server::http::error::{AppError, FieldError};
 use crate::server::questionnaire::{self as questionnaire, Opened};
 use crate::server::state::AppState;
-use crate::server::tokens::{is_request_key, ManageToken, ResumeToken};
+use crate::server::tokens::{is_request_key, new_request_key, ManageToken, ResumeToken};
 
 /// What a client sees before picking a time.
 pub struct OpenSlots {
@@ -237,12 +237,17 @@ async fn book_submission(
     let Some(start) = parse_slot(&field(form, "slot")) else {
         return Ok(invalid("slot", "Please choose a time first."));
     };
-    let request_key = field(form, "request_key");
+    let mut request_key = field(form, "request_key");
     if !is_request_key(&request_key) {
         return Ok(invalid(
             "form",
             "The form could not be read. Please reload the page and try again.",
         ));
+    }
+    // A form sent again after its consult was cancelled (Back, then "Book") is a new booking:
+    // its key has done its job, and the new consult needs a calendar entry of its own.
+    if state.db.request_key_cancelled(&request_key).await? {
+        request_key = new_request_key();
     }
     // A clinician books in the practice's time; the client's zone is theirs to tell.
     let client_zone = match booker {

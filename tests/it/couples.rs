@@ -457,6 +457,45 @@ async fn by_default_the_practice_contacts_every_couple(app: TestApp) {
         assert_eq!(select(&html, "h1"), ["Your next step"]);
         assert!(main_text(&html).contains("Someone from the practice will contact you"));
     }
+    // The practice calls and books the couple's consult, on A's submission: B's page shows it
+    // too, offers no second one, and both partners' workflows follow.
+    let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("logged in");
+    let (a_ref, b_ref) = (reference(&app, &a).await, reference(&app, &b).await);
+    let a_page = common::staff_html(&app, &cookie, &format!("/staff/submissions/{a_ref}")).await;
+    let slot = Html::parse_document(&a_page)
+        .select(&Selector::parse("select#slot option[value^='2']").expect("selector"))
+        .find_map(|o| o.value().attr("value").map(str::to_owned))
+        .expect("an open time");
+    let booked = app
+        .raw
+        .post(app.url(&format!("/staff/submissions/{a_ref}/book")))
+        .header("cookie", &cookie)
+        .form(&[
+            ("slot", slot.as_str()),
+            ("request_key", "00112233445566778899aabbccddeeff"),
+            ("name", "Alex"),
+            ("email", "alex@example.org"),
+            ("phone", "+1 555 010 0600"),
+            ("consent", "yes"),
+        ])
+        .send()
+        .await
+        .expect("book");
+    assert_eq!(booked.status(), StatusCode::SEE_OTHER);
+    let b_page = common::staff_html(&app, &cookie, &format!("/staff/submissions/{b_ref}")).await;
+    let card = select(&b_page, ".booking-card").concat();
+    assert!(
+        card.contains("booked on the partner's submission") && card.contains(&a_ref),
+        "{card}"
+    );
+    assert!(select(&b_page, "form.arrange-form").is_empty());
+    for r in [&a_ref, &b_ref] {
+        let html = common::staff_html(&app, &cookie, &format!("/staff/submissions/{r}")).await;
+        assert!(select(&html, "section.card p").contains(&"Now: Consult booked".to_owned()));
+    }
+    let (_, html) = get(&app, &format!("/q/{a}/book")).await;
+    assert_eq!(select(&html, "h1"), ["Your consult is booked"]);
+
     // Someone on their own still books directly.
     let solo = start_questionnaire(&app).await;
     answer_all(&app, &solo, true, "").await;

@@ -17,7 +17,7 @@ use super::submissions::SubmissionId;
 use super::workflow::follow_booking;
 use super::{with_pool, Db, NewEmail};
 use crate::domain::booking::{Busy, ConsultRules, ConsultSlot, WeeklyHours};
-use crate::domain::workflow::ClientBooking;
+use crate::domain::workflow::BookingChange;
 
 /// Primary key of a booking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -441,7 +441,7 @@ impl Db {
                 }
                 None => {
                     let by = new.booked_by.map(|c| c.0);
-                    follow_booking!(tx, new.submission_id.0, ClientBooking::Booked, by, now);
+                    follow_booking!(tx, new.submission_id.0, BookingChange::Booked, by, now);
                     sqlx::query_scalar(insert)
                         .bind(new.submission_id.0)
                         .bind(clinician.0)
@@ -486,6 +486,15 @@ impl Db {
         }
     }
 
+    /// Whether `key` booked a consult that has since been cancelled.
+    pub async fn request_key_cancelled(&self, key: &str) -> Result<bool, sqlx::Error> {
+        let sql = "select count(*) from bookings where request_key = $1 and status = 'cancelled'";
+        let n: i64 = with_pool!(self, pool => {
+            sqlx::query_scalar(sql).bind(key).fetch_one(pool).await?
+        });
+        Ok(n > 0)
+    }
+
     /// Cancels a live booking and queues `emails` with it. `false` when it was not live.
     pub async fn cancel_booking(
         &self,
@@ -503,7 +512,7 @@ impl Db {
             let Some(submission) = done else {
                 return Ok(false);
             };
-            follow_booking!(tx, submission, ClientBooking::Cancelled, None, now);
+            follow_booking!(tx, submission, BookingChange::Cancelled, None, now);
             sqlx::query(WITHDRAW_REMINDERS).bind(id.0).execute(&mut *tx).await?;
             for email in emails {
                 queue_email!(tx, email, now, Some(id.0));

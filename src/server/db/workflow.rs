@@ -23,11 +23,11 @@ pub(crate) const EVENT: &str = "insert into workflow_events \
     (submission_id, clinician_id, from_status, to_status, created_at) values ($1, $2, $3, $4, $5)";
 
 /// Moves the submissions a consult is for along with its booking or cancellation (see
-/// [`WorkflowStatus::after_client`]), inside the caller's transaction. `$by` is the clinician
+/// [`WorkflowStatus::after_booking`]), inside the caller's transaction. `$by` is the clinician
 /// who booked it for the client, or `None` when the client did it online.
 macro_rules! follow_booking {
     ($tx:expr, $submission:expr, $change:expr, $by:expr, $now:expr) => {{
-        use $crate::domain::workflow::{ClientBooking as Change, WorkflowStatus};
+        use $crate::domain::workflow::{BookingChange as Change, WorkflowStatus};
         use $crate::server::db::workflow::{BEFORE_BOOKED, CONSULT_SUBMISSIONS, EVENT, MOVE};
         let submission: i64 = $submission;
         let change: Change = $change;
@@ -51,7 +51,7 @@ macro_rules! follow_booking {
                     None
                 };
             let before = before.as_deref().and_then(WorkflowStatus::parse);
-            let Some(to) = from.after_client(change, before) else {
+            let Some(to) = from.after_booking(change, before) else {
                 continue;
             };
             let moved = sqlx::query(MOVE)

@@ -20,7 +20,8 @@ use crate::domain::workflow::WorkflowStatus;
 use crate::server::auth::{self, CurrentClinician, LoginOutcome};
 use crate::server::booking::{self, BookOutcome};
 use crate::server::db::{
-    Clinician, HistoryItem, Role, Submission, SubmissionFilter, SubmissionId, SubmissionStatus,
+    BookingStatus, Clinician, HistoryItem, Role, Submission, SubmissionFilter, SubmissionId,
+    SubmissionStatus,
 };
 use crate::server::state::AppState;
 use crate::server::tokens::{is_request_key, new_request_key};
@@ -571,16 +572,14 @@ fn field_error(field: &str, message: &str) -> Vec<FieldError> {
     }]
 }
 
-/// The "book a consult" form, while the questionnaire is finished and has no live consult.
+/// The "book a consult" form, for a finished questionnaire without a live consult.
 async fn arrange_form(
     state: &AppState,
     submission: &Submission,
     sent: &[(String, String)],
     errors: Vec<FieldError>,
 ) -> Result<Option<ArrangeConsult>, AppError> {
-    if submission.status != SubmissionStatus::Submitted
-        || booking::live_booking(state, submission).await?.is_some()
-    {
+    if submission.status != SubmissionStatus::Submitted {
         return Ok(None);
     }
     let zone = state.config.practice_zone;
@@ -611,7 +610,6 @@ async fn submission_detail(
     errors: Vec<FieldError>,
 ) -> Result<(SubmissionDetail, String), AppError> {
     let submission = find_submission(state, reference).await?;
-    let arrange = arrange_form(state, &submission, sent, errors).await?;
     // Every view is recorded before anything is shown.
     state
         .db
@@ -655,23 +653,37 @@ async fn submission_detail(
         .collect();
     let workflow_key = submission.workflow.as_str().to_owned();
     let zone = state.config.practice_zone;
-    let booking = state
-        .db
-        .booking_for_submission(submission.id)
-        .await?
-        .map(|b| BookingSummary {
-            when: format!(
-                "{} ({})",
-                crate::domain::booking::render_in(b.starts_at, zone),
-                zone.name()
-            ),
-            minutes: (b.ends_at - b.starts_at).num_minutes(),
-            clinician: b.clinician_name,
-            cancelled: b.status == crate::server::db::BookingStatus::Cancelled,
-            client_name: b.client_name,
-            client_email: b.client_email,
-            client_phone: b.client_phone,
-        });
+    // A couple has one consult: the partner's live booking is this submission's too.
+    let own = state.db.booking_for_submission(submission.id).await?;
+    let (booking, on_partner) = match own {
+        Some(b) if b.status == BookingStatus::Booked => (Some(b), false),
+        own => match crate::server::couples::partner_booking(state, submission.id).await? {
+            Some(partner) => (Some(partner), true),
+            None => (own, false),
+        },
+    };
+    let live = booking
+        .as_ref()
+        .is_some_and(|b| b.status == BookingStatus::Booked);
+    let arrange = if live {
+        None
+    } else {
+        arrange_form(state, &submission, sent, errors).await?
+    };
+    let booking = booking.map(|b| BookingSummary {
+        when: format!(
+            "{} ({})",
+            crate::domain::booking::render_in(b.starts_at, zone),
+            zone.name()
+        ),
+        minutes: (b.ends_at - b.starts_at).num_minutes(),
+        clinician: b.clinician_name,
+        cancelled: b.status == BookingStatus::Cancelled,
+        on_partner: on_partner.then_some(b.reference),
+        client_name: b.client_name,
+        client_email: b.client_email,
+        client_phone: b.client_phone,
+    });
     let couple = couple_summary(state, submission.id).await?;
     let detail = SubmissionDetail {
         couple,

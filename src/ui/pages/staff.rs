@@ -70,6 +70,8 @@ pub struct BookingSummary {
     pub minutes: i64,
     pub clinician: String,
     pub cancelled: bool,
+    /// The partner's reference, when the couple's consult was booked on their submission.
+    pub on_partner: Option<String>,
     pub client_name: String,
     pub client_email: String,
     pub client_phone: String,
@@ -194,6 +196,11 @@ fn BookingCard(booking: Option<BookingSummary>, arrange: Option<ArrangeConsult>)
                 <dl class="facts-list">
                     <dt>"When"</dt><dd>{format!("{}, {} minutes", b.when, b.minutes)}</dd>
                     <dt>"Status"</dt><dd>{status}</dd>
+                    {b.on_partner.map(|r| view! {
+                        <dt>"For"</dt>
+                        <dd>"The couple, booked on the partner's submission "
+                            <a href=format!("/staff/submissions/{r}")>{r.clone()}</a></dd>
+                    })}
                     <dt>"With"</dt><dd>{b.clinician}</dd>
                     <dt>"Client"</dt><dd>{b.client_name}</dd>
                     <dt>"Email"</dt><dd>{b.client_email}</dd>
