@@ -19,7 +19,7 @@ use crate::server::email::templates::{self, ConsultEmail};
 use crate::server::http::error::{AppError, FieldError};
 use crate::server::questionnaire::{self as questionnaire, Opened};
 use crate::server::state::AppState;
-use crate::server::tokens::{is_request_key, new_request_key, ManageToken, ResumeToken};
+use crate::server::tokens::{is_request_key, next_request_key, ManageToken, ResumeToken};
 
 /// What a client sees before picking a time.
 pub struct OpenSlots {
@@ -202,7 +202,10 @@ pub async fn book(
         Err(_) => return Err(AppError::NotFound),
     };
     let manage = token.manage_token();
-    book_submission(state, &submission, manage, Booker::Client, form, now).await
+    // A partner's own booking is the couple's consult (the gate lets couples book together).
+    let for_couple = state.db.couple_of(submission.id).await?.is_some();
+    let booker = Booker::Client;
+    book_submission(state, &submission, manage, booker, for_couple, form, now).await
 }
 
 /// Books a consult the practice arranged with a client: the same rules and locks as a
@@ -221,9 +224,18 @@ pub async fn book_for_client(
             "This questionnaire is not finished yet, so there is nothing to book for.",
         ));
     }
+    // For a partner, the clinician says whose consult it is: an individual consult (after a
+    // private check-in, say) must never show on the other partner's pages.
+    let in_couple = state.db.couple_of(submission.id).await?.is_some();
+    let for_couple = match (in_couple, field(form, "for").as_str()) {
+        (false, _) => false,
+        (true, "couple") => true,
+        (true, "client") => false,
+        (true, _) => return Ok(invalid("for", "Please choose who this consult is for.")),
+    };
     let manage = ManageToken::generate();
     let booker = Booker::Clinician(clinician);
-    book_submission(state, submission, manage, booker, form, now).await
+    book_submission(state, submission, manage, booker, for_couple, form, now).await
 }
 
 async fn book_submission(
@@ -231,6 +243,7 @@ async fn book_submission(
     submission: &Submission,
     manage: ManageToken,
     booker: Booker,
+    for_couple: bool,
     form: &[(String, String)],
     now: DateTime<Utc>,
 ) -> Result<BookOutcome, AppError> {
@@ -245,9 +258,13 @@ async fn book_submission(
         ));
     }
     // A form sent again after its consult was cancelled (Back, then "Book") is a new booking:
-    // its key has done its job, and the new consult needs a calendar entry of its own.
-    if state.db.request_key_cancelled(&request_key).await? {
-        request_key = new_request_key();
+    // its key has done its job, and the new consult needs a calendar entry of its own. The next
+    // key follows from the cancelled one, so a double click on that old form still books once.
+    for _ in 0..8 {
+        match state.db.cancelled_by_key(&request_key).await? {
+            Some(cancelled) => request_key = next_request_key(&request_key, cancelled.0),
+            None => break,
+        }
     }
     // A clinician books in the practice's time; the client's zone is theirs to tell.
     let client_zone = match booker {
@@ -302,6 +319,7 @@ async fn book_submission(
             Booker::Client => None,
             Booker::Clinician(id) => Some(id),
         },
+        for_couple,
     };
     let attempt = try_calendars(state, &new, None, &consult_rules, start, &emails, now).await?;
     Ok(match attempt {
@@ -491,6 +509,7 @@ pub async fn reschedule(
         manage_token_hash: &manage.hash(),
         request_key: &request_key,
         booked_by: None,
+        for_couple: booking.for_couple,
     };
     let attempt = try_calendars(
         state,

@@ -34,6 +34,9 @@ pub struct Config {
     /// after the questionnaire was started (default 180). Invitations last 14 days; a manage
     /// link stops allowing changes at the booking's cut-off.
     pub resume_link_days: i64,
+    /// `INVITE_EMAILS_PER_DAY`: invitations the practice emails to partners in 24 hours at most,
+    /// whoever asks (default 200), so its mail server is nobody's way to write to strangers.
+    pub invite_emails_per_day: i64,
     /// `JOINT_BOOKING`: `practice_contacts` (default: the practice contacts every couple, so no
     /// partner can ever tell a hold from the ordinary path) or `open` (couples with no flag pick
     /// a time themselves; then a partner whose own willingness rules out a mixed agenda can
@@ -254,6 +257,7 @@ impl Config {
             booking_change_cutoff_hours: number("BOOKING_CHANGE_CUTOFF_HOURS", 24)?,
             reminder_hours_before: number("REMINDER_HOURS_BEFORE", 24)?,
             resume_link_days: number("RESUME_LINK_DAYS", 180)?,
+            invite_emails_per_day: number("INVITE_EMAILS_PER_DAY", 200)?,
             quick_exit_url,
             session_idle_minutes: number("SESSION_IDLE_MINUTES", 120)?,
             session_max_hours: number("SESSION_MAX_HOURS", 12)?,

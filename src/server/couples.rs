@@ -14,7 +14,7 @@ use crate::domain::couple::{
     Partner, PartnerRole, SafetyScreen,
 };
 use crate::domain::questionnaire::{Answers, INSTRUMENT_VERSION};
-use crate::server::db::{CoupleId, JoinOutcome, SubmissionId, SubmissionStatus};
+use crate::server::db::{CoupleId, InvitationEmail, JoinOutcome, SubmissionId, SubmissionStatus};
 use crate::server::email::templates;
 use crate::server::http::error::AppError;
 use crate::server::questionnaire::{self as questionnaire, Opened};
@@ -27,9 +27,9 @@ pub const INVITE_DAYS: i64 = 14;
 /// How many times partner A may have the practice email their invitation.
 pub const INVITE_EMAILS: i32 = 3;
 
-/// How an invitation's last day is written on pages and in the email.
-pub fn invite_expiry(at: DateTime<Utc>) -> String {
-    at.format("%-d %B %Y").to_string()
+/// How an invitation's last day is written on pages and in the email (in the practice's zone).
+pub fn invite_expiry(at: DateTime<Utc>, zone: chrono_tz::Tz) -> String {
+    at.with_timezone(&zone).format("%-d %B %Y").to_string()
 }
 
 /// How asking the practice to email the invitation ended.
@@ -39,6 +39,8 @@ pub enum EmailInvite {
     Sent,
     /// Emailed [`INVITE_EMAILS`] times already.
     LimitReached,
+    /// The practice has emailed as many invitations in 24 hours as `INVITE_EMAILS_PER_DAY`.
+    PracticeBusy,
     /// No open invitation any more (used, expired or withdrawn): the summary page says what is.
     Closed,
 }
@@ -133,19 +135,27 @@ pub async fn email_invite(
         &config.mail.from,
         to.as_str(),
         &invite.url,
-        &invite_expiry(invite.expires_at),
+        &invite_expiry(invite.expires_at, config.practice_zone),
     );
     let hash = token.invite_token().hash();
-    if state
-        .db
-        .email_invitation(&hash, INVITE_EMAILS, &email, now)
-        .await?
-    {
-        tracing::info!("partner invitation emailed");
-        Ok(EmailInvite::Sent)
-    } else {
-        Ok(EmailInvite::LimitReached)
-    }
+    let limits = (INVITE_EMAILS, config.invite_emails_per_day);
+    Ok(
+        match state
+            .db
+            .email_invitation(&hash, limits, &email, now)
+            .await?
+        {
+            InvitationEmail::Queued => {
+                tracing::info!("partner invitation emailed");
+                EmailInvite::Sent
+            }
+            InvitationEmail::InvitationLimit => EmailInvite::LimitReached,
+            InvitationEmail::DailyLimit => {
+                tracing::warn!("daily limit of partner invitation emails reached");
+                EmailInvite::PracticeBusy
+            }
+        },
+    )
 }
 
 /// Partner A withdraws an invitation nobody has used: the couple is dissolved and A is on
@@ -330,8 +340,9 @@ pub async fn joint_summary(
     Ok((summary, true))
 }
 
-/// The other partner's live booking: a couple books one consult together, so once either
-/// partner has booked, the other sees that booking instead of open times.
+/// The couple's consult, booked on the other partner's questionnaire: a couple has one
+/// consult together, so once it is booked, the other sees it instead of open times. A consult
+/// for the other partner alone is never returned.
 pub async fn partner_booking(
     state: &AppState,
     submission: SubmissionId,
@@ -346,7 +357,7 @@ pub async fn partner_booking(
         .db
         .booking_for_submission(other)
         .await?
-        .filter(|b| b.status == crate::server::db::BookingStatus::Booked))
+        .filter(|b| b.status == crate::server::db::BookingStatus::Booked && b.for_couple))
 }
 
 /// Stores this partner's private check-in. Only a finished questionnaire has one.

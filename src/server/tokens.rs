@@ -107,6 +107,13 @@ pub fn new_request_key() -> String {
     hex::encode(bytes)
 }
 
+/// The key a booking form carries once the consult its key booked was cancelled: the same for
+/// the same form, and shaped like [`new_request_key`]'s.
+pub fn next_request_key(key: &str, cancelled_booking: i64) -> String {
+    let digest = Sha256::digest(format!("{key}/after-cancelled/{cancelled_booking}").as_bytes());
+    hex::encode(&digest[..16])
+}
+
 /// Accepts only what [`new_request_key`] makes.
 pub fn is_request_key(raw: &str) -> bool {
     raw.len() == 32 && raw.bytes().all(|b| b.is_ascii_hexdigit())
@@ -167,6 +174,16 @@ mod tests {
         assert_ne!(i.as_str(), m.as_str());
         assert_ne!(i.as_str(), t.as_str());
         assert!(is_request_key(&new_request_key()));
+        let key = new_request_key();
+        let next = next_request_key(&key, 7);
+        assert!(is_request_key(&next));
+        assert_eq!(
+            next,
+            next_request_key(&key, 7),
+            "the same form, the same key"
+        );
+        assert_ne!(next, next_request_key(&key, 8));
+        assert_ne!(next, key);
         assert!(!is_request_key("not-a-key"));
     }
 

@@ -473,6 +473,7 @@ async fn by_default_the_practice_contacts_every_couple(app: TestApp) {
         .form(&[
             ("slot", slot.as_str()),
             ("request_key", "00112233445566778899aabbccddeeff"),
+            ("for", "couple"),
             ("name", "Alex"),
             ("email", "alex@example.org"),
             ("phone", "+1 555 010 0600"),
@@ -506,6 +507,95 @@ async fn by_default_the_practice_contacts_every_couple(app: TestApp) {
 on_both_databases!(
     default_policy,
     by_default_the_practice_contacts_every_couple
+);
+
+/// The arrange form's field values on a submission page: (name, value, checked).
+fn arrange_radios(html: &str) -> Vec<(String, bool)> {
+    let html = Html::parse_document(html);
+    let selector = Selector::parse("form.arrange-form input[name=for]").expect("selector");
+    html.select(&selector)
+        .map(|i| {
+            (
+                i.value().attr("value").unwrap_or_default().to_owned(),
+                i.value().attr("checked").is_some(),
+            )
+        })
+        .collect()
+}
+
+async fn an_individual_consult_stays_with_that_partner(app: TestApp) {
+    practice_with_hours(&app).await;
+    let a = start_questionnaire(&app).await;
+    answer_all(&app, &a, true, "").await;
+    let b = join(&app, &invite(&app, &a).await).await;
+    answer_all(&app, &b, true, "").await;
+    check_in(&app, &a, "yes").await;
+    check_in(&app, &b, "no").await;
+    let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("logged in");
+    let (a_ref, b_ref) = (reference(&app, &a).await, reference(&app, &b).await);
+    let a_path = format!("/staff/submissions/{a_ref}");
+    let a_page = common::staff_html(&app, &cookie, &a_path).await;
+    // A positive check-in in the couple: "this client only" comes first.
+    assert_eq!(
+        arrange_radios(&a_page),
+        [("client".to_owned(), true), ("couple".to_owned(), false)]
+    );
+    let slot = Html::parse_document(&a_page)
+        .select(&Selector::parse("select#slot option[value^='2']").expect("selector"))
+        .find_map(|o| o.value().attr("value").map(str::to_owned))
+        .expect("an open time");
+    let book = |path: String, scope: Option<&'static str>| {
+        let mut form = vec![
+            ("slot", slot.clone()),
+            ("request_key", "ffeeddccbbaa99887766554433221100".to_owned()),
+            ("name", "Alex".to_owned()),
+            ("email", "alex@example.org".to_owned()),
+            ("phone", "+1 555 010 0700".to_owned()),
+            ("consent", "yes".to_owned()),
+        ];
+        form.extend(scope.map(|s| ("for", s.to_owned())));
+        app.raw
+            .post(app.url(&format!("{path}/book")))
+            .header("cookie", &cookie)
+            .form(&form)
+            .send()
+    };
+    // Whose consult it is must be said for a partner.
+    let unsaid = book(a_path.clone(), None).await.expect("post");
+    assert_eq!(unsaid.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = unsaid.text().await.expect("body");
+    assert_eq!(
+        select(&html, "#for-error"),
+        ["Please choose who this consult is for."]
+    );
+    let booked = book(a_path.clone(), Some("client")).await.expect("post");
+    assert_eq!(booked.status(), StatusCode::SEE_OTHER);
+    let a_page = common::staff_html(&app, &cookie, &a_path).await;
+    assert!(select(&a_page, ".booking-card")
+        .concat()
+        .contains("This client only"));
+
+    // Nothing of it reaches B: not B's client pages, not B's submission, not B's workflow.
+    let b_page = common::staff_html(&app, &cookie, &format!("/staff/submissions/{b_ref}")).await;
+    let card = select(&b_page, ".booking-card").concat();
+    assert!(
+        card.contains("No consult booked yet") && !card.contains("alex@example.org"),
+        "{card}"
+    );
+    assert!(!arrange_radios(&b_page).is_empty(), "B can still be booked");
+    assert!(select(&b_page, "section.card p").contains(&"Now: New".to_owned()));
+    assert!(select(&a_page, "section.card p").contains(&"Now: Consult booked".to_owned()));
+    for path in [format!("/q/{b}/book"), format!("/q/{b}/result")] {
+        let (_, html) = get(&app, &path).await;
+        assert!(
+            !html.contains("alex@example.org") && !main_text(&html).contains("is booked"),
+            "{path}"
+        );
+    }
+}
+on_both_databases!(
+    individual_consult,
+    an_individual_consult_stays_with_that_partner
 );
 
 async fn an_unused_invitation_can_be_withdrawn(app: TestApp) {

@@ -673,6 +673,56 @@ async fn partner_a_has_the_practice_email_the_invitation(backend: Backend) {
     assert!(!app.logs().contains("jo@example.net"));
 }
 
+async fn the_practice_emails_a_limited_number_of_invitations_a_day(backend: Backend) {
+    let port = free_port();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let _sink = SmtpSink::start(port, &dir.path().join("maildir")).await;
+    let mut env = smtp_env(port);
+    env.push(("INVITE_EMAILS_PER_DAY", "1".into()));
+    let app = common::spawn_app_with(backend, &env).await;
+    let mut statuses = Vec::new();
+    for _ in 0..2 {
+        let token = common::start_questionnaire(&app).await;
+        answer_everything(&app, &token).await;
+        app.raw
+            .post(app.url(&format!("/q/{token}/invite")))
+            .send()
+            .await
+            .expect("invite");
+        let sent = app
+            .raw
+            .post(app.url(&format!("/q/{token}/invite/email")))
+            .form(&[("email", "jo@example.net")])
+            .send()
+            .await
+            .expect("send");
+        statuses.push((sent.status(), sent.text().await.expect("body")));
+    }
+    assert_eq!(statuses[0].0, StatusCode::SEE_OTHER);
+    assert_eq!(statuses[1].0, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(statuses[1]
+        .1
+        .contains("The practice cannot email more invitations today"));
+    assert_eq!(
+        common::db_count(
+            &app,
+            "select count(*) from outbox where kind = 'partner_invitation'"
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invitation_day_cap_sqlite() {
+    the_practice_emails_a_limited_number_of_invitations_a_day(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invitation_day_cap_postgres() {
+    the_practice_emails_a_limited_number_of_invitations_a_day(Backend::Postgres).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invitation_mail_sqlite() {
     partner_a_has_the_practice_email_the_invitation(Backend::Sqlite).await;

@@ -50,6 +50,8 @@ pub struct Booking {
     pub sequence: i32,
     /// The key it was booked with; it also names the booking in calendar files.
     pub request_key: String,
+    /// The couple's consult, together (else one client's own).
+    pub for_couple: bool,
 }
 
 /// A clinician who offers consults, with their regular week.
@@ -73,6 +75,9 @@ pub struct NewBooking<'a> {
     /// The clinician who booked it for the client (by phone, say); `None` when the client
     /// booked online.
     pub booked_by: Option<ClinicianId>,
+    /// The couple's consult, together: it is the other partner's consult too (one per couple),
+    /// shows on their pages and moves their workflow. Otherwise this client's own.
+    pub for_couple: bool,
 }
 
 /// How an attempt to book one clinician's calendar ended.
@@ -103,7 +108,7 @@ const WITHDRAW_REMINDERS: &str = "delete from outbox where booking_id = $1 \
 
 const BOOKING_COLUMNS: &str = "b.id, b.submission_id, s.reference, b.clinician_id, \
     c.display_name, b.starts_at, b.ends_at, b.practice_zone, b.client_zone, b.client_name, \
-    b.client_email, b.client_phone, b.status, b.sequence, b.request_key";
+    b.client_email, b.client_phone, b.status, b.sequence, b.request_key, b.for_couple";
 
 type BookingRow = (
     i64,
@@ -121,6 +126,7 @@ type BookingRow = (
     String,
     i32,
     String,
+    bool,
 );
 
 fn booking_from_row(row: BookingRow) -> Result<Booking, sqlx::Error> {
@@ -140,6 +146,7 @@ fn booking_from_row(row: BookingRow) -> Result<Booking, sqlx::Error> {
         status,
         sequence,
         request_key,
+        for_couple,
     ) = row;
     let status = match status.as_str() {
         "booked" => BookingStatus::Booked,
@@ -162,6 +169,7 @@ fn booking_from_row(row: BookingRow) -> Result<Booking, sqlx::Error> {
         status,
         sequence,
         request_key,
+        for_couple,
     })
 }
 
@@ -354,16 +362,16 @@ impl Db {
                     and status = 'booked' and ends_at > $2 and starts_at < $3 and id <> $4";
         let insert = "insert into bookings (submission_id, clinician_id, starts_at, ends_at, \
                       practice_zone, client_zone, client_name, client_email, client_phone, \
-                      manage_token_hash, request_key, status, sequence, created_at, updated_at) \
-                      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'booked', 0, $12, $12) \
-                      returning id";
+                      manage_token_hash, request_key, for_couple, status, sequence, created_at, \
+                      updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, \
+                      'booked', 0, $12, $12) returning id";
         let starts = "select starts_at from bookings where id = $1 and status = 'booked'";
         let couple_lock = "update couples set created_at = created_at \
                            where id = (select couple_id from submissions where id = $1)";
         let partner_live =
             "select b.id from bookings b join submissions p on p.id = b.submission_id \
                             where p.couple_id = (select couple_id from submissions where id = $1) \
-                            and p.id <> $1 and b.status = 'booked'";
+                            and p.id <> $1 and b.status = 'booked' and b.for_couple";
         let moved = "update bookings set clinician_id = $2, starts_at = $3, ends_at = $4, \
                      client_zone = $5, sequence = sequence + 1, updated_at = $6 \
                      where id = $1 and status = 'booked'";
@@ -387,7 +395,7 @@ impl Db {
                     return Ok(BookAttempt::AlreadyDone(BookingId(done)));
                 }
             }
-            if reschedule.is_none() {
+            if reschedule.is_none() && new.for_couple {
                 // One consult per couple: serialise the partners' bookings on the couple's row.
                 sqlx::query(couple_lock).bind(new.submission_id.0).execute(&mut *tx).await?;
                 let partner: Option<i64> = sqlx::query_scalar(partner_live)
@@ -441,7 +449,8 @@ impl Db {
                 }
                 None => {
                     let by = new.booked_by.map(|c| c.0);
-                    follow_booking!(tx, new.submission_id.0, BookingChange::Booked, by, now);
+                    let (booked, scope) = (BookingChange::Booked, new.for_couple);
+                    follow_booking!(tx, new.submission_id.0, booked, scope, by, now);
                     sqlx::query_scalar(insert)
                         .bind(new.submission_id.0)
                         .bind(clinician.0)
@@ -455,6 +464,7 @@ impl Db {
                         .bind(new.manage_token_hash)
                         .bind(new.request_key)
                         .bind(now)
+                        .bind(new.for_couple)
                         .fetch_one(&mut *tx)
                         .await?
                 }
@@ -486,13 +496,13 @@ impl Db {
         }
     }
 
-    /// Whether `key` booked a consult that has since been cancelled.
-    pub async fn request_key_cancelled(&self, key: &str) -> Result<bool, sqlx::Error> {
-        let sql = "select count(*) from bookings where request_key = $1 and status = 'cancelled'";
-        let n: i64 = with_pool!(self, pool => {
-            sqlx::query_scalar(sql).bind(key).fetch_one(pool).await?
+    /// The consult `key` booked, if it has since been cancelled.
+    pub async fn cancelled_by_key(&self, key: &str) -> Result<Option<BookingId>, sqlx::Error> {
+        let sql = "select id from bookings where request_key = $1 and status = 'cancelled'";
+        let id: Option<i64> = with_pool!(self, pool => {
+            sqlx::query_scalar(sql).bind(key).fetch_optional(pool).await?
         });
-        Ok(n > 0)
+        Ok(id.map(BookingId))
     }
 
     /// Cancels a live booking and queues `emails` with it. `false` when it was not live.
@@ -504,15 +514,15 @@ impl Db {
     ) -> Result<bool, sqlx::Error> {
         let sql = "update bookings set status = 'cancelled', cancelled_at = $2, updated_at = $2, \
                    sequence = sequence + 1 where id = $1 and status = 'booked' \
-                   returning submission_id";
+                   returning submission_id, for_couple";
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let done: Option<i64> =
-                sqlx::query_scalar(sql).bind(id.0).bind(now).fetch_optional(&mut *tx).await?;
-            let Some(submission) = done else {
+            let done: Option<(i64, bool)> =
+                sqlx::query_as(sql).bind(id.0).bind(now).fetch_optional(&mut *tx).await?;
+            let Some((submission, for_couple)) = done else {
                 return Ok(false);
             };
-            follow_booking!(tx, submission, BookingChange::Cancelled, None, now);
+            follow_booking!(tx, submission, BookingChange::Cancelled, for_couple, None, now);
             sqlx::query(WITHDRAW_REMINDERS).bind(id.0).execute(&mut *tx).await?;
             for email in emails {
                 queue_email!(tx, email, now, Some(id.0));

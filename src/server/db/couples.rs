@@ -23,6 +23,16 @@ pub struct Invitation {
     pub used: bool,
 }
 
+/// How asking to email an invitation ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvitationEmail {
+    Queued,
+    /// Closed, or emailed as often as one invitation may be.
+    InvitationLimit,
+    /// The practice has sent as many invitations as it may in a day.
+    DailyLimit,
+}
+
 /// How opening an invitation ended.
 #[derive(Debug)]
 pub enum JoinOutcome {
@@ -110,33 +120,44 @@ impl Db {
         })
     }
 
-    /// Queues `email` (the invitation, to partner B) if the invitation is still open and has
-    /// been emailed fewer than `max` times. `false`, queueing nothing, otherwise.
+    /// Queues `email` (the invitation, to partner B) if the invitation is still open, has been
+    /// emailed fewer than `per_invitation` times, and the practice has sent fewer than
+    /// `per_day` invitations in the last 24 hours.
     pub async fn email_invitation(
         &self,
         token_hash: &str,
-        max: i32,
+        (per_invitation, per_day): (i32, i64),
         email: &NewEmail,
         now: DateTime<Utc>,
-    ) -> Result<bool, sqlx::Error> {
+    ) -> Result<InvitationEmail, sqlx::Error> {
         let count = "update invitations set emails_sent = emails_sent + 1 \
                      where token_hash = $1 and used_at is null and expires_at > $2 \
                      and emails_sent < $3";
+        let today = "select count(*) from outbox where kind = 'partner_invitation' \
+                     and created_at > $1";
         with_pool!(self, pool => {
+            // Writing first takes SQLite's write lock before anything is read.
             let mut tx = pool.begin().await?;
             let counted = sqlx::query(count)
                 .bind(token_hash)
                 .bind(now)
-                .bind(max)
+                .bind(per_invitation)
                 .execute(&mut *tx)
                 .await?;
             if counted.rows_affected() == 0 {
-                return Ok(false);
+                return Ok(InvitationEmail::InvitationLimit);
+            }
+            let sent: i64 = sqlx::query_scalar(today)
+                .bind(now - chrono::Duration::hours(24))
+                .fetch_one(&mut *tx)
+                .await?;
+            if sent >= per_day {
+                return Ok(InvitationEmail::DailyLimit);
             }
             queue_email!(tx, email, now);
             tx.commit().await?;
         });
-        Ok(true)
+        Ok(InvitationEmail::Queued)
     }
 
     /// The invitation a secret's hash names, if any.

@@ -22,15 +22,17 @@ pub(crate) const MOVE: &str = "update submissions set workflow = $3, updated_at 
 pub(crate) const EVENT: &str = "insert into workflow_events \
     (submission_id, clinician_id, from_status, to_status, created_at) values ($1, $2, $3, $4, $5)";
 
-/// Moves the submissions a consult is for along with its booking or cancellation (see
-/// [`WorkflowStatus::after_booking`]), inside the caller's transaction. `$by` is the clinician
-/// who booked it for the client, or `None` when the client did it online.
+/// Moves the submissions a consult is for (both partners' for a couple's consult, else the one)
+/// along with its booking or cancellation (see [`WorkflowStatus::after_booking`]), inside the
+/// caller's transaction. `$by` is the clinician who booked it for the client, or `None` when
+/// the client did it online.
 macro_rules! follow_booking {
-    ($tx:expr, $submission:expr, $change:expr, $by:expr, $now:expr) => {{
+    ($tx:expr, $submission:expr, $change:expr, $for_couple:expr, $by:expr, $now:expr) => {{
         use $crate::domain::workflow::{BookingChange as Change, WorkflowStatus};
         use $crate::server::db::workflow::{BEFORE_BOOKED, CONSULT_SUBMISSIONS, EVENT, MOVE};
         let submission: i64 = $submission;
         let change: Change = $change;
+        let for_couple: bool = $for_couple;
         let by: Option<i64> = $by;
         let now: chrono::DateTime<chrono::Utc> = $now;
         let rows: Vec<(i64, String)> = sqlx::query_as(CONSULT_SUBMISSIONS)
@@ -38,6 +40,9 @@ macro_rules! follow_booking {
             .fetch_all(&mut *$tx)
             .await?;
         for (id, status) in rows {
+            if id != submission && !for_couple {
+                continue;
+            }
             let Some(from) = WorkflowStatus::parse(&status) else {
                 continue;
             };

@@ -287,6 +287,9 @@ pub async fn confirm(
             Ok(submission) => submission,
             Err(unfinished) => return Ok(unfinished),
         };
+        if service::live_booking(&state, &submission).await?.is_some() {
+            return Ok(Redirect::to(&format!("/q/{token}/book")).into_response());
+        }
         if let Some(response) = gate(&state, &token, submission.id).await? {
             return Ok(response);
         }
@@ -337,11 +340,11 @@ pub async fn book(
             BookOutcome::Booked(manage) => {
                 Redirect::to(&format!("/b/{}?booked=1", manage.as_str())).into_response()
             }
-            BookOutcome::AlreadyBooked(manage) => {
-                Redirect::to(&format!("/b/{}", manage.as_str())).into_response()
+            // The booking page shows the consult there is: through this link's manage page, or
+            // as booked by the practice or on the partner's questionnaire.
+            BookOutcome::AlreadyBooked(_) | BookOutcome::PartnerBooked => {
+                Redirect::to(&format!("/q/{token}/book")).into_response()
             }
-            // The booking page now shows the partner's booking.
-            BookOutcome::PartnerBooked => Redirect::to(&format!("/q/{token}/book")).into_response(),
             BookOutcome::SlotTaken => {
                 let open = service::open_slots(&state, now).await?;
                 picker_page(

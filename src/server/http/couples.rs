@@ -52,6 +52,9 @@ pub async fn email_invite(
                     "The practice has emailed this link {INVITE_EMAILS} times already. \
                      Please send it another way."
                 ),
+                EmailInvite::PracticeBusy => "The practice cannot email more invitations \
+                    today. Please send the link another way."
+                    .into(),
             },
             Err(_) if typed.trim().is_empty() => "Please give your partner's email address.".into(),
             Err(e) => e.message.into(),

@@ -290,7 +290,7 @@ async fn couple_cards(
                 Some(invite) if invite.used => InviteCard::Used,
                 Some(invite) if invite.expires_at > chrono::Utc::now() => InviteCard::Link {
                     url: invite.url,
-                    expires: couples::invite_expiry(invite.expires_at),
+                    expires: couples::invite_expiry(invite.expires_at, state.config.practice_zone),
                     withdraw: format!("/q/{token}/invite/withdraw"),
                     email: InviteEmail {
                         action: format!("/q/{token}/invite/email"),

@@ -529,32 +529,23 @@ pub async fn book_consult(
         let now = Utc::now();
         let outcome =
             booking::book_for_client(&state, &submission, clinician.id, &fields, now).await?;
+        let back = Redirect::to(&format!("/staff/submissions/{reference}")).into_response();
         let (status, errors) = match outcome {
             BookOutcome::Booked(_) => {
                 state
                     .db
                     .audit(clinician.id, "book_consult", Some(submission.id), now)
                     .await?;
-                let to = format!("/staff/submissions/{reference}");
-                return Ok(Redirect::to(&to).into_response());
+                return Ok(back);
             }
+            // Booked meanwhile (here or on the partner's submission): the page shows it.
+            BookOutcome::AlreadyBooked(_) | BookOutcome::PartnerBooked => return Ok(back),
             BookOutcome::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
             BookOutcome::SlotTaken => (
                 StatusCode::CONFLICT,
                 field_error(
                     "slot",
                     "That time was just booked. Please pick another one.",
-                ),
-            ),
-            BookOutcome::AlreadyBooked(_) => (
-                StatusCode::CONFLICT,
-                field_error("form", "This client already has a consult booked."),
-            ),
-            BookOutcome::PartnerBooked => (
-                StatusCode::CONFLICT,
-                field_error(
-                    "form",
-                    "The couple's consult is already booked, on the partner's submission.",
                 ),
             ),
         };
@@ -576,6 +567,7 @@ fn field_error(field: &str, message: &str) -> Vec<FieldError> {
 async fn arrange_form(
     state: &AppState,
     submission: &Submission,
+    couple: &CoupleSummary,
     sent: &[(String, String)],
     errors: Vec<FieldError>,
 ) -> Result<Option<ArrangeConsult>, AppError> {
@@ -598,6 +590,12 @@ async fn arrange_form(
         email: value("email"),
         phone: value("phone"),
         consent: value("consent") == "yes",
+        // A positive check-in in the couple: this client's own consult comes first.
+        for_couple: couple.role.map(|_| match value("for").as_str() {
+            "couple" => true,
+            "client" => false,
+            _ => couple.safety.is_empty(),
+        }),
         errors: errors.into_iter().map(|e| (e.field, e.message)).collect(),
     }))
 }
@@ -665,10 +663,11 @@ async fn submission_detail(
     let live = booking
         .as_ref()
         .is_some_and(|b| b.status == BookingStatus::Booked);
+    let couple = couple_summary(state, submission.id).await?;
     let arrange = if live {
         None
     } else {
-        arrange_form(state, &submission, sent, errors).await?
+        arrange_form(state, &submission, &couple, sent, errors).await?
     };
     let booking = booking.map(|b| BookingSummary {
         when: format!(
@@ -679,12 +678,12 @@ async fn submission_detail(
         minutes: (b.ends_at - b.starts_at).num_minutes(),
         clinician: b.clinician_name,
         cancelled: b.status == BookingStatus::Cancelled,
+        individual: couple.role.is_some() && !b.for_couple,
         on_partner: on_partner.then_some(b.reference),
         client_name: b.client_name,
         client_email: b.client_email,
         client_phone: b.client_phone,
     });
-    let couple = couple_summary(state, submission.id).await?;
     let detail = SubmissionDetail {
         couple,
         booking,

@@ -393,7 +393,8 @@ pub fn CancelBookingPage(action: String, back: String, when: String) -> impl Int
 /// Who booked a consult that the client did not book from this page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BookedBy {
-    /// The other partner, for them both (one consult per couple).
+    /// On the other partner's questionnaire, for them both (one consult per couple): by that
+    /// partner or by the practice, which this page does not say.
     Partner,
     /// The practice, with the client (by phone, say).
     Practice,
@@ -405,7 +406,7 @@ pub fn BookedElsewherePage(when: String, by: BookedBy, practice_email: String) -
     let (heading, who) = match by {
         BookedBy::Partner => (
             "Your consult together is booked",
-            "Your partner booked this time for you both; their confirmation has the link to move or cancel it.",
+            "This consult is for you both. The confirmation sent when it was booked has the link to move or cancel it.",
         ),
         BookedBy::Practice => (
             "Your consult is booked",

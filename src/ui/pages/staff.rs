@@ -72,6 +72,8 @@ pub struct BookingSummary {
     pub cancelled: bool,
     /// The partner's reference, when the couple's consult was booked on their submission.
     pub on_partner: Option<String>,
+    /// A partner's consult for them alone (not the couple's).
+    pub individual: bool,
     pub client_name: String,
     pub client_email: String,
     pub client_phone: String,
@@ -91,6 +93,9 @@ pub struct ArrangeConsult {
     pub email: String,
     pub phone: String,
     pub consent: bool,
+    /// For a partner: whether the consult is the couple's (`Some(true)`) or this client's own;
+    /// `None` for someone on their own.
+    pub for_couple: Option<bool>,
     /// `(field, message)` pairs, shown next to their fields.
     pub errors: Vec<(String, String)>,
 }
@@ -107,6 +112,7 @@ fn ArrangeConsultForm(form: ArrangeConsult) -> impl IntoView {
         email,
         phone,
         consent,
+        for_couple,
         errors,
     } = form;
     if days.is_empty() {
@@ -126,6 +132,19 @@ fn ArrangeConsultForm(form: ArrangeConsult) -> impl IntoView {
     let consent_error = error_for(&errors, "consent");
     let consent_invalid = consent_error.is_some().then_some("true");
     let consent_described = consent_error.is_some().then_some("consent-error");
+    let scope = for_couple.map(|together| {
+        let error = error_for(&errors, "for");
+        let described = if error.is_some() { "for-hint for-error" } else { "for-hint" };
+        view! {
+            <fieldset class="field" aria-describedby=described>
+                <legend>"Who is this consult for?"</legend>
+                <p class="hint" id="for-hint">"A consult for this client only never shows on the partner's pages. It is chosen first when a private check-in is positive."</p>
+                {error.map(|e| view! { <p class="field-error" id="for-error">{e}</p> })}
+                <label><input type="radio" name="for" value="client" checked=!together />" This client only"</label>
+                <label><input type="radio" name="for" value="couple" checked=together />" Both partners, together"</label>
+            </fieldset>
+        }
+    });
     let options = days
         .into_iter()
         .map(|day| {
@@ -146,6 +165,7 @@ fn ArrangeConsultForm(form: ArrangeConsult) -> impl IntoView {
             <p class="hint">"For a consult arranged with the client, by phone say. The client gets the confirmation by email, with a calendar file and a private link to move or cancel it."</p>
             {alert}
             <input type="hidden" name="request_key" value=request_key />
+            {scope}
             <div class="field">
                 <label for="slot">{format!("Time ({zone} time)")}</label>
                 {slot_error.map(|e| view! { <p class="field-error" id="slot-error">{e}</p> })}
@@ -196,6 +216,7 @@ fn BookingCard(booking: Option<BookingSummary>, arrange: Option<ArrangeConsult>)
                 <dl class="facts-list">
                     <dt>"When"</dt><dd>{format!("{}, {} minutes", b.when, b.minutes)}</dd>
                     <dt>"Status"</dt><dd>{status}</dd>
+                    {b.individual.then(|| view! { <dt>"For"</dt><dd>"This client only (not the couple)"</dd> })}
                     {b.on_partner.map(|r| view! {
                         <dt>"For"</dt>
                         <dd>"The couple, booked on the partner's submission "
