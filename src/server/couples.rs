@@ -41,7 +41,8 @@ pub enum EmailInvite {
     LimitReached,
     /// The practice has emailed as many invitations in 24 hours as `INVITE_EMAILS_PER_DAY`.
     PracticeBusy,
-    /// No open invitation any more (used, expired or withdrawn): the summary page says what is.
+    /// No open invitation (used, expired, withdrawn or never made): the summary page says what
+    /// there is.
     Closed,
 }
 
@@ -123,8 +124,9 @@ pub async fn email_invite(
 ) -> Result<EmailInvite, AppError> {
     let token = ResumeToken::parse(raw_token).ok_or(AppError::LinkNotFound)?;
     let Opened { submission, .. } = questionnaire::open(state, raw_token).await?;
+    // Withdrawn (or never made, or partner B's own page): the summary says what there is.
     let Some(invite) = invitation_of(state, &token, submission.id).await? else {
-        return Err(AppError::NotFound);
+        return Ok(EmailInvite::Closed);
     };
     if invite.used || invite.expires_at <= now {
         return Ok(EmailInvite::Closed);

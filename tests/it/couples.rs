@@ -330,6 +330,23 @@ async fn every_client_route_with_b_link_shows_nothing_of_a(app: TestApp) {
         .await
         .expect("post");
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    // Nor have A's invitation emailed: back to B's own summary, nothing queued.
+    let response = app
+        .raw
+        .post(app.url(&format!("/q/{b}/invite/email")))
+        .form(&[("email", "someone@example.net")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(location(&response), format!("/q/{b}/result#invite"));
+    assert_eq!(
+        db_count(
+            &app,
+            "select count(*) from outbox where kind = 'partner_invitation'"
+        )
+        .await,
+        0
+    );
     for path in [
         format!("/q/{a_ref}/result"),
         format!("/q/{a_ref}/book"),
