@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::booking::{self as rules, Availability, Busy, ConsultRules, ConsultSlot};
-use crate::domain::contact::{parse_contact_form, ContactDetails};
+use crate::domain::contact::{parse_contact_form, ContactDetails, ContactError};
 use crate::server::db::{
     BookAttempt, Booking, BookingId, BookingStatus, ClinicianCalendar, ClinicianId, NewBooking,
     NewEmail, Submission, SubmissionStatus,
@@ -189,6 +189,26 @@ enum Booker {
     Clinician(ClinicianId),
 }
 
+impl Booker {
+    /// A refused contact field, said to whoever is booking: the client's own words ask about
+    /// "you", a clinician's about the client.
+    fn says(self, error: &ContactError, form: &[(String, String)]) -> &'static str {
+        let Booker::Clinician(_) = self else {
+            return error.message;
+        };
+        let empty = field(form, error.field).is_empty();
+        match error.field {
+            "consent" => {
+                "Please confirm that the client agreed to be contacted about this consult."
+            }
+            "name" if empty => "Please give the client's name.",
+            "email" if empty => "Please give the client's email address, for their confirmation.",
+            "phone" if empty => "Please give the client's phone number.",
+            _ => error.message,
+        }
+    }
+}
+
 /// Books the consult a client picked, with their contact details.
 pub async fn book(
     state: &AppState,
@@ -279,7 +299,7 @@ async fn book_submission(
                     .into_iter()
                     .map(|e| FieldError {
                         field: e.field.into(),
-                        message: e.message.into(),
+                        message: booker.says(&e, form).into(),
                     })
                     .collect(),
             ))

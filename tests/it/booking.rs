@@ -521,12 +521,13 @@ async fn a_clinician_books_for_a_client_who_called(app: TestApp) {
     .expect("post");
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = Html::parse_document(&refused.text().await.expect("body"));
-    for field in ["email", "phone", "consent"] {
-        assert_eq!(
-            select(&html, &format!("#{field}-error")).len(),
-            1,
-            "{field}"
-        );
+    for (field, said) in [
+        ("email", "That does not look like an email address"),
+        ("phone", "Please give the client's phone number."),
+        ("consent", "Please confirm that the client agreed"),
+    ] {
+        let error = select(&html, &format!("#{field}-error")).concat();
+        assert!(error.contains(said), "{field}: {error}");
     }
     assert!(select(&html, "#name-error").is_empty());
     assert_eq!(attrs(&html, "input#name", "value"), ["Robin Vale"]);
