@@ -146,7 +146,7 @@ fn consult_email(
     reference: &str,
     slot: ConsultSlot,
     client_zone: Tz,
-    manage: &ManageToken,
+    manage: Option<&ManageToken>,
     uid_key: &str,
     sequence: i32,
 ) -> ConsultEmail {
@@ -161,7 +161,7 @@ fn consult_email(
         end: slot.end,
         practice_zone: config.practice_zone,
         client_zone,
-        manage_url: format!("{}/b/{}", config.public_base_url, manage.as_str()),
+        manage_url: manage.map(|m| format!("{}/b/{}", config.public_base_url, m.as_str())),
         uid: templates::calendar_uid(uid_key, &config.public_base_url),
         sequence,
     }
@@ -315,7 +315,7 @@ async fn book_submission(
         &submission.reference,
         slot,
         client_zone,
-        &manage,
+        Some(&manage),
         &request_key,
         0,
     );
@@ -451,7 +451,7 @@ pub async fn cancel(
         &booking.reference,
         slot,
         zone,
-        &manage,
+        Some(&manage),
         &booking.request_key,
         booking.sequence + 1,
     );
@@ -459,10 +459,55 @@ pub async fn cancel(
         templates::consult_cancelled_practice(&email),
         templates::consult_cancellation(&email, &booking.client_email, &booking.client_name),
     ];
-    if state.db.cancel_booking(booking.id, &emails, now).await? {
+    if state
+        .db
+        .cancel_booking(booking.id, &emails, None, now)
+        .await?
+    {
         tracing::info!("consult cancelled");
     }
     Ok(ChangeOutcome::Done)
+}
+
+/// The practice cancels a questionnaire's live consult (a client called, or the practice must):
+/// the client is told by email, without a link (the server never holds it), and the time frees
+/// at once. `false` when there was no live consult to cancel.
+pub async fn cancel_by_practice(
+    state: &AppState,
+    submission: &Submission,
+    clinician: ClinicianId,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let Some(booking) = live_booking(state, submission).await? else {
+        return Ok(false);
+    };
+    let slot = ConsultSlot {
+        start: booking.starts_at,
+        end: booking.ends_at,
+    };
+    let zone = booking_zone(&booking, state.config.practice_zone);
+    let email = consult_email(
+        state,
+        &booking.reference,
+        slot,
+        zone,
+        None,
+        &booking.request_key,
+        booking.sequence + 1,
+    );
+    let emails = [templates::consult_cancelled_by_practice(
+        &email,
+        &booking.client_email,
+        &booking.client_name,
+    )];
+    let cancelled = state
+        .db
+        .cancel_booking(booking.id, &emails, Some(clinician), now)
+        .await?;
+    if cancelled {
+        tracing::info!(?clinician, "consult cancelled by the practice");
+    }
+    Ok(cancelled)
 }
 
 /// Moves the booking a manage link names to another open time.
@@ -504,7 +549,7 @@ pub async fn reschedule(
         &booking.reference,
         slot,
         client_zone,
-        &manage,
+        Some(&manage),
         &request_key,
         booking.sequence + 1,
     );

@@ -607,6 +607,55 @@ async fn a_clinician_books_for_a_client_who_called(app: TestApp) {
     assert!(select(&html, "#slot-error")
         .concat()
         .contains("just booked"));
+
+    // The client calls to cancel: the practice cancels, after ticking to confirm.
+    let cancel = |form: Vec<(&'static str, &'static str)>| {
+        app.raw
+            .post(app.url(&format!("{path}/consult/cancel")))
+            .header("cookie", &cookie)
+            .form(&form)
+            .send()
+    };
+    let unticked = cancel(vec![]).await.expect("post");
+    assert_eq!(unticked.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = Html::parse_document(&unticked.text().await.expect("body"));
+    assert_eq!(
+        select(&html, "#cancel-confirm-error"),
+        ["Tick the box to confirm the cancellation."]
+    );
+    assert_eq!(
+        db_count(
+            &app,
+            "select count(*) from bookings where status = 'booked'"
+        )
+        .await,
+        1
+    );
+    for _ in 0..2 {
+        let done = cancel(vec![("confirm", "yes")]).await.expect("post");
+        assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    }
+    let staff = Html::parse_document(&common::staff_html(&app, &cookie, &path).await);
+    let card = select(&staff, ".booking-card").concat();
+    assert!(card.contains("Cancelled"), "{card}");
+    assert!(
+        !select(&staff, "form.arrange-form").is_empty(),
+        "a new consult can be booked"
+    );
+    let (now, history) = workflow(&app, &cookie, &token).await;
+    assert_eq!(now, "New");
+    assert!(
+        history.last().is_some_and(|h| h.contains("Ana Lima")),
+        "{history:?}"
+    );
+    // Told once, without a link the server does not hold; no reminder for it any more.
+    let told = "select count(*) from outbox where kind = 'consult_cancelled_by_practice' \
+                and recipient = 'robin@example.org' and body_text not like '%/b/%'";
+    assert_eq!(db_count(&app, told).await, 1);
+    let reminders = "select count(*) from outbox where kind = 'consult_reminder' \
+                     and status = 'pending'";
+    assert_eq!(db_count(&app, reminders).await, 0);
+    assert!(offered(&app, &other).await.contains(&slot));
 }
 on_both_databases!(clinician_books, a_clinician_books_for_a_client_who_called);
 

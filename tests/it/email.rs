@@ -623,7 +623,7 @@ async fn partner_a_has_the_practice_email_the_invitation(backend: Backend) {
     let invitation = to_b[0];
     assert_eq!(
         header(invitation, "Subject"),
-        Some("An invitation from Harbour Couples Practice")
+        Some("An invitation to answer a few questions")
     );
     let text = decoded_part(invitation, "text/plain").expect("a text part");
     assert!(

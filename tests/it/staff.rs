@@ -69,6 +69,10 @@ async fn workspace_pages_refuse_strangers(app: TestApp) {
         ("POST", format!("/staff/submissions/{reference}/status")),
         ("POST", format!("/staff/submissions/{reference}/notes")),
         ("POST", format!("/staff/submissions/{reference}/book")),
+        (
+            "POST",
+            format!("/staff/submissions/{reference}/consult/cancel"),
+        ),
         ("GET", "/staff/clinicians".to_owned()),
         ("POST", "/staff/clinicians".to_owned()),
         ("POST", "/staff/clinicians/1/active".to_owned()),

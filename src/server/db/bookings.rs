@@ -505,11 +505,13 @@ impl Db {
         Ok(id.map(BookingId))
     }
 
-    /// Cancels a live booking and queues `emails` with it. `false` when it was not live.
+    /// Cancels a live booking and queues `emails` with it. `by` is the clinician who cancelled
+    /// it for the practice, `None` when the client did. `false` when it was not live.
     pub async fn cancel_booking(
         &self,
         id: BookingId,
         emails: &[NewEmail],
+        by: Option<ClinicianId>,
         now: DateTime<Utc>,
     ) -> Result<bool, sqlx::Error> {
         let sql = "update bookings set status = 'cancelled', cancelled_at = $2, updated_at = $2, \
@@ -522,7 +524,8 @@ impl Db {
             let Some((submission, for_couple)) = done else {
                 return Ok(false);
             };
-            follow_booking!(tx, submission, BookingChange::Cancelled, for_couple, None, now);
+            let (cancelled, by) = (BookingChange::Cancelled, by.map(|c| c.0));
+            follow_booking!(tx, submission, cancelled, for_couple, by, now);
             sqlx::query(WITHDRAW_REMINDERS).bind(id.0).execute(&mut *tx).await?;
             for email in emails {
                 queue_email!(tx, email, now, Some(id.0));

@@ -24,7 +24,8 @@ pub struct ConsultEvent<'a> {
     pub end: DateTime<Utc>,
     pub stamp: DateTime<Utc>,
     pub practice_name: &'a str,
-    pub manage_url: &'a str,
+    /// The client's manage link, if the message has one.
+    pub manage_url: Option<&'a str>,
 }
 
 fn utc(t: DateTime<Utc>) -> String {
@@ -88,7 +89,10 @@ pub fn consult_ics(event: &ConsultEvent<'_>) -> String {
         ),
         format!(
             "DESCRIPTION:{}",
-            text(&format!("To move or cancel: {}", event.manage_url))
+            text(&match event.manage_url {
+                Some(url) => format!("To move or cancel: {url}"),
+                None => format!("Cancelled by {}.", event.practice_name),
+            })
         ),
         "TRANSP:OPAQUE".to_owned(),
         "END:VEVENT".to_owned(),
@@ -116,7 +120,7 @@ mod tests {
             end: Utc.with_ymd_and_hms(2026, 3, 29, 1, 20, 0).unwrap(),
             stamp: Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(),
             practice_name: "Harbour; Couples, Practice",
-            manage_url: "https://intake.example/b/TOKEN",
+            manage_url: Some("https://intake.example/b/TOKEN"),
         })
     }
 

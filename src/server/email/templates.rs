@@ -93,7 +93,8 @@ pub fn partner_invitation(
         message_id: message_id(from),
         kind: "partner_invitation",
         recipient: to.to_owned(),
-        subject: format!("An invitation from {practice_name}"),
+        // Neutral, like every client subject: an inbox is often seen by others.
+        subject: "An invitation to answer a few questions".to_owned(),
         body_text,
         body_html,
         calendar: None,
@@ -113,8 +114,9 @@ pub struct ConsultEmail {
     pub end: DateTime<Utc>,
     pub practice_zone: Tz,
     pub client_zone: Tz,
-    /// The client's private manage-booking link.
-    pub manage_url: String,
+    /// The client's private manage-booking link; `None` when the practice cancels (the server
+    /// never holds the link's secret, only its hash).
+    pub manage_url: Option<String>,
     /// The calendar UID, the same for the life of the booking.
     pub uid: String,
     /// The calendar SEQUENCE of this message's version of the booking.
@@ -180,7 +182,7 @@ impl ConsultEmail {
             end: self.end,
             stamp: Utc::now(),
             practice_name: &self.practice_name,
-            manage_url: &self.manage_url,
+            manage_url: self.manage_url.as_deref(),
         })
     }
 }
@@ -241,6 +243,21 @@ pub fn consult_cancelled_practice(email: &ConsultEmail) -> NewEmail {
     )
 }
 
+/// "`next` (keep it private): <link>" as text and HTML, or nothing without a manage link.
+fn link_lines(email: &ConsultEmail, next: &str) -> (String, String) {
+    match &email.manage_url {
+        Some(url) if !next.is_empty() => (
+            format!("{next} (keep it private):\n{url}\n\n"),
+            format!(
+                "<p>{x} (keep it private): <a href=\"{u}\">{u}</a></p>",
+                x = escape(next),
+                u = escape(url)
+            ),
+        ),
+        _ => (String::new(), String::new()),
+    }
+}
+
 /// To the client: their consult, in their zone and the practice's, with a calendar file and
 /// the manage link. The subject says "appointment", not what kind: a shared inbox is common.
 fn client_message(
@@ -251,6 +268,7 @@ fn client_message(
     status: EventStatus,
 ) -> NewEmail {
     let (theirs, practice_line, practice_html) = email.client_lines();
+    let contact = &email.practice_email;
     let (subject, headline, next) = match status {
         EventStatus::Confirmed if kind == "consult_confirmation" => (
             format!(
@@ -271,6 +289,15 @@ fn client_message(
             ),
             "To move or cancel it, use your private link",
         ),
+        EventStatus::Cancelled if kind == "consult_cancelled_by_practice" => (
+            "Appointment cancelled".to_owned(),
+            format!(
+                "{} has cancelled your consult. To arrange a new time, please write to {contact} \
+                 or call the practice.",
+                email.practice_name
+            ),
+            "",
+        ),
         EventStatus::Cancelled => (
             "Appointment cancelled".to_owned(),
             format!("Your consult with {} is cancelled.", email.practice_name),
@@ -278,24 +305,19 @@ fn client_message(
         ),
     };
     let minutes = email.minutes();
-    let manage = &email.manage_url;
-    let contact = &email.practice_email;
+    let (link_text, link_html) = link_lines(email, next);
     let body_text = format!(
         "Hello {name},\n\n{headline}\n\nWhen: {theirs}, {minutes} minutes\n{practice_line}\n\
-         {next} (keep it private):\n{manage}\n\n\
-         Questions? Write to {contact}.\n"
+         {link_text}Questions? Write to {contact}.\n"
     );
     let body_html = format!(
         "<p>Hello {n},</p><p>{h}</p><p><strong>When:</strong> {t}, {m} minutes{p}</p>\
-         <p>{x} (keep it private): <a href=\"{u}\">{u}</a></p>\
-         <p>Questions? Write to <a href=\"mailto:{c}\">{c}</a>.</p>",
+         {link_html}<p>Questions? Write to <a href=\"mailto:{c}\">{c}</a>.</p>",
         n = escape(name),
         h = escape(&headline),
         t = escape(&theirs),
         m = minutes,
         p = practice_html,
-        x = escape(next),
-        u = escape(manage),
         c = escape(contact),
     );
     NewEmail {
@@ -340,23 +362,20 @@ pub fn consult_reminder(
 ) -> NewEmail {
     let (theirs, practice_line, practice_html) = email.client_lines();
     let minutes = email.minutes();
-    let manage = &email.manage_url;
     let practice_name = &email.practice_name;
+    let (link_text, link_html) = link_lines(email, "To move or cancel it, use your private link");
     let body_text = format!(
         "Hello {name},\n\nA reminder of your consult with {practice_name}.\n\n\
-         When: {theirs}, {minutes} minutes\n{practice_line}\n\
-         To move or cancel it, use your private link:\n{manage}\n"
+         When: {theirs}, {minutes} minutes\n{practice_line}\n{link_text}"
     );
     let body_html = format!(
         "<p>Hello {n},</p><p>A reminder of your consult with {p}.</p>\
-         <p><strong>When:</strong> {t}, {m} minutes{x}</p>\
-         <p>To move or cancel it, use your private link: <a href=\"{u}\">{u}</a></p>",
+         <p><strong>When:</strong> {t}, {m} minutes{x}</p>{link_html}",
         n = escape(name),
         p = escape(practice_name),
         t = escape(&theirs),
         m = minutes,
         x = practice_html,
-        u = escape(manage),
     );
     NewEmail {
         message_id: message_id(&email.from),
@@ -371,6 +390,18 @@ pub fn consult_reminder(
         calendar: None,
         send_after: Some(send_after),
     }
+}
+
+/// To the client, when the practice cancels their consult: no link (the server never holds
+/// it), the practice's address instead.
+pub fn consult_cancelled_by_practice(email: &ConsultEmail, to: &str, name: &str) -> NewEmail {
+    client_message(
+        email,
+        to,
+        name,
+        "consult_cancelled_by_practice",
+        EventStatus::Cancelled,
+    )
 }
 
 pub fn consult_cancellation(email: &ConsultEmail, to: &str, name: &str) -> NewEmail {
@@ -432,7 +463,7 @@ mod tests {
             end: start + chrono::Duration::minutes(50),
             practice_zone: chrono_tz::America::New_York,
             client_zone: chrono_tz::Europe::Berlin,
-            manage_url: "https://intake.harbour.example/b/SECRET".into(),
+            manage_url: Some("https://intake.harbour.example/b/SECRET".into()),
             uid: calendar_uid("k1", "https://intake.harbour.example:8443/x"),
             sequence: 0,
         }
@@ -458,6 +489,25 @@ mod tests {
     }
 
     #[test]
+    fn a_cancellation_by_the_practice_gives_its_address_not_a_link() {
+        let c = ConsultEmail {
+            manage_url: None,
+            sequence: 2,
+            ..consult()
+        };
+        let m = consult_cancelled_by_practice(&c, "sam@example.org", "Sam");
+        assert_eq!(m.subject, "Appointment cancelled");
+        for body in [&m.body_text, &m.body_html] {
+            assert!(body.contains("Harbour Couples Practice has cancelled your consult"));
+            assert!(body.contains("intake@harbour.example"));
+            assert!(!body.contains("/b/") && !body.contains("private"), "{body}");
+        }
+        let ics = m.calendar.expect("calendar file");
+        assert!(ics.contains("STATUS:CANCELLED\r\n") && ics.contains("SEQUENCE:2\r\n"));
+        assert!(!ics.contains("To move or cancel"));
+    }
+
+    #[test]
     fn consult_messages_say_nothing_clinical() {
         let c = consult();
         for m in [
@@ -468,6 +518,14 @@ mod tests {
             consult_moved(&c, "a@b.example", "A"),
             consult_cancellation(&c, "a@b.example", "A"),
             consult_reminder(&c, "a@b.example", "A", c.start),
+            consult_cancelled_by_practice(&c, "a@b.example", "A"),
+            partner_invitation(
+                &c.practice_name,
+                &c.from,
+                "b@b.example",
+                "https://intake.harbour.example/join/X",
+                "9 December 2026",
+            ),
         ] {
             let all = format!(
                 "{} {} {}",

@@ -111,6 +111,10 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
             "/staff/submissions/{reference}/book",
             post(staff::book_consult),
         )
+        .route(
+            "/staff/submissions/{reference}/consult/cancel",
+            post(staff::cancel_consult),
+        )
         .layer(sessions)
 }
 

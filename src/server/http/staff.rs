@@ -516,6 +516,36 @@ async fn submission_page(
     }
 }
 
+/// `POST /staff/submissions/<ref>/consult/cancel`: the practice cancels the live consult.
+pub async fn cancel_consult(
+    State(state): State<AppState>,
+    CurrentClinician(clinician): CurrentClinician,
+    Path(reference): Path<String>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let outcome = async {
+        let fields = super::form::read(form)?;
+        let submission = find_submission(&state, &reference).await?;
+        if super::form::value(&fields, "confirm") != "yes" {
+            let errors = field_error("confirm", "Tick the box to confirm the cancellation.");
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(submission_page(&state, &clinician, &reference, status, &[], errors).await);
+        }
+        let now = Utc::now();
+        // Already cancelled (a double click, or the client just did): the page shows it.
+        if booking::cancel_by_practice(&state, &submission, clinician.id, now).await? {
+            state
+                .db
+                .audit(clinician.id, "cancel_consult", Some(submission.id), now)
+                .await?;
+        }
+        Ok(Redirect::to(&format!("/staff/submissions/{reference}")).into_response())
+    };
+    outcome
+        .await
+        .unwrap_or_else(|e: AppError| e.into_response_for(Wants::Html, &state))
+}
+
 /// `POST /staff/submissions/<ref>/book`: book a consult the practice arranged with the client.
 pub async fn book_consult(
     State(state): State<AppState>,
@@ -663,6 +693,10 @@ async fn submission_detail(
     let live = booking
         .as_ref()
         .is_some_and(|b| b.status == BookingStatus::Booked);
+    // A refused "cancel" is said at its checkbox; everything else belongs to the booking form.
+    let (cancel_errors, errors): (Vec<FieldError>, Vec<FieldError>) =
+        errors.into_iter().partition(|e| e.field == "confirm");
+    let cancel_error = cancel_errors.into_iter().next().map(|e| e.message);
     let couple = couple_summary(state, submission.id).await?;
     let arrange = if live {
         None
@@ -679,6 +713,10 @@ async fn submission_detail(
         clinician: b.clinician_name,
         cancelled: b.status == BookingStatus::Cancelled,
         individual: couple.role.is_some() && !b.for_couple,
+        cancel: (live && !on_partner).then(|| {
+            let action = format!("/staff/submissions/{}/consult/cancel", submission.reference);
+            (action, cancel_error.clone())
+        }),
         on_partner: on_partner.then_some(b.reference),
         client_name: b.client_name,
         client_email: b.client_email,

@@ -74,6 +74,9 @@ pub struct BookingSummary {
     pub on_partner: Option<String>,
     /// A partner's consult for them alone (not the couple's).
     pub individual: bool,
+    /// Where the practice cancels it (a live consult booked on this submission), and why the
+    /// last try was refused.
+    pub cancel: Option<(String, Option<String>)>,
     pub client_name: String,
     pub client_email: String,
     pub client_phone: String,
@@ -207,11 +210,24 @@ fn BookingCard(booking: Option<BookingSummary>, arrange: Option<ArrangeConsult>)
     let body = match booking {
         None => view! { <p>"No consult booked yet."</p> }.into_any(),
         Some(b) => {
-            let status = if b.cancelled {
-                "Cancelled by the client"
-            } else {
-                "Booked"
-            };
+            let status = if b.cancelled { "Cancelled" } else { "Booked" };
+            let cancel = b.cancel.map(|(action, error)| {
+                let invalid = error.is_some().then_some("true");
+                let described = error.is_some().then_some("cancel-confirm-error");
+                view! {
+                    <form method="post" action=action class="stack cancel-consult">
+                        <div class="field consent">
+                            {error.map(|e| view! { <p class="field-error" id="cancel-confirm-error">{e}</p> })}
+                            <label for="cancel-confirm">
+                                <input type="checkbox" id="cancel-confirm" name="confirm" value="yes" required
+                                    aria-invalid=invalid aria-describedby=described />
+                                " Cancel it: the client is told by email, and the time is free again at once."
+                            </label>
+                        </div>
+                        <button type="submit" class="button secondary small">"Cancel this consult"</button>
+                    </form>
+                }
+            });
             view! {
                 <dl class="facts-list">
                     <dt>"When"</dt><dd>{format!("{}, {} minutes", b.when, b.minutes)}</dd>
@@ -227,6 +243,7 @@ fn BookingCard(booking: Option<BookingSummary>, arrange: Option<ArrangeConsult>)
                     <dt>"Email"</dt><dd>{b.client_email}</dd>
                     <dt>"Phone"</dt><dd>{b.client_phone}</dd>
                 </dl>
+                {cancel}
             }
             .into_any()
         }
