@@ -93,6 +93,7 @@ test('a clinician logs in, opens a submission and logs out', async ({ page }) =>
   await page.getByRole('link', { name: reference }).click();
 
   for (const [link, heading] of [
+    ['Consults', 'Consults'],
     ['Clinicians', 'Clinicians'],
     ['Audit log', 'Audit log'],
     ['Email', 'Email'],
@@ -103,6 +104,7 @@ test('a clinician logs in, opens a submission and logs out', async ({ page }) =>
     await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
     await expectAccessible(page);
     if (link === 'Audit log') await expect(page.locator('table.audit')).toContainText('view submission');
+    if (link === 'Consults') await expect(page.getByRole('cell', { name: 'Jordan Reyes' })).toBeVisible();
   }
 
   await page.getByRole('button', { name: 'Log out' }).click();

@@ -565,6 +565,17 @@ async fn a_clinician_books_for_a_client_who_called(app: TestApp) {
     let (now, history) = workflow(&app, &cookie, &token).await;
     assert_eq!(now, "Consult booked");
     assert!(history[0].contains("Ana Lima"), "{history:?}");
+    // The practice's consults page lists it, by day, practice time; also as Ana's own.
+    for consults in ["/staff/consults", "/staff/consults?mine=1"] {
+        let html = Html::parse_document(&common::staff_html(&app, &cookie, consults).await);
+        let rows = select(&html, "table.consults tbody tr");
+        assert_eq!(rows.len(), 1, "{consults}: {rows:?}");
+        assert!(
+            rows[0].contains("Robin Vale") && rows[0].contains("Ana Lima"),
+            "{rows:?}"
+        );
+        assert_eq!(attrs(&html, "table.consults a", "href"), [path.as_str()]);
+    }
 
     // The client is told by email, with their own link; the practice is not told of its own
     // booking. The time is gone for everyone else.
@@ -656,6 +667,8 @@ async fn a_clinician_books_for_a_client_who_called(app: TestApp) {
                      and status = 'pending'";
     assert_eq!(db_count(&app, reminders).await, 0);
     assert!(offered(&app, &other).await.contains(&slot));
+    let consults = common::staff_html(&app, &cookie, "/staff/consults").await;
+    assert!(consults.contains("No consults booked from now on."));
 }
 on_both_databases!(clinician_books, a_clinician_books_for_a_client_who_called);
 

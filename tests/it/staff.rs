@@ -65,6 +65,7 @@ async fn workspace_pages_refuse_strangers(app: TestApp) {
         ("GET", "/staff".to_owned()),
         ("GET", "/staff?before=5&workflow=new".to_owned()),
         ("GET", "/staff/export.csv".to_owned()),
+        ("GET", "/staff/consults".to_owned()),
         ("GET", format!("/staff/submissions/{reference}")),
         ("POST", format!("/staff/submissions/{reference}/status")),
         ("POST", format!("/staff/submissions/{reference}/notes")),

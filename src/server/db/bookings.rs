@@ -539,6 +539,32 @@ impl Db {
         self.one_booking("b.id = $1", Key::Id(id.0)).await
     }
 
+    /// Live consults that have not ended by `from`, earliest first, at most `limit`; only
+    /// `clinician`'s when given.
+    pub async fn upcoming_consults(
+        &self,
+        from: DateTime<Utc>,
+        clinician: Option<ClinicianId>,
+        limit: i64,
+    ) -> Result<Vec<Booking>, sqlx::Error> {
+        let sql = format!(
+            "select {BOOKING_COLUMNS} from bookings b \
+             join submissions s on s.id = b.submission_id \
+             join clinicians c on c.id = b.clinician_id \
+             where b.status = 'booked' and b.ends_at > $1 and ($2 = 0 or b.clinician_id = $2) \
+             order by b.starts_at, b.id limit $3"
+        );
+        let rows: Vec<BookingRow> = with_pool!(self, pool => {
+            sqlx::query_as(&sql)
+                .bind(from)
+                .bind(clinician.map_or(0, |c| c.0))
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        });
+        rows.into_iter().map(booking_from_row).collect()
+    }
+
     /// The newest booking a manage link opens (live or cancelled).
     pub async fn booking_by_manage_hash(
         &self,

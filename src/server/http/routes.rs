@@ -74,6 +74,7 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
         .route("/staff/login", login)
         .route("/staff/logout", post(staff::logout))
         .route("/staff", get(staff::submissions))
+        .route("/staff/consults", get(staff::consults))
         .route("/staff/export.csv", get(staff::export_csv))
         .route(
             "/staff/clinicians",

@@ -26,8 +26,9 @@ use crate::server::db::{
 use crate::server::state::AppState;
 use crate::server::tokens::{is_request_key, new_request_key};
 use crate::ui::pages::staff::{
-    AnswerRow, ArrangeConsult, BookingSummary, CoupleReportView, CoupleSummary, FilterForm,
-    LoginPage, StaffUser, SubmissionDetail, SubmissionPage, SubmissionRow, SubmissionsPage,
+    AnswerRow, ArrangeConsult, BookingSummary, ConsultDay, ConsultRow, ConsultsPage,
+    CoupleReportView, CoupleSummary, FilterForm, LoginPage, StaffUser, SubmissionDetail,
+    SubmissionPage, SubmissionRow, SubmissionsPage,
 };
 
 const PAGE_SIZE: u32 = 50;
@@ -514,6 +515,75 @@ async fn submission_page(
         }
         Err(e) => e.into_response_for(Wants::Html, state),
     }
+}
+
+#[derive(Deserialize)]
+pub struct ConsultsQuery {
+    mine: Option<String>,
+}
+
+/// Consults shown on one page at most.
+const CONSULTS_SHOWN: i64 = 200;
+
+/// `GET /staff/consults`: live consults from now on, by day, practice time.
+pub async fn consults(
+    State(state): State<AppState>,
+    CurrentClinician(clinician): CurrentClinician,
+    Query(query): Query<ConsultsQuery>,
+) -> Response {
+    let outcome = async {
+        let mine = query.mine.is_some();
+        let now = Utc::now();
+        let only = mine.then_some(clinician.id);
+        let mut found = state
+            .db
+            .upcoming_consults(now, only, CONSULTS_SHOWN + 1)
+            .await?;
+        // It lists clients' names: recorded like any view of their submissions.
+        state
+            .db
+            .audit(clinician.id, "view_consults", None, now)
+            .await?;
+        let more = found.len() > CONSULTS_SHOWN as usize;
+        found.truncate(CONSULTS_SHOWN as usize);
+        let zone = state.config.practice_zone;
+        let mut days: Vec<ConsultDay> = Vec::new();
+        for b in found {
+            let local = b.starts_at.with_timezone(&zone);
+            let label = local.format("%A %-d %B").to_string();
+            let in_couple = state.db.couple_of(b.submission_id).await?.is_some();
+            let row = ConsultRow {
+                time: local.format("%H:%M").to_string(),
+                minutes: (b.ends_at - b.starts_at).num_minutes(),
+                clinician: b.clinician_name,
+                client: b.client_name,
+                scope: match (in_couple, b.for_couple) {
+                    (false, _) => "",
+                    (true, true) => "Couple",
+                    (true, false) => "Individual",
+                },
+                reference: b.reference,
+            };
+            match days.last_mut() {
+                Some(day) if day.label == label => day.rows.push(row),
+                _ => days.push(ConsultDay {
+                    label,
+                    rows: vec![row],
+                }),
+            }
+        }
+        let user = staff_user(&clinician);
+        let zone = zone.name().replace('_', " ");
+        Ok::<_, AppError>(render::staff_page(
+            &state,
+            StatusCode::OK,
+            "Consults",
+            move || view! { <ConsultsPage user days zone mine more /> },
+        ))
+    };
+    outcome
+        .await
+        .unwrap_or_else(|e| e.into_response_for(Wants::Html, &state))
 }
 
 /// `POST /staff/submissions/<ref>/consult/cancel`: the practice cancels the live consult.
