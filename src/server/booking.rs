@@ -461,7 +461,7 @@ pub async fn cancel(
     ];
     if state
         .db
-        .cancel_booking(booking.id, &emails, None, now)
+        .cancel_booking(booking.id, None, &emails, None, now)
         .await?
     {
         tracing::info!("consult cancelled");
@@ -469,18 +469,37 @@ pub async fn cancel(
     Ok(ChangeOutcome::Done)
 }
 
-/// The practice cancels a questionnaire's live consult (a client called, or the practice must):
-/// the client is told by email, without a link (the server never holds it), and the time frees
-/// at once. `false` when there was no live consult to cancel.
+/// How the practice's cancellation of a consult ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PracticeCancel {
+    Cancelled,
+    /// No live consult (cancelled meanwhile, or a double click).
+    NothingLive,
+    /// The live consult is not the one the clinician saw: moved, or cancelled and rebooked.
+    Changed,
+    /// It has started: what happened is the practice's record now, not a cancellation.
+    Started,
+}
+
+/// The practice cancels a questionnaire's live consult, the one the clinician saw (`seen`: its
+/// id and calendar sequence): the client is told by email, without a link (the server never
+/// holds it), and the time frees at once.
 pub async fn cancel_by_practice(
     state: &AppState,
     submission: &Submission,
+    seen: (BookingId, i32),
     clinician: ClinicianId,
     now: DateTime<Utc>,
-) -> Result<bool, AppError> {
+) -> Result<PracticeCancel, AppError> {
     let Some(booking) = live_booking(state, submission).await? else {
-        return Ok(false);
+        return Ok(PracticeCancel::NothingLive);
     };
+    if (booking.id, booking.sequence) != seen {
+        return Ok(PracticeCancel::Changed);
+    }
+    if booking.starts_at <= now {
+        return Ok(PracticeCancel::Started);
+    }
     let slot = ConsultSlot {
         start: booking.starts_at,
         end: booking.ends_at,
@@ -500,14 +519,16 @@ pub async fn cancel_by_practice(
         &booking.client_email,
         &booking.client_name,
     )];
+    // Only that version of it: a move between the read above and here bumps the sequence.
     let cancelled = state
         .db
-        .cancel_booking(booking.id, &emails, Some(clinician), now)
+        .cancel_booking(booking.id, Some(seen.1), &emails, Some(clinician), now)
         .await?;
-    if cancelled {
-        tracing::info!(?clinician, "consult cancelled by the practice");
+    if !cancelled {
+        return Ok(PracticeCancel::Changed);
     }
-    Ok(cancelled)
+    tracing::info!(?clinician, "consult cancelled by the practice");
+    Ok(PracticeCancel::Cancelled)
 }
 
 /// Moves the booking a manage link names to another open time.

@@ -33,7 +33,7 @@ pub fn invite_expiry(at: DateTime<Utc>, zone: chrono_tz::Tz) -> String {
 }
 
 /// How asking the practice to email the invitation ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EmailInvite {
     /// Queued in the outbox; it goes out even if the mail server is down just now.
     Sent,
@@ -44,6 +44,8 @@ pub enum EmailInvite {
     /// No open invitation (used, expired, withdrawn or never made): the summary page says what
     /// there is.
     Closed,
+    /// The address typed, refused, with what to fix.
+    Invalid(String),
 }
 
 /// Partner A's invitation, as A's pages show it.
@@ -119,7 +121,7 @@ pub async fn invite(
 pub async fn email_invite(
     state: &AppState,
     raw_token: &str,
-    to: &ContactEmail,
+    typed: &str,
     now: DateTime<Utc>,
 ) -> Result<EmailInvite, AppError> {
     let token = ResumeToken::parse(raw_token).ok_or(AppError::LinkNotFound)?;
@@ -131,6 +133,15 @@ pub async fn email_invite(
     if invite.used || invite.expires_at <= now {
         return Ok(EmailInvite::Closed);
     }
+    let to = match ContactEmail::parse(typed) {
+        Ok(to) => to,
+        Err(_) if typed.trim().is_empty() => {
+            return Ok(EmailInvite::Invalid(
+                "Please give your partner's email address.".into(),
+            ))
+        }
+        Err(e) => return Ok(EmailInvite::Invalid(e.message.into())),
+    };
     let config = &state.config;
     let email = templates::partner_invitation(
         &config.practice_name,

@@ -620,7 +620,7 @@ async fn a_clinician_books_for_a_client_who_called(app: TestApp) {
         .contains("just booked"));
 
     // The client calls to cancel: the practice cancels, after ticking to confirm.
-    let cancel = |form: Vec<(&'static str, &'static str)>| {
+    let cancel = |form: Vec<(&'static str, String)>| {
         app.raw
             .post(app.url(&format!("{path}/consult/cancel")))
             .header("cookie", &cookie)
@@ -642,8 +642,45 @@ async fn a_clinician_books_for_a_client_who_called(app: TestApp) {
         .await,
         1
     );
+    // The page's form names the consult it showed; an older version of it cancels nothing.
+    let staff = Html::parse_document(&common::staff_html(&app, &cookie, &path).await);
+    let hidden = |name: &str| {
+        attrs(
+            &staff,
+            &format!("form.cancel-consult input[name={name}]"),
+            "value",
+        )
+        .concat()
+    };
+    let (booking, sequence) = (hidden("booking"), hidden("sequence"));
+    assert_eq!(sequence, "0");
+    let stale = cancel(vec![
+        ("confirm", "yes".into()),
+        ("booking", booking.clone()),
+        ("sequence", "1".into()),
+    ])
+    .await
+    .expect("post");
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    let html = Html::parse_document(&stale.text().await.expect("body"));
+    assert!(select(&html, "#cancel-confirm-error")
+        .concat()
+        .contains("changed after the page was loaded"));
+    assert_eq!(
+        db_count(
+            &app,
+            "select count(*) from bookings where status = 'booked'"
+        )
+        .await,
+        1
+    );
     for _ in 0..2 {
-        let done = cancel(vec![("confirm", "yes")]).await.expect("post");
+        let form = vec![
+            ("confirm", "yes".into()),
+            ("booking", booking.clone()),
+            ("sequence", sequence.clone()),
+        ];
+        let done = cancel(form).await.expect("post");
         assert_eq!(done.status(), StatusCode::SEE_OTHER);
     }
     let staff = Html::parse_document(&common::staff_html(&app, &cookie, &path).await);

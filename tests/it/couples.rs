@@ -339,6 +339,14 @@ async fn every_client_route_with_b_link_shows_nothing_of_a(app: TestApp) {
         .await
         .expect("post");
     assert_eq!(location(&response), format!("/q/{b}/result#invite"));
+    let response = app
+        .raw
+        .post(app.url(&format!("/q/{b}/invite/email")))
+        .form(&[("email", "")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(location(&response), format!("/q/{b}/result#invite"));
     assert_eq!(
         db_count(
             &app,

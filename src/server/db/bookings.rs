@@ -505,22 +505,28 @@ impl Db {
         Ok(id.map(BookingId))
     }
 
-    /// Cancels a live booking and queues `emails` with it. `by` is the clinician who cancelled
-    /// it for the practice, `None` when the client did. `false` when it was not live.
+    /// Cancels a live booking (only at calendar `sequence`, when given) and queues `emails` with
+    /// it. `by` is the clinician who cancelled it for the practice, `None` when the client did.
+    /// `false` when it was not live (or had moved on).
     pub async fn cancel_booking(
         &self,
         id: BookingId,
+        sequence: Option<i32>,
         emails: &[NewEmail],
         by: Option<ClinicianId>,
         now: DateTime<Utc>,
     ) -> Result<bool, sqlx::Error> {
         let sql = "update bookings set status = 'cancelled', cancelled_at = $2, updated_at = $2, \
                    sequence = sequence + 1 where id = $1 and status = 'booked' \
-                   returning submission_id, for_couple";
+                   and sequence = coalesce($3, sequence) returning submission_id, for_couple";
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let done: Option<(i64, bool)> =
-                sqlx::query_as(sql).bind(id.0).bind(now).fetch_optional(&mut *tx).await?;
+            let done: Option<(i64, bool)> = sqlx::query_as(sql)
+                .bind(id.0)
+                .bind(now)
+                .bind(sequence)
+                .fetch_optional(&mut *tx)
+                .await?;
             let Some((submission, for_couple)) = done else {
                 return Ok(false);
             };

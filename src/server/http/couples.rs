@@ -11,7 +11,6 @@ use leptos::prelude::*;
 
 use super::error::{AppError, Wants};
 use super::render;
-use crate::domain::contact::ContactEmail;
 use crate::domain::couple::{
     JointBookingOffer, JointBookingPolicy, SafetyAnswer, SafetyItem, SafetyScreen,
     INDIVIDUAL_CONSULT_OFFER,
@@ -44,20 +43,19 @@ pub async fn email_invite(
         let typed = super::form::value(&fields, "email");
         let back =
             |query: &str| Redirect::to(&format!("/q/{token}/result{query}#invite")).into_response();
-        let error = match ContactEmail::parse(typed) {
-            Ok(to) => match service::email_invite(&state, &token, &to, Utc::now()).await? {
-                EmailInvite::Sent => return Ok(back("?emailed=1")),
-                EmailInvite::Closed => return Ok(back("")),
-                EmailInvite::LimitReached => format!(
-                    "The practice has emailed this link {INVITE_EMAILS} times already. \
-                     Please send it another way."
-                ),
-                EmailInvite::PracticeBusy => "The practice cannot email more invitations \
-                    today. Please send the link another way."
-                    .into(),
-            },
-            Err(_) if typed.trim().is_empty() => "Please give your partner's email address.".into(),
-            Err(e) => e.message.into(),
+        // An open invitation first: partner B, or a page left open after a withdrawal, goes
+        // back to their own summary whatever was typed.
+        let error = match service::email_invite(&state, &token, typed, Utc::now()).await? {
+            EmailInvite::Sent => return Ok(back("?emailed=1")),
+            EmailInvite::Closed => return Ok(back("")),
+            EmailInvite::Invalid(message) => message,
+            EmailInvite::LimitReached => format!(
+                "The practice has emailed this link {INVITE_EMAILS} times already. \
+                 Please send it another way."
+            ),
+            EmailInvite::PracticeBusy => "The practice cannot email more invitations today. \
+                Please send the link another way."
+                .into(),
         };
         let email = InviteEmail {
             value: typed.to_owned(),

@@ -18,15 +18,15 @@ use crate::domain::questionnaire::{self as q, Likert};
 use crate::domain::scoring::ReadinessBand;
 use crate::domain::workflow::WorkflowStatus;
 use crate::server::auth::{self, CurrentClinician, LoginOutcome};
-use crate::server::booking::{self, BookOutcome};
+use crate::server::booking::{self, BookOutcome, PracticeCancel};
 use crate::server::db::{
-    BookingStatus, Clinician, HistoryItem, Role, Submission, SubmissionFilter, SubmissionId,
-    SubmissionStatus,
+    BookingId, BookingStatus, Clinician, HistoryItem, Role, Submission, SubmissionFilter,
+    SubmissionId, SubmissionStatus,
 };
 use crate::server::state::AppState;
 use crate::server::tokens::{is_request_key, new_request_key};
 use crate::ui::pages::staff::{
-    AnswerRow, ArrangeConsult, BookingSummary, ConsultDay, ConsultRow, ConsultsPage,
+    AnswerRow, ArrangeConsult, BookingSummary, CancelConsult, ConsultDay, ConsultRow, ConsultsPage,
     CoupleReportView, CoupleSummary, FilterForm, LoginPage, StaffUser, SubmissionDetail,
     SubmissionPage, SubmissionRow, SubmissionsPage,
 };
@@ -532,7 +532,7 @@ pub async fn consults(
     Query(query): Query<ConsultsQuery>,
 ) -> Response {
     let outcome = async {
-        let mine = query.mine.is_some();
+        let mine = query.mine.as_deref() == Some("1");
         let now = Utc::now();
         let only = mine.then_some(clinician.id);
         let mut found = state
@@ -578,7 +578,7 @@ pub async fn consults(
             &state,
             StatusCode::OK,
             "Consults",
-            move || view! { <ConsultsPage user days zone mine more /> },
+            move || view! { <ConsultsPage user days zone mine more=more.then_some(CONSULTS_SHOWN) /> },
         ))
     };
     outcome
@@ -596,20 +596,42 @@ pub async fn cancel_consult(
     let outcome = async {
         let fields = super::form::read(form)?;
         let submission = find_submission(&state, &reference).await?;
+        let back = Redirect::to(&format!("/staff/submissions/{reference}")).into_response();
+        // Nothing live (a double click, or the client just cancelled): the page shows what is.
+        if booking::live_booking(&state, &submission).await?.is_none() {
+            return Ok(back);
+        }
+        let refuse = |status: StatusCode, message: &str| {
+            let errors = field_error("confirm", message);
+            submission_page(&state, &clinician, &reference, status, &[], errors)
+        };
         if super::form::value(&fields, "confirm") != "yes" {
-            let errors = field_error("confirm", "Tick the box to confirm the cancellation.");
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return Ok(submission_page(&state, &clinician, &reference, status, &[], errors).await);
+            let message = "Tick the box to confirm the cancellation.";
+            return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, message).await);
         }
+        // The consult the page showed: a form left open must not cancel a newer one.
+        let number = |name: &str| super::form::value(&fields, name).parse().ok();
+        let seen = match (number("booking"), number("sequence")) {
+            (Some(id), Some(sequence)) => (BookingId(id), i32::try_from(sequence).unwrap_or(-1)),
+            _ => (BookingId(0), -1),
+        };
         let now = Utc::now();
-        // Already cancelled (a double click, or the client just did): the page shows it.
-        if booking::cancel_by_practice(&state, &submission, clinician.id, now).await? {
-            state
-                .db
-                .audit(clinician.id, "cancel_consult", Some(submission.id), now)
-                .await?;
+        match booking::cancel_by_practice(&state, &submission, seen, clinician.id, now).await? {
+            PracticeCancel::Cancelled => {
+                state
+                    .db
+                    .audit(clinician.id, "cancel_consult", Some(submission.id), now)
+                    .await?;
+                Ok(back)
+            }
+            PracticeCancel::NothingLive | PracticeCancel::Started => Ok(back),
+            PracticeCancel::Changed => {
+                let message = "This consult changed after the page was loaded (moved, or \
+                               cancelled and booked again). Check it below, then cancel again \
+                               if you still mean to.";
+                Ok(refuse(StatusCode::CONFLICT, message).await)
+            }
         }
-        Ok(Redirect::to(&format!("/staff/submissions/{reference}")).into_response())
     };
     outcome
         .await
@@ -783,9 +805,12 @@ async fn submission_detail(
         clinician: b.clinician_name,
         cancelled: b.status == BookingStatus::Cancelled,
         individual: couple.role.is_some() && !b.for_couple,
-        cancel: (live && !on_partner).then(|| {
-            let action = format!("/staff/submissions/{}/consult/cancel", submission.reference);
-            (action, cancel_error.clone())
+        // Until it starts; afterwards what happened is the practice's record, not a cancel.
+        cancel: (live && !on_partner && b.starts_at > Utc::now()).then(|| CancelConsult {
+            action: format!("/staff/submissions/{}/consult/cancel", submission.reference),
+            booking: b.id.0,
+            sequence: b.sequence,
+            error: cancel_error.clone(),
         }),
         on_partner: on_partner.then_some(b.reference),
         client_name: b.client_name,

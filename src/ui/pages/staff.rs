@@ -63,6 +63,17 @@ pub fn StaffBar(user: StaffUser) -> impl IntoView {
     }
 }
 
+/// Cancelling a consult from the submission page: which version of which consult the page
+/// showed, so a form left open cannot cancel a newer one.
+#[derive(Clone, Debug)]
+pub struct CancelConsult {
+    pub action: String,
+    pub booking: i64,
+    pub sequence: i32,
+    /// Why the last try was refused.
+    pub error: Option<String>,
+}
+
 /// One upcoming consult on the consults page.
 #[derive(Clone, Debug)]
 pub struct ConsultRow {
@@ -91,7 +102,8 @@ pub fn ConsultsPage(
     days: Vec<ConsultDay>,
     zone: String,
     mine: bool,
-    more: bool,
+    /// Set when there are more than this many.
+    more: Option<i64>,
 ) -> impl IntoView {
     let (switch_href, switch_label) = if mine {
         ("/staff/consults", "Show everyone's")
@@ -151,7 +163,7 @@ pub fn ConsultsPage(
             <h1>"Consults"</h1>
             <p>{format!("From now on, in practice time ({zone}). ")}<a href=switch_href>{switch_label}</a></p>
             {body}
-            {more.then(|| view! { <p>"Only the first 200 are shown."</p> })}
+            {more.map(|n| view! { <p>{format!("Only the first {n} are shown.")}</p> })}
         </section>
     }
 }
@@ -168,9 +180,9 @@ pub struct BookingSummary {
     pub on_partner: Option<String>,
     /// A partner's consult for them alone (not the couple's).
     pub individual: bool,
-    /// Where the practice cancels it (a live consult booked on this submission), and why the
-    /// last try was refused.
-    pub cancel: Option<(String, Option<String>)>,
+    /// The form the practice cancels it with (a live consult booked on this submission,
+    /// until it starts).
+    pub cancel: Option<CancelConsult>,
     pub client_name: String,
     pub client_email: String,
     pub client_phone: String,
@@ -305,11 +317,14 @@ fn BookingCard(booking: Option<BookingSummary>, arrange: Option<ArrangeConsult>)
         None => view! { <p>"No consult booked yet."</p> }.into_any(),
         Some(b) => {
             let status = if b.cancelled { "Cancelled" } else { "Booked" };
-            let cancel = b.cancel.map(|(action, error)| {
+            let cancel = b.cancel.map(|form| {
+                let CancelConsult { action, booking, sequence, error } = form;
                 let invalid = error.is_some().then_some("true");
                 let described = error.is_some().then_some("cancel-confirm-error");
                 view! {
                     <form method="post" action=action class="stack cancel-consult">
+                        <input type="hidden" name="booking" value=booking.to_string() />
+                        <input type="hidden" name="sequence" value=sequence.to_string() />
                         <div class="field consent">
                             {error.map(|e| view! { <p class="field-error" id="cancel-confirm-error">{e}</p> })}
                             <label for="cancel-confirm">
