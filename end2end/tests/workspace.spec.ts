@@ -84,6 +84,7 @@ test('a clinician logs in, opens a submission and logs out', async ({ page }) =>
   await expect(page.locator('.booking-card')).toContainText('jordan@example.org');
   await expect(page.getByText('Now: Consult booked')).toBeVisible();
   await expect(page.locator('form.arrange-form')).toHaveCount(0);
+  await expectAccessible(page);
 
   await page.getByRole('link', { name: 'Submissions' }).click();
   await page.getByLabel('Workflow').selectOption({ label: 'Consult booked' });
@@ -106,6 +107,17 @@ test('a clinician logs in, opens a submission and logs out', async ({ page }) =>
     if (link === 'Audit log') await expect(page.locator('table.audit')).toContainText('view submission');
     if (link === 'Consults') await expect(page.getByRole('cell', { name: 'Jordan Reyes' })).toBeVisible();
   }
+
+  // Jordan calls back to cancel: the practice cancels, after ticking to confirm.
+  await page.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name: 'Consults' }).click();
+  await page.getByRole('link', { name: reference }).click();
+  await page.getByRole('button', { name: 'Cancel this consult' }).click();
+  await expect(page.locator('#cancel-confirm-error')).toHaveText('Tick the box to confirm the cancellation.');
+  await expectAccessible(page);
+  await page.getByLabel(/Cancel it: the client is told by email/).check();
+  await page.getByRole('button', { name: 'Cancel this consult' }).click();
+  await expect(page.locator('.booking-card dd').filter({ hasText: /^Cancelled$/ })).toBeVisible();
+  await expect(page.getByText('Now: Contacted')).toBeVisible();
 
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect(page).toHaveURL(/\/staff\/login$/);

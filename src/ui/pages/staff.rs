@@ -322,7 +322,7 @@ fn BookingCard(booking: Option<BookingSummary>, arrange: Option<ArrangeConsult>)
                 let invalid = error.is_some().then_some("true");
                 let described = error.is_some().then_some("cancel-confirm-error");
                 view! {
-                    <form method="post" action=action class="stack cancel-consult">
+                    <form method="post" action=action class="stack cancel-consult" novalidate>
                         <input type="hidden" name="booking" value=booking.to_string() />
                         <input type="hidden" name="sequence" value=sequence.to_string() />
                         <div class="field consent">
