@@ -709,6 +709,84 @@ async fn a_clinician_books_for_a_client_who_called(app: TestApp) {
 }
 on_both_databases!(clinician_books, a_clinician_books_for_a_client_who_called);
 
+async fn an_admin_deletes_a_submission_for_good(app: TestApp) {
+    practice_with_hours(&app, "09:00-12:00").await;
+    let token = finished_client(&app).await;
+    let (manage, _) = book_first(&app, &token, "Sam").await;
+    let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("logged in");
+    let (_, result) = page(&app, &format!("/q/{token}/result")).await;
+    let reference = select(&result, ".reference strong").concat();
+    let path = format!("/staff/submissions/{reference}");
+    let delete = |typed: String| {
+        app.raw
+            .post(app.url(&format!("{path}/delete")))
+            .header("cookie", &cookie)
+            .form(&[("confirm_reference", typed)])
+            .send()
+    };
+    let error = |html: String| select(&Html::parse_document(&html), "#delete-confirm-error");
+
+    // A booked consult first: the client must hear that it is cancelled.
+    let refused = delete(reference.clone()).await.expect("post");
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert!(error(refused.text().await.expect("body"))
+        .concat()
+        .contains("cancel the consult first"));
+    let cancelled = app
+        .raw
+        .post(app.url(&format!("{manage}/cancel")))
+        .send()
+        .await
+        .expect("cancel");
+    assert_eq!(cancelled.status(), StatusCode::SEE_OTHER);
+    // The reference typed exactly (any case), nothing else.
+    let refused = delete("TB-WRONG".into()).await.expect("post");
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        error(refused.text().await.expect("body")),
+        ["Type this submission's reference exactly to confirm."]
+    );
+    assert_eq!(db_count(&app, "select count(*) from submissions").await, 1);
+
+    let deleted = delete(reference.to_lowercase()).await.expect("post");
+    assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&deleted), "/staff");
+    let gone = app
+        .raw
+        .get(app.url(&path))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+    let (status, _) = page(&app, &format!("/q/{token}/result")).await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "the client's link is dead too"
+    );
+    for table in [
+        "submissions",
+        "answers",
+        "results",
+        "result_dimensions",
+        "safety_screens",
+        "bookings",
+        "workflow_events",
+    ] {
+        let n = db_count(&app, &format!("select count(*) from {table}")).await;
+        assert_eq!(n, 0, "{table}");
+    }
+    let client_mail = "select count(*) from outbox where recipient = 'sam@example.org'";
+    assert_eq!(db_count(&app, client_mail).await, 0);
+    let audited = format!(
+        "select count(*) from audit_events where action = 'delete_submission {reference}' \
+         and submission_id is null"
+    );
+    assert_eq!(db_count(&app, &audited).await, 1);
+}
+on_both_databases!(delete_submission, an_admin_deletes_a_submission_for_good);
+
 async fn forged_and_unfinished_links_get_a_clear_page(app: TestApp) {
     practice_with_hours(&app, "09:00-12:00").await;
     let forged = "A".repeat(43);

@@ -70,6 +70,7 @@ async fn workspace_pages_refuse_strangers(app: TestApp) {
         ("POST", format!("/staff/submissions/{reference}/status")),
         ("POST", format!("/staff/submissions/{reference}/notes")),
         ("POST", format!("/staff/submissions/{reference}/book")),
+        ("POST", format!("/staff/submissions/{reference}/delete")),
         (
             "POST",
             format!("/staff/submissions/{reference}/consult/cancel"),
@@ -586,6 +587,29 @@ async fn admins_manage_clinicians_and_clinicians_cannot(app: TestApp) {
     )
     .await;
     assert_eq!(sneaky.status(), StatusCode::FORBIDDEN);
+    // Only admins delete submissions, and only admins see the form.
+    let reference = submit_questionnaire(&app, "").await;
+    let path = format!("/staff/submissions/{reference}");
+    let page = with_cookie(&app, &sam, &path)
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(!page.contains("Delete this submission"));
+    let delete = post_with_cookie(
+        &app,
+        &sam,
+        &format!("{path}/delete"),
+        &[("confirm_reference", reference.as_str())],
+    )
+    .await;
+    assert_eq!(delete.status(), StatusCode::FORBIDDEN);
+    let page = with_cookie(&app, &admin, &path)
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(page.contains("Delete this submission"));
 
     // Deactivating Sam ends Sam's session at once and refuses new logins.
     let list = with_cookie(&app, &admin, "/staff/clinicians")

@@ -507,6 +507,35 @@ impl Db {
     }
 
     /// Finds a submission by the reference clinicians see.
+    /// Deletes a questionnaire for good, with everything hanging off it (answers, result,
+    /// check-in, notes, history, consults and their pending messages); a couple left with no
+    /// questionnaire goes too, with its invitation. Audit rows stay, without the link.
+    pub async fn delete_submission(&self, id: SubmissionId) -> Result<bool, sqlx::Error> {
+        let couple = "select couple_id from submissions where id = $1";
+        let delete = "delete from submissions where id = $1";
+        let empty_couple = "delete from couples where id = $1 \
+                            and not exists (select 1 from submissions where couple_id = $1)";
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            // Writing first takes SQLite's write lock before anything is read.
+            sqlx::query("update submissions set updated_at = updated_at where id = $1")
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            let found: Option<Option<i64>> =
+                sqlx::query_scalar(couple).bind(id.0).fetch_optional(&mut *tx).await?;
+            let Some(couple) = found else {
+                return Ok(false);
+            };
+            sqlx::query(delete).bind(id.0).execute(&mut *tx).await?;
+            if let Some(couple) = couple {
+                sqlx::query(empty_couple).bind(couple).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(true)
+    }
+
     pub async fn submission_by_reference(
         &self,
         reference: &str,

@@ -116,6 +116,10 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
             "/staff/submissions/{reference}/consult/cancel",
             post(staff::cancel_consult),
         )
+        .route(
+            "/staff/submissions/{reference}/delete",
+            post(staff::delete_submission),
+        )
         .layer(sessions)
 }
 

@@ -27,8 +27,8 @@ use crate::server::state::AppState;
 use crate::server::tokens::{is_request_key, new_request_key};
 use crate::ui::pages::staff::{
     AnswerRow, ArrangeConsult, BookingSummary, CancelConsult, ConsultDay, ConsultRow, ConsultsPage,
-    CoupleReportView, CoupleSummary, FilterForm, LoginPage, StaffUser, SubmissionDetail,
-    SubmissionPage, SubmissionRow, SubmissionsPage,
+    CoupleReportView, CoupleSummary, DeleteSubmission, FilterForm, LoginPage, StaffUser,
+    SubmissionDetail, SubmissionPage, SubmissionRow, SubmissionsPage,
 };
 
 const PAGE_SIZE: u32 = 50;
@@ -586,6 +586,53 @@ pub async fn consults(
         .unwrap_or_else(|e| e.into_response_for(Wants::Html, &state))
 }
 
+/// `POST /staff/submissions/<ref>/delete`: an admin deletes a questionnaire for good (a client
+/// asked, say), after typing its reference. A live consult must be cancelled first, so the
+/// client hears about it.
+pub async fn delete_submission(
+    State(state): State<AppState>,
+    CurrentClinician(clinician): CurrentClinician,
+    Path(reference): Path<String>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let outcome = async {
+        if clinician.role != Role::Admin {
+            return Err(AppError::Forbidden);
+        }
+        let fields = super::form::read(form)?;
+        let submission = find_submission(&state, &reference).await?;
+        let typed = super::form::value(&fields, "confirm_reference").trim();
+        let refusal = if booking::live_booking(&state, &submission).await?.is_some() {
+            Some((
+                StatusCode::CONFLICT,
+                "It has a consult booked: cancel the consult first, so the client is told.",
+            ))
+        } else if !typed.eq_ignore_ascii_case(&submission.reference) {
+            Some((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Type this submission's reference exactly to confirm.",
+            ))
+        } else {
+            None
+        };
+        if let Some((status, message)) = refusal {
+            let errors = field_error("confirm_reference", message);
+            return Ok(submission_page(&state, &clinician, &reference, status, &[], errors).await);
+        }
+        let now = Utc::now();
+        if state.db.delete_submission(submission.id).await? {
+            // The audit row outlives the submission: it keeps the reference, nothing else.
+            let action = format!("delete_submission {}", submission.reference);
+            state.db.audit(clinician.id, &action, None, now).await?;
+            tracing::info!("submission deleted");
+        }
+        Ok(Redirect::to("/staff").into_response())
+    };
+    outcome
+        .await
+        .unwrap_or_else(|e: AppError| e.into_response_for(Wants::Html, &state))
+}
+
 /// `POST /staff/submissions/<ref>/consult/cancel`: the practice cancels the live consult.
 pub async fn cancel_consult(
     State(state): State<AppState>,
@@ -785,10 +832,18 @@ async fn submission_detail(
     let live = booking
         .as_ref()
         .is_some_and(|b| b.status == BookingStatus::Booked);
-    // A refused "cancel" is said at its checkbox; everything else belongs to the booking form.
-    let (cancel_errors, errors): (Vec<FieldError>, Vec<FieldError>) =
-        errors.into_iter().partition(|e| e.field == "confirm");
-    let cancel_error = cancel_errors.into_iter().next().map(|e| e.message);
+    // A refused "cancel" or "delete" is said at its own field; the rest belong to the booking
+    // form.
+    let (mut own, errors): (Vec<FieldError>, Vec<FieldError>) = errors
+        .into_iter()
+        .partition(|e| e.field == "confirm" || e.field == "confirm_reference");
+    let mut take = |field: &str| {
+        own.iter()
+            .position(|e| e.field == field)
+            .map(|i| own.remove(i).message)
+    };
+    let cancel_error = take("confirm");
+    let delete_error = take("confirm_reference");
     let couple = couple_summary(state, submission.id).await?;
     let arrange = if live {
         None
@@ -821,6 +876,10 @@ async fn submission_detail(
         couple,
         booking,
         arrange,
+        delete: DeleteSubmission {
+            action: format!("/staff/submissions/{}/delete", submission.reference),
+            error: delete_error,
+        },
         reference: submission.reference,
         workflow: submission.workflow.label(),
         moves: submission

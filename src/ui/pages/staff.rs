@@ -74,6 +74,43 @@ pub struct CancelConsult {
     pub error: Option<String>,
 }
 
+/// An admin's form to delete a submission for good, and why the last try was refused.
+#[derive(Clone, Debug)]
+pub struct DeleteSubmission {
+    pub action: String,
+    pub error: Option<String>,
+}
+
+#[component]
+fn DeleteSubmissionCard(form: DeleteSubmission, reference: String) -> impl IntoView {
+    let DeleteSubmission { action, error } = form;
+    let invalid = error.is_some().then_some("true");
+    let described = if error.is_some() {
+        "delete-hint delete-confirm-error"
+    } else {
+        "delete-hint"
+    };
+    view! {
+        <section class="card">
+            <h2>"Delete this submission"</h2>
+            <p id="delete-hint">
+                "For a client who asks for their data to be removed. The answers, result, private "
+                "check-in, notes, history and past consults are deleted for good; the audit log "
+                "keeps the reference and who deleted it. A booked consult must be cancelled first."
+            </p>
+            <form method="post" action=action class="stack" novalidate>
+                <div class="field">
+                    <label for="delete-confirm">{format!("Type {reference} to confirm")}</label>
+                    {error.map(|e| view! { <p class="field-error" id="delete-confirm-error">{e}</p> })}
+                    <input id="delete-confirm" name="confirm_reference" type="text" autocomplete="off"
+                        required aria-invalid=invalid aria-describedby=described />
+                </div>
+                <button type="submit" class="button secondary small">"Delete for good"</button>
+            </form>
+        </section>
+    }
+}
+
 /// One upcoming consult on the consults page.
 #[derive(Clone, Debug)]
 pub struct ConsultRow {
@@ -655,6 +692,8 @@ pub struct SubmissionDetail {
     pub booking: Option<BookingSummary>,
     /// Booking a consult for the client, while none is booked.
     pub arrange: Option<ArrangeConsult>,
+    /// Deleting it for good (shown to admins).
+    pub delete: DeleteSubmission,
     pub couple: CoupleSummary,
     /// Current workflow status label, and the moves allowed from it (value, label).
     pub workflow: &'static str,
@@ -678,6 +717,7 @@ pub fn SubmissionPage(
         reference,
         booking,
         arrange,
+        delete,
         couple,
         workflow,
         moves,
@@ -709,6 +749,10 @@ pub fn SubmissionPage(
                 </table>
             </section>
         }
+    });
+    let delete_card = user.is_admin.then(|| {
+        let reference = reference.clone();
+        view! { <DeleteSubmissionCard form=delete reference /> }
     });
     let answer_rows = answers
         .into_iter()
@@ -783,5 +827,6 @@ pub fn SubmissionPage(
                 </table>
             </div>
         </section>
+        {delete_card}
     }
 }
