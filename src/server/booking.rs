@@ -525,7 +525,11 @@ pub async fn cancel_by_practice(
         .cancel_booking(booking.id, Some(seen.1), &emails, Some(clinician), now)
         .await?;
     if !cancelled {
-        return Ok(PracticeCancel::Changed);
+        // Cancelled by the client a moment ago, or moved: say which.
+        return Ok(match live_booking(state, submission).await? {
+            None => PracticeCancel::NothingLive,
+            Some(_) => PracticeCancel::Changed,
+        });
     }
     tracing::info!(?clinician, "consult cancelled by the practice");
     Ok(PracticeCancel::Cancelled)

@@ -709,7 +709,18 @@ async fn a_clinician_books_for_a_client_who_called(app: TestApp) {
 }
 on_both_databases!(clinician_books, a_clinician_books_for_a_client_who_called);
 
-async fn an_admin_deletes_a_submission_for_good(app: TestApp) {
+async fn an_admin_deletes_a_submission_for_good(backend: common::Backend) {
+    // A mail server that never answers: every message stays queued, as in an outage.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a port");
+    let env = [
+        ("SMTP_HOST", "127.0.0.1".to_owned()),
+        ("SMTP_PORT", closed.to_string()),
+        ("SMTP_TLS", "none".to_owned()),
+    ];
+    let app = common::spawn_app_with(backend, &env).await;
     practice_with_hours(&app, "09:00-12:00").await;
     let token = finished_client(&app).await;
     let (manage, _) = book_first(&app, &token, "Sam").await;
@@ -777,15 +788,27 @@ async fn an_admin_deletes_a_submission_for_good(app: TestApp) {
         let n = db_count(&app, &format!("select count(*) from {table}")).await;
         assert_eq!(n, 0, "{table}");
     }
+    // The cancellation still goes out (it was not sent yet); nothing else for Sam is left.
     let client_mail = "select count(*) from outbox where recipient = 'sam@example.org'";
-    assert_eq!(db_count(&app, client_mail).await, 0);
+    assert_eq!(db_count(&app, client_mail).await, 1);
+    let kept = "select count(*) from outbox where recipient = 'sam@example.org' \
+                and kind = 'consult_cancellation' and status = 'pending' and booking_id is null";
+    assert_eq!(db_count(&app, kept).await, 1);
     let audited = format!(
         "select count(*) from audit_events where action = 'delete_submission {reference}' \
          and submission_id is null"
     );
     assert_eq!(db_count(&app, &audited).await, 1);
 }
-on_both_databases!(delete_submission, an_admin_deletes_a_submission_for_good);
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_submission_sqlite() {
+    an_admin_deletes_a_submission_for_good(common::Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_submission_postgres() {
+    an_admin_deletes_a_submission_for_good(common::Backend::Postgres).await;
+}
 
 async fn forged_and_unfinished_links_get_a_clear_page(app: TestApp) {
     practice_with_hours(&app, "09:00-12:00").await;

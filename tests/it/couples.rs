@@ -623,6 +623,37 @@ on_both_databases!(
     an_individual_consult_stays_with_that_partner
 );
 
+async fn deleting_one_partner_leaves_the_other_on_their_own(app: TestApp) {
+    practice_with_hours(&app).await;
+    let a = start_questionnaire(&app).await;
+    answer_all(&app, &a, true, "").await;
+    let b = join(&app, &invite(&app, &a).await).await;
+    answer_all(&app, &b, true, "").await;
+    check_in(&app, &a, "no").await;
+    check_in(&app, &b, "no").await;
+    let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("logged in");
+    let a_ref = reference(&app, &a).await;
+    let deleted = app
+        .raw
+        .post(app.url(&format!("/staff/submissions/{a_ref}/delete")))
+        .header("cookie", &cookie)
+        .form(&[("confirm_reference", a_ref.as_str())])
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
+    assert_eq!(db_count(&app, "select count(*) from couples").await, 0);
+    assert_eq!(db_count(&app, "select count(*) from invitations").await, 0);
+    // B goes on alone: their own summary, and booking directly.
+    let (status, html) = get(&app, &format!("/q/{b}/book")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(select(&html, "h1"), ["Choose a time for your consult"]);
+}
+on_both_databases!(
+    partner_deleted,
+    deleting_one_partner_leaves_the_other_on_their_own
+);
+
 async fn an_unused_invitation_can_be_withdrawn(app: TestApp) {
     practice_with_hours(&app).await;
     let a = start_questionnaire(&app).await;

@@ -2,7 +2,16 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{with_pool, Db};
+use super::{with_pool, ClinicianId, Db};
+
+/// How deleting a submission ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeleteOutcome {
+    Deleted,
+    /// A consult is booked on it: cancel it first, so the client is told.
+    ConsultBooked,
+    NotFound,
+}
 use crate::domain::questionnaire::{Dimension, Likert};
 use crate::domain::scoring::{DimensionScore, ReadinessBand, ReadinessResult};
 use crate::domain::workflow::WorkflowStatus;
@@ -506,36 +515,66 @@ impl Db {
             .collect()
     }
 
-    /// Finds a submission by the reference clinicians see.
     /// Deletes a questionnaire for good, with everything hanging off it (answers, result,
-    /// check-in, notes, history, consults and their pending messages); a couple left with no
-    /// questionnaire goes too, with its invitation. Audit rows stay, without the link.
-    pub async fn delete_submission(&self, id: SubmissionId) -> Result<bool, sqlx::Error> {
+    /// check-in, notes, history, past consults), and writes `audit` (who, what) in the same
+    /// transaction. A cancellation not sent yet is kept, unlinked: the client must still get it. A partner left on their own leaves the couple, which goes with its invitation,
+    /// so they can go on alone. Refused while a consult is booked on it.
+    pub async fn delete_submission(
+        &self,
+        id: SubmissionId,
+        audit: (ClinicianId, &str),
+        now: DateTime<Utc>,
+    ) -> Result<DeleteOutcome, sqlx::Error> {
         let couple = "select couple_id from submissions where id = $1";
+        let live = "select count(*) from bookings where submission_id = $1 and status = 'booked'";
+        // A cancellation not sent yet still goes out (it says all the client needs); other
+        // unsent messages about the consult (a confirmation, a move) go with it.
+        let keep_unsent = "update outbox set booking_id = null \
+                           where status in ('pending', 'sending') and kind in \
+                           ('consult_cancellation', 'consult_cancelled_by_practice', \
+                           'consult_cancelled') \
+                           and booking_id in (select id from bookings where submission_id = $1)";
         let delete = "delete from submissions where id = $1";
-        let empty_couple = "delete from couples where id = $1 \
-                            and not exists (select 1 from submissions where couple_id = $1)";
+        let leave_couple = "update submissions set couple_id = null, partner = null \
+                            where couple_id = $1";
+        let drop_couple = "delete from couples where id = $1";
+        let audited = "insert into audit_events (clinician_id, action, submission_id, created_at) \
+                       values ($1, $2, null, $3)";
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            // Writing first takes SQLite's write lock before anything is read.
-            sqlx::query("update submissions set updated_at = updated_at where id = $1")
+            // Writing first takes SQLite's write lock (and PostgreSQL's row lock) before
+            // anything is read: a booking cannot slip in between the check and the delete.
+            let locked = sqlx::query("update submissions set updated_at = updated_at where id = $1")
                 .bind(id.0)
                 .execute(&mut *tx)
                 .await?;
-            let found: Option<Option<i64>> =
-                sqlx::query_scalar(couple).bind(id.0).fetch_optional(&mut *tx).await?;
-            let Some(couple) = found else {
-                return Ok(false);
-            };
+            if locked.rows_affected() == 0 {
+                return Ok(DeleteOutcome::NotFound);
+            }
+            let booked: i64 = sqlx::query_scalar(live).bind(id.0).fetch_one(&mut *tx).await?;
+            if booked > 0 {
+                return Ok(DeleteOutcome::ConsultBooked);
+            }
+            let couple: Option<i64> =
+                sqlx::query_scalar(couple).bind(id.0).fetch_one(&mut *tx).await?;
+            sqlx::query(keep_unsent).bind(id.0).execute(&mut *tx).await?;
             sqlx::query(delete).bind(id.0).execute(&mut *tx).await?;
             if let Some(couple) = couple {
-                sqlx::query(empty_couple).bind(couple).execute(&mut *tx).await?;
+                sqlx::query(leave_couple).bind(couple).execute(&mut *tx).await?;
+                sqlx::query(drop_couple).bind(couple).execute(&mut *tx).await?;
             }
+            sqlx::query(audited)
+                .bind(audit.0 .0)
+                .bind(audit.1)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
         });
-        Ok(true)
+        Ok(DeleteOutcome::Deleted)
     }
 
+    /// Finds a submission by the reference clinicians see.
     pub async fn submission_by_reference(
         &self,
         reference: &str,

@@ -20,8 +20,8 @@ use crate::domain::workflow::WorkflowStatus;
 use crate::server::auth::{self, CurrentClinician, LoginOutcome};
 use crate::server::booking::{self, BookOutcome, PracticeCancel};
 use crate::server::db::{
-    BookingId, BookingStatus, Clinician, HistoryItem, Role, Submission, SubmissionFilter,
-    SubmissionId, SubmissionStatus,
+    BookingId, BookingStatus, Clinician, DeleteOutcome, HistoryItem, Role, Submission,
+    SubmissionFilter, SubmissionId, SubmissionStatus,
 };
 use crate::server::state::AppState;
 use crate::server::tokens::{is_request_key, new_request_key};
@@ -600,33 +600,40 @@ pub async fn delete_submission(
             return Err(AppError::Forbidden);
         }
         let fields = super::form::read(form)?;
-        let submission = find_submission(&state, &reference).await?;
-        let typed = super::form::value(&fields, "confirm_reference").trim();
-        let refusal = if booking::live_booking(&state, &submission).await?.is_some() {
-            Some((
-                StatusCode::CONFLICT,
-                "It has a consult booked: cancel the consult first, so the client is told.",
-            ))
-        } else if !typed.eq_ignore_ascii_case(&submission.reference) {
-            Some((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Type this submission's reference exactly to confirm.",
-            ))
-        } else {
-            None
+        // Gone already (a double click): back to the list.
+        let Some(submission) = state.db.submission_by_reference(&reference).await? else {
+            return Ok(Redirect::to("/staff").into_response());
         };
-        if let Some((status, message)) = refusal {
+        let typed = super::form::value(&fields, "confirm_reference").trim();
+        const BOOKED: &str =
+            "It has a consult booked: cancel the consult first, so the client is told.";
+        let refuse = |status: StatusCode, message: &str| {
             let errors = field_error("confirm_reference", message);
-            return Ok(submission_page(&state, &clinician, &reference, status, &[], errors).await);
+            submission_page(&state, &clinician, &reference, status, &[], errors)
+        };
+        if booking::live_booking(&state, &submission).await?.is_some() {
+            return Ok(refuse(StatusCode::CONFLICT, BOOKED).await);
         }
-        let now = Utc::now();
-        if state.db.delete_submission(submission.id).await? {
-            // The audit row outlives the submission: it keeps the reference, nothing else.
-            let action = format!("delete_submission {}", submission.reference);
-            state.db.audit(clinician.id, &action, None, now).await?;
-            tracing::info!("submission deleted");
+        if !typed.eq_ignore_ascii_case(&submission.reference) {
+            let message = "Type this submission's reference exactly to confirm.";
+            return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, message).await);
         }
-        Ok(Redirect::to("/staff").into_response())
+        // The audit row outlives the submission: it keeps the reference, nothing else.
+        let action = format!("delete_submission {}", submission.reference);
+        let audit = (clinician.id, action.as_str());
+        match state
+            .db
+            .delete_submission(submission.id, audit, Utc::now())
+            .await?
+        {
+            DeleteOutcome::Deleted => {
+                tracing::info!("submission deleted");
+                Ok(Redirect::to("/staff").into_response())
+            }
+            // Booked a moment ago, between the check above and the delete.
+            DeleteOutcome::ConsultBooked => Ok(refuse(StatusCode::CONFLICT, BOOKED).await),
+            DeleteOutcome::NotFound => Ok(Redirect::to("/staff").into_response()),
+        }
     };
     outcome
         .await
@@ -644,9 +651,11 @@ pub async fn cancel_consult(
         let fields = super::form::read(form)?;
         let submission = find_submission(&state, &reference).await?;
         let back = Redirect::to(&format!("/staff/submissions/{reference}")).into_response();
-        // Nothing live (a double click, or the client just cancelled): the page shows what is.
-        if booking::live_booking(&state, &submission).await?.is_none() {
-            return Ok(back);
+        // Nothing live (a double click, or the client just cancelled), or it has started: the
+        // page shows what there is.
+        match booking::live_booking(&state, &submission).await? {
+            Some(live) if live.starts_at > Utc::now() => {}
+            _ => return Ok(back),
         }
         let refuse = |status: StatusCode, message: &str| {
             let errors = field_error("confirm", message);
