@@ -521,6 +521,13 @@ async fn by_default_the_practice_contacts_every_couple(app: TestApp) {
     }
     let (_, html) = get(&app, &format!("/q/{a}/book")).await;
     assert_eq!(select(&html, "h1"), ["Your consult is booked"]);
+    // B was not on the phone: B's own page shows the consult they are both booked for.
+    let (_, html) = get(&app, &format!("/q/{b}/book")).await;
+    assert_eq!(select(&html, "h1"), ["Your consult together is booked"]);
+    assert!(
+        !html.contains("alex@example.org"),
+        "not A's contact details"
+    );
 
     // Someone on their own still books directly.
     let solo = start_questionnaire(&app).await;

@@ -41,21 +41,28 @@ fn booked_elsewhere(state: &AppState, booking: &Booking, by: BookedBy) -> Respon
 }
 
 /// Booking is open only after the private check-in, and only when `domain::couple` says so;
-/// otherwise the page every held client sees, whatever the reason.
+/// otherwise the page every held client sees, whatever the reason. A couple's consult booked on
+/// the other partner's questionnaire (by them, or by the practice) is shown instead, whatever
+/// the policy: it is this partner's consult too. A consult for the other partner alone never is.
 async fn gate(
     state: &AppState,
     token: &str,
     submission: SubmissionId,
 ) -> Result<Option<Response>, AppError> {
-    Ok(match couples::booking_offer(state, submission).await? {
-        Offer::NeedsScreen => Some(Redirect::to(&format!("/q/{token}/private")).into_response()),
-        Offer::Joint(JointBookingOffer::Open) => {
-            // One consult per couple: the partner's booking is theirs together.
-            couples::partner_booking(state, submission)
-                .await?
-                .map(|booking| booked_elsewhere(state, &booking, BookedBy::Partner))
+    let offer = match couples::booking_offer(state, submission).await? {
+        Offer::NeedsScreen => {
+            return Ok(Some(
+                Redirect::to(&format!("/q/{token}/private")).into_response(),
+            ))
         }
-        Offer::Joint(other) => Some(next_step(state, other)),
+        Offer::Joint(offer) => offer,
+    };
+    if let Some(booking) = couples::partner_booking(state, submission).await? {
+        return Ok(Some(booked_elsewhere(state, &booking, BookedBy::Partner)));
+    }
+    Ok(match offer {
+        JointBookingOffer::Open => None,
+        other => Some(next_step(state, other)),
     })
 }
 
