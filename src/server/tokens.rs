@@ -107,6 +107,16 @@ pub fn new_request_key() -> String {
     hex::encode(bytes)
 }
 
+/// The key a re-shown booking form keeps: the one it was sent with if that is well formed,
+/// else a new one.
+pub fn request_key_or_new(sent: &str) -> String {
+    if is_request_key(sent) {
+        sent.to_owned()
+    } else {
+        new_request_key()
+    }
+}
+
 /// The key a booking form carries once the consult its key booked was cancelled: the same for
 /// the same form, and shaped like [`new_request_key`]'s.
 pub fn next_request_key(key: &str, cancelled_booking: i64) -> String {

@@ -8,7 +8,6 @@ use crate::common::{
 use chrono::{DateTime, Utc};
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
-use trustbridge::domain::questionnaire::{self as q, SECTION_COUNT};
 
 const ADMIN: &str = "ana@harbour.example";
 const PASSWORD: &str = "violet lantern gravel orbit";
@@ -38,20 +37,7 @@ async fn practice_with_hours(app: &TestApp, hours: &str) {
 /// A client answers every statement; returns their private token.
 async fn finished_client(app: &TestApp) -> String {
     let token = start_questionnaire(app).await;
-    for section in 1..=SECTION_COUNT {
-        let mut form: Vec<(String, String)> = q::items_in_section(section)
-            .map(|i| (i.field_name(), "4".to_owned()))
-            .collect();
-        form.push(("nav".into(), "next".into()));
-        let response = app
-            .raw
-            .post(app.url(&format!("/q/{token}/s/{section}")))
-            .form(&form)
-            .send()
-            .await
-            .expect("post section");
-        assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    }
+    common::answer_every_section(app, &token, |_| "4", "").await;
     let checked = common::check_in(app, &token, "no").await;
     assert_eq!(checked.status(), StatusCode::SEE_OTHER);
     token

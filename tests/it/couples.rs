@@ -28,34 +28,11 @@ async fn get(app: &TestApp, path: &str) -> (StatusCode, String) {
     (response.status(), response.text().await.expect("body"))
 }
 
-/// How a test partner answers: `ready` gives every statement its most ready answer, otherwise
-/// its least ready one (so willingness is 100 or 0).
-fn answers(section: u8, ready: bool) -> Vec<(String, String)> {
-    q::items_in_section(section)
-        .map(|item| {
-            let high = ready != item.reverse;
-            (item.field_name(), if high { "5" } else { "1" }.to_owned())
-        })
-        .collect()
-}
-
-/// Answers every section from the first, with `note` on the last; returns nothing.
+/// Answers every section from the first, with `note` on the last. `ready` gives every statement
+/// its most ready answer, otherwise its least ready one (so willingness is 100 or 0).
 async fn answer_all(app: &TestApp, token: &str, ready: bool, note: &str) {
-    for section in 1..=SECTION_COUNT {
-        let mut form = answers(section, ready);
-        if section == SECTION_COUNT {
-            form.push(("note".into(), note.into()));
-        }
-        form.push(("nav".into(), "next".into()));
-        let response = app
-            .raw
-            .post(app.url(&format!("/q/{token}/s/{section}")))
-            .form(&form)
-            .send()
-            .await
-            .expect("post section");
-        assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    }
+    let value = |item: &q::Item| if ready != item.reverse { "5" } else { "1" };
+    common::answer_every_section(app, token, value, note).await;
 }
 
 /// Partner A's invitation link (path), made from A's summary page.

@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use crate::common::{self, Backend, TestApp};
 use reqwest::StatusCode;
-use trustbridge::domain::questionnaire::{self as q, SECTION_COUNT};
 
 const CANARY: &str = "CANARY-we-argue-about-money-7c1d";
 
@@ -109,21 +108,7 @@ fn smtp_env(port: u16) -> Vec<(&'static str, String)> {
 
 /// A client answers every statement, with a canary in the note.
 async fn answer_everything(app: &TestApp, token: &str) {
-    for section in 1..=SECTION_COUNT {
-        let mut form: Vec<(String, String)> = q::items_in_section(section)
-            .map(|i| (i.field_name(), "2".to_owned()))
-            .collect();
-        if section == SECTION_COUNT {
-            form.push(("note".into(), CANARY.into()));
-        }
-        form.push(("nav".into(), "next".into()));
-        app.raw
-            .post(app.url(&format!("/q/{token}/s/{section}")))
-            .form(&form)
-            .send()
-            .await
-            .expect("post section");
-    }
+    common::answer_every_section(app, token, |_| "2", CANARY).await;
 }
 
 /// A client answers everything (with a canary in the note) and sees their result; returns

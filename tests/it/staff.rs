@@ -2,11 +2,11 @@
 //! Against SQLite and PostgreSQL.
 
 use crate::common::{
-    cookie_value, create_admin, db_count, db_execute, log_in_as, session_cookie, TestApp,
+    self, cookie_value, create_admin, db_count, db_execute, log_in_as, session_cookie, TestApp,
 };
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
-use trustbridge::domain::questionnaire::{self as q, SECTION_COUNT};
+use trustbridge::domain::questionnaire as q;
 
 const EMAIL: &str = "ana@harbour.example";
 const PASSWORD: &str = "violet lantern gravel orbit";
@@ -22,30 +22,11 @@ async fn log_in(app: &TestApp, client: &reqwest::Client, password: &str) -> reqw
 
 /// A client answers everything, with `note`; returns the submission's reference.
 async fn submit_questionnaire(app: &TestApp, note: &str) -> String {
-    let response = app.raw.post(app.url("/start")).send().await.expect("start");
-    let location = response.headers()["location"]
-        .to_str()
-        .expect("location")
-        .to_owned();
-    let base = location.trim_end_matches("/s/1").to_owned();
-    for section in 1..=SECTION_COUNT {
-        let mut form: Vec<(String, String)> = q::items_in_section(section)
-            .map(|i| (i.field_name(), "4".to_owned()))
-            .collect();
-        if section == SECTION_COUNT {
-            form.push(("note".into(), note.into()));
-        }
-        form.push(("nav".into(), "next".into()));
-        app.raw
-            .post(app.url(&format!("{base}/s/{section}")))
-            .form(&form)
-            .send()
-            .await
-            .expect("post section");
-    }
+    let token = common::start_questionnaire(app).await;
+    common::answer_every_section(app, &token, |_| "4", note).await;
     let html = app
         .client
-        .get(app.url(&format!("{base}/result")))
+        .get(app.url(&format!("/q/{token}/result")))
         .send()
         .await
         .expect("result");

@@ -546,29 +546,51 @@ impl Db {
     }
 
     /// Live consults that have not ended by `from`, earliest first, at most `limit`; only
-    /// `clinician`'s when given.
+    /// `clinician`'s when given. Each says whether it was booked from a partner's
+    /// questionnaire (a couple's).
     pub async fn upcoming_consults(
         &self,
         from: DateTime<Utc>,
         clinician: Option<ClinicianId>,
         limit: i64,
-    ) -> Result<Vec<Booking>, sqlx::Error> {
+    ) -> Result<Vec<(Booking, bool)>, sqlx::Error> {
+        const WHERE: &str = "b.status = 'booked' and b.ends_at > $1 \
+                             and ($2 = 0 or b.clinician_id = $2)";
         let sql = format!(
             "select {BOOKING_COLUMNS} from bookings b \
              join submissions s on s.id = b.submission_id \
              join clinicians c on c.id = b.clinician_id \
-             where b.status = 'booked' and b.ends_at > $1 and ($2 = 0 or b.clinician_id = $2) \
-             order by b.starts_at, b.id limit $3"
+             where {WHERE} order by b.starts_at, b.id limit $3"
         );
-        let rows: Vec<BookingRow> = with_pool!(self, pool => {
-            sqlx::query_as(&sql)
+        // Which of them belong to a couple, in one query (the row above is full).
+        let partners = format!(
+            "select b.id from bookings b join submissions s on s.id = b.submission_id \
+             where {WHERE} and s.couple_id is not null order by b.starts_at, b.id limit $3"
+        );
+        let only = clinician.map_or(0, |c| c.0);
+        let (rows, in_couple): (Vec<BookingRow>, Vec<i64>) = with_pool!(self, pool => {
+            let rows = sqlx::query_as(&sql)
                 .bind(from)
-                .bind(clinician.map_or(0, |c| c.0))
+                .bind(only)
                 .bind(limit)
                 .fetch_all(pool)
-                .await?
+                .await?;
+            let in_couple = sqlx::query_scalar(&partners)
+                .bind(from)
+                .bind(only)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?;
+            (rows, in_couple)
         });
-        rows.into_iter().map(booking_from_row).collect()
+        let in_couple: BTreeSet<i64> = in_couple.into_iter().collect();
+        rows.into_iter()
+            .map(|row| {
+                let booking = booking_from_row(row)?;
+                let couple = in_couple.contains(&booking.id.0);
+                Ok((booking, couple))
+            })
+            .collect()
     }
 
     /// The newest booking a manage link opens (live or cancelled).

@@ -24,7 +24,7 @@ use crate::server::booking::{self as service, BookOutcome, ChangeOutcome, Manage
 use crate::server::couples::{self, Offer};
 use crate::server::db::{Booking, BookingStatus, SubmissionId};
 use crate::server::state::AppState;
-use crate::server::tokens::{new_request_key, ResumeToken};
+use crate::server::tokens::{request_key_or_new, ResumeToken};
 use crate::ui::pages::booking::{
     BookedBy, BookedElsewherePage, CancelBookingPage, ConfirmBooking, ConfirmBookingPage,
     ManageBooking, ManageBookingPage, SlotDay, SlotOption, SlotPicker, SlotPickerPage, ZoneChoice,
@@ -264,9 +264,7 @@ fn confirm_form(
     errors: Vec<FieldError>,
 ) -> ConfirmBooking {
     let value = |name: &str| form::value(values, name).to_owned();
-    let request_key = Some(value("request_key"))
-        .filter(|k| crate::server::tokens::is_request_key(k))
-        .unwrap_or_else(new_request_key);
+    let request_key = request_key_or_new(form::value(values, "request_key"));
     ConfirmBooking {
         action: format!("/q/{token}/book"),
         back: format!("/q/{token}/book?tz={}", zone.name()),

@@ -24,7 +24,7 @@ use crate::server::db::{
     SubmissionFilter, SubmissionId, SubmissionStatus,
 };
 use crate::server::state::AppState;
-use crate::server::tokens::{is_request_key, new_request_key};
+use crate::server::tokens::request_key_or_new;
 use crate::ui::pages::staff::{
     AnswerRow, ArrangeConsult, BookingSummary, CancelConsult, ConsultDay, ConsultRow, ConsultsPage,
     CoupleReportView, CoupleSummary, DeleteSubmission, FilterForm, LoginPage, StaffUser,
@@ -548,10 +548,9 @@ pub async fn consults(
         found.truncate(CONSULTS_SHOWN as usize);
         let zone = state.config.practice_zone;
         let mut days: Vec<ConsultDay> = Vec::new();
-        for b in found {
+        for (b, in_couple) in found {
             let local = b.starts_at.with_timezone(&zone);
             let label = local.format("%A %-d %B").to_string();
-            let in_couple = state.db.couple_of(b.submission_id).await?.is_some();
             let row = ConsultRow {
                 time: local.format("%H:%M").to_string(),
                 minutes: (b.ends_at - b.starts_at).num_minutes(),
@@ -755,9 +754,7 @@ async fn arrange_form(
     let zone = state.config.practice_zone;
     let open = booking::open_slots(state, Utc::now()).await?;
     let value = |name: &str| super::form::value(sent, name).to_owned();
-    let request_key = Some(value("request_key"))
-        .filter(|k| is_request_key(k))
-        .unwrap_or_else(new_request_key);
+    let request_key = request_key_or_new(super::form::value(sent, "request_key"));
     Ok(Some(ArrangeConsult {
         action: format!("/staff/submissions/{}/book", submission.reference),
         zone: zone.name().replace('_', " "),

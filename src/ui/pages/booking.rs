@@ -238,9 +238,6 @@ pub fn ConfirmBookingPage(form: ConfirmBooking) -> impl IntoView {
     });
     let alert =
         (!errors.is_empty()).then(|| view! { <p class="form-alert" role="alert">{alert_text}</p> });
-    let consent_error = error_for(&errors, "consent");
-    let consent_invalid = consent_error.is_some().then_some("true");
-    let consent_described = consent_error.is_some().then_some("consent-error");
     view! {
         <section class="card narrow">
             <h1>"Confirm your consult"</h1>
@@ -260,25 +257,43 @@ pub fn ConfirmBookingPage(form: ConfirmBooking) -> impl IntoView {
                     error=error_for(&errors, "email") hint=Some("Your confirmation goes here. It says only the time, never your answers.") />
                 <TextField id="phone" label="Phone" kind="tel" autocomplete="tel" value=phone
                     error=error_for(&errors, "phone") hint=None />
-                <div class="field consent">
-                    {consent_error.map(|e| view! { <p class="field-error" id="consent-error">{e}</p> })}
-                    <label for="consent">
-                        <input
-                            type="checkbox"
-                            id="consent"
-                            name="consent"
-                            value="yes"
-                            checked=consent
-                            required
-                            aria-invalid=consent_invalid
-                            aria-describedby=consent_described
-                        />
-                        " The practice may use these details to contact me about this consult."
-                    </label>
-                </div>
+                <CheckboxField id="consent" name="consent" checked=consent error=error_for(&errors, "consent")
+                    label=" The practice may use these details to contact me about this consult." />
                 <button type="submit" class="button primary">"Book this consult"</button>
             </form>
         </section>
+    }
+}
+
+/// A required tick box (value "yes") with its label, and the reason it was refused.
+#[component]
+pub fn CheckboxField(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    checked: bool,
+    error: Option<String>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let invalid = error.is_some().then_some("true");
+    let described = error.is_some().then(|| error_id.clone());
+    view! {
+        <div class="field consent">
+            {error.map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
+            <label for=id>
+                <input
+                    type="checkbox"
+                    id=id
+                    name=name
+                    value="yes"
+                    checked=checked
+                    required
+                    aria-invalid=invalid
+                    aria-describedby=described
+                />
+                {label}
+            </label>
+        </div>
     }
 }
 

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use super::booking::{error_for, SlotDay, TextField};
+use super::booking::{error_for, CheckboxField, SlotDay, TextField};
 use crate::domain::scoring::ReadinessResult;
 
 #[component]
@@ -275,9 +275,6 @@ fn ArrangeConsultForm(form: ArrangeConsult) -> impl IntoView {
     let slot_error = error_for(&errors, "slot");
     let slot_invalid = slot_error.is_some().then_some("true");
     let slot_described = slot_error.is_some().then_some("slot-error");
-    let consent_error = error_for(&errors, "consent");
-    let consent_invalid = consent_error.is_some().then_some("true");
-    let consent_described = consent_error.is_some().then_some("consent-error");
     let scope = for_couple.map(|together| {
         let error = error_for(&errors, "for");
         let described = if error.is_some() { "for-hint for-error" } else { "for-hint" };
@@ -326,22 +323,8 @@ fn ArrangeConsultForm(form: ArrangeConsult) -> impl IntoView {
                 error=error_for(&errors, "email") hint=Some("The confirmation goes here. It says only the time, never the answers.") />
             <TextField id="phone" label="Client's phone" kind="tel" autocomplete="off" value=phone
                 error=error_for(&errors, "phone") hint=None />
-            <div class="field consent">
-                {consent_error.map(|e| view! { <p class="field-error" id="consent-error">{e}</p> })}
-                <label for="consent">
-                    <input
-                        type="checkbox"
-                        id="consent"
-                        name="consent"
-                        value="yes"
-                        checked=consent
-                        required
-                        aria-invalid=consent_invalid
-                        aria-describedby=consent_described
-                    />
-                    " The client agreed that the practice may use these details to contact them about this consult."
-                </label>
-            </div>
+            <CheckboxField id="consent" name="consent" checked=consent error=error_for(&errors, "consent")
+                label=" The client agreed that the practice may use these details to contact them about this consult." />
             <button type="submit" class="button primary small">"Book this consult"</button>
         </form>
     }
@@ -356,20 +339,12 @@ fn BookingCard(booking: Option<BookingSummary>, arrange: Option<ArrangeConsult>)
             let status = if b.cancelled { "Cancelled" } else { "Booked" };
             let cancel = b.cancel.map(|form| {
                 let CancelConsult { action, booking, sequence, error } = form;
-                let invalid = error.is_some().then_some("true");
-                let described = error.is_some().then_some("cancel-confirm-error");
                 view! {
                     <form method="post" action=action class="stack cancel-consult" novalidate>
                         <input type="hidden" name="booking" value=booking.to_string() />
                         <input type="hidden" name="sequence" value=sequence.to_string() />
-                        <div class="field consent">
-                            {error.map(|e| view! { <p class="field-error" id="cancel-confirm-error">{e}</p> })}
-                            <label for="cancel-confirm">
-                                <input type="checkbox" id="cancel-confirm" name="confirm" value="yes" required
-                                    aria-invalid=invalid aria-describedby=described />
-                                " Cancel it: the client is told by email, and the time is free again at once."
-                            </label>
-                        </div>
+                        <CheckboxField id="cancel-confirm" name="confirm" checked=false error
+                            label=" Cancel it: the client is told by email, and the time is free again at once." />
                         <button type="submit" class="button secondary small">"Cancel this consult"</button>
                     </form>
                 }

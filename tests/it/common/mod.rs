@@ -395,6 +395,34 @@ pub async fn start_questionnaire(app: &TestApp) -> String {
         .to_owned()
 }
 
+/// Answers every statement of every section in order, `value(item)` each, with `note` on the
+/// last section, as plain form posts; each must answer 303.
+pub async fn answer_every_section(
+    app: &TestApp,
+    token: &str,
+    value: impl Fn(&trustbridge::domain::questionnaire::Item) -> &'static str,
+    note: &str,
+) {
+    use trustbridge::domain::questionnaire::{items_in_section, SECTION_COUNT};
+    for section in 1..=SECTION_COUNT {
+        let mut form: Vec<(String, String)> = items_in_section(section)
+            .map(|item| (item.field_name(), value(item).to_owned()))
+            .collect();
+        if section == SECTION_COUNT && !note.is_empty() {
+            form.push(("note".into(), note.into()));
+        }
+        form.push(("nav".into(), "next".into()));
+        let response = app
+            .raw
+            .post(app.url(&format!("/q/{token}/s/{section}")))
+            .form(&form)
+            .send()
+            .await
+            .expect("post section");
+        assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER);
+    }
+}
+
 /// A workspace page's HTML, fetched with a clinician's session cookie.
 pub async fn staff_html(app: &TestApp, cookie: &str, path: &str) -> String {
     app.raw
