@@ -496,7 +496,7 @@ def main():
     r.add_argument("--bytes", required=True)
     r.add_argument("--backend", action="append", default=[])
     r.add_argument("--note", action="append", default=[])
-    r.add_argument("--budget-bytes", type=int, default=60_000)
+    r.add_argument("--budget-bytes", type=int, default=45_000)
     r.add_argument("--strict", action="store_true", help="exit 3 when over the budget")
     r.add_argument("--out", required=True)
     a = p.parse_args()

@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { SERVER_BIN } from './tests/helpers';
 
 // Debian's Chromium, never a downloaded browser. The flags keep it off the (closed) network.
 const PORT = Number(process.env.E2E_PORT ?? 3217);
@@ -29,7 +30,7 @@ export default defineConfig({
   webServer: {
     // A fresh SQLite database for every run of the suite.
     command:
-      'rm -rf ../target/e2e-data && mkdir -p ../target/e2e-data && exec ../target/release/trustbridge',
+      `rm -rf ../target/e2e-data && mkdir -p ../target/e2e-data && exec ${SERVER_BIN}`,
     url: `http://127.0.0.1:${PORT}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -1,6 +1,6 @@
 import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { expectAccessible, expectNoHorizontalScroll } from './helpers';
+import { expectAccessible, expectNoHorizontalScroll, SERVER_BIN } from './helpers';
 
 const EMAIL = 'e2e-hours@harbour.example';
 const PASSWORD = 'amber harbour kettle spruce';
@@ -9,7 +9,7 @@ const DB = { ...process.env, DATABASE_URL: 'sqlite://../target/e2e-data/e2e.db' 
 test.beforeAll(() => {
   // The operator's commands: an account, then the hours it offers consults in (every day).
   try {
-    execFileSync('../target/release/trustbridge', ['create-admin', '--email', EMAIL, '--name', 'Kai Morgan', '--password-stdin'], {
+    execFileSync(SERVER_BIN, ['create-admin', '--email', EMAIL, '--name', 'Kai Morgan', '--password-stdin'], {
       input: `${PASSWORD}\n`,
       env: DB,
     });
@@ -17,7 +17,7 @@ test.beforeAll(() => {
     if (e.status !== 3) throw e;
   }
   execFileSync(
-    '../target/release/trustbridge',
+    SERVER_BIN,
     ['set-hours', '--email', EMAIL, '--hours', '09:00-10:00', '--days', 'mon,tue,wed,thu,fri,sat,sun'],
     { env: DB },
   );

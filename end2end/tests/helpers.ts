@@ -1,6 +1,9 @@
 import { expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
+/** The server binary under test: the debug build `scripts/test`'s integration tests made. */
+export const SERVER_BIN = process.env.E2E_SERVER_BIN ?? '../target/debug/trustbridge';
+
 /** Picks an answer for every statement on the current section: the `pick(i)`-th choice (0-based). */
 export async function answerAll(page: Page, pick: (index: number) => number = (i) => (i * 2 + 1) % 5) {
   const questions = page.locator('fieldset.question');

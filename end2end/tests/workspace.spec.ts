@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { expectAccessible, expectNoHorizontalScroll } from './helpers';
+import { expectAccessible, expectNoHorizontalScroll, SERVER_BIN } from './helpers';
 
 const EMAIL = 'e2e-admin@harbour.example';
 const PASSWORD = 'copper meadow lantern tide';
@@ -8,7 +8,7 @@ const PASSWORD = 'copper meadow lantern tide';
 test.beforeAll(() => {
   // The same command an operator runs; the suite's server shares its database file.
   try {
-    execFileSync('../target/release/trustbridge', ['create-admin', '--email', EMAIL, '--name', 'Robin Ames', '--password-stdin'], {
+    execFileSync(SERVER_BIN, ['create-admin', '--email', EMAIL, '--name', 'Robin Ames', '--password-stdin'], {
       input: `${PASSWORD}\n`,
       env: { ...process.env, DATABASE_URL: 'sqlite://../target/e2e-data/e2e.db' },
     });
@@ -18,7 +18,7 @@ test.beforeAll(() => {
   }
   // Consult hours every day, so the submission page offers times to book for the client.
   execFileSync(
-    '../target/release/trustbridge',
+    SERVER_BIN,
     ['set-hours', '--email', EMAIL, '--hours', '13:00-15:00', '--days', 'mon,tue,wed,thu,fri,sat,sun'],
     { env: { ...process.env, DATABASE_URL: 'sqlite://../target/e2e-data/e2e.db' } },
   );
