@@ -10,6 +10,7 @@
 pub mod booking;
 pub mod contact;
 pub mod couple;
+pub mod form;
 pub mod questionnaire;
 pub mod scoring;
 pub mod workflow;

@@ -1,22 +1,16 @@
-//! Clinician authentication: password hashing, the login check with lockout, and the
-//! extractor that guards every workspace page.
+//! Clinician authentication: password hashing and strength, and the login check with lockout.
+//! The session itself and the extractor that guards every workspace page are HTTP's
+//! (`http::guard`).
 
 pub mod session_store;
 
-use axum::extract::{FromRef, FromRequestParts};
-use axum::http::request::Parts;
-use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Duration, Utc};
 use secrecy::{ExposeSecret, SecretString};
-use tower_sessions::Session;
 
-use crate::server::db::{Clinician, ClinicianId};
-use crate::server::http::error::AppError;
+use crate::server::db::Clinician;
+use crate::server::error::AppError;
 use crate::server::state::AppState;
-use session_store::CLINICIAN_KEY;
 
-/// Session key: when the clinician logged in (Unix seconds), for the absolute lifetime.
-pub const LOGIN_AT_KEY: &str = "login_at";
 /// Failed logins allowed before an account is locked for a while.
 pub const FAILURES_BEFORE_LOCK: i32 = 5;
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -135,69 +129,6 @@ pub async fn login(
         );
     }
     Ok(LoginOutcome::Refused)
-}
-
-/// Starts a session for a clinician: a fresh session id (no fixation), their id and the time.
-pub async fn start_session(session: &Session, clinician: ClinicianId) -> Result<(), AppError> {
-    let internal = |e: tower_sessions::session::Error| AppError::Internal(Box::new(e));
-    session.cycle_id().await.map_err(internal)?;
-    session
-        .insert(CLINICIAN_KEY, clinician.0)
-        .await
-        .map_err(internal)?;
-    session
-        .insert(LOGIN_AT_KEY, Utc::now().timestamp())
-        .await
-        .map_err(internal)?;
-    Ok(())
-}
-
-/// The logged-in clinician. Extracting it from a request without a valid session redirects
-/// to the login page, so no workspace handler runs for a stranger.
-#[derive(Debug, Clone)]
-pub struct CurrentClinician(pub Clinician);
-
-/// Why a request has no clinician: the browser is sent to log in.
-pub struct LoginRequired;
-
-impl IntoResponse for LoginRequired {
-    fn into_response(self) -> Response {
-        Redirect::to("/staff/login").into_response()
-    }
-}
-
-impl<S> FromRequestParts<S> for CurrentClinician
-where
-    S: Send + Sync,
-    AppState: FromRef<S>,
-{
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let state = AppState::from_ref(state);
-        let session = Session::from_request_parts(parts, &state)
-            .await
-            .map_err(|_| LoginRequired.into_response())?;
-        let id = session.get::<i64>(CLINICIAN_KEY).await.ok().flatten();
-        let login_at = session.get::<i64>(LOGIN_AT_KEY).await.ok().flatten();
-        let (Some(id), Some(login_at)) = (id, login_at) else {
-            return Err(LoginRequired.into_response());
-        };
-        // The absolute lifetime: however active, a session ends this long after login.
-        let max = state.config.session_max_hours * 3600;
-        if Utc::now().timestamp() - login_at > max {
-            let _ = session.flush().await;
-            return Err(LoginRequired.into_response());
-        }
-        match state.db.clinician(ClinicianId(id)).await {
-            Ok(Some(clinician)) if clinician.active => Ok(CurrentClinician(clinician)),
-            Ok(_) => {
-                let _ = session.flush().await;
-                Err(LoginRequired.into_response())
-            }
-            Err(e) => Err(AppError::from(e).into_response()),
-        }
-    }
 }
 
 #[cfg(test)]

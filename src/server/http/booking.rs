@@ -4,25 +4,26 @@
 
 use std::sync::LazyLock;
 
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::couples::next_step;
-use super::error::{AppError, FieldError, Wants};
-use super::form;
+use super::error::{AppError, FieldError};
+use super::extract::AppForm;
 use super::render;
 use crate::domain::booking::{render_in, ConsultSlot};
 use crate::domain::couple::JointBookingOffer;
-use crate::server::booking::{self as service, BookOutcome, ChangeOutcome, Managed, OpenSlots};
-use crate::server::couples::{self, Offer};
+use crate::domain::form;
 use crate::server::db::{Booking, BookingStatus, SubmissionId};
+use crate::server::service::booking::{
+    self as service, BookOutcome, ChangeOutcome, Managed, OpenSlots,
+};
+use crate::server::service::couples::{self, Offer};
 use crate::server::state::AppState;
 use crate::server::tokens::{request_key_or_new, ResumeToken};
 use crate::ui::pages::booking::{
@@ -210,49 +211,50 @@ fn manage_url(state: &AppState, manage: &str) -> String {
     format!("{}/b/{manage}", state.config.public_base_url)
 }
 
+/// An unfinished questionnaire cannot book yet: back to where its person stopped.
+fn back_to_questionnaire(token: &str) -> Response {
+    Redirect::to(&format!("/q/{token}")).into_response()
+}
+
 /// `GET /q/<token>/book`: open times, or the booking when there already is one.
 pub async fn choose(
     State(state): State<AppState>,
     Path(token): Path<String>,
     Query(query): Query<BookQuery>,
-) -> Response {
-    let outcome = async {
-        let submission = match service::open_submitted(&state, &token).await? {
-            Ok(submission) => submission,
-            Err(unfinished) => return Ok(unfinished),
-        };
-        if let Some(live) = service::live_booking(&state, &submission).await? {
-            let manage = ResumeToken::parse(&token)
-                .ok_or(AppError::LinkNotFound)?
-                .manage_token();
-            // Booked from this link: its manage page. Booked by the practice: the link to
-            // change it is in the client's email, not derivable from this one.
-            let own = state.db.booking_by_manage_hash(&manage.hash()).await?;
-            if own.is_some_and(|b| b.id == live.id) {
-                return Ok(Redirect::to(&format!("/b/{}", manage.as_str())).into_response());
-            }
-            return Ok(booked_elsewhere(&state, &live, BookedBy::Practice));
+) -> Result<Response, AppError> {
+    let submission = match service::open_submitted(&state, &token).await? {
+        Ok(submission) => submission,
+        Err(service::Unfinished) => return Ok(back_to_questionnaire(&token)),
+    };
+    if let Some(live) = service::live_booking(&state, &submission).await? {
+        let manage = ResumeToken::parse(&token)
+            .ok_or(AppError::LinkNotFound)?
+            .manage_token();
+        // Booked from this link: its manage page. Booked by the practice: the link to
+        // change it is in the client's email, not derivable from this one.
+        let own = state.db.booking_by_manage_hash(&manage.hash()).await?;
+        if own.is_some_and(|b| b.id == live.id) {
+            return Ok(Redirect::to(&format!("/b/{}", manage.as_str())).into_response());
         }
-        if let Some(response) = gate(&state, &token, submission.id).await? {
-            return Ok(response);
-        }
-        let zone = service::viewer_zone(query.tz.as_deref(), state.config.practice_zone);
-        let open = service::open_slots(&state, Utc::now()).await?;
-        if open.slots.is_empty() {
-            // The same page as any other reason the practice arranges the consult itself.
-            return Ok(next_step(&state, JointBookingOffer::PracticeWillContact));
-        }
-        Ok(picker_page(
-            &state,
-            StatusCode::OK,
-            new_booking_picker(&token, query.tz.is_some()),
-            open,
-            zone,
-            None,
-        ))
+        return Ok(booked_elsewhere(&state, &live, BookedBy::Practice));
     }
-    .await;
-    outcome.unwrap_or_else(|e: AppError| e.into_response_for(Wants::Html, &state))
+    if let Some(response) = gate(&state, &token, submission.id).await? {
+        return Ok(response);
+    }
+    let zone = service::viewer_zone(query.tz.as_deref(), state.config.practice_zone);
+    let open = service::open_slots(&state, Utc::now()).await?;
+    if open.slots.is_empty() {
+        // The same page as any other reason the practice arranges the consult itself.
+        return Ok(next_step(&state, JointBookingOffer::PracticeWillContact));
+    }
+    Ok(picker_page(
+        &state,
+        StatusCode::OK,
+        new_booking_picker(&token, query.tz.is_some()),
+        open,
+        zone,
+        None,
+    ))
 }
 
 fn confirm_form(
@@ -286,35 +288,31 @@ pub async fn confirm(
     State(state): State<AppState>,
     Path(token): Path<String>,
     Query(query): Query<BookQuery>,
-) -> Response {
-    let outcome = async {
-        let submission = match service::open_submitted(&state, &token).await? {
-            Ok(submission) => submission,
-            Err(unfinished) => return Ok(unfinished),
-        };
-        if service::live_booking(&state, &submission).await?.is_some() {
-            return Ok(Redirect::to(&format!("/q/{token}/book")).into_response());
-        }
-        if let Some(response) = gate(&state, &token, submission.id).await? {
-            return Ok(response);
-        }
-        let zone = service::viewer_zone(query.tz.as_deref(), state.config.practice_zone);
-        let Some(start) = query.slot.as_deref().and_then(service::parse_slot) else {
-            return Ok(Redirect::to(&format!("/q/{token}/book?tz={}", zone.name())).into_response());
-        };
-        let form = confirm_form(&state, &token, start, zone, &[], Vec::new());
-        Ok(render::page(
-            &state,
-            StatusCode::OK,
-            "Confirm your consult",
-            false,
-            move || {
-                view! { <ConfirmBookingPage form /> }
-            },
-        ))
+) -> Result<Response, AppError> {
+    let submission = match service::open_submitted(&state, &token).await? {
+        Ok(submission) => submission,
+        Err(service::Unfinished) => return Ok(back_to_questionnaire(&token)),
+    };
+    if service::live_booking(&state, &submission).await?.is_some() {
+        return Ok(Redirect::to(&format!("/q/{token}/book")).into_response());
     }
-    .await;
-    outcome.unwrap_or_else(|e: AppError| e.into_response_for(Wants::Html, &state))
+    if let Some(response) = gate(&state, &token, submission.id).await? {
+        return Ok(response);
+    }
+    let zone = service::viewer_zone(query.tz.as_deref(), state.config.practice_zone);
+    let Some(start) = query.slot.as_deref().and_then(service::parse_slot) else {
+        return Ok(Redirect::to(&format!("/q/{token}/book?tz={}", zone.name())).into_response());
+    };
+    let form = confirm_form(&state, &token, start, zone, &[], Vec::new());
+    Ok(render::page(
+        &state,
+        StatusCode::OK,
+        "Confirm your consult",
+        false,
+        move || {
+            view! { <ConfirmBookingPage form /> }
+        },
+    ))
 }
 
 /// `POST /q/<token>/book`: book it. Booked → the booking's page (303); a field to fix → the
@@ -322,65 +320,61 @@ pub async fn confirm(
 pub async fn book(
     State(state): State<AppState>,
     Path(token): Path<String>,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
-) -> Response {
-    let outcome = async {
-        let fields = form::read(form)?;
-        let now = Utc::now();
-        let zone = service::viewer_zone(
-            fields
-                .iter()
-                .find(|(k, _)| k == "tz")
-                .map(|(_, v)| v.as_str()),
-            state.config.practice_zone,
-        );
-        let submission = match service::open_submitted(&state, &token).await? {
-            Ok(submission) => submission,
-            Err(unfinished) => return Ok(unfinished),
-        };
-        if let Some(response) = gate(&state, &token, submission.id).await? {
-            return Ok(response);
-        }
-        let response = match service::book(&state, &token, &fields, now).await? {
-            BookOutcome::Booked(manage) => {
-                Redirect::to(&format!("/b/{}?booked=1", manage.as_str())).into_response()
-            }
-            // The booking page shows the consult there is: through this link's manage page, or
-            // as booked by the practice or on the partner's questionnaire.
-            BookOutcome::AlreadyBooked(_) | BookOutcome::PartnerBooked => {
-                Redirect::to(&format!("/q/{token}/book")).into_response()
-            }
-            BookOutcome::SlotTaken => {
-                let open = service::open_slots(&state, now).await?;
-                picker_page(
-                    &state,
-                    StatusCode::CONFLICT,
-                    new_booking_picker(&token, true),
-                    open,
-                    zone,
-                    Some(TAKEN.to_owned()),
-                )
-            }
-            BookOutcome::Invalid(errors) => {
-                let slot = service::parse_slot(form::value(&fields, "slot"));
-                let Some(start) = slot else {
-                    return Ok(Redirect::to(&format!("/q/{token}/book?tz={}", zone.name()))
-                        .into_response());
-                };
-                let form = confirm_form(&state, &token, start, zone, &fields, errors);
-                render::page(
-                    &state,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "Confirm your consult",
-                    false,
-                    move || view! { <ConfirmBookingPage form /> },
-                )
-            }
-        };
-        Ok(response)
+    AppForm(fields): AppForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let now = Utc::now();
+    let zone = service::viewer_zone(
+        fields
+            .iter()
+            .find(|(k, _)| k == "tz")
+            .map(|(_, v)| v.as_str()),
+        state.config.practice_zone,
+    );
+    let submission = match service::open_submitted(&state, &token).await? {
+        Ok(submission) => submission,
+        Err(service::Unfinished) => return Ok(back_to_questionnaire(&token)),
+    };
+    if let Some(response) = gate(&state, &token, submission.id).await? {
+        return Ok(response);
     }
-    .await;
-    outcome.unwrap_or_else(|e: AppError| e.into_response_for(Wants::Html, &state))
+    let response = match service::book(&state, &token, &fields, now).await? {
+        BookOutcome::Booked(manage) => {
+            Redirect::to(&format!("/b/{}?booked=1", manage.as_str())).into_response()
+        }
+        // The booking page shows the consult there is: through this link's manage page, or
+        // as booked by the practice or on the partner's questionnaire.
+        BookOutcome::AlreadyBooked(_) | BookOutcome::PartnerBooked => {
+            Redirect::to(&format!("/q/{token}/book")).into_response()
+        }
+        BookOutcome::SlotTaken => {
+            let open = service::open_slots(&state, now).await?;
+            picker_page(
+                &state,
+                StatusCode::CONFLICT,
+                new_booking_picker(&token, true),
+                open,
+                zone,
+                Some(TAKEN.to_owned()),
+            )
+        }
+        BookOutcome::Invalid(errors) => {
+            let slot = service::parse_slot(form::value(&fields, "slot"));
+            let Some(start) = slot else {
+                return Ok(
+                    Redirect::to(&format!("/q/{token}/book?tz={}", zone.name())).into_response()
+                );
+            };
+            let form = confirm_form(&state, &token, start, zone, &fields, errors);
+            render::page(
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Confirm your consult",
+                false,
+                move || view! { <ConfirmBookingPage form /> },
+            )
+        }
+    };
+    Ok(response)
 }
 
 /// `GET /b/<manage>`: the booking, with ways to move or cancel it.
@@ -388,51 +382,47 @@ pub async fn manage(
     State(state): State<AppState>,
     Path(token): Path<String>,
     Query(query): Query<BookQuery>,
-) -> Response {
-    let outcome = async {
-        let (
-            manage,
-            Managed {
-                booking,
-                changeable,
-            },
-        ) = service::open_managed(&state, &token, Utc::now()).await?;
-        let zone = booking_zone(&state, &booking, query.tz.as_deref());
-        let notice = if query.moved.is_some() {
-            Some("Your consult has moved. A new confirmation is on its way.".to_owned())
-        } else if query.cancelled.is_some() {
-            Some("Cancelled. The practice has been told.".to_owned())
-        } else {
-            None
-        };
-        let view_data = ManageBooking {
-            base: format!("/b/{}", manage.as_str()),
-            tz: zone.name().to_owned(),
-            reference: booking.reference.clone(),
-            when: when_in(booking.starts_at, zone),
-            when_practice: when_at_practice(booking.starts_at, zone, state.config.practice_zone),
-            length_minutes: (booking.ends_at - booking.starts_at).num_minutes(),
-            cancelled: booking.status == BookingStatus::Cancelled,
+) -> Result<Response, AppError> {
+    let (
+        manage,
+        Managed {
+            booking,
             changeable,
-            just_booked: query.booked.is_some(),
-            cutoff_hours: state.config.booking_change_cutoff_hours,
-            manage_url: manage_url(&state, manage.as_str()),
-            email: booking.client_email.clone(),
-            practice_email: state.config.practice_email.clone(),
-            notice,
-        };
-        Ok(render::page(
-            &state,
-            StatusCode::OK,
-            "Your consult",
-            false,
-            move || {
-                view! { <ManageBookingPage booking=view_data /> }
-            },
-        ))
-    }
-    .await;
-    outcome.unwrap_or_else(|e: AppError| e.into_response_for(Wants::Html, &state))
+        },
+    ) = service::open_managed(&state, &token, Utc::now()).await?;
+    let zone = booking_zone(&state, &booking, query.tz.as_deref());
+    let notice = if query.moved.is_some() {
+        Some("Your consult has moved. A new confirmation is on its way.".to_owned())
+    } else if query.cancelled.is_some() {
+        Some("Cancelled. The practice has been told.".to_owned())
+    } else {
+        None
+    };
+    let view_data = ManageBooking {
+        base: format!("/b/{}", manage.as_str()),
+        tz: zone.name().to_owned(),
+        reference: booking.reference.clone(),
+        when: when_in(booking.starts_at, zone),
+        when_practice: when_at_practice(booking.starts_at, zone, state.config.practice_zone),
+        length_minutes: (booking.ends_at - booking.starts_at).num_minutes(),
+        cancelled: booking.status == BookingStatus::Cancelled,
+        changeable,
+        just_booked: query.booked.is_some(),
+        cutoff_hours: state.config.booking_change_cutoff_hours,
+        manage_url: manage_url(&state, manage.as_str()),
+        email: booking.client_email.clone(),
+        practice_email: state.config.practice_email.clone(),
+        notice,
+    };
+    Ok(render::page(
+        &state,
+        StatusCode::OK,
+        "Your consult",
+        false,
+        move || {
+            view! { <ManageBookingPage booking=view_data /> }
+        },
+    ))
 }
 
 /// `GET /b/<manage>/cancel`: are you sure?
@@ -440,43 +430,41 @@ pub async fn cancel_page(
     State(state): State<AppState>,
     Path(token): Path<String>,
     Query(query): Query<BookQuery>,
-) -> Response {
-    let outcome = async {
-        let (
-            manage,
-            Managed {
-                booking,
-                changeable,
-            },
-        ) = service::open_managed(&state, &token, Utc::now()).await?;
-        let base = format!("/b/{}", manage.as_str());
-        if !changeable {
-            return Ok(Redirect::to(&base).into_response());
-        }
-        let zone = booking_zone(&state, &booking, query.tz.as_deref());
-        let when = when_in(booking.starts_at, zone);
-        let action = format!("{base}/cancel");
-        Ok(render::page(
-            &state,
-            StatusCode::OK,
-            "Cancel your consult",
-            false,
-            move || {
-                view! { <CancelBookingPage action back=base when /> }
-            },
-        ))
+) -> Result<Response, AppError> {
+    let (
+        manage,
+        Managed {
+            booking,
+            changeable,
+        },
+    ) = service::open_managed(&state, &token, Utc::now()).await?;
+    let base = format!("/b/{}", manage.as_str());
+    if !changeable {
+        return Ok(Redirect::to(&base).into_response());
     }
-    .await;
-    outcome.unwrap_or_else(|e: AppError| e.into_response_for(Wants::Html, &state))
+    let zone = booking_zone(&state, &booking, query.tz.as_deref());
+    let when = when_in(booking.starts_at, zone);
+    let action = format!("{base}/cancel");
+    Ok(render::page(
+        &state,
+        StatusCode::OK,
+        "Cancel your consult",
+        false,
+        move || {
+            view! { <CancelBookingPage action back=base when /> }
+        },
+    ))
 }
 
 /// `POST /b/<manage>/cancel`.
-pub async fn cancel(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    match service::cancel(&state, &token, Utc::now()).await {
-        Ok(ChangeOutcome::Done) => Redirect::to(&format!("/b/{token}?cancelled=1")).into_response(),
-        Ok(_) => Redirect::to(&format!("/b/{token}")).into_response(),
-        Err(e) => e.into_response_for(Wants::Html, &state),
-    }
+pub async fn cancel(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Redirect, AppError> {
+    Ok(match service::cancel(&state, &token, Utc::now()).await? {
+        ChangeOutcome::Done => Redirect::to(&format!("/b/{token}?cancelled=1")),
+        _ => Redirect::to(&format!("/b/{token}")),
+    })
 }
 
 fn move_picker(token: &str) -> PickerArgs {
@@ -496,77 +484,68 @@ pub async fn reschedule_page(
     State(state): State<AppState>,
     Path(token): Path<String>,
     Query(query): Query<BookQuery>,
-) -> Response {
-    let outcome = async {
-        let now = Utc::now();
-        let (
-            _,
-            Managed {
-                booking,
-                changeable,
-            },
-        ) = service::open_managed(&state, &token, now).await?;
-        if !changeable {
-            return Ok(Redirect::to(&format!("/b/{token}")).into_response());
-        }
-        let zone = booking_zone(&state, &booking, query.tz.as_deref());
-        let open = service::open_slots(&state, now).await?;
-        Ok(picker_page(
-            &state,
-            StatusCode::OK,
-            move_picker(&token),
-            open,
-            zone,
-            None,
-        ))
+) -> Result<Response, AppError> {
+    let now = Utc::now();
+    let (
+        _,
+        Managed {
+            booking,
+            changeable,
+        },
+    ) = service::open_managed(&state, &token, now).await?;
+    if !changeable {
+        return Ok(Redirect::to(&format!("/b/{token}")).into_response());
     }
-    .await;
-    outcome.unwrap_or_else(|e: AppError| e.into_response_for(Wants::Html, &state))
+    let zone = booking_zone(&state, &booking, query.tz.as_deref());
+    let open = service::open_slots(&state, now).await?;
+    Ok(picker_page(
+        &state,
+        StatusCode::OK,
+        move_picker(&token),
+        open,
+        zone,
+        None,
+    ))
 }
 
 /// `POST /b/<manage>/reschedule`.
 pub async fn reschedule(
     State(state): State<AppState>,
     Path(token): Path<String>,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
-) -> Response {
-    let outcome = async {
-        let fields = form::read(form)?;
-        let now = Utc::now();
-        let zone = service::viewer_zone(
-            fields
-                .iter()
-                .find(|(k, _)| k == "tz")
-                .map(|(_, v)| v.as_str()),
-            state.config.practice_zone,
-        );
-        let alert = match service::reschedule(&state, &token, &fields, now).await? {
-            ChangeOutcome::Done => {
-                return Ok(Redirect::to(&format!("/b/{token}?moved=1")).into_response())
-            }
-            ChangeOutcome::NotChangeable => {
-                return Ok(Redirect::to(&format!("/b/{token}")).into_response())
-            }
-            ChangeOutcome::SlotTaken => (StatusCode::CONFLICT, TAKEN.to_owned()),
-            ChangeOutcome::Invalid(errors) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors
-                    .into_iter()
-                    .next()
-                    .map(|e| e.message)
-                    .unwrap_or_default(),
-            ),
-        };
-        let open = service::open_slots(&state, now).await?;
-        Ok(picker_page(
-            &state,
-            alert.0,
-            move_picker(&token),
-            open,
-            zone,
-            Some(alert.1),
-        ))
-    }
-    .await;
-    outcome.unwrap_or_else(|e: AppError| e.into_response_for(Wants::Html, &state))
+    AppForm(fields): AppForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let now = Utc::now();
+    let zone = service::viewer_zone(
+        fields
+            .iter()
+            .find(|(k, _)| k == "tz")
+            .map(|(_, v)| v.as_str()),
+        state.config.practice_zone,
+    );
+    let alert = match service::reschedule(&state, &token, &fields, now).await? {
+        ChangeOutcome::Done => {
+            return Ok(Redirect::to(&format!("/b/{token}?moved=1")).into_response())
+        }
+        ChangeOutcome::NotChangeable => {
+            return Ok(Redirect::to(&format!("/b/{token}")).into_response())
+        }
+        ChangeOutcome::SlotTaken => (StatusCode::CONFLICT, TAKEN.to_owned()),
+        ChangeOutcome::Invalid(errors) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors
+                .into_iter()
+                .next()
+                .map(|e| e.message)
+                .unwrap_or_default(),
+        ),
+    };
+    let open = service::open_slots(&state, now).await?;
+    Ok(picker_page(
+        &state,
+        alert.0,
+        move_picker(&token),
+        open,
+        zone,
+        Some(alert.1),
+    ))
 }

@@ -1,34 +1,35 @@
 //! The couple's pages: partner A's invitation, partner B's welcome, and each partner's
 //! private check-in (the safety screen) before booking.
 
-use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use chrono::Utc;
 use leptos::prelude::*;
 
-use super::error::{AppError, Wants};
+use super::error::AppError;
+use super::extract::AppForm;
 use super::render;
 use crate::domain::couple::{
     JointBookingOffer, JointBookingPolicy, SafetyAnswer, SafetyItem, SafetyScreen,
     INDIVIDUAL_CONSULT_OFFER,
 };
-use crate::server::couples::{self as service, EmailInvite, InviteState, INVITE_EMAILS};
+use crate::domain::form;
 use crate::server::db::SubmissionStatus;
-use crate::server::questionnaire::{self as questionnaire, Opened};
+use crate::server::service::couples::{self as service, EmailInvite, InviteState, INVITE_EMAILS};
+use crate::server::service::questionnaire::{self as questionnaire, Opened};
 use crate::server::state::AppState;
 use crate::ui::pages::couples::{
     CheckInPage, CheckInQuestion, InviteEmail, JoinPage, NextStepPage,
 };
 
 /// `POST /q/<token>/invite`: make (or show again) the link for partner B.
-pub async fn invite(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    match service::invite(&state, &token, Utc::now()).await {
-        Ok(_) => Redirect::to(&format!("/q/{token}/result#invite")).into_response(),
-        Err(e) => e.into_response_for(Wants::Html, &state),
-    }
+pub async fn invite(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Redirect, AppError> {
+    service::invite(&state, &token, Utc::now()).await?;
+    Ok(Redirect::to(&format!("/q/{token}/result#invite")))
 }
 
 /// `POST /q/<token>/invite/email`: the practice emails partner A's link to partner B. A
@@ -36,46 +37,41 @@ pub async fn invite(State(state): State<AppState>, Path(token): Path<String>) ->
 pub async fn email_invite(
     State(state): State<AppState>,
     Path(token): Path<String>,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
-) -> Response {
-    let result = async {
-        let fields = super::form::read(form)?;
-        let typed = super::form::value(&fields, "email");
-        let back =
-            |query: &str| Redirect::to(&format!("/q/{token}/result{query}#invite")).into_response();
-        // An open invitation first: partner B, or a page left open after a withdrawal, goes
-        // back to their own summary whatever was typed.
-        let error = match service::email_invite(&state, &token, typed, Utc::now()).await? {
-            EmailInvite::Sent => return Ok(back("?emailed=1")),
-            EmailInvite::Closed => return Ok(back("")),
-            EmailInvite::Invalid(message) => message,
-            EmailInvite::LimitReached => format!(
-                "The practice has emailed this link {INVITE_EMAILS} times already. \
-                 Please send it another way."
-            ),
-            EmailInvite::PracticeBusy => "The practice cannot email more invitations today. \
-                Please send the link another way."
-                .into(),
-        };
-        let email = InviteEmail {
-            value: typed.to_owned(),
-            error: Some(error),
-            ..InviteEmail::default()
-        };
-        super::pages::result_page(&state, &token, email, StatusCode::UNPROCESSABLE_ENTITY).await
+    AppForm(fields): AppForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let typed = form::value(&fields, "email");
+    let back =
+        |query: &str| Redirect::to(&format!("/q/{token}/result{query}#invite")).into_response();
+    // An open invitation first: partner B, or a page left open after a withdrawal, goes
+    // back to their own summary whatever was typed.
+    let error = match service::email_invite(&state, &token, typed, Utc::now()).await? {
+        EmailInvite::Sent => return Ok(back("?emailed=1")),
+        EmailInvite::Closed => return Ok(back("")),
+        EmailInvite::Invalid(message) => message,
+        EmailInvite::LimitReached => format!(
+            "The practice has emailed this link {INVITE_EMAILS} times already. \
+             Please send it another way."
+        ),
+        EmailInvite::PracticeBusy => "The practice cannot email more invitations today. \
+            Please send the link another way."
+            .into(),
     };
-    result
-        .await
-        .unwrap_or_else(|e: AppError| e.into_response_for(Wants::Html, &state))
+    let email = InviteEmail {
+        value: typed.to_owned(),
+        error: Some(error),
+        ..InviteEmail::default()
+    };
+    super::questionnaire::result_page(&state, &token, email, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 /// `POST /q/<token>/invite/withdraw`: partner A takes back a link nobody has used yet, and
 /// is on their own again (so they can book alone).
-pub async fn withdraw(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    match service::withdraw(&state, &token).await {
-        Ok(()) => Redirect::to(&format!("/q/{token}/result#invite")).into_response(),
-        Err(e) => e.into_response_for(Wants::Html, &state),
-    }
+pub async fn withdraw(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Redirect, AppError> {
+    service::withdraw(&state, &token).await?;
+    Ok(Redirect::to(&format!("/q/{token}/result#invite")))
 }
 
 fn join_page(state: &AppState, status: StatusCode, raw: &str, invite: InviteState) -> Response {
@@ -90,21 +86,27 @@ fn join_page(state: &AppState, status: StatusCode, raw: &str, invite: InviteStat
 }
 
 /// `GET /join/<invite>`: partner B's welcome.
-pub async fn welcome(State(state): State<AppState>, Path(invite): Path<String>) -> Response {
-    match service::invitation_state(&state, &invite, Utc::now()).await {
-        Ok(InviteState::Open) => join_page(&state, StatusCode::OK, &invite, InviteState::Open),
-        Ok(other) => join_page(&state, StatusCode::GONE, &invite, other),
-        Err(e) => e.into_response_for(Wants::Html, &state),
-    }
+pub async fn welcome(
+    State(state): State<AppState>,
+    Path(invite): Path<String>,
+) -> Result<Response, AppError> {
+    Ok(
+        match service::invitation_state(&state, &invite, Utc::now()).await? {
+            InviteState::Open => join_page(&state, StatusCode::OK, &invite, InviteState::Open),
+            other => join_page(&state, StatusCode::GONE, &invite, other),
+        },
+    )
 }
 
 /// `POST /join/<invite>`: partner B starts their own questionnaire.
-pub async fn join(State(state): State<AppState>, Path(invite): Path<String>) -> Response {
-    match service::join(&state, &invite, Utc::now()).await {
-        Ok(Ok(token)) => Redirect::to(&format!("/q/{}/s/1", token.as_str())).into_response(),
-        Ok(Err(other)) => join_page(&state, StatusCode::GONE, &invite, other),
-        Err(e) => e.into_response_for(Wants::Html, &state),
-    }
+pub async fn join(
+    State(state): State<AppState>,
+    Path(invite): Path<String>,
+) -> Result<Response, AppError> {
+    Ok(match service::join(&state, &invite, Utc::now()).await? {
+        Ok(token) => Redirect::to(&format!("/q/{}/s/1", token.as_str())).into_response(),
+        Err(other) => join_page(&state, StatusCode::GONE, &invite, other),
+    })
 }
 
 fn check_in_questions(
@@ -151,25 +153,24 @@ fn check_in_page(
 }
 
 /// `GET /q/<token>/private`: the private check-in, once, after the questionnaire.
-pub async fn check_in(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    let page = async {
-        let Opened { submission, .. } = questionnaire::open(&state, &token).await?;
-        if submission.status != SubmissionStatus::Submitted {
-            return Ok(Redirect::to(&format!("/q/{token}")).into_response());
-        }
-        if state.db.safety_screen(submission.id).await?.is_some() {
-            return Ok(Redirect::to(&format!("/q/{token}/book")).into_response());
-        }
-        Ok(check_in_page(
-            &state,
-            StatusCode::OK,
-            &token,
-            check_in_questions(&[], &[]),
-            false,
-        ))
-    };
-    page.await
-        .unwrap_or_else(|e: AppError| e.into_response_for(Wants::Html, &state))
+pub async fn check_in(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let Opened { submission, .. } = questionnaire::open(&state, &token).await?;
+    if submission.status != SubmissionStatus::Submitted {
+        return Ok(Redirect::to(&format!("/q/{token}")).into_response());
+    }
+    if state.db.safety_screen(submission.id).await?.is_some() {
+        return Ok(Redirect::to(&format!("/q/{token}/book")).into_response());
+    }
+    Ok(check_in_page(
+        &state,
+        StatusCode::OK,
+        &token,
+        check_in_questions(&[], &[]),
+        false,
+    ))
 }
 
 /// `POST /q/<token>/private`: every question answered → on to booking; otherwise each
@@ -177,36 +178,30 @@ pub async fn check_in(State(state): State<AppState>, Path(token): Path<String>) 
 pub async fn save_check_in(
     State(state): State<AppState>,
     Path(token): Path<String>,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
-) -> Response {
-    let result = async {
-        let fields = super::form::read(form)?;
-        match SafetyScreen::parse_form(fields.clone()) {
-            Ok(screen) => {
-                service::save_screen(&state, &token, &screen, Utc::now()).await?;
-                Ok(Redirect::to(&format!("/q/{token}/book")).into_response())
-            }
-            Err(errors) => {
-                // Still this person's own link: open it first, so a forged one gets its page.
-                questionnaire::open(&state, &token).await?;
-                let errors: Vec<(SafetyItem, String)> = errors
-                    .iter()
-                    .filter_map(|e| e.item().map(|i| (i, e.to_string())))
-                    .collect();
-                let questions = check_in_questions(&fields, &errors);
-                Ok(check_in_page(
-                    &state,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    &token,
-                    questions,
-                    true,
-                ))
-            }
+    AppForm(fields): AppForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    match SafetyScreen::parse_form(fields.clone()) {
+        Ok(screen) => {
+            service::save_screen(&state, &token, &screen, Utc::now()).await?;
+            Ok(Redirect::to(&format!("/q/{token}/book")).into_response())
         }
-    };
-    result
-        .await
-        .unwrap_or_else(|e: AppError| e.into_response_for(Wants::Html, &state))
+        Err(errors) => {
+            // Still this person's own link: open it first, so a forged one gets its page.
+            questionnaire::open(&state, &token).await?;
+            let errors: Vec<(SafetyItem, String)> = errors
+                .iter()
+                .filter_map(|e| e.item().map(|i| (i, e.to_string())))
+                .collect();
+            let questions = check_in_questions(&fields, &errors);
+            Ok(check_in_page(
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &token,
+                questions,
+                true,
+            ))
+        }
+    }
 }
 
 /// The page for a booking offer that is not "open": the same words for every reason.

@@ -1,47 +1,30 @@
-//! One error type for every handler, and the one place it becomes a response.
+//! How an [`AppError`] becomes a response, in two steps so that handlers only `?`:
 //!
-//! Expected problems (a bad link, an invalid field) get a clear message and a 4xx. Anything
-//! unexpected becomes an opaque 500: its cause chain is logged once, server-side, and the
-//! person sees only "something went wrong" — never SQL, paths or stack traces.
+//! 1. `IntoResponse` logs an internal error's cause once, sets the status and a plain-text
+//!    message, and leaves an [`ErrorPage`] on the response;
+//! 2. [`render_error_pages`], a middleware around every route, turns a response carrying an
+//!    `ErrorPage` into the page (or, for the questionnaire island, the JSON) the client wants.
+//!
+//! Internals are never shown: the person sees the error's message, never SQL or paths.
 
-use axum::http::StatusCode;
+use std::sync::Arc;
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Json, Response};
+use leptos::prelude::*;
 use serde::Serialize;
 
-/// A message about one form field, shown next to it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
+use super::render;
 
-#[derive(Debug, thiserror::Error)]
-pub enum AppError {
-    /// A resume link that is malformed or opens nothing.
-    #[error("link not found")]
-    LinkNotFound,
-    /// A private link past its lifetime (`RESUME_LINK_DAYS`).
-    #[error("link expired")]
-    LinkExpired,
-    #[error("not found")]
-    NotFound,
-    /// Logged in, but this is for practice admins.
-    #[error("forbidden")]
-    Forbidden,
-    /// Input that no form of ours would send (unknown items, out-of-range values).
-    #[error("invalid input")]
-    Invalid(Vec<FieldError>),
-    #[error("request too large")]
-    TooLarge,
-    #[error("internal error")]
-    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
-}
-
-impl From<sqlx::Error> for AppError {
-    fn from(e: sqlx::Error) -> Self {
-        AppError::Internal(Box::new(e))
-    }
-}
+pub use crate::server::error::{AppError, FieldError};
+use crate::server::state::AppState;
+use crate::ui::pages::errors::{
+    AdminsOnlyPage, InvalidPage, LinkExpiredPage, LinkNotFoundPage, NotFoundPage, ServerErrorPage,
+    TooLargePage,
+};
 
 /// How the client asked to be answered: a page, or JSON for the questionnaire island.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,9 +34,9 @@ pub enum Wants {
 }
 
 impl Wants {
-    pub fn from_headers(headers: &axum::http::HeaderMap) -> Self {
+    pub fn from_headers(headers: &HeaderMap) -> Self {
         let json = headers
-            .get(axum::http::header::ACCEPT)
+            .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("application/json"));
         if json {
@@ -64,6 +47,42 @@ impl Wants {
     }
 }
 
+impl<S: Send + Sync> FromRequestParts<S> for Wants {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Wants::from_headers(&parts.headers))
+    }
+}
+
+/// The status each error answers with.
+pub fn status(error: &AppError) -> StatusCode {
+    match error {
+        AppError::LinkNotFound | AppError::NotFound => StatusCode::NOT_FOUND,
+        AppError::LinkExpired => StatusCode::GONE,
+        AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// The error an error response still has to be rendered for, left on it by `into_response`.
+/// Its cause was logged there; pages show only the error's message.
+#[derive(Debug, Clone)]
+pub struct ErrorPage(pub Arc<AppError>);
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let Some(chain) = self.cause_chain() {
+            tracing::error!(error = %chain, "request failed");
+        }
+        let mut response = (status(&self), self.message()).into_response();
+        response.extensions_mut().insert(ErrorPage(Arc::new(self)));
+        response
+    }
+}
+
 #[derive(Serialize)]
 struct ErrorBody<'a> {
     saved: bool,
@@ -71,74 +90,80 @@ struct ErrorBody<'a> {
     errors: &'a [FieldError],
 }
 
-impl AppError {
-    pub fn status(&self) -> StatusCode {
-        match self {
-            AppError::LinkNotFound | AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::LinkExpired => StatusCode::GONE,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
-            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+/// Renders the page (or JSON) for every response that carries an [`ErrorPage`], keeping the
+/// status and any header the inner layers set (a session cookie, `Retry-After`).
+pub async fn render_error_pages(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let wants = Wants::from_headers(request.headers());
+    let response = next.run(request).await;
+    let Some(page) = response.extensions().get::<ErrorPage>().cloned() else {
+        return response;
+    };
+    let (parts, _plain_text) = response.into_parts();
+    let error = page.0.as_ref();
+    let mut rendered = match wants {
+        Wants::Json => {
+            let errors = match error {
+                AppError::Invalid(errors) => errors.as_slice(),
+                _ => &[],
+            };
+            let body = ErrorBody {
+                saved: false,
+                message: error.message(),
+                errors,
+            };
+            (parts.status, Json(body)).into_response()
+        }
+        Wants::Html => error_page(&state, error),
+    };
+    let headers = rendered.headers_mut();
+    for name in parts.headers.keys() {
+        if headers.contains_key(name) {
+            continue;
+        }
+        for value in parts.headers.get_all(name) {
+            headers.append(name.clone(), value.clone());
         }
     }
-
-    fn message(&self) -> &'static str {
-        match self {
-            AppError::LinkNotFound => "This private link is not valid.",
-            AppError::LinkExpired => "This private link has ended.",
-            AppError::NotFound => "Not found.",
-            AppError::Forbidden => "Only the practice's admins can do this.",
-            AppError::Invalid(_) => "Some answers could not be accepted.",
-            AppError::TooLarge => "That was more than this form accepts. Please shorten your note.",
-            AppError::Internal(_) => {
-                "Something went wrong on our side. Your saved answers are safe; please try again."
-            }
-        }
-    }
-
-    fn log(&self) {
-        if let AppError::Internal(cause) = self {
-            let mut chain = cause.to_string();
-            let mut source = cause.source();
-            while let Some(s) = source {
-                chain.push_str(": ");
-                chain.push_str(&s.to_string());
-                source = s.source();
-            }
-            tracing::error!(error = %chain, "request failed");
-        }
-    }
-
-    /// The response for a client that wants `wants`; pages are rendered by `render`.
-    pub fn into_response_for(
-        self,
-        wants: Wants,
-        state: &super::super::state::AppState,
-    ) -> Response {
-        self.log();
-        match wants {
-            Wants::Json => {
-                let errors = match &self {
-                    AppError::Invalid(errors) => errors.as_slice(),
-                    _ => &[],
-                };
-                let body = ErrorBody {
-                    saved: false,
-                    message: self.message(),
-                    errors,
-                };
-                (self.status(), Json(body)).into_response()
-            }
-            Wants::Html => super::pages::error_page(state, &self),
-        }
-    }
+    rendered
 }
 
-/// For handlers that have no state to render a page with: plain text, still without internals.
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        self.log();
-        (self.status(), self.message()).into_response()
+/// The page for an error, with its status. Internals are never shown.
+pub fn error_page(state: &AppState, error: &AppError) -> Response {
+    let status = status(error);
+    match error {
+        AppError::LinkNotFound => render::page(state, status, "Link not found", false, || {
+            view! { <LinkNotFoundPage /> }
+        }),
+        AppError::LinkExpired => render::page(state, status, "Link ended", false, || {
+            view! { <LinkExpiredPage /> }
+        }),
+        AppError::NotFound => render::page(state, status, "Not found", false, || {
+            view! { <NotFoundPage /> }
+        }),
+        AppError::Forbidden => render::page(state, status, "Admins only", false, || {
+            view! { <AdminsOnlyPage /> }
+        }),
+        AppError::Invalid(errors) => {
+            let messages: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
+            render::page(
+                state,
+                status,
+                "Please check your answers",
+                false,
+                move || {
+                    view! { <InvalidPage messages /> }
+                },
+            )
+        }
+        AppError::TooLarge => render::page(state, status, "Too long", false, || {
+            view! { <TooLargePage /> }
+        }),
+        AppError::Internal(_) => render::page(state, status, "Something went wrong", false, || {
+            view! { <ServerErrorPage /> }
+        }),
     }
 }

@@ -1,12 +1,15 @@
-//! HTTP: the route table, handlers, page rendering and the one error-to-response mapping.
+//! HTTP: the route table, middleware, handlers (one module per flow), page rendering and the
+//! one error-to-response mapping. Handlers extract, call a use case (`server::service`) and
+//! turn its outcome into a page or a redirect.
 
 pub mod booking;
 pub mod couples;
 pub mod error;
-pub mod form;
+pub mod extract;
+pub mod guard;
+pub mod middleware;
 pub mod pages;
+pub mod questionnaire;
 pub mod render;
 pub mod routes;
 pub mod staff;
-pub mod staff_admin;
-pub mod staff_availability;

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::ui::components::fields::{error_for, CheckboxField, TextField};
 use crate::ui::components::zone_detect::ZoneDetector;
 
 /// One bookable time, as the picker shows it.
@@ -170,51 +171,6 @@ pub struct ConfirmBooking {
     pub errors: Vec<(String, String)>,
 }
 
-pub fn error_for(errors: &[(String, String)], field: &str) -> Option<String> {
-    errors
-        .iter()
-        .find(|(f, _)| f == field)
-        .map(|(_, m)| m.clone())
-}
-
-#[component]
-pub fn TextField(
-    id: &'static str,
-    label: &'static str,
-    kind: &'static str,
-    autocomplete: &'static str,
-    value: String,
-    error: Option<String>,
-    hint: Option<&'static str>,
-) -> impl IntoView {
-    let error_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let described = match (&error, hint) {
-        (Some(_), Some(_)) => Some(format!("{error_id} {hint_id}")),
-        (Some(_), None) => Some(error_id.clone()),
-        (None, Some(_)) => Some(hint_id.clone()),
-        (None, None) => None,
-    };
-    let invalid = error.is_some().then_some("true");
-    view! {
-        <div class="field">
-            <label for=id>{label}</label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
-            {error.map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
-            <input
-                id=id
-                name=id
-                type=kind
-                autocomplete=autocomplete
-                value=value
-                required
-                aria-invalid=invalid
-                aria-describedby=described
-            />
-        </div>
-    }
-}
-
 #[component]
 pub fn ConfirmBookingPage(form: ConfirmBooking) -> impl IntoView {
     let ConfirmBooking {
@@ -262,38 +218,6 @@ pub fn ConfirmBookingPage(form: ConfirmBooking) -> impl IntoView {
                 <button type="submit" class="button primary">"Book this consult"</button>
             </form>
         </section>
-    }
-}
-
-/// A required tick box (value "yes") with its label, and the reason it was refused.
-#[component]
-pub fn CheckboxField(
-    id: &'static str,
-    name: &'static str,
-    label: &'static str,
-    checked: bool,
-    error: Option<String>,
-) -> impl IntoView {
-    let error_id = format!("{id}-error");
-    let invalid = error.is_some().then_some("true");
-    let described = error.is_some().then(|| error_id.clone());
-    view! {
-        <div class="field consent">
-            {error.map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
-            <label for=id>
-                <input
-                    type="checkbox"
-                    id=id
-                    name=name
-                    value="yes"
-                    checked=checked
-                    required
-                    aria-invalid=invalid
-                    aria-describedby=described
-                />
-                {label}
-            </label>
-        </div>
     }
 }
 

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::booking::TextField;
+use crate::ui::components::fields::TextField;
 
 /// Partner A's invitation card on their summary page.
 #[derive(Clone, Debug)]

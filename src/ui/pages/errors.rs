@@ -38,3 +38,52 @@ pub fn ServerErrorPage() -> impl IntoView {
         </section>
     }
 }
+
+#[component]
+pub fn LinkExpiredPage() -> impl IntoView {
+    view! {
+        <section class="card">
+            <h1>"This private link has ended"</h1>
+            <p>
+                "For your privacy, private links stop working after a while. Your answers "
+                "are kept for the practice. To start again, or to reach the practice, use "
+                "the links below."
+            </p>
+            <p><a class="button primary" href="/">"Go to the start page"</a>" "<a href="/contact">"Contact the practice"</a></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn AdminsOnlyPage() -> impl IntoView {
+    view! {
+        <section class="card">
+            <h1>"Admins only"</h1>
+            <p>"Only the practice's admins can do this. "<a href="/staff">"Back to submissions"</a></p>
+        </section>
+    }
+}
+
+/// Input no form of ours sends: each message, and the reassurance that nothing saved is lost.
+#[component]
+pub fn InvalidPage(messages: Vec<String>) -> impl IntoView {
+    view! {
+        <section class="card">
+            <h1>"Some answers could not be saved"</h1>
+            <ul class="field-errors">
+                {messages.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
+            </ul>
+            <p>"Please go back and try again. Everything saved before is kept."</p>
+        </section>
+    }
+}
+
+#[component]
+pub fn TooLargePage() -> impl IntoView {
+    view! {
+        <section class="card">
+            <h1>"That was too long to save"</h1>
+            <p>"Please go back and shorten your note. Everything saved before is kept."</p>
+        </section>
+    }
+}

@@ -8,5 +8,3 @@ pub mod landing;
 pub mod questionnaire;
 pub mod result;
 pub mod staff;
-pub mod staff_admin;
-pub mod staff_availability;

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::staff::{StaffBar, StaffUser};
+use super::{StaffBar, StaffUser};
 
 /// The consult rules form, as shown (after a failed save: as typed, with messages).
 #[derive(Clone, Debug)]

@@ -7,21 +7,22 @@ use std::collections::BTreeSet;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use chrono::{NaiveDate, Utc, Weekday};
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use super::error::{AppError, Wants};
-use super::render;
-use super::staff::staff_user;
+use super::staff_user;
 use crate::domain::booking::{
     format_day_windows, parse_day_windows, parse_days_off, ConsultRules, WeeklyHours,
 };
-use crate::server::auth::CurrentClinician;
+use crate::domain::form;
 use crate::server::db::{Clinician, ClinicianId, Role};
+use crate::server::http::error::AppError;
+use crate::server::http::extract::AppForm;
+use crate::server::http::guard::CurrentClinician;
+use crate::server::http::render;
 use crate::server::state::AppState;
-use crate::ui::pages::staff_availability::{
+use crate::ui::pages::staff::availability::{
     AvailabilityPage, AvailabilityView, HoursForm, RulesForm,
 };
 
@@ -137,16 +138,12 @@ pub async fn page(
     State(state): State<AppState>,
     CurrentClinician(viewer): CurrentClinician,
     Query(query): Query<AvailabilityQuery>,
-) -> Response {
-    let page = async {
-        let who = subject(&state, &viewer, query.clinician).await?;
-        let rules = rules_form(&state.db.consult_rules().await?, viewer.role == Role::Admin);
-        let hours = hours_form(&state, &who).await?;
-        let saved = query.saved.map(|_| "Saved.".to_owned());
-        render_page(&state, &viewer, StatusCode::OK, rules, hours, saved).await
-    };
-    page.await
-        .unwrap_or_else(|e| e.into_response_for(Wants::Html, &state))
+) -> Result<Response, AppError> {
+    let who = subject(&state, &viewer, query.clinician).await?;
+    let rules = rules_form(&state.db.consult_rules().await?, viewer.role == Role::Admin);
+    let hours = hours_form(&state, &who).await?;
+    let saved = query.saved.map(|_| "Saved.".to_owned());
+    render_page(&state, &viewer, StatusCode::OK, rules, hours, saved).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -200,36 +197,31 @@ fn parse_rules(input: &RulesInput) -> Result<ConsultRules, FieldMessages> {
 pub async fn save_rules(
     State(state): State<AppState>,
     CurrentClinician(viewer): CurrentClinician,
-    Form(input): Form<RulesInput>,
-) -> Response {
-    let result = async {
-        if viewer.role != Role::Admin {
-            return Err(AppError::Forbidden);
+    AppForm(input): AppForm<RulesInput>,
+) -> Result<Response, AppError> {
+    if viewer.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    match parse_rules(&input) {
+        Ok(rules) => {
+            state.db.set_consult_rules(&rules, Utc::now()).await?;
+            tracing::info!("consult rules changed");
+            Ok(Redirect::to("/staff/availability?saved=1").into_response())
         }
-        match parse_rules(&input) {
-            Ok(rules) => {
-                state.db.set_consult_rules(&rules, Utc::now()).await?;
-                tracing::info!("consult rules changed");
-                Ok(Redirect::to("/staff/availability?saved=1").into_response())
-            }
-            Err(errors) => {
-                let rules = RulesForm {
-                    length: input.length,
-                    buffer: input.buffer,
-                    notice_hours: input.notice_hours,
-                    horizon_days: input.horizon_days,
-                    editable: true,
-                    errors,
-                };
-                let hours = hours_form(&state, &viewer).await?;
-                let status = StatusCode::UNPROCESSABLE_ENTITY;
-                render_page(&state, &viewer, status, rules, hours, None).await
-            }
+        Err(errors) => {
+            let rules = RulesForm {
+                length: input.length,
+                buffer: input.buffer,
+                notice_hours: input.notice_hours,
+                horizon_days: input.horizon_days,
+                editable: true,
+                errors,
+            };
+            let hours = hours_form(&state, &viewer).await?;
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            render_page(&state, &viewer, status, rules, hours, None).await
         }
-    };
-    result
-        .await
-        .unwrap_or_else(|e| e.into_response_for(Wants::Html, &state))
+    }
 }
 
 /// `(field, message)` pairs for a form shown again.
@@ -239,7 +231,7 @@ type FieldMessages = Vec<(String, String)>;
 fn parse_hours(
     form: &[(String, String)],
 ) -> Result<(WeeklyHours, BTreeSet<NaiveDate>), FieldMessages> {
-    let value = |name: &str| super::form::value(form, name);
+    let value = |name: &str| form::value(form, name);
     let mut errors = Vec::new();
     let mut weekly = WeeklyHours::new();
     for (day, name, _) in DAYS {
@@ -275,43 +267,37 @@ fn capitalise(message: &str) -> String {
 pub async fn save_hours(
     State(state): State<AppState>,
     CurrentClinician(viewer): CurrentClinician,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let result = async {
-        let asked = super::form::value(&form, "clinician").parse::<i64>().ok();
-        let who = subject(&state, &viewer, asked).await?;
-        let offers = form.iter().any(|(k, v)| k == "offers" && v == "yes");
-        match parse_hours(&form) {
-            Ok((weekly, days_off)) => {
-                let week = offers.then_some((&weekly, &days_off));
-                state.db.set_calendar(who.id, week, Utc::now()).await?;
-                tracing::info!("availability changed");
-                let target = format!("/staff/availability?clinician={}&saved=1", who.id.0);
-                Ok(Redirect::to(&target).into_response())
-            }
-            Err(errors) => {
-                let value = |name: &str| super::form::value(&form, name).to_owned();
-                let hours = HoursForm {
-                    clinician_id: who.id.0,
-                    clinician_name: who.display_name.clone(),
-                    days: DAYS
-                        .iter()
-                        .map(|(_, name, label)| (*name, *label, value(name)))
-                        .collect(),
-                    days_off: value("days_off"),
-                    offers_consults: offers,
-                    errors,
-                };
-                let rules =
-                    rules_form(&state.db.consult_rules().await?, viewer.role == Role::Admin);
-                let status = StatusCode::UNPROCESSABLE_ENTITY;
-                render_page(&state, &viewer, status, rules, hours, None).await
-            }
+    AppForm(form): AppForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let asked = form::value(&form, "clinician").parse::<i64>().ok();
+    let who = subject(&state, &viewer, asked).await?;
+    let offers = form.iter().any(|(k, v)| k == "offers" && v == "yes");
+    match parse_hours(&form) {
+        Ok((weekly, days_off)) => {
+            let week = offers.then_some((&weekly, &days_off));
+            state.db.set_calendar(who.id, week, Utc::now()).await?;
+            tracing::info!("availability changed");
+            let target = format!("/staff/availability?clinician={}&saved=1", who.id.0);
+            Ok(Redirect::to(&target).into_response())
         }
-    };
-    result
-        .await
-        .unwrap_or_else(|e| e.into_response_for(Wants::Html, &state))
+        Err(errors) => {
+            let value = |name: &str| form::value(&form, name).to_owned();
+            let hours = HoursForm {
+                clinician_id: who.id.0,
+                clinician_name: who.display_name.clone(),
+                days: DAYS
+                    .iter()
+                    .map(|(_, name, label)| (*name, *label, value(name)))
+                    .collect(),
+                days_off: value("days_off"),
+                offers_consults: offers,
+                errors,
+            };
+            let rules = rules_form(&state.db.consult_rules().await?, viewer.role == Role::Admin);
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            render_page(&state, &viewer, status, rules, hours, None).await
+        }
+    }
 }
 
 #[cfg(test)]

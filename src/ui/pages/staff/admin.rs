@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::staff::{StaffBar, StaffUser};
+use super::{StaffBar, StaffUser};
 
 /// One account as the clinicians page lists it.
 #[derive(Clone, Debug)]

@@ -10,7 +10,7 @@ use crate::domain::questionnaire::{
 use crate::domain::scoring;
 use crate::server::db::{SaveError, Submission, SubmissionStatus};
 use crate::server::email::templates;
-use crate::server::http::error::{AppError, FieldError};
+use crate::server::error::{AppError, FieldError};
 use crate::server::state::AppState;
 use crate::server::tokens::{new_reference, ResumeToken};
 

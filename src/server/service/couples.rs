@@ -16,8 +16,8 @@ use crate::domain::couple::{
 use crate::domain::questionnaire::{Answers, INSTRUMENT_VERSION};
 use crate::server::db::{CoupleId, InvitationEmail, JoinOutcome, SubmissionId, SubmissionStatus};
 use crate::server::email::templates;
-use crate::server::http::error::AppError;
-use crate::server::questionnaire::{self as questionnaire, Opened};
+use crate::server::error::AppError;
+use crate::server::service::questionnaire::{self as questionnaire, Opened};
 use crate::server::state::AppState;
 use crate::server::tokens::{new_reference, InviteToken, ResumeToken};
 

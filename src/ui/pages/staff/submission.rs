@@ -1,67 +1,12 @@
-//! The clinician workspace: login, the list of submissions, one submission.
-//!
-//! Everything a client typed (the note) is rendered as text: Leptos escapes it, so markup in it
-//! stays inert.
+//! One submission: the answers, the couple side by side, the consult (booked, or a form to
+//! arrange one), notes, history, and deletion for admins.
 
 use leptos::prelude::*;
 
-use super::booking::{error_for, CheckboxField, SlotDay, TextField};
+use super::{StaffBar, StaffUser};
 use crate::domain::scoring::ReadinessResult;
-
-#[component]
-pub fn LoginPage(email: String, error: Option<String>) -> impl IntoView {
-    view! {
-        <section class="card narrow">
-            <h1>"Clinician login"</h1>
-            {error.map(|e| view! { <p class="form-alert" role="alert" id="login-error">{e}</p> })}
-            <form method="post" action="/staff/login" class="stack">
-                <label for="email">"Email"</label>
-                <input id="email" name="email" type="email" autocomplete="username" required value=email />
-                <label for="password">"Password"</label>
-                <input
-                    id="password"
-                    name="password"
-                    type="password"
-                    autocomplete="current-password"
-                    required
-                />
-                <button type="submit" class="button primary">"Log in"</button>
-            </form>
-        </section>
-    }
-}
-
-/// Who is looking at a workspace page.
-#[derive(Clone, Debug)]
-pub struct StaffUser {
-    pub name: String,
-    pub is_admin: bool,
-}
-
-/// The bar at the top of every workspace page.
-#[component]
-pub fn StaffBar(user: StaffUser) -> impl IntoView {
-    let admin_links = user.is_admin.then(|| {
-        view! {
-            <a href="/staff/clinicians">"Clinicians"</a>
-            <a href="/staff/audit">"Audit log"</a>
-            <a href="/staff/email">"Email"</a>
-        }
-    });
-    view! {
-        <nav class="staff-bar" aria-label="Workspace">
-            <a href="/staff">"Submissions"</a>
-            <a href="/staff/consults">"Consults"</a>
-            <a href="/staff/availability">"Availability"</a>
-            {admin_links}
-            <a href="/staff/password">"Password"</a>
-            <span class="who">{user.name}</span>
-            <form method="post" action="/staff/logout">
-                <button type="submit" class="button secondary small">"Log out"</button>
-            </form>
-        </nav>
-    }
-}
+use crate::ui::components::fields::{error_for, CheckboxField, TextField};
+use crate::ui::pages::booking::SlotDay;
 
 /// Cancelling a consult from the submission page: which version of which consult the page
 /// showed, so a form left open cannot cancel a newer one.
@@ -82,7 +27,7 @@ pub struct DeleteSubmission {
 }
 
 #[component]
-fn DeleteSubmissionCard(form: DeleteSubmission, reference: String) -> impl IntoView {
+pub(super) fn DeleteSubmissionCard(form: DeleteSubmission, reference: String) -> impl IntoView {
     let DeleteSubmission { action, error } = form;
     let invalid = error.is_some().then_some("true");
     let described = if error.is_some() {
@@ -107,100 +52,6 @@ fn DeleteSubmissionCard(form: DeleteSubmission, reference: String) -> impl IntoV
                 </div>
                 <button type="submit" class="button secondary small">"Delete for good"</button>
             </form>
-        </section>
-    }
-}
-
-/// One upcoming consult on the consults page.
-#[derive(Clone, Debug)]
-pub struct ConsultRow {
-    /// "09:00", practice time.
-    pub time: String,
-    pub minutes: i64,
-    pub clinician: String,
-    pub client: String,
-    /// "Couple" or "Individual" for a partner; "" for someone on their own.
-    pub scope: &'static str,
-    pub reference: String,
-}
-
-/// The consults of one day, practice time.
-#[derive(Clone, Debug)]
-pub struct ConsultDay {
-    /// "Tuesday 1 December".
-    pub label: String,
-    pub rows: Vec<ConsultRow>,
-}
-
-/// Upcoming consults, by day: what the practice has booked, at a glance.
-#[component]
-pub fn ConsultsPage(
-    user: StaffUser,
-    days: Vec<ConsultDay>,
-    zone: String,
-    mine: bool,
-    /// Set when there are more than this many.
-    more: Option<i64>,
-) -> impl IntoView {
-    let (switch_href, switch_label) = if mine {
-        ("/staff/consults", "Show everyone's")
-    } else {
-        ("/staff/consults?mine=1", "Show only mine")
-    };
-    let body = if days.is_empty() {
-        view! { <p>"No consults booked from now on."</p> }.into_any()
-    } else {
-        days.into_iter()
-            .map(|day| {
-                let caption = format!("Consults on {}", day.label);
-                let region = caption.clone();
-                let rows = day
-                    .rows
-                    .into_iter()
-                    .map(|r| {
-                        let href = format!("/staff/submissions/{}", r.reference);
-                        view! {
-                            <tr>
-                                <td>{r.time}</td>
-                                <td>{format!("{} min", r.minutes)}</td>
-                                <td>{r.clinician}</td>
-                                <td>{r.client}</td>
-                                <td>{r.scope}</td>
-                                <td><a href=href>{r.reference}</a></td>
-                            </tr>
-                        }
-                    })
-                    .collect_view();
-                view! {
-                    <h2>{day.label}</h2>
-                    <div class="table-scroll" tabindex="0" role="region" aria-label=region>
-                        <table class="consults">
-                            <caption class="visually-hidden">{caption}</caption>
-                            <thead>
-                                <tr>
-                                    <th scope="col">"Time"</th>
-                                    <th scope="col">"Length"</th>
-                                    <th scope="col">"With"</th>
-                                    <th scope="col">"Client"</th>
-                                    <th scope="col">"For"</th>
-                                    <th scope="col">"Submission"</th>
-                                </tr>
-                            </thead>
-                            <tbody>{rows}</tbody>
-                        </table>
-                    </div>
-                }
-            })
-            .collect_view()
-            .into_any()
-    };
-    view! {
-        <StaffBar user />
-        <section class="card wide">
-            <h1>"Consults"</h1>
-            <p>{format!("From now on, in practice time ({zone}). ")}<a href=switch_href>{switch_label}</a></p>
-            {body}
-            {more.map(|n| view! { <p>{format!("Only the first {n} are shown.")}</p> })}
         </section>
     }
 }
@@ -247,7 +98,7 @@ pub struct ArrangeConsult {
 }
 
 #[component]
-fn ArrangeConsultForm(form: ArrangeConsult) -> impl IntoView {
+pub(super) fn ArrangeConsultForm(form: ArrangeConsult) -> impl IntoView {
     let ArrangeConsult {
         action,
         zone,
@@ -332,7 +183,10 @@ fn ArrangeConsultForm(form: ArrangeConsult) -> impl IntoView {
 }
 
 #[component]
-fn BookingCard(booking: Option<BookingSummary>, arrange: Option<ArrangeConsult>) -> impl IntoView {
+pub(super) fn BookingCard(
+    booking: Option<BookingSummary>,
+    arrange: Option<ArrangeConsult>,
+) -> impl IntoView {
     let body = match booking {
         None => view! { <p>"No consult booked yet."</p> }.into_any(),
         Some(b) => {
@@ -408,7 +262,7 @@ pub struct CoupleReportView {
 }
 
 #[component]
-fn CoupleCard(couple: CoupleSummary) -> impl IntoView {
+pub(super) fn CoupleCard(couple: CoupleSummary) -> impl IntoView {
     let CoupleSummary {
         role,
         partner,
@@ -476,176 +330,6 @@ fn CoupleCard(couple: CoupleSummary) -> impl IntoView {
             {mixed_agenda.map(|m| view! { <p class="flag"><strong>"Mixed agenda: "</strong>{m}</p> })}
             {recommendation.map(|(label, what)| view! { <p><strong>{label}</strong>": "{what}</p> })}
             {report}
-        </section>
-    }
-}
-
-/// One row of the submissions list, ready to show.
-#[derive(Clone, Debug)]
-pub struct SubmissionRow {
-    pub reference: String,
-    pub started: String,
-    pub status: &'static str,
-    pub workflow: &'static str,
-    pub overall: Option<u8>,
-    pub band: Option<&'static str>,
-    /// The live consult, in the practice's zone.
-    pub consult: Option<String>,
-    /// "A" or "B" when part of a couple.
-    pub partner: Option<&'static str>,
-    /// A positive private check-in, theirs or their partner's.
-    pub safety: bool,
-    /// Their couple has a mixed agenda.
-    pub mixed_agenda: bool,
-}
-
-/// The list's filter form, as the clinician filled it in.
-#[derive(Clone, Debug, Default)]
-pub struct FilterForm {
-    /// "safety", "mixed_agenda" or empty.
-    pub flag: String,
-    /// Part of a client's name (from their booking).
-    pub name: String,
-    pub workflow: String,
-    pub band: String,
-    pub from: String,
-    pub to: String,
-    pub reference: String,
-    /// Field name → message, for values that could not be used.
-    pub errors: Vec<(&'static str, String)>,
-    /// The query string of the current filter, for the CSV link.
-    pub query: String,
-}
-
-fn options(choices: Vec<(&'static str, &'static str)>, selected: String) -> impl IntoView {
-    let any = view! { <option value="">"Any"</option> };
-    let rest = choices
-        .into_iter()
-        .map(|(value, label)| {
-            let chosen = value == selected;
-            view! { <option value=value selected=chosen>{label}</option> }
-        })
-        .collect_view();
-    (any, rest)
-}
-
-#[component]
-fn Filters(
-    form: FilterForm,
-    workflows: Vec<(&'static str, &'static str)>,
-    bands: Vec<(&'static str, &'static str)>,
-) -> impl IntoView {
-    let error = |field: &'static str| {
-        form.errors.iter().find(|(f, _)| *f == field).map(
-            |(f, m)| view! { <span class="field-error" id=format!("{f}-error")>{m.clone()}</span> },
-        )
-    };
-    let from_error = error("from");
-    let to_error = error("to");
-    let export = format!("/staff/export.csv{}", form.query);
-    view! {
-        <form method="get" action="/staff" class="filters">
-            <div>
-                <label for="f-workflow">"Workflow"</label>
-                <select id="f-workflow" name="workflow">{options(workflows, form.workflow)}</select>
-            </div>
-            <div>
-                <label for="f-band">"Band"</label>
-                <select id="f-band" name="band">{options(bands, form.band)}</select>
-            </div>
-            <div>
-                <label for="f-from">"Started from"</label>
-                <input id="f-from" name="from" type="date" value=form.from />
-                {from_error}
-            </div>
-            <div>
-                <label for="f-to">"Started until"</label>
-                <input id="f-to" name="to" type="date" value=form.to />
-                {to_error}
-            </div>
-            <div>
-                <label for="f-flag">"Flag"</label>
-                <select id="f-flag" name="flag">
-                    {options(
-                        vec![("safety", "Safety screen positive"), ("mixed_agenda", "Mixed agenda")],
-                        form.flag,
-                    )}
-                </select>
-            </div>
-            <div>
-                <label for="f-q">"Reference"</label>
-                <input id="f-q" name="q" type="search" value=form.reference />
-            </div>
-            <div>
-                <label for="f-name">"Client name"</label>
-                <input id="f-name" name="name" type="search" value=form.name />
-            </div>
-            <div class="filter-actions">
-                <button type="submit" class="button primary small">"Filter"</button>
-                <a href="/staff">"Clear"</a>
-                <a href=export download>"Export CSV"</a>
-            </div>
-        </form>
-    }
-}
-
-#[component]
-pub fn SubmissionsPage(
-    user: StaffUser,
-    rows: Vec<SubmissionRow>,
-    next_page: Option<String>,
-    filters: FilterForm,
-    workflows: Vec<(&'static str, &'static str)>,
-    bands: Vec<(&'static str, &'static str)>,
-) -> impl IntoView {
-    let empty = rows.is_empty();
-    let body = rows
-        .into_iter()
-        .map(|row| {
-            let href = format!("/staff/submissions/{}", row.reference);
-            view! {
-                <tr>
-                    <td><a href=href>{row.reference}</a></td>
-                    <td>{row.started}</td>
-                    <td>{row.status}</td>
-                    <td>{row.workflow}</td>
-                    <td>{row.overall.map(|o| o.to_string()).unwrap_or_else(|| "—".into())}</td>
-                    <td>{row.band.unwrap_or("—")}</td>
-                    <td>{row.consult.unwrap_or_else(|| "—".into())}</td>
-                    <td>
-                        {row.safety.then(|| view! { <strong class="flag-safety">"Safety"</strong> })}
-                        {row.mixed_agenda.then_some(" Mixed agenda")}
-                        {row.partner.map(|p| format!(" Couple ({p})"))}
-                    </td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <StaffBar user />
-        <section class="card wide">
-            <h1>"Submissions"</h1>
-            <Filters form=filters workflows bands />
-            {empty.then(|| view! { <p>"No submissions match."</p> })}
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Submissions table">
-                <table class="submissions">
-                    <caption class="visually-hidden">"Submissions, newest first"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Reference"</th>
-                            <th scope="col">"Started (UTC)"</th>
-                            <th scope="col">"Questionnaire"</th>
-                            <th scope="col">"Workflow"</th>
-                            <th scope="col">"Readiness"</th>
-                            <th scope="col">"Band"</th>
-                            <th scope="col">"Consult"</th>
-                            <th scope="col">"Flags"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{body}</tbody>
-                </table>
-            </div>
-            {next_page.map(|href| view! { <p><a href=href rel="next">"Older submissions"</a></p> })}
         </section>
     }
 }

@@ -5,7 +5,6 @@
 //! before it (see `db::bookings`). Messages to the practice and the client are queued in the
 //! booking's own transaction.
 
-use axum::response::{IntoResponse as _, Redirect, Response};
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
@@ -16,8 +15,8 @@ use crate::server::db::{
     NewEmail, Submission, SubmissionStatus,
 };
 use crate::server::email::templates::{self, ConsultEmail};
-use crate::server::http::error::{AppError, FieldError};
-use crate::server::questionnaire::{self as questionnaire, Opened};
+use crate::server::error::{AppError, FieldError};
+use crate::server::service::questionnaire::{self as questionnaire, Opened};
 use crate::server::state::AppState;
 use crate::server::tokens::{is_request_key, next_request_key, ManageToken, ResumeToken};
 
@@ -53,15 +52,18 @@ pub fn viewer_zone(raw: Option<&str>, fallback: Tz) -> Tz {
         .unwrap_or(fallback)
 }
 
-/// Opens a submitted questionnaire for booking. An unfinished one cannot book yet: the inner
-/// `Err` is the way back to it.
+/// A questionnaire that was not finished yet: it cannot book, and its link goes back to it.
+#[derive(Debug)]
+pub struct Unfinished;
+
+/// Opens a submitted questionnaire for booking.
 pub async fn open_submitted(
     state: &AppState,
     raw_token: &str,
-) -> Result<Result<Submission, Response>, AppError> {
+) -> Result<Result<Submission, Unfinished>, AppError> {
     let Opened { submission, .. } = questionnaire::open(state, raw_token).await?;
     if submission.status != SubmissionStatus::Submitted {
-        return Ok(Err(Redirect::to(&format!("/q/{raw_token}")).into_response()));
+        return Ok(Err(Unfinished));
     }
     Ok(Ok(submission))
 }
@@ -121,9 +123,7 @@ pub async fn open_slots(state: &AppState, now: DateTime<Utc>) -> Result<OpenSlot
 }
 
 fn field(form: &[(String, String)], name: &str) -> String {
-    crate::server::http::form::value(form, name)
-        .trim()
-        .to_owned()
+    crate::domain::form::value(form, name).trim().to_owned()
 }
 
 /// Parses the `slot` field: the consult's start as an RFC 3339 instant.

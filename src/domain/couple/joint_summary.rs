@@ -1,0 +1,87 @@
+//! The summary both partners see once both have finished, built from the two results alone.
+
+use super::*;
+
+// Joint summary (both partners see it)
+
+/// A dimension is a shared strength when both partners score at least this:
+/// the level whose own summary describes it as a strength.
+pub const SHARED_STRENGTH_FROM: u8 = 70;
+
+/// The dimensions the joint summary speaks about. Willingness is left out on
+/// purpose: it would tell one partner how willing the other is, which is for
+/// a clinician to explore (see [`MixedAgenda`]).
+pub const JOINT_DIMENSIONS: [Dimension; 5] = [
+    Dimension::Honesty,
+    Dimension::Respect,
+    Dimension::Connection,
+    Dimension::Accountability,
+    Dimension::RepairSkills,
+];
+
+/// What both partners see once both have finished: shared strengths and
+/// areas to grow together, with no partner named and no item answer
+/// recoverable. Each of [`JOINT_DIMENSIONS`] is in exactly one list, in
+/// [`Dimension::ALL`] order (never ranked, which would hint at scores).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JointSummary {
+    /// Dimensions where both partners score at least [`SHARED_STRENGTH_FROM`].
+    pub shared_strengths: Vec<Dimension>,
+    /// The other joint dimensions.
+    pub grow_together: Vec<Dimension>,
+}
+
+/// The opening line of the joint summary.
+pub const JOINT_SUMMARY_INTRO: &str = "This summary is drawn from both of your answers taken together, so it never shows how either of you answered any one question.";
+
+/// The joint summary of two finished results.
+///
+/// Takes only the results, so no safety data and no item answer can reach
+/// it; reads only their dimension scores. Symmetric in its arguments.
+pub fn joint_summary(a: &ReadinessResult, b: &ReadinessResult) -> JointSummary {
+    let (shared_strengths, grow_together): (Vec<_>, Vec<_>) = JOINT_DIMENSIONS
+        .into_iter()
+        .partition(|&d| is_strength(a, d) && is_strength(b, d));
+    JointSummary {
+        shared_strengths,
+        grow_together,
+    }
+}
+
+/// A missing dimension (never produced) is not a strength.
+pub(super) fn is_strength(r: &ReadinessResult, d: Dimension) -> bool {
+    r.dimension(d).is_some_and(|s| s >= SHARED_STRENGTH_FROM)
+}
+
+/// How the joint summary names a dimension, addressed to both partners.
+/// Willingness has a phrase only so the match is total; the summary never
+/// uses it ([`JOINT_DIMENSIONS`]).
+pub fn joint_phrase(d: Dimension) -> &'static str {
+    match d {
+        Dimension::Honesty => "being open and honest with each other",
+        Dimension::Respect => "treating each other with respect, without blame or shame",
+        Dimension::Connection => "working through disagreements and staying close",
+        Dimension::Accountability => "being ready to own your part",
+        Dimension::RepairSkills => "talking things through and repairing after hard moments",
+        Dimension::Willingness => "wanting to rebuild trust together",
+    }
+}
+
+impl JointSummary {
+    /// The summary in sentences: the intro, each shared strength, then each
+    /// area to grow together.
+    pub fn sentences(&self) -> Vec<String> {
+        let strengths = self
+            .shared_strengths
+            .iter()
+            .map(|&d| format!("You both describe {} as a strength.", joint_phrase(d)));
+        let grow = self
+            .grow_together
+            .iter()
+            .map(|&d| format!("Something to grow together: {}.", joint_phrase(d)));
+        std::iter::once(JOINT_SUMMARY_INTRO.to_owned())
+            .chain(strengths)
+            .chain(grow)
+            .collect()
+    }
+}

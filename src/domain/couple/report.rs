@@ -1,0 +1,256 @@
+//! The clinician's couple report: dimensions side by side, each trust breaker and way to
+//! rebuild, and the items the partners disagree on most.
+
+use super::*;
+
+// Clinician's couple report
+
+/// Items whose answers are at least this many steps apart count as a
+/// disagreement: "Agree" against "Disagree", or a firm view against neutral.
+pub const DISAGREEMENT_MIN_GAP: u8 = 2;
+
+/// At most this many disagreements are listed: a short list to open a consult with.
+pub const MAX_DISAGREEMENTS: usize = 5;
+
+/// One dimension's scores side by side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DimensionComparison {
+    /// The dimension.
+    pub dimension: Dimension,
+    /// Each partner's score, 0..=100.
+    pub scores: ByPartner<u8>,
+}
+
+impl DimensionComparison {
+    /// How far apart the two scores are.
+    pub fn gap(&self) -> u8 {
+        self.scores.a.abs_diff(self.scores.b)
+    }
+
+    fn swapped(self) -> Self {
+        DimensionComparison {
+            scores: self.scores.swapped(),
+            ..self
+        }
+    }
+}
+
+/// Which partners describe a topic as a concern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WhoDescribes {
+    /// Both partners.
+    Both,
+    /// One partner; which one is for the clinician's eyes.
+    One(PartnerRole),
+    /// Neither partner.
+    Neither,
+}
+
+impl WhoDescribes {
+    fn of(concern: ByPartner<bool>) -> Self {
+        match (concern.a, concern.b) {
+            (true, true) => WhoDescribes::Both,
+            (true, false) => WhoDescribes::One(PartnerRole::A),
+            (false, true) => WhoDescribes::One(PartnerRole::B),
+            (false, false) => WhoDescribes::Neither,
+        }
+    }
+
+    fn swapped(self) -> Self {
+        match self {
+            WhoDescribes::One(r) => WhoDescribes::One(r.other()),
+            other => other,
+        }
+    }
+}
+
+/// One seed topic (a trust breaker or a way to rebuild) compared across partners.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TopicComparison {
+    /// The topic.
+    pub topic: SeedTopic,
+    /// Who describes it as a concern.
+    pub concern: WhoDescribes,
+}
+
+impl TopicComparison {
+    /// "Both partners describe lack of honesty as a concern." Never names a
+    /// partner, so it reads the same with A and B swapped; the page may add
+    /// the partner from [`TopicComparison::concern`].
+    pub fn sentence(&self) -> String {
+        let who = match self.concern {
+            WhoDescribes::Both => "Both partners describe",
+            WhoDescribes::One(_) => "One partner describes",
+            WhoDescribes::Neither => "Neither partner describes",
+        };
+        let what = match self.topic {
+            SeedTopic::RebuildWay(_) => "as an area still to develop",
+            _ => "as a concern",
+        };
+        format!("{who} {} {what}.", lower_first(self.topic.label()))
+    }
+
+    fn swapped(self) -> Self {
+        TopicComparison {
+            concern: self.concern.swapped(),
+            ..self
+        }
+    }
+}
+
+pub(super) fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// One item the partners answered far apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ItemDisagreement {
+    /// The item.
+    pub item: &'static Item,
+    /// Each partner's answer.
+    pub answers: ByPartner<Likert>,
+}
+
+impl ItemDisagreement {
+    /// Steps between the two answers, 0..=4.
+    pub fn gap(&self) -> u8 {
+        self.answers.a.value().abs_diff(self.answers.b.value())
+    }
+
+    pub(super) fn swapped(self) -> Self {
+        ItemDisagreement {
+            answers: self.answers.swapped(),
+            ..self
+        }
+    }
+}
+
+/// The clinician's couple report. Computed on demand from the stored
+/// results, answers and screens, never stored. Clinician-only: it holds both
+/// partners' answers and the safety flags.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoupleReport {
+    /// The instrument version of each result; compare with care if they differ.
+    pub instrument_versions: ByPartner<u32>,
+    /// Each partner's overall score.
+    pub overall: ByPartner<u8>,
+    /// Each partner's band.
+    pub bands: ByPartner<ReadinessBand>,
+    /// Every dimension, in [`Dimension::ALL`] order.
+    pub dimensions: Vec<DimensionComparison>,
+    /// The 16 trust breakers then the 5 ways to rebuild, in seed order.
+    pub topics: Vec<TopicComparison>,
+    /// The items answered furthest apart ([`largest_disagreements`]).
+    pub disagreements: Vec<ItemDisagreement>,
+    /// Safety and mixed agenda.
+    pub flags: CoupleFlags,
+}
+
+impl CoupleReport {
+    /// The report from both partners' answers and results and the couple's flags.
+    pub fn new(
+        answers: ByPartner<&CompleteAnswers>,
+        results: ByPartner<&ReadinessResult>,
+        flags: CoupleFlags,
+    ) -> Self {
+        CoupleReport {
+            instrument_versions: results.map(|r| r.instrument_version),
+            overall: results.map(|r| r.overall),
+            bands: results.map(|r| r.band),
+            dimensions: compare_dimensions(results),
+            topics: compare_topics(answers),
+            disagreements: largest_disagreements(answers),
+            flags,
+        }
+    }
+
+    /// The next step for the clinician.
+    pub fn recommendation(&self) -> Recommendation {
+        self.flags.recommendation()
+    }
+
+    /// The same report with A's column and B's exchanged; sentences are unchanged.
+    pub fn swapped(self) -> Self {
+        CoupleReport {
+            instrument_versions: self.instrument_versions.swapped(),
+            overall: self.overall.swapped(),
+            bands: self.bands.swapped(),
+            dimensions: self.dimensions.into_iter().map(|d| d.swapped()).collect(),
+            topics: self.topics.into_iter().map(|t| t.swapped()).collect(),
+            disagreements: self
+                .disagreements
+                .into_iter()
+                .map(|d| d.swapped())
+                .collect(),
+            flags: self.flags.swapped(),
+        }
+    }
+}
+
+/// Both partners' score on every dimension, in [`Dimension::ALL`] order.
+/// A missing score (never produced) shows as 0.
+pub fn compare_dimensions(results: ByPartner<&ReadinessResult>) -> Vec<DimensionComparison> {
+    Dimension::ALL
+        .into_iter()
+        .map(|dimension| DimensionComparison {
+            dimension,
+            scores: results.map(|r| r.dimension(dimension).unwrap_or(0)),
+        })
+        .collect()
+}
+
+/// The seed topics the report compares: trust breakers 1–16, then ways to
+/// rebuild 1–5.
+pub fn compared_topics() -> impl Iterator<Item = SeedTopic> {
+    (1..=16)
+        .map(SeedTopic::TrustBreaker)
+        .chain((1..=5).map(SeedTopic::RebuildWay))
+}
+
+/// Whether a partner describes a topic as a concern: their answers to its
+/// items, on balance, sit on the difficult side of neutral (mean item score
+/// below 0.5, i.e. points < 2 × items, kept in integers).
+pub fn describes_concern(answers: &CompleteAnswers, topic: SeedTopic) -> bool {
+    let (points, n) = items()
+        .iter()
+        .filter(|i| i.source.topic == topic)
+        .filter_map(|i| answers.get(i.id).map(|v| u32::from(item_points(i, v))))
+        .fold((0, 0), |(p, n), x| (p + x, n + 1));
+    n > 0 && points < 2 * n
+}
+
+/// A "both / one / neither" comparison for every topic of [`compared_topics`].
+pub fn compare_topics(answers: ByPartner<&CompleteAnswers>) -> Vec<TopicComparison> {
+    compared_topics()
+        .map(|topic| TopicComparison {
+            topic,
+            concern: WhoDescribes::of(answers.map(|a| describes_concern(a, topic))),
+        })
+        .collect()
+}
+
+/// Items answered at least [`DISAGREEMENT_MIN_GAP`] steps apart, widest gap
+/// first and, within a gap, in questionnaire order; at most
+/// [`MAX_DISAGREEMENTS`].
+pub fn largest_disagreements(answers: ByPartner<&CompleteAnswers>) -> Vec<ItemDisagreement> {
+    let mut found: Vec<ItemDisagreement> = items()
+        .iter()
+        .filter_map(|item| {
+            Some(ItemDisagreement {
+                item,
+                answers: ByPartner::new(answers.a.get(item.id)?, answers.b.get(item.id)?),
+            })
+        })
+        .filter(|d| d.gap() >= DISAGREEMENT_MIN_GAP)
+        .collect();
+    // Stable sort: ties keep questionnaire order, which does not depend on
+    // which partner is A.
+    found.sort_by_key(|d| Reverse(d.gap()));
+    found.truncate(MAX_DISAGREEMENTS);
+    found
+}

@@ -1,0 +1,326 @@
+//! The submissions list (filters, keyset pages) and its CSV export.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, Utc};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use super::{staff_user, status_label, when};
+use crate::domain::scoring::ReadinessBand;
+use crate::domain::workflow::WorkflowStatus;
+use crate::server::db::{SubmissionFilter, SubmissionId};
+use crate::server::http::error::AppError;
+use crate::server::http::guard::CurrentClinician;
+use crate::server::http::render;
+use crate::server::state::AppState;
+use crate::ui::pages::staff::{FilterForm, SubmissionRow, SubmissionsPage};
+
+pub(super) const PAGE_SIZE: u32 = 50;
+
+/// The list's query string: filters and the keyset cursor.
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    before: Option<i64>,
+    #[serde(default)]
+    workflow: String,
+    #[serde(default)]
+    band: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    flag: String,
+    #[serde(default)]
+    name: String,
+}
+
+impl ListQuery {
+    /// The filter, and the form as typed with a message for each value that was not usable.
+    fn filter(&self) -> (SubmissionFilter, FilterForm) {
+        let mut errors = Vec::new();
+        let mut date = |field: &'static str, raw: &str| -> Option<DateTime<Utc>> {
+            let raw = raw.trim();
+            if raw.is_empty() {
+                return None;
+            }
+            match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+                Ok(d) => d.and_hms_opt(0, 0, 0).map(|t| t.and_utc()),
+                Err(_) => {
+                    errors.push((field, "Use a date like 2026-11-25.".to_owned()));
+                    None
+                }
+            }
+        };
+        let from = date("from", &self.from);
+        // "until" is inclusive for people: until the end of that day.
+        let until = date("to", &self.to).map(|d| d + chrono::Duration::days(1));
+        let reference = Some(self.q.trim().to_owned()).filter(|r| !r.is_empty());
+        let filter = SubmissionFilter {
+            workflow: WorkflowStatus::parse(&self.workflow),
+            band: ReadinessBand::parse(&self.band),
+            from,
+            until,
+            reference,
+            safety_only: self.flag == "safety",
+            mixed_agenda_only: self.flag == "mixed_agenda",
+            client_name: Some(self.name.trim().to_owned()).filter(|n| !n.is_empty()),
+        };
+        let form = FilterForm {
+            flag: self.flag.clone(),
+            name: self.name.clone(),
+            workflow: self.workflow.clone(),
+            band: self.band.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            reference: self.q.clone(),
+            errors,
+            query: self.query_string(None),
+        };
+        (filter, form)
+    }
+
+    /// `?workflow=…&…` for links that keep the current filter (and move the cursor).
+    fn query_string(&self, before: Option<i64>) -> String {
+        let mut pairs: Vec<(&str, String)> = [
+            ("workflow", &self.workflow),
+            ("band", &self.band),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("q", &self.q),
+            ("flag", &self.flag),
+            ("name", &self.name),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| (k, v.trim().to_owned()))
+        .collect();
+        if let Some(b) = before {
+            pairs.push(("before", b.to_string()));
+        }
+        if pairs.is_empty() {
+            return String::new();
+        }
+        let encoded = pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        format!("?{encoded}")
+    }
+}
+
+pub(super) fn urlencode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub(super) fn workflow_choices() -> Vec<(&'static str, &'static str)> {
+    WorkflowStatus::ALL
+        .iter()
+        .map(|w| (w.as_str(), w.label()))
+        .collect()
+}
+
+pub(super) fn band_choices() -> Vec<(&'static str, &'static str)> {
+    ReadinessBand::ALL
+        .iter()
+        .map(|b| (b.as_str(), b.label()))
+        .collect()
+}
+
+pub async fn submissions(
+    State(state): State<AppState>,
+    CurrentClinician(clinician): CurrentClinician,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let (filter, form) = query.filter();
+    let page = state
+        .db
+        .submissions_page(&filter, query.before.map(SubmissionId), PAGE_SIZE)
+        .await?;
+    let next_page = (page.len() == PAGE_SIZE as usize)
+        .then(|| {
+            page.last()
+                .map(|s| format!("/staff{}", query.query_string(Some(s.id.0))))
+        })
+        .flatten();
+    let rows = page
+        .into_iter()
+        .map(|s| SubmissionRow {
+            reference: s.reference,
+            started: when(s.created_at),
+            status: status_label(s.status),
+            workflow: s.workflow.label(),
+            overall: s.overall,
+            band: s.band.map(|b| b.label()),
+            consult: s.consult.map(|t| {
+                format!(
+                    "{} ({})",
+                    crate::domain::booking::render_in(t, state.config.practice_zone),
+                    state.config.practice_zone.name()
+                )
+            }),
+            partner: s.partner.as_deref().and_then(|p| match p {
+                "a" => Some("A"),
+                "b" => Some("B"),
+                _ => None,
+            }),
+            safety: s.safety,
+            mixed_agenda: s.mixed_agenda,
+        })
+        .collect();
+    let user = staff_user(&clinician);
+    Ok(render::staff_page(
+        &state,
+        StatusCode::OK,
+        "Submissions",
+        move || {
+            view! {
+                <SubmissionsPage
+                    user
+                    rows
+                    next_page
+                    filters=form
+                    workflows=workflow_choices()
+                    bands=band_choices()
+                />
+            }
+        },
+    ))
+}
+
+/// Neutralises a spreadsheet formula: a cell starting with `=`, `+`, `-`, `@`, tab or carriage
+/// return gets a leading apostrophe, so Excel or LibreOffice show it as text instead of running it.
+pub fn csv_safe(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
+/// `GET /staff/export.csv`: the filtered list, every page of it, as CSV.
+pub async fn export_csv(
+    State(state): State<AppState>,
+    CurrentClinician(clinician): CurrentClinician,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let (filter, _) = query.filter();
+    let body = export(&state, &filter).await?;
+    state
+        .db
+        .audit(clinician.id, "export_csv", None, Utc::now())
+        .await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"submissions.csv\"",
+            ),
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+pub(super) async fn export(
+    state: &AppState,
+    filter: &SubmissionFilter,
+) -> Result<Vec<u8>, AppError> {
+    let internal = |e: csv::Error| AppError::Internal(Box::new(e));
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        "reference",
+        "started_utc",
+        "submitted_utc",
+        "questionnaire",
+        "workflow",
+        "readiness",
+        "band",
+    ])
+    .map_err(internal)?;
+    let mut before = None;
+    loop {
+        let page = state.db.submissions_page(filter, before, 1000).await?;
+        let Some(last) = page.last() else {
+            break;
+        };
+        before = Some(last.id);
+        let full = page.len() == 1000;
+        for s in page {
+            let row = [
+                s.reference,
+                when(s.created_at),
+                s.submitted_at.map(when).unwrap_or_default(),
+                status_label(s.status).to_owned(),
+                s.workflow.label().to_owned(),
+                s.overall.map(|o| o.to_string()).unwrap_or_default(),
+                s.band.map(|b| b.label().to_owned()).unwrap_or_default(),
+            ];
+            out.write_record(row.iter().map(|c| csv_safe(c)))
+                .map_err(internal)?;
+        }
+        if !full {
+            break;
+        }
+    }
+    out.into_inner()
+        .map_err(|e| AppError::Internal(e.to_string().into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spreadsheet_formulas_are_neutralised() {
+        for cell in [
+            "=HYPERLINK(\"http://x\")",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert!(csv_safe(cell).starts_with('\''), "{cell:?}");
+        }
+        for cell in ["TB-ABC", "2026-11-25 10:00", "Ready to rebuild", ""] {
+            assert_eq!(csv_safe(cell), cell);
+        }
+    }
+
+    #[test]
+    fn filters_keep_their_query_and_report_bad_dates() {
+        let query = ListQuery {
+            workflow: "contacted".into(),
+            from: "25/11/2026".into(),
+            to: "2026-11-30".into(),
+            q: "tb-7k".into(),
+            ..Default::default()
+        };
+        let (filter, form) = query.filter();
+        assert_eq!(filter.workflow, Some(WorkflowStatus::Contacted));
+        assert_eq!(filter.from, None);
+        assert_eq!(form.errors.len(), 1);
+        assert_eq!(form.errors[0].0, "from");
+        assert_eq!(
+            filter.until.map(|d| d.date_naive().to_string()),
+            Some("2026-12-01".to_owned())
+        );
+        assert_eq!(
+            query.query_string(Some(42)),
+            "?workflow=contacted&from=25%2F11%2F2026&to=2026-11-30&q=tb-7k&before=42"
+        );
+    }
+}

@@ -1,0 +1,295 @@
+//! Builds the view models of a submission's page: the answers, the couple side by side, the
+//! consult and the form to arrange one.
+
+use chrono::Utc;
+
+use super::{find_submission, status_label, when};
+use crate::domain::form;
+use crate::domain::questionnaire::{self as q, Likert};
+use crate::domain::workflow::WorkflowStatus;
+use crate::server::db::{BookingStatus, HistoryItem, Submission, SubmissionId, SubmissionStatus};
+use crate::server::http::error::{AppError, FieldError};
+use crate::server::service::booking;
+use crate::server::state::AppState;
+use crate::server::tokens::request_key_or_new;
+use crate::ui::pages::staff::{
+    AnswerRow, ArrangeConsult, BookingSummary, CancelConsult, CoupleReportView, CoupleSummary,
+    DeleteSubmission, SubmissionDetail,
+};
+
+/// The "book a consult" form, for a finished questionnaire without a live consult.
+pub(super) async fn arrange_form(
+    state: &AppState,
+    submission: &Submission,
+    couple: &CoupleSummary,
+    sent: &[(String, String)],
+    errors: Vec<FieldError>,
+) -> Result<Option<ArrangeConsult>, AppError> {
+    if submission.status != SubmissionStatus::Submitted {
+        return Ok(None);
+    }
+    let zone = state.config.practice_zone;
+    let open = booking::open_slots(state, Utc::now()).await?;
+    let value = |name: &str| form::value(sent, name).to_owned();
+    let request_key = request_key_or_new(form::value(sent, "request_key"));
+    Ok(Some(ArrangeConsult {
+        action: format!("/staff/submissions/{}/book", submission.reference),
+        zone: zone.name().replace('_', " "),
+        days: crate::server::http::booking::slot_days(&open.slots, zone),
+        slot: value("slot"),
+        request_key,
+        name: value("name"),
+        email: value("email"),
+        phone: value("phone"),
+        consent: value("consent") == "yes",
+        // A positive check-in in the couple: this client's own consult comes first.
+        for_couple: couple.role.map(|_| match value("for").as_str() {
+            "couple" => true,
+            "client" => false,
+            _ => couple.safety.is_empty(),
+        }),
+        errors: errors.into_iter().map(|e| (e.field, e.message)).collect(),
+    }))
+}
+
+pub(super) async fn submission_detail(
+    state: &AppState,
+    viewer: crate::server::db::ClinicianId,
+    reference: &str,
+    sent: &[(String, String)],
+    errors: Vec<FieldError>,
+) -> Result<(SubmissionDetail, String), AppError> {
+    let submission = find_submission(state, reference).await?;
+    // Every view is recorded before anything is shown.
+    state
+        .db
+        .audit(viewer, "view_submission", Some(submission.id), Utc::now())
+        .await?;
+    let result = state.db.result(submission.id).await?;
+    let saved = state.db.answers(submission.id).await?;
+    let history = state
+        .db
+        .history(submission.id)
+        .await?
+        .into_iter()
+        .map(|h| {
+            let what = match h.what {
+                HistoryItem::Moved { from, to } => format!(
+                    "Moved from {} to {}",
+                    WorkflowStatus::parse(&from).map_or(from.as_str(), |w| w.label()),
+                    WorkflowStatus::parse(&to).map_or(to.as_str(), |w| w.label()),
+                ),
+                HistoryItem::Note(body) => format!("Note: {body}"),
+            };
+            (when(h.at), h.by, what)
+        })
+        .collect();
+    let answers = q::items()
+        .iter()
+        .filter_map(|item| {
+            let value = saved
+                .iter()
+                .find(|(id, _)| id == item.id)
+                .map(|(_, v)| *v)?;
+            Some(AnswerRow {
+                section: q::section(item.section)
+                    .map(|s| s.title.to_owned())
+                    .unwrap_or_default(),
+                text: item.text.to_owned(),
+                answer: format!("{} ({})", Likert::label(value), value.value()),
+                reverse: item.reverse,
+            })
+        })
+        .collect();
+    let workflow_key = submission.workflow.as_str().to_owned();
+    let zone = state.config.practice_zone;
+    // A couple has one consult: the partner's live booking is this submission's too.
+    let own = state.db.booking_for_submission(submission.id).await?;
+    let (booking, on_partner) = match own {
+        Some(b) if b.status == BookingStatus::Booked => (Some(b), false),
+        own => {
+            match crate::server::service::couples::partner_booking(state, submission.id).await? {
+                Some(partner) => (Some(partner), true),
+                None => (own, false),
+            }
+        }
+    };
+    let live = booking
+        .as_ref()
+        .is_some_and(|b| b.status == BookingStatus::Booked);
+    // A refused "cancel" or "delete" is said at its own field; the rest belong to the booking
+    // form.
+    let (mut own, errors): (Vec<FieldError>, Vec<FieldError>) = errors
+        .into_iter()
+        .partition(|e| e.field == "confirm" || e.field == "confirm_reference");
+    let mut take = |field: &str| {
+        own.iter()
+            .position(|e| e.field == field)
+            .map(|i| own.remove(i).message)
+    };
+    let cancel_error = take("confirm");
+    let delete_error = take("confirm_reference");
+    let couple = couple_summary(state, submission.id).await?;
+    let arrange = if live {
+        None
+    } else {
+        arrange_form(state, &submission, &couple, sent, errors).await?
+    };
+    let booking = booking.map(|b| BookingSummary {
+        when: format!(
+            "{} ({})",
+            crate::domain::booking::render_in(b.starts_at, zone),
+            zone.name()
+        ),
+        minutes: (b.ends_at - b.starts_at).num_minutes(),
+        clinician: b.clinician_name,
+        cancelled: b.status == BookingStatus::Cancelled,
+        individual: couple.role.is_some() && !b.for_couple,
+        // Until it starts; afterwards what happened is the practice's record, not a cancel.
+        cancel: (live && !on_partner && b.starts_at > Utc::now()).then(|| CancelConsult {
+            action: format!("/staff/submissions/{}/consult/cancel", submission.reference),
+            booking: b.id.0,
+            sequence: b.sequence,
+            error: cancel_error.clone(),
+        }),
+        on_partner: on_partner.then_some(b.reference),
+        client_name: b.client_name,
+        client_email: b.client_email,
+        client_phone: b.client_phone,
+    });
+    let detail = SubmissionDetail {
+        couple,
+        booking,
+        arrange,
+        delete: DeleteSubmission {
+            action: format!("/staff/submissions/{}/delete", submission.reference),
+            error: delete_error,
+        },
+        reference: submission.reference,
+        workflow: submission.workflow.label(),
+        moves: submission
+            .workflow
+            .next()
+            .iter()
+            .map(|w| (w.as_str(), w.label()))
+            .collect(),
+        history,
+        started: when(submission.created_at),
+        status: status_label(submission.status),
+        result,
+        answers,
+        note: submission.note,
+    };
+    Ok((detail, workflow_key))
+}
+
+pub(super) fn safety_line(role: &str, flag: &crate::domain::couple::SafetyFlag) -> String {
+    let list = |items: &[crate::domain::couple::SafetyItem]| {
+        items
+            .iter()
+            .map(|i| i.question())
+            .collect::<Vec<_>>()
+            .join(" / ")
+    };
+    let mut line = format!("{role}: positive.");
+    if !flag.disclosed.is_empty() {
+        line.push_str(&format!(" Yes to: {}", list(&flag.disclosed)));
+    }
+    if !flag.declined.is_empty() {
+        line.push_str(&format!(" Rather not say: {}", list(&flag.declined)));
+    }
+    line
+}
+
+/// The clinician's view of a submission's couple and private check-ins.
+pub(super) async fn couple_summary(
+    state: &AppState,
+    id: SubmissionId,
+) -> Result<CoupleSummary, AppError> {
+    use crate::domain::couple::{PartnerRole, WhoDescribes};
+    let own = state.db.safety_screen(id).await?;
+    let own_check_in = match &own {
+        None => "not answered yet".to_owned(),
+        Some(screen) if screen.is_positive() => "POSITIVE (see above)".to_owned(),
+        Some(_) => "answered, no concerns".to_owned(),
+    };
+    let Some((couple_id, role)) = state.db.couple_of(id).await? else {
+        return Ok(CoupleSummary {
+            safety: own
+                .and_then(|s| s.flag())
+                .map(|f| vec![safety_line("This client", &f)])
+                .unwrap_or_default(),
+            own_check_in,
+            ..CoupleSummary::default()
+        });
+    };
+    let (couple, ids) = crate::server::service::couples::load_couple(state, couple_id).await?;
+    let partner = match ids.get(role.other()) {
+        Some(other) => state
+            .db
+            .submission_reference(*other)
+            .await?
+            .map(|r| (role.other().label(), r)),
+        None => None,
+    };
+    let flags = couple.flags();
+    let safety = flags
+        .safety
+        .as_ref()
+        .map(|hold| {
+            hold.flags
+                .iter()
+                .filter_map(|(r, f)| f.as_ref().map(|f| safety_line(r.label(), f)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mixed_agenda = flags.mixed_agenda.as_ref().map(|m| {
+        format!(
+            "{} is willing to rebuild (willingness {}); {} is unsure or unwilling ({}).",
+            m.willing.label(),
+            m.willingness.get(m.willing),
+            m.unsure().label(),
+            m.willingness.get(m.unsure()),
+        )
+    });
+    let report = couple.report().map(|r| CoupleReportView {
+        overall: (r.overall.a, r.overall.b),
+        dimensions: r
+            .dimensions
+            .iter()
+            .map(|d| (d.dimension.label(), d.scores.a, d.scores.b))
+            .collect(),
+        topics: r
+            .topics
+            .iter()
+            .map(|t| match t.concern {
+                WhoDescribes::One(who) => format!("{} ({})", t.sentence(), who.label()),
+                _ => t.sentence(),
+            })
+            .collect(),
+        disagreements: r
+            .disagreements
+            .iter()
+            .map(|d| {
+                (
+                    d.item.text.to_owned(),
+                    d.answers.a.label(),
+                    d.answers.b.label(),
+                )
+            })
+            .collect(),
+    });
+    let recommendation = flags.recommendation();
+    Ok(CoupleSummary {
+        role: Some(match role {
+            PartnerRole::A => "Partner A (invited the other)",
+            PartnerRole::B => "Partner B (invited)",
+        }),
+        partner,
+        safety,
+        own_check_in,
+        mixed_agenda,
+        recommendation: Some((recommendation.label(), recommendation.description())),
+        report,
+    })
+}

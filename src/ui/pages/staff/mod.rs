@@ -1,0 +1,53 @@
+//! The clinician workspace: login, the list of submissions, one submission.
+//!
+//! Everything a client typed (the note) is rendered as text: Leptos escapes it, so markup in it
+//! stays inert.
+
+pub mod admin;
+pub mod availability;
+mod consults;
+mod login;
+mod submission;
+mod submissions;
+
+use leptos::prelude::*;
+
+pub use consults::{ConsultDay, ConsultRow, ConsultsPage};
+pub use login::LoginPage;
+pub use submission::{
+    AnswerRow, ArrangeConsult, BookingSummary, CancelConsult, CoupleReportView, CoupleSummary,
+    DeleteSubmission, SubmissionDetail, SubmissionPage,
+};
+pub use submissions::{FilterForm, SubmissionRow, SubmissionsPage};
+
+/// Who is looking at a workspace page.
+#[derive(Clone, Debug)]
+pub struct StaffUser {
+    pub name: String,
+    pub is_admin: bool,
+}
+
+/// The bar at the top of every workspace page.
+#[component]
+pub fn StaffBar(user: StaffUser) -> impl IntoView {
+    let admin_links = user.is_admin.then(|| {
+        view! {
+            <a href="/staff/clinicians">"Clinicians"</a>
+            <a href="/staff/audit">"Audit log"</a>
+            <a href="/staff/email">"Email"</a>
+        }
+    });
+    view! {
+        <nav class="staff-bar" aria-label="Workspace">
+            <a href="/staff">"Submissions"</a>
+            <a href="/staff/consults">"Consults"</a>
+            <a href="/staff/availability">"Availability"</a>
+            {admin_links}
+            <a href="/staff/password">"Password"</a>
+            <span class="who">{user.name}</span>
+            <form method="post" action="/staff/logout">
+                <button type="submit" class="button secondary small">"Log out"</button>
+            </form>
+        </nav>
+    }
+}

@@ -1,0 +1,178 @@
+//! The list of submissions, with its filters.
+
+use leptos::prelude::*;
+
+use super::{StaffBar, StaffUser};
+
+/// One row of the submissions list, ready to show.
+#[derive(Clone, Debug)]
+pub struct SubmissionRow {
+    pub reference: String,
+    pub started: String,
+    pub status: &'static str,
+    pub workflow: &'static str,
+    pub overall: Option<u8>,
+    pub band: Option<&'static str>,
+    /// The live consult, in the practice's zone.
+    pub consult: Option<String>,
+    /// "A" or "B" when part of a couple.
+    pub partner: Option<&'static str>,
+    /// A positive private check-in, theirs or their partner's.
+    pub safety: bool,
+    /// Their couple has a mixed agenda.
+    pub mixed_agenda: bool,
+}
+
+/// The list's filter form, as the clinician filled it in.
+#[derive(Clone, Debug, Default)]
+pub struct FilterForm {
+    /// "safety", "mixed_agenda" or empty.
+    pub flag: String,
+    /// Part of a client's name (from their booking).
+    pub name: String,
+    pub workflow: String,
+    pub band: String,
+    pub from: String,
+    pub to: String,
+    pub reference: String,
+    /// Field name → message, for values that could not be used.
+    pub errors: Vec<(&'static str, String)>,
+    /// The query string of the current filter, for the CSV link.
+    pub query: String,
+}
+
+pub(super) fn options(
+    choices: Vec<(&'static str, &'static str)>,
+    selected: String,
+) -> impl IntoView {
+    let any = view! { <option value="">"Any"</option> };
+    let rest = choices
+        .into_iter()
+        .map(|(value, label)| {
+            let chosen = value == selected;
+            view! { <option value=value selected=chosen>{label}</option> }
+        })
+        .collect_view();
+    (any, rest)
+}
+
+#[component]
+pub(super) fn Filters(
+    form: FilterForm,
+    workflows: Vec<(&'static str, &'static str)>,
+    bands: Vec<(&'static str, &'static str)>,
+) -> impl IntoView {
+    let error = |field: &'static str| {
+        form.errors.iter().find(|(f, _)| *f == field).map(
+            |(f, m)| view! { <span class="field-error" id=format!("{f}-error")>{m.clone()}</span> },
+        )
+    };
+    let from_error = error("from");
+    let to_error = error("to");
+    let export = format!("/staff/export.csv{}", form.query);
+    view! {
+        <form method="get" action="/staff" class="filters">
+            <div>
+                <label for="f-workflow">"Workflow"</label>
+                <select id="f-workflow" name="workflow">{options(workflows, form.workflow)}</select>
+            </div>
+            <div>
+                <label for="f-band">"Band"</label>
+                <select id="f-band" name="band">{options(bands, form.band)}</select>
+            </div>
+            <div>
+                <label for="f-from">"Started from"</label>
+                <input id="f-from" name="from" type="date" value=form.from />
+                {from_error}
+            </div>
+            <div>
+                <label for="f-to">"Started until"</label>
+                <input id="f-to" name="to" type="date" value=form.to />
+                {to_error}
+            </div>
+            <div>
+                <label for="f-flag">"Flag"</label>
+                <select id="f-flag" name="flag">
+                    {options(
+                        vec![("safety", "Safety screen positive"), ("mixed_agenda", "Mixed agenda")],
+                        form.flag,
+                    )}
+                </select>
+            </div>
+            <div>
+                <label for="f-q">"Reference"</label>
+                <input id="f-q" name="q" type="search" value=form.reference />
+            </div>
+            <div>
+                <label for="f-name">"Client name"</label>
+                <input id="f-name" name="name" type="search" value=form.name />
+            </div>
+            <div class="filter-actions">
+                <button type="submit" class="button primary small">"Filter"</button>
+                <a href="/staff">"Clear"</a>
+                <a href=export download>"Export CSV"</a>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+pub fn SubmissionsPage(
+    user: StaffUser,
+    rows: Vec<SubmissionRow>,
+    next_page: Option<String>,
+    filters: FilterForm,
+    workflows: Vec<(&'static str, &'static str)>,
+    bands: Vec<(&'static str, &'static str)>,
+) -> impl IntoView {
+    let empty = rows.is_empty();
+    let body = rows
+        .into_iter()
+        .map(|row| {
+            let href = format!("/staff/submissions/{}", row.reference);
+            view! {
+                <tr>
+                    <td><a href=href>{row.reference}</a></td>
+                    <td>{row.started}</td>
+                    <td>{row.status}</td>
+                    <td>{row.workflow}</td>
+                    <td>{row.overall.map(|o| o.to_string()).unwrap_or_else(|| "—".into())}</td>
+                    <td>{row.band.unwrap_or("—")}</td>
+                    <td>{row.consult.unwrap_or_else(|| "—".into())}</td>
+                    <td>
+                        {row.safety.then(|| view! { <strong class="flag-safety">"Safety"</strong> })}
+                        {row.mixed_agenda.then_some(" Mixed agenda")}
+                        {row.partner.map(|p| format!(" Couple ({p})"))}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <StaffBar user />
+        <section class="card wide">
+            <h1>"Submissions"</h1>
+            <Filters form=filters workflows bands />
+            {empty.then(|| view! { <p>"No submissions match."</p> })}
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Submissions table">
+                <table class="submissions">
+                    <caption class="visually-hidden">"Submissions, newest first"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Reference"</th>
+                            <th scope="col">"Started (UTC)"</th>
+                            <th scope="col">"Questionnaire"</th>
+                            <th scope="col">"Workflow"</th>
+                            <th scope="col">"Readiness"</th>
+                            <th scope="col">"Band"</th>
+                            <th scope="col">"Consult"</th>
+                            <th scope="col">"Flags"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{body}</tbody>
+                </table>
+            </div>
+            {next_page.map(|href| view! { <p><a href=href rel="next">"Older submissions"</a></p> })}
+        </section>
+    }
+}
