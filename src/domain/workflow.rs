@@ -1,5 +1,5 @@
 //! Where a submission is in the practice's work: the statuses a clinician moves it through,
-//! and which moves make sense.
+//! which moves make sense, and the clinician's private notes on it.
 
 use serde::{Deserialize, Serialize};
 
@@ -102,6 +102,59 @@ pub enum BookingChange {
     Cancelled,
 }
 
+/// A move a clinician asked for, as the form named it: from the status the page showed, to
+/// another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkflowMove {
+    pub from: WorkflowStatus,
+    pub to: WorkflowStatus,
+}
+
+impl WorkflowMove {
+    /// `None` unless both ends are statuses.
+    pub fn parse(from: &str, to: &str) -> Option<Self> {
+        Some(WorkflowMove {
+            from: WorkflowStatus::parse(from)?,
+            to: WorkflowStatus::parse(to)?,
+        })
+    }
+
+    /// Whether the move can be made now: the submission is still where the page showed it,
+    /// and the workflow allows the step.
+    pub fn applies_to(self, current: WorkflowStatus) -> bool {
+        self.from == current && self.from.can_move_to(self.to)
+    }
+}
+
+/// A clinician's private note on a submission: trimmed, 1 to [`ClinicianNote::MAX_CHARS`]
+/// characters, line endings normalised and other control characters (NUL among them, which
+/// PostgreSQL refuses) dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClinicianNote(String);
+
+impl ClinicianNote {
+    pub const MAX_CHARS: usize = 5000;
+
+    /// `None` for an empty note or one over the limit.
+    pub fn parse(s: &str) -> Option<Self> {
+        let cleaned: String = s
+            .replace("\r\n", "\n")
+            .chars()
+            .map(|c| if c == '\r' { '\n' } else { c })
+            .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+            .collect();
+        let trimmed = cleaned.trim();
+        let chars = trimmed.chars().count();
+        (1..=Self::MAX_CHARS)
+            .contains(&chars)
+            .then(|| ClinicianNote(trimmed.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,5 +229,30 @@ mod tests {
         assert!(Contacted.can_move_to(ConsultBooked));
         assert!(ConsultBooked.can_move_to(InTherapy));
         assert!(!New.can_move_to(InTherapy));
+    }
+
+    #[test]
+    fn a_move_applies_only_from_the_status_the_page_showed() {
+        let step = WorkflowMove::parse("new", "contacted").expect("statuses");
+        assert!(step.applies_to(WorkflowStatus::New));
+        assert!(!step.applies_to(WorkflowStatus::Contacted));
+        assert_eq!(WorkflowMove::parse("new", "nowhere"), None);
+        let back = WorkflowMove::parse("new", "in_therapy").expect("statuses");
+        assert!(!back.applies_to(WorkflowStatus::New));
+    }
+
+    #[test]
+    fn a_note_is_trimmed_bounded_and_free_of_control_characters() {
+        assert_eq!(ClinicianNote::parse("  \n "), None);
+        assert_eq!(
+            ClinicianNote::parse(" Called; left no message.\r\n").map(|n| n.as_str().to_owned()),
+            Some("Called; left no message.".to_owned())
+        );
+        assert_eq!(
+            ClinicianNote::parse("a\u{0}b").map(|n| n.as_str().to_owned()),
+            Some("ab".to_owned())
+        );
+        assert!(ClinicianNote::parse(&"x".repeat(ClinicianNote::MAX_CHARS)).is_some());
+        assert!(ClinicianNote::parse(&"x".repeat(ClinicianNote::MAX_CHARS + 1)).is_none());
     }
 }

@@ -136,7 +136,7 @@ pub async fn create_admin(
         .await
         .map_err(|e| CreateAdminError::Save(Box::new(e)))?;
     let created = db
-        .create_clinician(email, name, &hash, Role::Admin, Utc::now())
+        .create_clinician(email, name, &hash, Role::Admin, Utc::now(), None)
         .await;
     db.close().await;
     match created {

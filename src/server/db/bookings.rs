@@ -12,10 +12,11 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::clinicians::ClinicianId;
-use super::outbox::queue_email;
+use super::constraint::Unique;
+use super::outbox;
 use super::submissions::SubmissionId;
-use super::workflow::follow_booking;
-use super::{with_pool, Db, NewEmail};
+use super::workflow;
+use super::{with_pool, Audit, Db, NewEmail};
 use crate::domain::booking::{Busy, ConsultRules, ConsultSlot, WeeklyHours};
 use crate::domain::workflow::BookingChange;
 
@@ -78,6 +79,8 @@ pub struct NewBooking<'a> {
     /// The couple's consult, together: it is the other partner's consult too (one per couple),
     /// shows on their pages and moves their workflow. Otherwise this client's own.
     pub for_couple: bool,
+    /// The audit row of a booking the practice made, written in the booking's transaction.
+    pub audit: Option<&'a Audit>,
 }
 
 /// How an attempt to book one clinician's calendar ended.
@@ -106,31 +109,36 @@ pub type SlotCheck<'a> = &'a (dyn Fn(&ClinicianCalendar, &[Busy]) -> Option<Cons
 const WITHDRAW_REMINDERS: &str = "delete from outbox where booking_id = $1 \
     and kind = 'consult_reminder' and status = 'pending'";
 
+/// What [`BookingRow`] reads, from `bookings b` joined with `submissions s` and
+/// `clinicians c`.
 const BOOKING_COLUMNS: &str = "b.id, b.submission_id, s.reference, b.clinician_id, \
-    c.display_name, b.starts_at, b.ends_at, b.practice_zone, b.client_zone, b.client_name, \
-    b.client_email, b.client_phone, b.status, b.sequence, b.request_key, b.for_couple";
+    c.display_name as clinician_name, b.starts_at, b.ends_at, b.practice_zone, b.client_zone, \
+    b.client_name, b.client_email, b.client_phone, b.status, b.sequence, b.request_key, \
+    b.for_couple";
 
-type BookingRow = (
-    i64,
-    i64,
-    String,
-    i64,
-    String,
-    DateTime<Utc>,
-    DateTime<Utc>,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    i32,
-    String,
-    bool,
-);
+/// A booking as stored, before its status is checked.
+#[derive(sqlx::FromRow)]
+struct BookingRow {
+    id: i64,
+    submission_id: i64,
+    reference: String,
+    clinician_id: i64,
+    clinician_name: String,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    practice_zone: String,
+    client_zone: String,
+    client_name: String,
+    client_email: String,
+    client_phone: String,
+    status: String,
+    sequence: i32,
+    request_key: String,
+    for_couple: bool,
+}
 
 fn booking_from_row(row: BookingRow) -> Result<Booking, sqlx::Error> {
-    let (
+    let BookingRow {
         id,
         submission_id,
         reference,
@@ -147,7 +155,7 @@ fn booking_from_row(row: BookingRow) -> Result<Booking, sqlx::Error> {
         sequence,
         request_key,
         for_couple,
-    ) = row;
+    } = row;
     let status = match status.as_str() {
         "booked" => BookingStatus::Booked,
         "cancelled" => BookingStatus::Cancelled,
@@ -191,25 +199,6 @@ fn calendar_from_row(
         clinician_id: ClinicianId(clinician_id),
         weekly,
         days_off,
-    })
-}
-
-/// Which unique index a write ran into, if that is why it failed.
-fn unique_violation(e: &sqlx::Error) -> Option<&'static str> {
-    let sqlx::Error::Database(db) = e else {
-        return None;
-    };
-    if !matches!(db.kind(), sqlx::error::ErrorKind::UniqueViolation) {
-        return None;
-    }
-    // PostgreSQL names the index; SQLite names the columns.
-    let said = format!("{} {}", db.constraint().unwrap_or_default(), db.message());
-    Some(if said.contains("request_key") {
-        "request_key"
-    } else if said.contains("one_per_submission") || said.contains("bookings.submission_id") {
-        "submission"
-    } else {
-        "slot"
     })
 }
 
@@ -450,7 +439,7 @@ impl Db {
                 None => {
                     let by = new.booked_by.map(|c| c.0);
                     let (booked, scope) = (BookingChange::Booked, new.for_couple);
-                    follow_booking!(tx, new.submission_id.0, booked, scope, by, now);
+                    workflow::follow_booking(&mut tx, new.submission_id.0, booked, scope, by, now).await?;
                     sqlx::query_scalar(insert)
                         .bind(new.submission_id.0)
                         .bind(clinician.0)
@@ -472,7 +461,10 @@ impl Db {
             // A move withdraws the reminder for the old time; `emails` carries the new one.
             sqlx::query(WITHDRAW_REMINDERS).bind(id).execute(&mut *tx).await?;
             for email in emails {
-                queue_email!(tx, email, now, Some(id));
+                outbox::queue(&mut *tx, email, now, Some(id)).await?;
+            }
+            if let Some(audit) = new.audit {
+                super::audit::write(&mut *tx, audit).await?;
             }
             tx.commit().await?;
             Ok(BookAttempt::Booked(BookingId(id)))
@@ -481,17 +473,17 @@ impl Db {
         match outcome {
             Ok(attempt) => Ok(attempt),
             // Backstops: the transaction's own checks make these unreachable in practice.
-            Err(e) => match unique_violation(&e) {
-                Some("request_key") => {
+            Err(e) => match Unique::violated_by(&e) {
+                Some(Unique::BookingRequestKey) => {
                     let sql = "select id from bookings where request_key = $1";
                     let id: i64 = with_pool!(self, pool => {
                         sqlx::query_scalar(sql).bind(new.request_key).fetch_one(pool).await?
                     });
                     Ok(BookAttempt::AlreadyDone(BookingId(id)))
                 }
-                Some("submission") => Ok(BookAttempt::SubmissionHasBooking),
-                Some(_) => Ok(BookAttempt::NotOffered),
-                None => Err(e),
+                Some(Unique::OneBookingPerSubmission) => Ok(BookAttempt::SubmissionHasBooking),
+                Some(Unique::OneBookingPerSlot) => Ok(BookAttempt::NotOffered),
+                Some(Unique::ClinicianEmail) | None => Err(e),
             },
         }
     }
@@ -506,14 +498,15 @@ impl Db {
     }
 
     /// Cancels a live booking (only at calendar `sequence`, when given) and queues `emails` with
-    /// it. `by` is the clinician who cancelled it for the practice, `None` when the client did.
-    /// `false` when it was not live (or had moved on).
+    /// it. `by` is the practice's audit row when a clinician cancelled it (its clinician is named
+    /// in the workflow history), `None` when the client did. `false` when it was not live (or
+    /// had moved on).
     pub async fn cancel_booking(
         &self,
         id: BookingId,
         sequence: Option<i32>,
         emails: &[NewEmail],
-        by: Option<ClinicianId>,
+        by: Option<&Audit>,
         now: DateTime<Utc>,
     ) -> Result<bool, sqlx::Error> {
         let sql = "update bookings set status = 'cancelled', cancelled_at = $2, updated_at = $2, \
@@ -530,11 +523,14 @@ impl Db {
             let Some((submission, for_couple)) = done else {
                 return Ok(false);
             };
-            let (cancelled, by) = (BookingChange::Cancelled, by.map(|c| c.0));
-            follow_booking!(tx, submission, cancelled, for_couple, by, now);
+            let (cancelled, clinician) = (BookingChange::Cancelled, by.map(|a| a.by.0));
+            workflow::follow_booking(&mut tx, submission, cancelled, for_couple, clinician, now).await?;
             sqlx::query(WITHDRAW_REMINDERS).bind(id.0).execute(&mut *tx).await?;
             for email in emails {
-                queue_email!(tx, email, now, Some(id.0));
+                outbox::queue(&mut *tx, email, now, Some(id.0)).await?;
+            }
+            if let Some(audit) = by {
+                super::audit::write(&mut *tx, audit).await?;
             }
             tx.commit().await?;
         });
@@ -557,39 +553,28 @@ impl Db {
         const WHERE: &str = "b.status = 'booked' and b.ends_at > $1 \
                              and ($2 = 0 or b.clinician_id = $2)";
         let sql = format!(
-            "select {BOOKING_COLUMNS} from bookings b \
+            "select {BOOKING_COLUMNS}, s.couple_id is not null as in_couple from bookings b \
              join submissions s on s.id = b.submission_id \
              join clinicians c on c.id = b.clinician_id \
              where {WHERE} order by b.starts_at, b.id limit $3"
         );
-        // Which of them belong to a couple, in one query (the row above is full).
-        let partners = format!(
-            "select b.id from bookings b join submissions s on s.id = b.submission_id \
-             where {WHERE} and s.couple_id is not null order by b.starts_at, b.id limit $3"
-        );
+        #[derive(sqlx::FromRow)]
+        struct Upcoming {
+            #[sqlx(flatten)]
+            booking: BookingRow,
+            in_couple: bool,
+        }
         let only = clinician.map_or(0, |c| c.0);
-        let (rows, in_couple): (Vec<BookingRow>, Vec<i64>) = with_pool!(self, pool => {
-            let rows = sqlx::query_as(&sql)
+        let rows: Vec<Upcoming> = with_pool!(self, pool => {
+            sqlx::query_as(&sql)
                 .bind(from)
                 .bind(only)
                 .bind(limit)
                 .fetch_all(pool)
-                .await?;
-            let in_couple = sqlx::query_scalar(&partners)
-                .bind(from)
-                .bind(only)
-                .bind(limit)
-                .fetch_all(pool)
-                .await?;
-            (rows, in_couple)
+                .await?
         });
-        let in_couple: BTreeSet<i64> = in_couple.into_iter().collect();
         rows.into_iter()
-            .map(|row| {
-                let booking = booking_from_row(row)?;
-                let couple = in_couple.contains(&booking.id.0);
-                Ok((booking, couple))
-            })
+            .map(|row| Ok((booking_from_row(row.booking)?, row.in_couple)))
             .collect()
     }
 

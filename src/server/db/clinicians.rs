@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
+use super::audit::Audit;
 use super::{with_pool, Db};
 
 /// Primary key of a clinician.
@@ -84,6 +85,8 @@ where
 
 impl Db {
     /// Adds a clinician. Fails with a unique violation when the email is taken.
+    /// Creates an account; `audit` (an admin's, or none from the command line) is written
+    /// with it.
     pub async fn create_clinician(
         &self,
         email: &str,
@@ -91,19 +94,26 @@ impl Db {
         password_hash: &str,
         role: Role,
         now: DateTime<Utc>,
+        audit: Option<&Audit>,
     ) -> Result<ClinicianId, sqlx::Error> {
         let sql = "insert into clinicians \
                    (email, display_name, password_hash, role, active, failed_logins, created_at, updated_at) \
                    values ($1, $2, $3, $4, 1, 0, $5, $5) returning id";
         let id: i64 = with_pool!(self, pool => {
-            sqlx::query_scalar(sql)
+            let mut tx = pool.begin().await?;
+            let id = sqlx::query_scalar(sql)
                 .bind(email)
                 .bind(display_name)
                 .bind(password_hash)
                 .bind(role.as_str())
                 .bind(now)
-                .fetch_one(pool)
-                .await?
+                .fetch_one(&mut *tx)
+                .await?;
+            if let Some(audit) = audit {
+                super::audit::write(&mut *tx, audit).await?;
+            }
+            tx.commit().await?;
+            id
         });
         Ok(ClinicianId(id))
     }
@@ -171,47 +181,6 @@ impl Db {
         });
         Ok(())
     }
-
-    /// Writes one audit row: who did what to which submission, when.
-    pub async fn audit(
-        &self,
-        clinician: ClinicianId,
-        action: &str,
-        submission: Option<super::SubmissionId>,
-        now: DateTime<Utc>,
-    ) -> Result<(), sqlx::Error> {
-        let sql = "insert into audit_events (clinician_id, action, submission_id, created_at) \
-                   values ($1, $2, $3, $4)";
-        with_pool!(self, pool => {
-            sqlx::query(sql)
-                .bind(clinician.0)
-                .bind(action)
-                .bind(submission.map(|s| s.0))
-                .bind(now)
-                .execute(pool)
-                .await?;
-        });
-        Ok(())
-    }
-
-    /// How many audit rows name a submission (for tests and the audit view).
-    pub async fn audit_count(&self, submission: super::SubmissionId) -> Result<i64, sqlx::Error> {
-        let sql = "select count(*) from audit_events where submission_id = $1";
-        let n: i64 = with_pool!(self, pool => {
-            sqlx::query_scalar(sql).bind(submission.0).fetch_one(pool).await?
-        });
-        Ok(n)
-    }
-}
-
-/// One audit row as admins read it.
-#[derive(Debug, Clone)]
-pub struct AuditEntry {
-    pub id: i64,
-    pub at: DateTime<Utc>,
-    pub who: String,
-    pub action: String,
-    pub reference: Option<String>,
 }
 
 impl Db {
@@ -225,16 +194,20 @@ impl Db {
         })
     }
 
-    /// Activates or deactivates an account.
+    /// Activates or deactivates an account, with its audit row.
     pub async fn set_clinician_active(
         &self,
         id: ClinicianId,
         active: bool,
         now: DateTime<Utc>,
+        audit: &Audit,
     ) -> Result<(), sqlx::Error> {
         let sql = "update clinicians set active = $2, updated_at = $3 where id = $1";
         with_pool!(self, pool => {
-            sqlx::query(sql).bind(id.0).bind(i16::from(active)).bind(now).execute(pool).await?;
+            let mut tx = pool.begin().await?;
+            sqlx::query(sql).bind(id.0).bind(i16::from(active)).bind(now).execute(&mut *tx).await?;
+            super::audit::write(&mut *tx, audit).await?;
+            tx.commit().await?;
         });
         Ok(())
     }
@@ -248,46 +221,21 @@ impl Db {
         Ok(hash)
     }
 
+    /// Sets a new password hash, with its audit row.
     pub async fn set_password_hash(
         &self,
         id: ClinicianId,
         hash: &str,
         now: DateTime<Utc>,
+        audit: &Audit,
     ) -> Result<(), sqlx::Error> {
         let sql = "update clinicians set password_hash = $2, updated_at = $3 where id = $1";
         with_pool!(self, pool => {
-            sqlx::query(sql).bind(id.0).bind(hash).bind(now).execute(pool).await?;
+            let mut tx = pool.begin().await?;
+            sqlx::query(sql).bind(id.0).bind(hash).bind(now).execute(&mut *tx).await?;
+            super::audit::write(&mut *tx, audit).await?;
+            tx.commit().await?;
         });
         Ok(())
-    }
-
-    /// Audit rows newest first, below `before` (keyset), `limit` at a time.
-    pub async fn audit_page(
-        &self,
-        before: Option<i64>,
-        limit: u32,
-    ) -> Result<Vec<AuditEntry>, sqlx::Error> {
-        let sql = "select a.id, a.created_at, c.display_name, a.action, s.reference \
-                   from audit_events a join clinicians c on c.id = a.clinician_id \
-                   left join submissions s on s.id = a.submission_id \
-                   where a.id < $1 order by a.id desc limit $2";
-        type Row = (i64, DateTime<Utc>, String, String, Option<String>);
-        let rows: Vec<Row> = with_pool!(self, pool => {
-            sqlx::query_as(sql)
-                .bind(before.unwrap_or(i64::MAX))
-                .bind(i64::from(limit))
-                .fetch_all(pool)
-                .await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(|(id, at, who, action, reference)| AuditEntry {
-                id,
-                at,
-                who,
-                action,
-                reference,
-            })
-            .collect())
     }
 }

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::outbox::queue_email;
+use super::outbox;
 use super::submissions::SubmissionId;
 use super::{with_pool, Db, NewEmail};
 use crate::domain::couple::{PartnerRole, SafetyScreen};
@@ -154,7 +154,7 @@ impl Db {
             if sent >= per_day {
                 return Ok(InvitationEmail::DailyLimit);
             }
-            queue_email!(tx, email, now);
+            outbox::queue(&mut *tx, email, now, None).await?;
             tx.commit().await?;
         });
         Ok(InvitationEmail::Queued)

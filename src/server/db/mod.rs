@@ -6,17 +6,23 @@
 //! type-checked against each backend by [`with_pool!`]. Each backend has its own migrations
 //! folder because column types (identity, timestamptz) differ.
 
+mod audit;
 mod bookings;
 mod clinicians;
+mod constraint;
 mod couples;
 pub(crate) mod outbox;
+mod sessions;
 mod submissions;
 pub(crate) mod workflow;
 
+pub use audit::{Audit, AuditAction, AuditEntry};
 pub use bookings::*;
 pub use clinicians::*;
+pub use constraint::Unique;
 pub use couples::*;
 pub use outbox::*;
+pub use sessions::StoredSession;
 pub use submissions::*;
 pub use workflow::*;
 

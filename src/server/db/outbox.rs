@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use sqlx::{Database, Encode, Executor, IntoArguments, Type};
+
 use super::{with_pool, Db};
 
 /// A message to be sent. Rendered before it is stored, so a template change never alters a
@@ -35,37 +37,44 @@ pub struct QueuedEmail {
 }
 
 // Parameters appear in the order they are bound, so the SQL reads like the bind list below.
-pub(super) const INSERT_OUTBOX: &str = "insert into outbox \
+const INSERT_OUTBOX: &str = "insert into outbox \
     (message_id, kind, recipient, subject, body_text, body_html, created_at, calendar, \
      next_attempt_at, booking_id, status, attempts) \
     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', 0)";
 
-/// Queues `$email` (a [`NewEmail`]) inside the transaction `$tx`, so the message exists if and
-/// only if the event that causes it is committed. With `$booking`, the message is about that
-/// booking (so a cancellation can withdraw its reminder).
-macro_rules! queue_email {
-    ($tx:expr, $email:expr, $now:expr) => {
-        $crate::server::db::outbox::queue_email!($tx, $email, $now, None::<i64>)
-    };
-    ($tx:expr, $email:expr, $now:expr, $booking:expr) => {{
-        let email: &$crate::server::db::NewEmail = $email;
-        let now: chrono::DateTime<chrono::Utc> = $now;
-        sqlx::query($crate::server::db::outbox::INSERT_OUTBOX)
-            .bind(&email.message_id)
-            .bind(email.kind)
-            .bind(&email.recipient)
-            .bind(&email.subject)
-            .bind(&email.body_text)
-            .bind(&email.body_html)
-            .bind(now)
-            .bind(email.calendar.as_deref())
-            .bind(email.send_after.unwrap_or(now))
-            .bind($booking)
-            .execute(&mut *$tx)
-            .await?;
-    }};
+/// Queues `email` on the transaction of the event that causes it, so the message exists if and
+/// only if the event is committed. With `booking`, the message is about that booking (so a
+/// cancellation can withdraw its reminder). Generic over the backend.
+pub(crate) async fn queue<'e, E, DB>(
+    executor: E,
+    email: &NewEmail,
+    now: DateTime<Utc>,
+    booking: Option<i64>,
+) -> Result<(), sqlx::Error>
+where
+    E: Executor<'e, Database = DB>,
+    DB: Database,
+    for<'q> <DB as Database>::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<String>: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<i64>: Encode<'q, DB> + Type<DB>,
+    for<'q> DateTime<Utc>: Encode<'q, DB> + Type<DB>,
+{
+    sqlx::query::<DB>(INSERT_OUTBOX)
+        .bind(email.message_id.clone())
+        .bind(email.kind.to_owned())
+        .bind(email.recipient.clone())
+        .bind(email.subject.clone())
+        .bind(email.body_text.clone())
+        .bind(email.body_html.clone())
+        .bind(now)
+        .bind(email.calendar.clone())
+        .bind(email.send_after.unwrap_or(now))
+        .bind(booking)
+        .execute(executor)
+        .await?;
+    Ok(())
 }
-pub(crate) use queue_email;
 
 /// Counts of messages by state, for admins and tests.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

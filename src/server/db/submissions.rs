@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{with_pool, ClinicianId, Db};
+use super::outbox;
+use super::{with_pool, Audit, Db};
 
 /// How deleting a submission ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,16 +60,17 @@ pub enum SaveError {
     Db(#[from] sqlx::Error),
 }
 
-/// The columns [`SUBMISSION_COLUMNS`] selects, in order.
-type SubmissionRow = (
-    i64,
-    String,
-    i32,
-    String,
-    Option<String>,
-    DateTime<Utc>,
-    String,
-);
+/// A submission as stored, before its statuses are checked; [`SUBMISSION_COLUMNS`] reads it.
+#[derive(sqlx::FromRow)]
+struct SubmissionRow {
+    id: i64,
+    reference: String,
+    instrument_version: i32,
+    status: String,
+    note: Option<String>,
+    created_at: DateTime<Utc>,
+    workflow: String,
+}
 const SUBMISSION_COLUMNS: &str =
     "id, reference, instrument_version, status, note, created_at, workflow";
 
@@ -77,16 +79,15 @@ fn workflow(s: &str) -> Result<WorkflowStatus, sqlx::Error> {
 }
 
 fn submission_from_row(row: SubmissionRow) -> Result<Submission, sqlx::Error> {
-    let (id, reference, version, status, note, created_at, workflow_status) = row;
     Ok(Submission {
-        id: SubmissionId(id),
-        reference,
-        instrument_version: u32::try_from(version)
+        id: SubmissionId(row.id),
+        reference: row.reference,
+        instrument_version: u32::try_from(row.instrument_version)
             .map_err(|_| corrupt("negative instrument version".into()))?,
-        status: SubmissionStatus::parse(&status)?,
-        note,
-        created_at,
-        workflow: workflow(&workflow_status)?,
+        status: SubmissionStatus::parse(&row.status)?,
+        note: row.note,
+        created_at: row.created_at,
+        workflow: workflow(&row.workflow)?,
     })
 }
 
@@ -244,7 +245,7 @@ impl Db {
             // The practice's notification is queued in the same transaction: it exists if and
             // only if the submission does.
             if let Some(email) = notify {
-                super::outbox::queue_email!(tx, email, now);
+                outbox::queue(&mut *tx, email, now, None).await?;
             }
             tx.commit().await?;
         });
@@ -522,8 +523,7 @@ impl Db {
     pub async fn delete_submission(
         &self,
         id: SubmissionId,
-        audit: (ClinicianId, &str),
-        now: DateTime<Utc>,
+        audit: &Audit,
     ) -> Result<DeleteOutcome, sqlx::Error> {
         let couple = "select couple_id from submissions where id = $1";
         let live = "select count(*) from bookings where submission_id = $1 and status = 'booked'";
@@ -538,8 +538,6 @@ impl Db {
         let leave_couple = "update submissions set couple_id = null, partner = null \
                             where couple_id = $1";
         let drop_couple = "delete from couples where id = $1";
-        let audited = "insert into audit_events (clinician_id, action, submission_id, created_at) \
-                       values ($1, $2, null, $3)";
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             // Writing first takes SQLite's write lock (and PostgreSQL's row lock) before
@@ -563,12 +561,7 @@ impl Db {
                 sqlx::query(leave_couple).bind(couple).execute(&mut *tx).await?;
                 sqlx::query(drop_couple).bind(couple).execute(&mut *tx).await?;
             }
-            sqlx::query(audited)
-                .bind(audit.0 .0)
-                .bind(audit.1)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            super::audit::write(&mut *tx, audit).await?;
             tx.commit().await?;
         });
         Ok(DeleteOutcome::Deleted)

@@ -2,84 +2,100 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{with_pool, ClinicianId, Db, SubmissionId};
-use crate::domain::workflow::WorkflowStatus;
+use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
+
+use super::{with_pool, Audit, Db, SubmissionId};
+use crate::domain::workflow::{BookingChange, WorkflowStatus};
 
 /// Who the history names for a change the client made by booking or cancelling online.
 pub const BY_CLIENT: &str = "Client, online";
 
 /// A questionnaire and, for a couple, the partner's: the submissions one consult is for.
-pub(crate) const CONSULT_SUBMISSIONS: &str = "select id, workflow from submissions \
+const CONSULT_SUBMISSIONS: &str = "select id, workflow from submissions \
     where id = $1 or couple_id = (select couple_id from submissions where id = $1) order by id";
 
 /// The status the newest move to "consult booked" came from.
-pub(crate) const BEFORE_BOOKED: &str = "select from_status from workflow_events \
+const BEFORE_BOOKED: &str = "select from_status from workflow_events \
     where submission_id = $1 and to_status = 'consult_booked' order by id desc limit 1";
 
-pub(crate) const MOVE: &str = "update submissions set workflow = $3, updated_at = $4 \
+const MOVE: &str = "update submissions set workflow = $3, updated_at = $4 \
     where id = $1 and workflow = $2";
 
-pub(crate) const EVENT: &str = "insert into workflow_events \
+/// [`MOVE`], answering the id when it moved.
+const MOVE_RETURNING: &str = "update submissions set workflow = $3, updated_at = $4 \
+    where id = $1 and workflow = $2 returning id";
+
+const EVENT: &str = "insert into workflow_events \
     (submission_id, clinician_id, from_status, to_status, created_at) values ($1, $2, $3, $4, $5)";
 
 /// Moves the submissions a consult is for (both partners' for a couple's consult, else the one)
-/// along with its booking or cancellation (see [`WorkflowStatus::after_booking`]), inside the
-/// caller's transaction. `$by` is the clinician who booked it for the client, or `None` when
-/// the client did it online.
-macro_rules! follow_booking {
-    ($tx:expr, $submission:expr, $change:expr, $for_couple:expr, $by:expr, $now:expr) => {{
-        use $crate::domain::workflow::{BookingChange as Change, WorkflowStatus};
-        use $crate::server::db::workflow::{BEFORE_BOOKED, CONSULT_SUBMISSIONS, EVENT, MOVE};
-        let submission: i64 = $submission;
-        let change: Change = $change;
-        let for_couple: bool = $for_couple;
-        let by: Option<i64> = $by;
-        let now: chrono::DateTime<chrono::Utc> = $now;
-        let rows: Vec<(i64, String)> = sqlx::query_as(CONSULT_SUBMISSIONS)
-            .bind(submission)
-            .fetch_all(&mut *$tx)
-            .await?;
-        for (id, status) in rows {
-            if id != submission && !for_couple {
-                continue;
-            }
-            let Some(from) = WorkflowStatus::parse(&status) else {
-                continue;
-            };
-            let before: Option<String> =
-                if change == Change::Cancelled && from == WorkflowStatus::ConsultBooked {
-                    sqlx::query_scalar(BEFORE_BOOKED)
-                        .bind(id)
-                        .fetch_optional(&mut *$tx)
-                        .await?
-                } else {
-                    None
-                };
-            let before = before.as_deref().and_then(WorkflowStatus::parse);
-            let Some(to) = from.after_booking(change, before) else {
-                continue;
-            };
-            let moved = sqlx::query(MOVE)
-                .bind(id)
-                .bind(from.as_str())
-                .bind(to.as_str())
-                .bind(now)
-                .execute(&mut *$tx)
-                .await?;
-            if moved.rows_affected() == 1 {
-                sqlx::query(EVENT)
-                    .bind(id)
-                    .bind(by)
-                    .bind(from.as_str())
-                    .bind(to.as_str())
-                    .bind(now)
-                    .execute(&mut *$tx)
-                    .await?;
-            }
+/// along with its booking or cancellation (see [`WorkflowStatus::after_booking`]), on the
+/// caller's transaction. `by` is the clinician who booked it for the client, or `None` when the
+/// client did it online. Generic over the backend, so either database's transaction can call it.
+pub(crate) async fn follow_booking<DB>(
+    tx: &mut sqlx::Transaction<'_, DB>,
+    submission: i64,
+    change: BookingChange,
+    for_couple: bool,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error>
+where
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> <DB as Database>::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<i64>: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> DateTime<Utc>: Encode<'q, DB> + Type<DB>,
+    for<'r> (i64, String): FromRow<'r, DB::Row>,
+    for<'r> (String,): FromRow<'r, DB::Row>,
+    for<'r> (i64,): FromRow<'r, DB::Row>,
+{
+    let rows: Vec<(i64, String)> = sqlx::query_as(CONSULT_SUBMISSIONS)
+        .bind(submission)
+        .fetch_all(&mut **tx)
+        .await?;
+    for (id, status) in rows {
+        if id != submission && !for_couple {
+            continue;
         }
-    }};
+        let Some(from) = WorkflowStatus::parse(&status) else {
+            continue;
+        };
+        let before: Option<String> =
+            if change == BookingChange::Cancelled && from == WorkflowStatus::ConsultBooked {
+                sqlx::query_scalar(BEFORE_BOOKED)
+                    .bind(id)
+                    .fetch_optional(&mut **tx)
+                    .await?
+            } else {
+                None
+            };
+        let before = before.as_deref().and_then(WorkflowStatus::parse);
+        let Some(to) = from.after_booking(change, before) else {
+            continue;
+        };
+        let moved: Option<i64> = sqlx::query_scalar(MOVE_RETURNING)
+            .bind(id)
+            .bind(from.as_str().to_owned())
+            .bind(to.as_str().to_owned())
+            .bind(now)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if moved.is_some() {
+            sqlx::query(EVENT)
+                .bind(id)
+                .bind(by)
+                .bind(from.as_str().to_owned())
+                .bind(to.as_str().to_owned())
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
 }
-pub(crate) use follow_booking;
 
 /// One entry of a submission's history, as the workspace shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,9 +119,9 @@ impl Db {
         submission: SubmissionId,
         from: WorkflowStatus,
         to: WorkflowStatus,
-        by: ClinicianId,
-        now: DateTime<Utc>,
+        audit: &Audit,
     ) -> Result<bool, sqlx::Error> {
+        let (by, now) = (audit.by, audit.at);
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let moved = sqlx::query(MOVE)
@@ -126,29 +142,33 @@ impl Db {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+            super::audit::write(&mut *tx, audit).await?;
             tx.commit().await?;
         });
         Ok(true)
     }
 
-    /// Adds a clinician's private note to a submission.
+    /// Adds a clinician's private note to a submission, with its audit row (whose clinician and
+    /// time the note takes).
     pub async fn add_clinician_note(
         &self,
         submission: SubmissionId,
-        by: ClinicianId,
         body: &str,
-        now: DateTime<Utc>,
+        audit: &Audit,
     ) -> Result<(), sqlx::Error> {
         let sql = "insert into clinician_notes (submission_id, clinician_id, body, created_at) \
                    values ($1, $2, $3, $4)";
         with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
             sqlx::query(sql)
                 .bind(submission.0)
-                .bind(by.0)
+                .bind(audit.by.0)
                 .bind(body)
-                .bind(now)
-                .execute(pool)
+                .bind(audit.at)
+                .execute(&mut *tx)
                 .await?;
+            super::audit::write(&mut *tx, audit).await?;
+            tx.commit().await?;
         });
         Ok(())
     }

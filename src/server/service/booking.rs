@@ -11,8 +11,8 @@ use chrono_tz::Tz;
 use crate::domain::booking::{self as rules, Availability, Busy, ConsultRules, ConsultSlot};
 use crate::domain::contact::{parse_contact_form, ContactDetails, ContactError};
 use crate::server::db::{
-    BookAttempt, Booking, BookingId, BookingStatus, ClinicianCalendar, ClinicianId, NewBooking,
-    NewEmail, Submission, SubmissionStatus,
+    Audit, AuditAction, BookAttempt, Booking, BookingId, BookingStatus, ClinicianCalendar,
+    ClinicianId, NewBooking, NewEmail, Submission, SubmissionStatus,
 };
 use crate::server::email::templates::{self, ConsultEmail};
 use crate::server::error::{AppError, FieldError};
@@ -326,6 +326,15 @@ async fn book_submission(
     }
     emails.push(templates::consult_confirmation(&email, to, name));
     emails.extend(reminder(state, &email, to, name, now));
+    let audit = match booker {
+        Booker::Client => None,
+        Booker::Clinician(id) => Some(Audit::new(
+            id,
+            AuditAction::BookConsult,
+            Some(submission.id),
+            now,
+        )),
+    };
     let new = NewBooking {
         submission_id: submission.id,
         practice_zone: state.config.practice_zone.name(),
@@ -340,6 +349,7 @@ async fn book_submission(
             Booker::Clinician(id) => Some(id),
         },
         for_couple,
+        audit: audit.as_ref(),
     };
     let attempt = try_calendars(state, &new, None, &consult_rules, start, &emails, now).await?;
     Ok(match attempt {
@@ -520,9 +530,15 @@ pub async fn cancel_by_practice(
         &booking.client_name,
     )];
     // Only that version of it: a move between the read above and here bumps the sequence.
+    let audit = Audit::new(
+        clinician,
+        AuditAction::CancelConsult,
+        Some(submission.id),
+        now,
+    );
     let cancelled = state
         .db
-        .cancel_booking(booking.id, Some(seen.1), &emails, Some(clinician), now)
+        .cancel_booking(booking.id, Some(seen.1), &emails, Some(&audit), now)
         .await?;
     if !cancelled {
         // Cancelled by the client a moment ago, or moved: say which.
@@ -600,6 +616,7 @@ pub async fn reschedule(
         request_key: &request_key,
         booked_by: None,
         for_couple: booking.for_couple,
+        audit: None,
     };
     let attempt = try_calendars(
         state,

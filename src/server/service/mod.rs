@@ -8,3 +8,4 @@
 pub mod booking;
 pub mod couples;
 pub mod questionnaire;
+pub mod workspace;

@@ -319,6 +319,27 @@ pub async fn db_count(app: &TestApp, sql: &str) -> i64 {
     }
 }
 
+/// A `select <text column> …` of one row on the app's database.
+pub async fn db_text(app: &TestApp, sql: &str) -> String {
+    if app.database_url.starts_with("sqlite:") {
+        let mut db = sqlx::SqliteConnection::connect(&app.database_url)
+            .await
+            .expect("sqlite");
+        sqlx::query_scalar(sql)
+            .fetch_one(&mut db)
+            .await
+            .expect("text")
+    } else {
+        let mut db = sqlx::PgConnection::connect(&app.database_url)
+            .await
+            .expect("postgres");
+        sqlx::query_scalar(sql)
+            .fetch_one(&mut db)
+            .await
+            .expect("text")
+    }
+}
+
 /// Runs a test body once against SQLite and once against PostgreSQL.
 macro_rules! on_both_databases {
     ($name:ident, $body:path) => {

@@ -13,7 +13,7 @@ use tower_sessions::Session;
 use super::staff_user;
 use crate::server::auth;
 use crate::server::auth::session_store::DbSessionStore;
-use crate::server::db::{Clinician, ClinicianId, Role};
+use crate::server::db::{Audit, AuditAction, Clinician, ClinicianId, Role, Unique};
 use crate::server::http::error::AppError;
 use crate::server::http::extract::AppForm;
 use crate::server::http::guard::CurrentClinician;
@@ -104,13 +104,14 @@ pub async fn create_clinician(
     };
     let hash = auth::hash_password(SecretString::from(form.password)).await?;
     let now = Utc::now();
+    let audit = Audit::new(viewer.id, AuditAction::CreateClinician, None, now);
     match state
         .db
-        .create_clinician(&email, &name, &hash, role, now)
+        .create_clinician(&email, &name, &hash, role, now, Some(&audit))
         .await
     {
         Ok(_) => {}
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+        Err(e) if Unique::violated_by(&e) == Some(Unique::ClinicianEmail) => {
             let form = retry(
                 "email",
                 "There is already an account with that email.".into(),
@@ -119,10 +120,6 @@ pub async fn create_clinician(
         }
         Err(e) => return Err(e.into()),
     }
-    state
-        .db
-        .audit(viewer.id, "create_clinician", None, now)
-        .await?;
     let form = NewClinicianForm {
         created: Some(format!("Added {name} ({email}).")),
         ..Default::default()
@@ -158,21 +155,21 @@ pub async fn set_active(
         ]));
     }
     let now = Utc::now();
+    let action = if active {
+        AuditAction::ReactivateClinician
+    } else {
+        AuditAction::DeactivateClinician
+    };
+    let audit = Audit::new(viewer.id, action, None, now);
     state
         .db
-        .set_clinician_active(target.id, active, now)
+        .set_clinician_active(target.id, active, now, &audit)
         .await?;
     if !active {
         DbSessionStore(state.db.clone())
             .delete_for(target.id)
             .await?;
     }
-    let action = if active {
-        "reactivate_clinician"
-    } else {
-        "deactivate_clinician"
-    };
-    state.db.audit(viewer.id, action, None, now).await?;
     Ok(Redirect::to("/staff/clinicians").into_response())
 }
 
@@ -229,15 +226,15 @@ pub async fn change_password(
     }
     let hash = auth::hash_password(new).await?;
     let now = Utc::now();
-    state.db.set_password_hash(viewer.id, &hash, now).await?;
+    let audit = Audit::new(viewer.id, AuditAction::ChangePassword, None, now);
+    state
+        .db
+        .set_password_hash(viewer.id, &hash, now, &audit)
+        .await?;
     DbSessionStore(state.db.clone())
         .delete_for(viewer.id)
         .await?;
     let _ = session.flush().await;
-    state
-        .db
-        .audit(viewer.id, "change_password", None, now)
-        .await?;
     Ok(Redirect::to("/staff/login").into_response())
 }
 

@@ -8,9 +8,11 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::staff_user;
+use crate::server::db::AuditAction;
 use crate::server::http::error::AppError;
 use crate::server::http::guard::CurrentClinician;
 use crate::server::http::render;
+use crate::server::service::workspace;
 use crate::server::state::AppState;
 use crate::ui::pages::staff::{ConsultDay, ConsultRow, ConsultsPage};
 
@@ -36,10 +38,7 @@ pub async fn consults(
         .upcoming_consults(now, only, CONSULTS_SHOWN + 1)
         .await?;
     // It lists clients' names: recorded like any view of their submissions.
-    state
-        .db
-        .audit(clinician.id, "view_consults", None, now)
-        .await?;
+    workspace::record_view(&state, clinician.id, AuditAction::ViewConsults, None, now).await?;
     let more = found.len() > CONSULTS_SHOWN as usize;
     found.truncate(CONSULTS_SHOWN as usize);
     let zone = state.config.practice_zone;

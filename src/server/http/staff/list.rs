@@ -10,10 +10,11 @@ use serde::Deserialize;
 use super::{staff_user, status_label, when};
 use crate::domain::scoring::ReadinessBand;
 use crate::domain::workflow::WorkflowStatus;
-use crate::server::db::{SubmissionFilter, SubmissionId};
+use crate::server::db::{AuditAction, SubmissionFilter, SubmissionId};
 use crate::server::http::error::AppError;
 use crate::server::http::guard::CurrentClinician;
 use crate::server::http::render;
+use crate::server::service::workspace;
 use crate::server::state::AppState;
 use crate::ui::pages::staff::{FilterForm, SubmissionRow, SubmissionsPage};
 
@@ -216,10 +217,8 @@ pub async fn export_csv(
 ) -> Result<Response, AppError> {
     let (filter, _) = query.filter();
     let body = export(&state, &filter).await?;
-    state
-        .db
-        .audit(clinician.id, "export_csv", None, Utc::now())
-        .await?;
+    let export_csv = AuditAction::ExportCsv;
+    workspace::record_view(&state, clinician.id, export_csv, None, Utc::now()).await?;
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),

@@ -50,16 +50,9 @@ async fn find_submission(state: &AppState, reference: &str) -> Result<Submission
         .ok_or(AppError::NotFound)
 }
 
-/// After a change to a submission: back to its page (303), or the error's page.
-fn back_to_submission(reference: &str, result: Result<(), AppError>) -> Result<Redirect, AppError> {
-    result.map(|()| Redirect::to(&format!("/staff/submissions/{reference}")))
-}
-
-fn invalid(field: &str, message: &str) -> AppError {
-    AppError::Invalid(vec![super::error::FieldError {
-        field: field.to_owned(),
-        message: message.to_owned(),
-    }])
+/// After a change to a submission: back to its page (303).
+fn back_to_submission(reference: &str) -> Redirect {
+    Redirect::to(&format!("/staff/submissions/{reference}"))
 }
 
 fn field_error(field: &str, message: &str) -> Vec<FieldError> {

@@ -7,9 +7,12 @@ use super::{find_submission, status_label, when};
 use crate::domain::form;
 use crate::domain::questionnaire::{self as q, Likert};
 use crate::domain::workflow::WorkflowStatus;
-use crate::server::db::{BookingStatus, HistoryItem, Submission, SubmissionId, SubmissionStatus};
+use crate::server::db::{
+    AuditAction, BookingStatus, HistoryItem, Submission, SubmissionId, SubmissionStatus,
+};
 use crate::server::http::error::{AppError, FieldError};
 use crate::server::service::booking;
+use crate::server::service::workspace;
 use crate::server::state::AppState;
 use crate::server::tokens::request_key_or_new;
 use crate::ui::pages::staff::{
@@ -61,10 +64,8 @@ pub(super) async fn submission_detail(
 ) -> Result<(SubmissionDetail, String), AppError> {
     let submission = find_submission(state, reference).await?;
     // Every view is recorded before anything is shown.
-    state
-        .db
-        .audit(viewer, "view_submission", Some(submission.id), Utc::now())
-        .await?;
+    let view = AuditAction::ViewSubmission;
+    workspace::record_view(state, viewer, view, Some(&submission), Utc::now()).await?;
     let result = state.db.result(submission.id).await?;
     let saved = state.db.answers(submission.id).await?;
     let history = state

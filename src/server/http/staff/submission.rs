@@ -9,15 +9,16 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::present::*;
-use super::{back_to_submission, field_error, find_submission, invalid, staff_user};
+use super::{back_to_submission, field_error, find_submission, staff_user};
 use crate::domain::form;
-use crate::domain::workflow::WorkflowStatus;
-use crate::server::db::{BookingId, Clinician, DeleteOutcome, Role};
+use crate::domain::workflow::{ClinicianNote, WorkflowMove};
+use crate::server::db::{BookingId, Clinician, Role};
 use crate::server::http::error::{AppError, FieldError};
 use crate::server::http::extract::AppForm;
 use crate::server::http::guard::CurrentClinician;
 use crate::server::http::render;
 use crate::server::service::booking::{self, BookOutcome, PracticeCancel};
+use crate::server::service::workspace::{self, Deletion};
 use crate::server::state::AppState;
 use crate::ui::pages::staff::SubmissionPage;
 
@@ -34,39 +35,10 @@ pub async fn move_status(
     Path(reference): Path<String>,
     AppForm(form): AppForm<MoveForm>,
 ) -> Result<Redirect, AppError> {
-    let result = async {
-        let submission = find_submission(&state, &reference).await?;
-        let (Some(from), Some(to)) = (
-            WorkflowStatus::parse(&form.from),
-            WorkflowStatus::parse(&form.to),
-        ) else {
-            return Err(invalid("to", "Choose one of the listed statuses."));
-        };
-        if from != submission.workflow || !from.can_move_to(to) {
-            return Err(invalid(
-                "to",
-                "That move is not possible from the current status. Reload the page and try again.",
-            ));
-        }
-        let now = Utc::now();
-        if !state
-            .db
-            .move_workflow(submission.id, from, to, clinician.id, now)
-            .await?
-        {
-            return Err(invalid(
-                "to",
-                "Someone else changed the status just now. Reload the page.",
-            ));
-        }
-        state
-            .db
-            .audit(clinician.id, "move_workflow", Some(submission.id), now)
-            .await?;
-        Ok(())
-    }
-    .await;
-    back_to_submission(&reference, result)
+    let submission = find_submission(&state, &reference).await?;
+    let step = WorkflowMove::parse(&form.from, &form.to);
+    workspace::move_status(&state, &clinician, &submission, step, Utc::now()).await?;
+    Ok(back_to_submission(&reference))
 }
 
 #[derive(Deserialize)]
@@ -81,28 +53,10 @@ pub async fn add_note(
     Path(reference): Path<String>,
     AppForm(form): AppForm<NoteForm>,
 ) -> Result<Redirect, AppError> {
-    let result = async {
-        let submission = find_submission(&state, &reference).await?;
-        let body = form.body.trim();
-        if body.is_empty() || body.chars().count() > 5000 {
-            return Err(invalid(
-                "body",
-                "A note needs between 1 and 5,000 characters.",
-            ));
-        }
-        let now = Utc::now();
-        state
-            .db
-            .add_clinician_note(submission.id, clinician.id, body, now)
-            .await?;
-        state
-            .db
-            .audit(clinician.id, "add_note", Some(submission.id), now)
-            .await?;
-        Ok(())
-    }
-    .await;
-    back_to_submission(&reference, result)
+    let submission = find_submission(&state, &reference).await?;
+    let note = ClinicianNote::parse(&form.body);
+    workspace::add_note(&state, &clinician, &submission, note, Utc::now()).await?;
+    Ok(back_to_submission(&reference))
 }
 
 pub async fn submission(
@@ -155,35 +109,22 @@ pub async fn delete_submission(
     let Some(submission) = state.db.submission_by_reference(&reference).await? else {
         return Ok(Redirect::to("/staff").into_response());
     };
-    let typed = form::value(&fields, "confirm_reference").trim();
-    const BOOKED: &str =
-        "It has a consult booked: cancel the consult first, so the client is told.";
+    let typed = form::value(&fields, "confirm_reference");
     let refuse = |status: StatusCode, message: &str| {
         let errors = field_error("confirm_reference", message);
         submission_page(&state, &clinician, &reference, status, &[], errors)
     };
-    if booking::live_booking(&state, &submission).await?.is_some() {
-        return refuse(StatusCode::CONFLICT, BOOKED).await;
-    }
-    if !typed.eq_ignore_ascii_case(&submission.reference) {
-        let message = "Type this submission's reference exactly to confirm.";
-        return refuse(StatusCode::UNPROCESSABLE_ENTITY, message).await;
-    }
-    // The audit row outlives the submission: it keeps the reference, nothing else.
-    let action = format!("delete_submission {}", submission.reference);
-    let audit = (clinician.id, action.as_str());
-    match state
-        .db
-        .delete_submission(submission.id, audit, Utc::now())
-        .await?
-    {
-        DeleteOutcome::Deleted => {
-            tracing::info!("submission deleted");
-            Ok(Redirect::to("/staff").into_response())
+    match workspace::delete_submission(&state, &clinician, &submission, typed, Utc::now()).await? {
+        Deletion::Deleted | Deletion::Gone => Ok(Redirect::to("/staff").into_response()),
+        Deletion::ConsultBooked => {
+            let message =
+                "It has a consult booked: cancel the consult first, so the client is told.";
+            refuse(StatusCode::CONFLICT, message).await
         }
-        // Booked a moment ago, between the check above and the delete.
-        DeleteOutcome::ConsultBooked => refuse(StatusCode::CONFLICT, BOOKED).await,
-        DeleteOutcome::NotFound => Ok(Redirect::to("/staff").into_response()),
+        Deletion::NotConfirmed => {
+            let message = "Type this submission's reference exactly to confirm.";
+            refuse(StatusCode::UNPROCESSABLE_ENTITY, message).await
+        }
     }
 }
 
@@ -218,14 +159,9 @@ pub async fn cancel_consult(
     };
     let now = Utc::now();
     match booking::cancel_by_practice(&state, &submission, seen, clinician.id, now).await? {
-        PracticeCancel::Cancelled => {
-            state
-                .db
-                .audit(clinician.id, "cancel_consult", Some(submission.id), now)
-                .await?;
+        PracticeCancel::Cancelled | PracticeCancel::NothingLive | PracticeCancel::Started => {
             Ok(back)
         }
-        PracticeCancel::NothingLive | PracticeCancel::Started => Ok(back),
         PracticeCancel::Changed => {
             let message = "This consult changed after the page was loaded (moved, or \
                            cancelled and booked again). Check it below, then cancel again \
@@ -247,15 +183,11 @@ pub async fn book_consult(
     let outcome = booking::book_for_client(&state, &submission, clinician.id, &fields, now).await?;
     let back = Redirect::to(&format!("/staff/submissions/{reference}")).into_response();
     let (status, errors) = match outcome {
-        BookOutcome::Booked(_) => {
-            state
-                .db
-                .audit(clinician.id, "book_consult", Some(submission.id), now)
-                .await?;
-            return Ok(back);
+        // Booked (the audit row with it), or booked meanwhile (here or on the partner's
+        // submission): the page shows it.
+        BookOutcome::Booked(_) | BookOutcome::AlreadyBooked(_) | BookOutcome::PartnerBooked => {
+            return Ok(back)
         }
-        // Booked meanwhile (here or on the partner's submission): the page shows it.
-        BookOutcome::AlreadyBooked(_) | BookOutcome::PartnerBooked => return Ok(back),
         BookOutcome::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
         BookOutcome::SlotTaken => (
             StatusCode::CONFLICT,

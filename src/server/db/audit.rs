@@ -1,0 +1,164 @@
+//! The audit log: who did what, when, about which submission.
+//!
+//! A change and the row that records it are written in one transaction: the mutations of the
+//! workspace take an [`Audit`] and write it with [`write`] on their own transaction, so a
+//! change is never left unrecorded, nor a record left without its change. Views (a submission
+//! opened, the CSV exported) change nothing and are written on their own.
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, Utc};
+use sqlx::{Database, Encode, Executor, IntoArguments, Type};
+
+use super::{with_pool, ClinicianId, Db, SubmissionId};
+
+/// What a clinician did, as the audit log names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditAction {
+    ViewSubmission,
+    ViewConsults,
+    ExportCsv,
+    MoveWorkflow,
+    AddNote,
+    BookConsult,
+    CancelConsult,
+    /// Names the reference: the row outlives the submission, and nothing else of it is kept.
+    DeleteSubmission {
+        reference: String,
+    },
+    CreateClinician,
+    ReactivateClinician,
+    DeactivateClinician,
+    ChangePassword,
+}
+
+impl AuditAction {
+    /// The name stored in `audit_events.action` (the audit page shows it with spaces).
+    pub fn name(&self) -> Cow<'static, str> {
+        let name = match self {
+            AuditAction::ViewSubmission => "view_submission",
+            AuditAction::ViewConsults => "view_consults",
+            AuditAction::ExportCsv => "export_csv",
+            AuditAction::MoveWorkflow => "move_workflow",
+            AuditAction::AddNote => "add_note",
+            AuditAction::BookConsult => "book_consult",
+            AuditAction::CancelConsult => "cancel_consult",
+            AuditAction::DeleteSubmission { reference } => {
+                return Cow::Owned(format!("delete_submission {reference}"))
+            }
+            AuditAction::CreateClinician => "create_clinician",
+            AuditAction::ReactivateClinician => "reactivate_clinician",
+            AuditAction::DeactivateClinician => "deactivate_clinician",
+            AuditAction::ChangePassword => "change_password",
+        };
+        Cow::Borrowed(name)
+    }
+}
+
+/// One row of the audit log, to be written.
+#[derive(Debug, Clone)]
+pub struct Audit {
+    pub by: ClinicianId,
+    pub action: AuditAction,
+    /// The submission it concerns; `None` for account matters and for a deletion (whose row
+    /// names the reference instead).
+    pub submission: Option<SubmissionId>,
+    pub at: DateTime<Utc>,
+}
+
+impl Audit {
+    pub fn new(
+        by: ClinicianId,
+        action: AuditAction,
+        submission: Option<SubmissionId>,
+        at: DateTime<Utc>,
+    ) -> Self {
+        Audit {
+            by,
+            action,
+            submission,
+            at,
+        }
+    }
+}
+
+const INSERT: &str = "insert into audit_events (clinician_id, action, submission_id, created_at) \
+                      values ($1, $2, $3, $4)";
+
+/// Writes `audit` through `executor`: the transaction of the change it records (or a pool, for
+/// a view). Generic over the backend, so every transaction of either database can call it.
+pub(crate) async fn write<'e, E, DB>(executor: E, audit: &Audit) -> Result<(), sqlx::Error>
+where
+    E: Executor<'e, Database = DB>,
+    DB: Database,
+    for<'q> <DB as Database>::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<i64>: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> DateTime<Utc>: Encode<'q, DB> + Type<DB>,
+{
+    sqlx::query::<DB>(INSERT)
+        .bind(audit.by.0)
+        .bind(audit.action.name().into_owned())
+        .bind(audit.submission.map(|s| s.0))
+        .bind(audit.at)
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+/// One audit row as admins read it.
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub who: String,
+    pub action: String,
+    pub reference: Option<String>,
+}
+
+impl Db {
+    /// Records a view: something a clinician looked at, which changed nothing.
+    pub async fn audit(&self, audit: &Audit) -> Result<(), sqlx::Error> {
+        with_pool!(self, pool => write(pool, audit).await)
+    }
+
+    /// How many audit rows name a submission (for tests and the audit view).
+    pub async fn audit_count(&self, submission: SubmissionId) -> Result<i64, sqlx::Error> {
+        let sql = "select count(*) from audit_events where submission_id = $1";
+        let n: i64 = with_pool!(self, pool => {
+            sqlx::query_scalar(sql).bind(submission.0).fetch_one(pool).await?
+        });
+        Ok(n)
+    }
+
+    /// Audit rows newest first, below `before` (keyset), `limit` at a time.
+    pub async fn audit_page(
+        &self,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, sqlx::Error> {
+        let sql = "select a.id, a.created_at, c.display_name, a.action, s.reference \
+                   from audit_events a join clinicians c on c.id = a.clinician_id \
+                   left join submissions s on s.id = a.submission_id \
+                   where a.id < $1 order by a.id desc limit $2";
+        type Row = (i64, DateTime<Utc>, String, String, Option<String>);
+        let rows: Vec<Row> = with_pool!(self, pool => {
+            sqlx::query_as(sql)
+                .bind(before.unwrap_or(i64::MAX))
+                .bind(i64::from(limit))
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(id, at, who, action, reference)| AuditEntry {
+                id,
+                at,
+                who,
+                action,
+                reference,
+            })
+            .collect())
+    }
+}

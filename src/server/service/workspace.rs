@@ -1,0 +1,140 @@
+//! What a clinician does to a submission in the workspace: move it along the workflow, add a
+//! note, delete it (admins), and the views that are recorded. Booking and cancelling a consult
+//! for a client are `booking::book_for_client` and `booking::cancel_by_practice`.
+//!
+//! Every change writes its audit row in its own transaction (`db::audit`), so the log never
+//! misses a change and never records one that did not happen.
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::workflow::{ClinicianNote, WorkflowMove};
+use crate::server::db::{
+    Audit, AuditAction, Clinician, ClinicianId, DeleteOutcome, Role, Submission,
+};
+use crate::server::error::AppError;
+use crate::server::service::booking;
+use crate::server::state::AppState;
+
+/// Moves a submission along the workflow, as the clinician's form asked.
+pub async fn move_status(
+    state: &AppState,
+    clinician: &Clinician,
+    submission: &Submission,
+    step: Option<WorkflowMove>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let Some(step) = step else {
+        return Err(AppError::invalid(
+            "to",
+            "Choose one of the listed statuses.",
+        ));
+    };
+    if !step.applies_to(submission.workflow) {
+        return Err(AppError::invalid(
+            "to",
+            "That move is not possible from the current status. Reload the page and try again.",
+        ));
+    }
+    let audit = Audit::new(
+        clinician.id,
+        AuditAction::MoveWorkflow,
+        Some(submission.id),
+        now,
+    );
+    let moved = state
+        .db
+        .move_workflow(submission.id, step.from, step.to, &audit)
+        .await?;
+    if !moved {
+        return Err(AppError::invalid(
+            "to",
+            "Someone else changed the status just now. Reload the page.",
+        ));
+    }
+    Ok(())
+}
+
+/// Adds a clinician's private note; `None` is a note that was empty or too long.
+pub async fn add_note(
+    state: &AppState,
+    clinician: &Clinician,
+    submission: &Submission,
+    note: Option<ClinicianNote>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let Some(note) = note else {
+        return Err(AppError::invalid(
+            "body",
+            "A note needs between 1 and 5,000 characters.",
+        ));
+    };
+    let audit = Audit::new(clinician.id, AuditAction::AddNote, Some(submission.id), now);
+    state
+        .db
+        .add_clinician_note(submission.id, note.as_str(), &audit)
+        .await?;
+    Ok(())
+}
+
+/// How an admin's deletion ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deletion {
+    Deleted,
+    /// The reference typed was not this submission's.
+    NotConfirmed,
+    /// A consult is booked on it: it must be cancelled first, so the client is told.
+    ConsultBooked,
+    /// Deleted already (a double click).
+    Gone,
+}
+
+/// Deletes a submission for good, once the admin has typed its reference.
+pub async fn delete_submission(
+    state: &AppState,
+    clinician: &Clinician,
+    submission: &Submission,
+    typed_reference: &str,
+    now: DateTime<Utc>,
+) -> Result<Deletion, AppError> {
+    if clinician.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    if booking::live_booking(state, submission).await?.is_some() {
+        return Ok(Deletion::ConsultBooked);
+    }
+    if !typed_reference
+        .trim()
+        .eq_ignore_ascii_case(&submission.reference)
+    {
+        return Ok(Deletion::NotConfirmed);
+    }
+    // The audit row outlives the submission: it keeps the reference, nothing else.
+    let action = AuditAction::DeleteSubmission {
+        reference: submission.reference.clone(),
+    };
+    let audit = Audit::new(clinician.id, action, None, now);
+    Ok(
+        match state.db.delete_submission(submission.id, &audit).await? {
+            DeleteOutcome::Deleted => {
+                tracing::info!("submission deleted");
+                Deletion::Deleted
+            }
+            // Booked a moment ago, between the check above and the delete.
+            DeleteOutcome::ConsultBooked => Deletion::ConsultBooked,
+            DeleteOutcome::NotFound => Deletion::Gone,
+        },
+    )
+}
+
+/// Records that a clinician looked at something (a submission, the consults, an export).
+pub async fn record_view(
+    state: &AppState,
+    by: ClinicianId,
+    action: AuditAction,
+    submission: Option<&Submission>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let audit = Audit::new(by, action, submission.map(|s| s.id), now);
+    state.db.audit(&audit).await?;
+    Ok(())
+}
