@@ -2,7 +2,8 @@
 //! consult slots. No I/O, no async, no framework types, so it is tested without a server,
 //! database or browser.
 //!
-//! `questionnaire`, `scoring` and `workflow` use only `serde` and compile for wasm32 too.
+//! `questionnaire`, `scoring`, `support` and `workflow` use only `serde` and compile for wasm32
+//! too.
 //! `booking` needs `chrono` and `chrono-tz` (the time-zone database); the browser never computes
 //! slots, so it is built with the server only.
 
@@ -13,4 +14,5 @@ pub mod couple;
 pub mod form;
 pub mod questionnaire;
 pub mod scoring;
+pub mod support;
 pub mod workflow;
