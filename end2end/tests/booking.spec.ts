@@ -1,6 +1,6 @@
 import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { expectAccessible, expectNoHorizontalScroll, SERVER_BIN } from './helpers';
+import { expectAccessible, expectNoHorizontalScroll, privateCheckIn, SERVER_BIN } from './helpers';
 
 const EMAIL = 'e2e-hours@harbour.example';
 const PASSWORD = 'amber harbour kettle spruce';
@@ -23,15 +23,6 @@ test.beforeAll(() => {
   );
 });
 
-/** The private check-in before booking: "No" to every question. */
-async function checkIn(page: Page) {
-  await expect(page.getByRole('heading', { name: 'A few private questions' })).toBeVisible();
-  const questions = page.locator('fieldset.question');
-  const n = await questions.count();
-  for (let i = 0; i < n; i++) await questions.nth(i).getByText('No', { exact: true }).click();
-  await page.getByRole('button', { name: 'Continue' }).click();
-}
-
 /** Answers the whole questionnaire and lands on the summary. */
 async function finishQuestionnaire(page: Page) {
   await page.goto('/');
@@ -43,7 +34,7 @@ async function finishQuestionnaire(page: Page) {
     for (let i = 0; i < n; i++) await qs.nth(i).locator('label.choice').nth(3).click();
     await page.getByRole('button', { name: section === 6 ? 'Submit my answers' : 'Save and continue' }).click();
   }
-  await expect(page).toHaveURL(/\/result$/);
+  await privateCheckIn(page);
 }
 
 test('a client in Berlin books a consult and sees it in their own time', async ({ browser }) => {
@@ -51,11 +42,10 @@ test('a client in Berlin books a consult and sees it in their own time', async (
   const page = await context.newPage();
   await finishQuestionnaire(page);
   await page.getByRole('link', { name: 'Book a couples-therapy consult' }).click();
-  await expectAccessible(page);
-  await checkIn(page);
 
   // The browser's zone is detected: the menu switches to Berlin by itself.
   await expect(page).toHaveURL(/tz=Europe%2FBerlin/);
+  await expectAccessible(page);
   await expect(page.getByLabel('Show times in')).toHaveValue('Europe/Berlin');
   await expect(page.getByText('The practice works in America/New York time.')).toBeVisible();
   await expectAccessible(page);
@@ -107,7 +97,6 @@ test('without JavaScript a client picks their zone, books, then moves the consul
   const page = await context.newPage();
   await finishQuestionnaire(page);
   await page.getByRole('link', { name: 'Book a couples-therapy consult' }).click();
-  await checkIn(page);
   await expect(page.getByLabel('Show times in')).toHaveValue('America/New_York');
   await expect(page.locator('label.slot').first()).toHaveText('09:00');
   await page.getByLabel('Show times in').selectOption('Asia/Tokyo');

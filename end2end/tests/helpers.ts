@@ -30,3 +30,17 @@ export async function expectNoHorizontalScroll(page: Page) {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(width).toBeLessThanOrEqual(page.viewportSize()?.width ?? 360);
 }
+
+/**
+ * The private check-in every client answers between the last section and the summary:
+ * `answer` to every question, then Continue. Lands on the summary.
+ */
+export async function privateCheckIn(page: Page, answer: 'Yes' | 'No' = 'No') {
+  await expect(page).toHaveURL(/\/private$/);
+  await expect(page.getByRole('heading', { name: 'A few private questions' })).toBeVisible();
+  const questions = page.locator('fieldset.question');
+  const n = await questions.count();
+  for (let i = 0; i < n; i++) await questions.nth(i).getByText(answer, { exact: true }).click();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page).toHaveURL(/\/result$/);
+}

@@ -87,6 +87,10 @@ async fn partners_answer_privately_then_see_a_summary_together(app: TestApp) {
     practice_with_hours(&app).await;
     let a = start_questionnaire(&app).await;
     answer_all(&app, &a, true, A_NOTE).await;
+    assert_eq!(
+        check_in(&app, &a, "no").await.status(),
+        StatusCode::SEE_OTHER
+    );
     let (_, html) = get(&app, &format!("/q/{a}/result")).await;
     assert_eq!(
         select(&html, "#invite button"),
@@ -110,10 +114,6 @@ async fn partners_answer_privately_then_see_a_summary_together(app: TestApp) {
     assert_eq!(db_count(&app, "select count(*) from submissions").await, 2);
 
     // Nothing joint before both have finished (questionnaire and check-in).
-    assert_eq!(
-        check_in(&app, &a, "no").await.status(),
-        StatusCode::SEE_OTHER
-    );
     answer_all(&app, &b, false, "").await;
     let (_, html) = get(&app, &format!("/q/{a}/result")).await;
     assert!(select(&html, ".joint-summary")
@@ -172,12 +172,12 @@ async fn a_positive_check_in_holds_booking_and_the_other_partner_cannot_tell(app
     // A couple where A's private check-in is positive; both answered alike otherwise.
     let a = start_questionnaire(&app).await;
     answer_all(&app, &a, true, A_NOTE).await;
-    let b = join(&app, &invite(&app, &a).await).await;
-    answer_all(&app, &b, true, "").await;
     assert_eq!(
         check_in(&app, &a, "yes").await.status(),
         StatusCode::SEE_OTHER
     );
+    let b = join(&app, &invite(&app, &a).await).await;
+    answer_all(&app, &b, true, "").await;
     assert_eq!(
         check_in(&app, &b, "no").await.status(),
         StatusCode::SEE_OTHER
@@ -351,6 +351,7 @@ on_both_databases!(isolation, every_client_route_with_b_link_shows_nothing_of_a)
 async fn invitations_expire_and_can_be_renewed(app: TestApp) {
     let a = start_questionnaire(&app).await;
     answer_all(&app, &a, true, "").await;
+    check_in(&app, &a, "no").await;
     let invite_path = invite(&app, &a).await;
     db_execute(
         &app,
@@ -399,9 +400,9 @@ async fn a_couple_books_one_consult_together(mut app: TestApp) {
     practice_with_hours(&app).await;
     let a = start_questionnaire(&app).await;
     answer_all(&app, &a, true, "").await;
+    check_in(&app, &a, "no").await;
     let b = join(&app, &invite(&app, &a).await).await;
     answer_all(&app, &b, true, "").await;
-    check_in(&app, &a, "no").await;
     check_in(&app, &b, "no").await;
     // No flag: booking is open for both; A books.
     let (_, picker) = get(&app, &format!("/q/{a}/book")).await;
@@ -449,9 +450,9 @@ async fn by_default_the_practice_contacts_every_couple(app: TestApp) {
     practice_with_hours(&app).await;
     let a = start_questionnaire(&app).await;
     answer_all(&app, &a, true, "").await;
+    check_in(&app, &a, "no").await;
     let b = join(&app, &invite(&app, &a).await).await;
     answer_all(&app, &b, true, "").await;
-    check_in(&app, &a, "no").await;
     check_in(&app, &b, "no").await;
     for token in [&a, &b] {
         let (status, html) = get(&app, &format!("/q/{token}/book")).await;
@@ -536,9 +537,9 @@ async fn an_individual_consult_stays_with_that_partner(app: TestApp) {
     practice_with_hours(&app).await;
     let a = start_questionnaire(&app).await;
     answer_all(&app, &a, true, "").await;
+    check_in(&app, &a, "yes").await;
     let b = join(&app, &invite(&app, &a).await).await;
     answer_all(&app, &b, true, "").await;
-    check_in(&app, &a, "yes").await;
     check_in(&app, &b, "no").await;
     let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("logged in");
     let (a_ref, b_ref) = (reference(&app, &a).await, reference(&app, &b).await);
@@ -611,9 +612,9 @@ async fn deleting_one_partner_leaves_the_other_on_their_own(app: TestApp) {
     practice_with_hours(&app).await;
     let a = start_questionnaire(&app).await;
     answer_all(&app, &a, true, "").await;
+    check_in(&app, &a, "no").await;
     let b = join(&app, &invite(&app, &a).await).await;
     answer_all(&app, &b, true, "").await;
-    check_in(&app, &a, "no").await;
     check_in(&app, &b, "no").await;
     let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("logged in");
     let a_ref = reference(&app, &a).await;
@@ -642,8 +643,8 @@ async fn an_unused_invitation_can_be_withdrawn(app: TestApp) {
     practice_with_hours(&app).await;
     let a = start_questionnaire(&app).await;
     answer_all(&app, &a, true, "").await;
-    let link = invite(&app, &a).await;
     check_in(&app, &a, "no").await;
+    let link = invite(&app, &a).await;
     // Waiting for a partner who may never come: the page says what will happen.
     let (_, html) = get(&app, &format!("/q/{a}/book")).await;
     assert!(main_text(&html).contains("Once you have both finished, someone from the practice"));

@@ -109,6 +109,7 @@ fn smtp_env(port: u16) -> Vec<(&'static str, String)> {
 /// A client answers every statement, with a canary in the note.
 async fn answer_everything(app: &TestApp, token: &str) {
     common::answer_every_section(app, token, |_| "2", CANARY).await;
+    common::check_in(app, token, "no").await;
 }
 
 /// A client answers everything (with a canary in the note) and sees their result; returns

@@ -120,10 +120,21 @@ async fn a_client_completes_the_questionnaire_without_javascript(app: TestApp) {
         let expected = if section < SECTION_COUNT {
             format!("/q/{token}/s/{}", section + 1)
         } else {
-            format!("/q/{token}/result")
+            format!("/q/{token}/private")
         };
         assert_eq!(location(&response), expected);
     }
+    // The summary waits for the private check-in: its address leads there until it is done.
+    let early = app
+        .raw
+        .get(app.url(&format!("/q/{token}/result")))
+        .send()
+        .await
+        .expect("result");
+    assert_eq!(early.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&early), format!("/q/{token}/private"));
+    let checked = common::check_in(&app, &token, "no").await;
+    assert_eq!(location(&checked), format!("/q/{token}/result"));
     let (status, html) = get_html(&app, &format!("/q/{token}/result")).await;
     assert_eq!(status, StatusCode::OK);
     let expected = expected_result(3);
@@ -304,6 +315,7 @@ async fn submitting_twice_stores_one_result_and_locks_the_answers(app: TestApp) 
     for section in 1..=SECTION_COUNT {
         post_section(&app, &token, section, &section_form(section, 5, "next")).await;
     }
+    common::check_in(&app, &token, "no").await;
     let first = get_html(&app, &format!("/q/{token}/result"))
         .await
         .1
@@ -317,9 +329,9 @@ async fn submitting_twice_stores_one_result_and_locks_the_answers(app: TestApp) 
         &section_form(SECTION_COUNT, 0, "next"),
     )
     .await;
-    assert_eq!(location(&again), format!("/q/{token}/result"));
+    assert_eq!(location(&again), format!("/q/{token}/private"));
     let change = post_section(&app, &token, 1, &section_form(1, 0, "next")).await;
-    assert_eq!(location(&change), format!("/q/{token}/result"));
+    assert_eq!(location(&change), format!("/q/{token}/private"));
     let (_, html) = get_html(&app, &format!("/q/{token}/result")).await;
     let overall = text(&select(&html, ".overall-score .number")[0]);
     assert_eq!(overall, expected_result(5).overall.to_string());
@@ -389,7 +401,8 @@ async fn nothing_personal_reaches_the_logs(mut app: TestApp) {
     let mut last = section_form(SECTION_COUNT, 1, "next");
     last.push(("note".into(), format!("{CANARY} please call after 6pm")));
     let response = post_section(&app, &token, SECTION_COUNT, &last).await;
-    assert_eq!(location(&response), format!("/q/{token}/result"));
+    assert_eq!(location(&response), format!("/q/{token}/private"));
+    common::check_in(&app, &token, "yes").await;
     let (status, _) = get_html(&app, &format!("/q/{token}/result")).await;
     assert_eq!(status, StatusCode::OK);
     app.stop().await;

@@ -24,6 +24,7 @@ async fn log_in(app: &TestApp, client: &reqwest::Client, password: &str) -> reqw
 async fn submit_questionnaire(app: &TestApp, note: &str) -> String {
     let token = common::start_questionnaire(app).await;
     common::answer_every_section(app, &token, |_| "4", note).await;
+    common::check_in(app, &token, "no").await;
     let html = app
         .client
         .get(app.url(&format!("/q/{token}/result")))

@@ -162,7 +162,7 @@ pub async fn check_in(
         return Ok(Redirect::to(&format!("/q/{token}")).into_response());
     }
     if state.db.safety_screen(submission.id).await?.is_some() {
-        return Ok(Redirect::to(&format!("/q/{token}/book")).into_response());
+        return Ok(Redirect::to(&format!("/q/{token}/result")).into_response());
     }
     Ok(check_in_page(
         &state,
@@ -173,7 +173,7 @@ pub async fn check_in(
     ))
 }
 
-/// `POST /q/<token>/private`: every question answered → on to booking; otherwise each
+/// `POST /q/<token>/private`: every question answered → the summary; otherwise each
 /// unanswered question is marked and the answers given are kept.
 pub async fn save_check_in(
     State(state): State<AppState>,
@@ -183,7 +183,8 @@ pub async fn save_check_in(
     match SafetyScreen::parse_form(fields.clone()) {
         Ok(screen) => {
             service::save_screen(&state, &token, &screen, Utc::now()).await?;
-            Ok(Redirect::to(&format!("/q/{token}/book")).into_response())
+            // The same next page whatever was answered: the summary.
+            Ok(Redirect::to(&format!("/q/{token}/result")).into_response())
         }
         Err(errors) => {
             // Still this person's own link: open it first, so a forged one gets its page.

@@ -51,7 +51,8 @@ pub async fn save_section(
     let (next, missing, message) = match outcome {
         Outcome::Saved => (None, Vec::new(), None),
         Outcome::Section(n) => (Some(format!("{base}/s/{n}")), Vec::new(), None),
-        Outcome::Submitted => (Some(format!("{base}/result")), Vec::new(), None),
+        // Everyone answers the private check-in before their summary.
+        Outcome::Submitted => (Some(format!("{base}/private")), Vec::new(), None),
         Outcome::Incomplete { section, missing } => (
             Some(format!("{base}/s/{section}")),
             missing,
@@ -207,6 +208,11 @@ pub async fn result_page(
         // Not submitted yet: carry on with the questionnaire.
         return Ok(Redirect::to(&format!("/q/{token}")).into_response());
     };
+    // The private check-in comes first, for everyone: someone who reads the summary and
+    // leaves has still been asked, in private, whether they are safe.
+    if state.db.safety_screen(submission.id).await?.is_none() {
+        return Ok(Redirect::to(&format!("/q/{token}/private")).into_response());
+    }
     // Guidance is derived from the answers with today's instrument; show it only when the
     // result was scored by this same instrument version.
     let guidance = match answers.complete() {

@@ -220,8 +220,9 @@ pub fn CheckInPage(action: String, questions: Vec<CheckInQuestion>, alert: bool)
                 <p class="form-alert" role="alert">"Please choose an answer for each question; \"I'd rather not say\" is always fine."</p>
             })}
             <p class="lead">
-                "The practice asks everyone these before a first consult. Your answers go only to "
-                "the clinician: your partner never sees them, on any page or in any email."
+                "The practice asks everyone these, before the summary. Your answers go only to "
+                "the practice's clinicians: your partner never sees them, on any page or in any "
+                "email, and nothing you see next depends on what you answer."
             </p>
             <p class="hint">
                 "If you are not alone right now, you can use Quick exit at the top and come back "
