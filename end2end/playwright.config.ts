@@ -44,6 +44,7 @@ export default defineConfig({
       SITE_ROOT: '../target/site',
       RUST_LOG: 'warn',
       QUICK_EXIT_URL: 'https://weather.example/',
+      PRACTICE_COUNTRY: 'US',
       MAIL_DIR: '../target/e2e-data/mail',
     },
   },

@@ -65,8 +65,11 @@ test.describe('with JavaScript on (hydrated island)', () => {
       await page.getByRole('button', { name: label }).click();
     }
 
-    // The private check-in comes before the summary, for everyone.
+    // The private check-in comes before the summary, for everyone, with support beside it.
     await expect(page).toHaveURL(/\/private$/);
+    const support = page.getByRole('complementary', { name: 'If you need support' });
+    await expect(support).toContainText('National Domestic Violence Hotline');
+    await expect(support.getByRole('link', { name: 'Call 1-800-799-7233' })).toBeVisible();
     await expectAccessible(page);
     await privateCheckIn(page);
     await expect(page.locator('h1')).toHaveText('Your readiness summary');

@@ -24,6 +24,11 @@ pub struct Config {
     /// `PRACTICE_TIME_ZONE`: the IANA zone of the practice's working hours (default
     /// `America/New_York`). Every booking stores its instants in UTC with this zone's name.
     pub practice_zone: chrono_tz::Tz,
+    /// The country whose support lines clients are shown (`PRACTICE_COUNTRY`), if set.
+    pub practice_country: Option<crate::domain::support::Country>,
+    /// The support lines every client page offers: the country's preset, a practice's own
+    /// file (`SUPPORT_RESOURCES_FILE`, JSON), or only the neutral emergency line.
+    pub support: crate::domain::support::Resources,
     /// `BOOKING_CHANGE_CUTOFF_HOURS`: clients can move or cancel a consult online until this
     /// long before it starts (default 24); after that they call the practice.
     pub booking_change_cutoff_hours: i64,
@@ -250,7 +255,37 @@ impl Config {
                 })
             }
         };
+        let practice_country =
+            match get("PRACTICE_COUNTRY", "").trim() {
+                "" => None,
+                code => Some(crate::domain::support::Country::parse(code).ok_or_else(|| {
+                    ConfigError {
+                        name: "PRACTICE_COUNTRY",
+                        problem: format!(
+                        "{code:?} has no support lines here; use one of US, CA, GB, IE, AU, NZ, \
+                         or SUPPORT_RESOURCES_FILE"
+                    ),
+                    }
+                })?),
+            };
+        let support = match get("SUPPORT_RESOURCES_FILE", "").trim() {
+            "" => practice_country
+                .map(crate::domain::support::Resources::preset)
+                .unwrap_or_else(crate::domain::support::Resources::neutral),
+            path => {
+                let problem = |problem: String| ConfigError {
+                    name: "SUPPORT_RESOURCES_FILE",
+                    problem,
+                };
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| problem(format!("could not read {path}: {e}")))?;
+                serde_json::from_str(&text)
+                    .map_err(|e| problem(format!("{path} is not a valid support list: {e}")))?
+            }
+        };
         Ok(Config {
+            practice_country,
+            support,
             joint_booking,
             mail,
             practice_zone,

@@ -40,6 +40,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         .map_err(StartError::Bind)?;
     let local = listener.local_addr().map_err(StartError::Bind)?;
     let mail_settings = config.mail.clone();
+    let app_support = config.support.clone();
     let state = AppState {
         config: Arc::new(config),
         db: db.clone(),
@@ -49,6 +50,12 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     spawn_session_cleanup(db.clone());
     super::email::worker::spawn(db.clone(), std::sync::Arc::new(mailer), &mail_settings);
     tracing::info!(backend = db.backend(), "database ready");
+    if state_has_no_support_lines(&app_support) {
+        tracing::warn!(
+            "PRACTICE_COUNTRY is not set: clients' support panels show only \"call your local \
+             emergency number\"; set it (US, CA, GB, IE, AU, NZ) or SUPPORT_RESOURCES_FILE"
+        );
+    }
     // Tests read this line to find the port the OS picked.
     println!("listening on http://{local}");
     // Without TCP_NODELAY, small keep-alive responses wait on Nagle's algorithm (~40 ms each).
@@ -100,4 +107,8 @@ fn spawn_session_cleanup(db: Db) {
             }
         }
     });
+}
+
+fn state_has_no_support_lines(support: &crate::domain::support::Resources) -> bool {
+    support.lines().is_empty()
 }

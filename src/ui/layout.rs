@@ -14,6 +14,8 @@ pub struct PageMeta {
     pub interactive: bool,
     /// Where "Quick exit" goes: a neutral site. `None` on workspace pages.
     pub quick_exit: Option<String>,
+    /// The footer's support lines (emergency number first), the same on every page.
+    pub support: Vec<String>,
 }
 
 /// The whole HTML document. `options` locates the browser bundle.
@@ -32,6 +34,7 @@ pub fn Document(options: LeptosOptions, meta: PageMeta, children: Children) -> i
             </a>
         }
     });
+    let support = meta.support.clone();
     let quick_exit_note = meta.quick_exit.is_some().then(|| {
         view! {
             <p id="quick-exit-note">
@@ -63,9 +66,8 @@ pub fn Document(options: LeptosOptions, meta: PageMeta, children: Children) -> i
                 <main id="main" tabindex="-1">{children()}</main>
                 <footer class="site-footer">
                     {quick_exit_note}
-                    <p>
-                        "If you are in danger right now, call your local emergency number (911 in the US). "
-                        "In the US you can also call or text 988, or text HOME to 741741."
+                    <p class="footer-support">
+                        {support.into_iter().map(|line| view! { <span>{line}" "</span> }).collect_view()}
                     </p>
                     <p>
                         "This site loads nothing from other websites and uses no trackers. "

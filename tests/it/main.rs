@@ -11,5 +11,6 @@ mod booking;
 mod couples;
 mod email;
 mod questionnaire;
+mod safety;
 mod staff;
 mod startup;

@@ -279,10 +279,14 @@ impl Db {
     }
 
     /// Stores a partner's safety screen once; a second answer is ignored (`false`).
+    /// Stores a partner's private check-in, once; `review` (the practice's "needs review"
+    /// message, for a positive one) is queued in the same transaction. `false` when one was
+    /// stored already (then nothing is queued).
     pub async fn save_safety_screen(
         &self,
         submission: SubmissionId,
         screen: &SafetyScreen,
+        review: Option<&NewEmail>,
         now: DateTime<Utc>,
     ) -> Result<bool, sqlx::Error> {
         let answers =
@@ -291,14 +295,22 @@ impl Db {
                    values ($1, $2, $3, $4) on conflict (submission_id) do nothing";
         let positive = i16::from(screen.is_positive());
         let done = with_pool!(self, pool => {
-            sqlx::query(sql)
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(sql)
                 .bind(submission.0)
                 .bind(&answers)
                 .bind(positive)
                 .bind(now)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?
-                .rows_affected()
+                .rows_affected();
+            if done == 1 {
+                if let Some(email) = review {
+                    outbox::queue(&mut *tx, email, now, None).await?;
+                }
+            }
+            tx.commit().await?;
+            done
         });
         Ok(done == 1)
     }

@@ -63,6 +63,42 @@ pub fn submission_received(
     }
 }
 
+/// To the practice: an intake's private check-in asks for a clinician's review. Subject and body
+/// say nothing of why (a practice inbox is read by more people than the workspace): the
+/// reference and a link, nothing else.
+pub fn intake_needs_review(
+    practice_email: &str,
+    from: &str,
+    base_url: &str,
+    reference: &str,
+) -> NewEmail {
+    let link = format!("{base_url}/staff/submissions/{reference}");
+    let body_text = format!(
+        "An intake needs a clinician's review.\n\n\
+         Reference: {reference}\n\
+         Open it in the workspace (login required):\n{link}\n\n\
+         This message deliberately says nothing more.\n"
+    );
+    let body_html = format!(
+        "<p>An intake needs a clinician's review.</p>\
+         <p>Reference: <strong>{r}</strong></p>\
+         <p><a href=\"{l}\">Open it in the workspace</a> (login required).</p>\
+         <p>This message deliberately says nothing more.</p>",
+        r = escape(reference),
+        l = escape(&link),
+    );
+    NewEmail {
+        message_id: message_id(from),
+        kind: "intake_needs_review",
+        recipient: practice_email.to_owned(),
+        subject: format!("An intake needs review ({reference})"),
+        body_text,
+        body_html,
+        calendar: None,
+        send_after: None,
+    }
+}
+
 /// To partner B, at partner A's request: the invitation link. It says who it is from and how
 /// long it works, and nothing about partner A's answers, result or reasons.
 pub fn partner_invitation(

@@ -147,8 +147,9 @@ fn check_in_page(
 ) -> Response {
     let action = format!("/q/{token}/private");
     // A neutral tab title: a glance at the screen should not say what this is.
+    let support = state.config.support.clone();
     render::page(state, status, "A few more questions", false, move || {
-        view! { <CheckInPage action questions alert /> }
+        view! { <CheckInPage action questions alert support /> }
     })
 }
 
@@ -216,7 +217,10 @@ pub fn next_step(state: &AppState, offer: JointBookingOffer) -> Response {
         (offer, _) => offer.message(),
     };
     let practice_email = state.config.practice_email.clone();
+    let support = state.config.support.clone();
     render::page(state, StatusCode::OK, "Your next step", false, move || {
-        view! { <NextStepPage message private_offer=INDIVIDUAL_CONSULT_OFFER practice_email /> }
+        view! {
+            <NextStepPage message private_offer=INDIVIDUAL_CONSULT_OFFER practice_email support />
+        }
     })
 }

@@ -229,6 +229,8 @@ pub async fn result_page(
         book_url: format!("/q/{token}/book"),
         result,
         guidance,
+        practice_email: state.config.practice_email.clone(),
+        support: state.config.support.clone(),
     };
     Ok(render::page(
         state,

@@ -57,6 +57,7 @@ where
         practice_name: state.config.practice_name.clone(),
         interactive,
         quick_exit,
+        support: crate::ui::components::support::footer_lines(&state.config.support),
     };
     let options = state.leptos.clone();
     let owner = Owner::new();

@@ -384,9 +384,19 @@ pub async fn save_screen(
     if submission.status != SubmissionStatus::Submitted {
         return Err(AppError::NotFound);
     }
+    // A positive check-in tells the practice, in the same transaction: a content-free message.
+    let config = &state.config;
+    let review = screen.is_positive().then(|| {
+        templates::intake_needs_review(
+            &config.practice_email,
+            &config.mail.from,
+            &config.public_base_url,
+            &submission.reference,
+        )
+    });
     if state
         .db
-        .save_safety_screen(submission.id, screen, now)
+        .save_safety_screen(submission.id, screen, review.as_ref(), now)
         .await?
     {
         // Whether it was positive is never logged: logs are read by more people than notes.

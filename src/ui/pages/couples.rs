@@ -4,7 +4,9 @@
 
 use leptos::prelude::*;
 
+use crate::domain::support::Resources;
 use crate::ui::components::fields::TextField;
+use crate::ui::components::support::SupportPanel;
 
 /// Partner A's invitation card on their summary page.
 #[derive(Clone, Debug)]
@@ -181,7 +183,12 @@ pub struct CheckInQuestion {
 }
 
 #[component]
-pub fn CheckInPage(action: String, questions: Vec<CheckInQuestion>, alert: bool) -> impl IntoView {
+pub fn CheckInPage(
+    action: String,
+    questions: Vec<CheckInQuestion>,
+    alert: bool,
+    support: Resources,
+) -> impl IntoView {
     let questions = questions
         .into_iter()
         .enumerate()
@@ -235,6 +242,7 @@ pub fn CheckInPage(action: String, questions: Vec<CheckInQuestion>, alert: bool)
                 </div>
             </form>
         </section>
+        <SupportPanel resources=support />
     }
 }
 
@@ -244,6 +252,7 @@ pub fn NextStepPage(
     message: &'static str,
     private_offer: &'static str,
     practice_email: String,
+    support: Resources,
 ) -> impl IntoView {
     view! {
         <section class="card narrow next-step-page">
@@ -255,5 +264,6 @@ pub fn NextStepPage(
                 <a href=format!("mailto:{practice_email}")>{practice_email.clone()}</a>
             </p>
         </section>
+        <SupportPanel resources=support />
     }
 }

@@ -7,6 +7,8 @@ use crate::domain::questionnaire::Dimension;
 use crate::domain::scoring::{
     dimension_summary, ReadinessResult, RebuildWayGuidance, WILLINGNESS_CAP_BELOW,
 };
+use crate::domain::support::Resources;
+use crate::ui::components::support::SupportPanel;
 
 /// What the result page shows.
 #[derive(Clone, Debug)]
@@ -21,6 +23,10 @@ pub struct ResultView {
     pub invite: Option<InviteCard>,
     /// For a couple: the summary together, or that it waits for both.
     pub joint: Option<JointCard>,
+    /// Where to write for a private conversation with a clinician.
+    pub practice_email: String,
+    /// The support panel, the same for everyone.
+    pub support: Resources,
 }
 
 #[component]
@@ -32,6 +38,8 @@ pub fn ResultPage(summary: ResultView) -> impl IntoView {
         guidance,
         invite,
         joint,
+        practice_email,
+        support,
     } = summary;
     let dimensions = result
         .dimensions
@@ -128,8 +136,20 @@ pub fn ResultPage(summary: ResultView) -> impl IntoView {
                 }}
             </p>
             <p><a class="button primary" href=book_url>"Book a couples-therapy consult"</a></p>
+            <p>
+                "Couples sessions are not always the right first step. If you do not feel safe "
+                "with your partner, or are unsure you could speak freely with them in the room, "
+                "you can talk with a clinician on your own first: write to "
+                <a href=format!("mailto:{practice_email}")>{practice_email.clone()}</a>
+                " and ask for a private conversation."
+            </p>
+            <p class="hint">
+                "This questionnaire is new and has not been validated in research; it is a "
+                "starting point for a conversation, not a measure of your relationship."
+            </p>
         </section>
         {joint.map(|card| view! { <JointSummaryCard card /> })}
         {invite.map(|card| view! { <InvitePartner card /> })}
+        <SupportPanel resources=support />
     }
 }

@@ -1,0 +1,195 @@
+//! The safety pathway as a client meets it: the private check-in before the summary, the same
+//! pages after it whatever was answered, and the support panel with the practice country's
+//! lines on every page of the way. Against SQLite and PostgreSQL.
+
+use crate::common::{self, location, Backend, TestApp};
+use reqwest::StatusCode;
+use scraper::{Html, Selector};
+
+/// The UK's National Domestic Abuse Helpline, from the GB preset.
+const GB_DV_LINE: &str = "0808 2000 247";
+/// Samaritans, from the GB preset (crisis).
+const GB_CRISIS_LINE: &str = "116 123";
+
+fn main_text(html: &str) -> String {
+    let doc = Html::parse_document(html);
+    let selector = Selector::parse("main").expect("selector");
+    doc.select(&selector)
+        .map(|e| e.text().collect::<Vec<_>>().join(" "))
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+async fn page(app: &TestApp, path: &str) -> (StatusCode, String) {
+    let response = app.raw.get(app.url(path)).send().await.expect("get");
+    let status = response.status();
+    (status, response.text().await.expect("body"))
+}
+
+/// Someone on their own finishes, answers the check-in with `answer`, and reads each page a
+/// client can open from their link: the summary (reference and scores taken out, being their
+/// own) and the next step.
+async fn pages_after_check_in(app: &TestApp, answer: &str) -> Vec<String> {
+    let token = common::start_questionnaire(app).await;
+    common::answer_every_section(app, &token, |_| "4", "").await;
+    // Before the check-in, the summary's address leads to it.
+    let early = app
+        .raw
+        .get(app.url(&format!("/q/{token}/result")))
+        .send()
+        .await
+        .expect("result");
+    assert_eq!(location(&early), format!("/q/{token}/private"));
+    let (status, check_in) = page(app, &format!("/q/{token}/private")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        main_text(&check_in).contains(GB_DV_LINE),
+        "support on the check-in"
+    );
+    let checked = common::check_in(app, &token, answer).await;
+    assert_eq!(location(&checked), format!("/q/{token}/result"));
+    let mut seen = Vec::new();
+    for path in [format!("/q/{token}/result"), format!("/q/{token}/book")] {
+        let (status, html) = page(app, &path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let doc = Html::parse_document(&html);
+        let own = Selector::parse(".reference, .overall-score, .dimensions, .ways").expect("css");
+        let mut text = main_text(&html);
+        for part in doc.select(&own) {
+            let part: String = part.text().collect::<Vec<_>>().join(" ");
+            let part = part.split_whitespace().collect::<Vec<_>>().join(" ");
+            text = text.replace(&part, "");
+        }
+        assert!(
+            html.contains(GB_DV_LINE),
+            "{path}: the domestic-violence line"
+        );
+        assert!(html.contains(GB_CRISIS_LINE), "{path}: the crisis line");
+        seen.push(text);
+    }
+    seen
+}
+
+async fn every_client_sees_support_and_the_same_pages_whatever_they_answered(backend: Backend) {
+    let env = [("PRACTICE_COUNTRY", "gb".to_owned())];
+    let app = common::spawn_app_with(backend, &env).await;
+    // Nobody offers consults, so every next step is the practice's: the pages must then read
+    // the same for "no", "yes" and "I'd rather not say".
+    let clear = pages_after_check_in(&app, "no").await;
+    let disclosed = pages_after_check_in(&app, "yes").await;
+    let declined = pages_after_check_in(&app, "rather_not_say").await;
+    assert_eq!(clear, disclosed);
+    assert_eq!(clear, declined);
+    // The footer of every page names the emergency number and the lines too.
+    let (_, landing) = page(&app, "/").await;
+    assert!(landing.contains("If you are in danger now, call 999."));
+    assert!(landing.contains(GB_DV_LINE));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn support_and_same_pages_sqlite() {
+    every_client_sees_support_and_the_same_pages_whatever_they_answered(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn support_and_same_pages_postgres() {
+    every_client_sees_support_and_the_same_pages_whatever_they_answered(Backend::Postgres).await;
+}
+
+async fn without_a_country_the_panel_says_to_call_the_local_emergency_number(app: TestApp) {
+    let token = common::start_questionnaire(&app).await;
+    common::answer_every_section(&app, &token, |_| "3", "").await;
+    let (_, check_in) = page(&app, &format!("/q/{token}/private")).await;
+    assert!(check_in.contains("If you are in danger now, call your local emergency number."));
+    assert!(!check_in.contains(GB_DV_LINE));
+    // The operator is told at start-up what to set.
+    assert!(app.logs().contains("PRACTICE_COUNTRY is not set"));
+}
+on_both_databases!(
+    no_country,
+    without_a_country_the_panel_says_to_call_the_local_emergency_number
+);
+
+/// The practice is told of a positive check-in by a message that says nothing of it, written in
+/// the check-in's own transaction: no message without the check-in, no check-in without it.
+async fn a_positive_check_in_tells_the_practice_without_saying_why(app: TestApp) {
+    let review = "select count(*) from outbox where kind = 'intake_needs_review'";
+    // A clear check-in: nothing to review.
+    let clear = common::start_questionnaire(&app).await;
+    common::answer_every_section(&app, &clear, |_| "4", "").await;
+    common::check_in(&app, &clear, "no").await;
+    assert_eq!(common::db_count(&app, review).await, 0);
+
+    // A positive one while the outbox refuses the message: the check-in is not kept either,
+    // and the client meets the plain error page.
+    let token = common::start_questionnaire(&app).await;
+    common::answer_every_section(&app, &token, |_| "4", "").await;
+    let refuse = if app.database_url.starts_with("sqlite:") {
+        "create trigger refuse_review before insert on outbox \
+         when new.kind = 'intake_needs_review' \
+         begin select raise(abort, 'refused by the test'); end;"
+    } else {
+        "create or replace function refuse_review() returns trigger language plpgsql as $$ \
+         begin if new.kind = 'intake_needs_review' then raise exception 'refused'; end if; \
+         return new; end $$; \
+         create trigger refuse_review before insert on outbox \
+         for each row execute function refuse_review();"
+    };
+    common::db_execute(&app, refuse).await;
+    let failed = common::check_in(&app, &token, "rather_not_say").await;
+    assert_eq!(failed.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let screens = "select count(*) from safety_screens";
+    assert_eq!(
+        common::db_count(&app, screens).await,
+        1,
+        "only the clear one"
+    );
+    let drop = if app.database_url.starts_with("sqlite:") {
+        "drop trigger refuse_review"
+    } else {
+        "drop trigger refuse_review on outbox"
+    };
+    common::db_execute(&app, drop).await;
+
+    // Accepted now: the check-in and one message, naming only the reference and a link.
+    let checked = common::check_in(&app, &token, "rather_not_say").await;
+    assert_eq!(location(&checked), format!("/q/{token}/result"));
+    assert_eq!(common::db_count(&app, screens).await, 2);
+    assert_eq!(common::db_count(&app, review).await, 1);
+    let reference = common::db_text(
+        &app,
+        "select reference from submissions order by id desc limit 1",
+    )
+    .await;
+    let subject = common::db_text(
+        &app,
+        "select subject from outbox where kind = 'intake_needs_review'",
+    )
+    .await;
+    assert_eq!(subject, format!("An intake needs review ({reference})"));
+    let body = common::db_text(
+        &app,
+        "select body_text || body_html from outbox where kind = 'intake_needs_review'",
+    )
+    .await
+    .to_lowercase();
+    assert!(body.contains(&format!("/staff/submissions/{}", reference.to_lowercase())));
+    for word in [
+        "safety", "safe", "afraid", "hurt", "check-in", "positive", "violence",
+    ] {
+        assert!(!body.contains(word), "{word} in the message");
+        assert!(
+            !subject.to_lowercase().contains(word),
+            "{word} in the subject"
+        );
+    }
+    // Answering again (a second tab) tells the practice nothing more.
+    common::check_in(&app, &token, "yes").await;
+    assert_eq!(common::db_count(&app, review).await, 1);
+}
+on_both_databases!(
+    review_message,
+    a_positive_check_in_tells_the_practice_without_saying_why
+);
