@@ -193,3 +193,75 @@ on_both_databases!(
     review_message,
     a_positive_check_in_tells_the_practice_without_saying_why
 );
+
+/// Version 2's tiers are stored with the check-in, and an older version 1 check-in still reads
+/// as it was answered, on the clinician's page.
+async fn tiers_are_stored_and_old_check_ins_stay_readable(app: TestApp) {
+    let admin = "ana@harbour.example";
+    let password = "violet lantern gravel orbit";
+    let created = common::create_admin(&app, admin, "Ana Lima", password).await;
+    assert!(created.status.success(), "{created:?}");
+    let cookie = common::log_in_as(&app, admin, password)
+        .await
+        .expect("logged in");
+
+    // Pressure on the neck: urgent, whatever else was answered.
+    let urgent = common::start_questionnaire(&app).await;
+    common::answer_every_section(&app, &urgent, |_| "4", "").await;
+    let mut form = common::check_in_form("no");
+    for (name, value) in &mut form {
+        if name == "s_neck" {
+            *value = "yes".into();
+        }
+    }
+    let checked = app
+        .raw
+        .post(app.url(&format!("/q/{urgent}/private")))
+        .form(&form)
+        .send()
+        .await
+        .expect("check-in");
+    assert_eq!(location(&checked), format!("/q/{urgent}/result"));
+    let stored = "select count(*) from safety_screens where version = 2 and urgent = 1";
+    assert_eq!(common::db_count(&app, stored).await, 1);
+    let reference = common::db_text(
+        &app,
+        "select reference from submissions order by id desc limit 1",
+    )
+    .await;
+    let staff = common::staff_html(&app, &cookie, &format!("/staff/submissions/{reference}")).await;
+    assert!(staff.contains("positive, urgent: review today"), "{staff}");
+    assert!(staff.contains("choked you or strangled you"));
+
+    // A version 1 check-in, as stored before versions: read with its own five questions.
+    let old = common::start_questionnaire(&app).await;
+    common::answer_every_section(&app, &old, |_| "4", "").await;
+    let old_reference = common::db_text(
+        &app,
+        "select reference from submissions order by id desc limit 1",
+    )
+    .await;
+    let insert = format!(
+        "insert into safety_screens (submission_id, answers, positive, created_at) \
+         select id, '{{\"afraid\":\"no\",\"hurt\":\"yes\",\"threatened\":\"no\",\
+         \"controlled\":\"no\",\"forced\":\"no\"}}', 1, created_at from submissions \
+         where reference = '{old_reference}'"
+    );
+    common::db_execute(&app, &insert).await;
+    let staff = common::staff_html(
+        &app,
+        &cookie,
+        &format!("/staff/submissions/{old_reference}"),
+    )
+    .await;
+    assert!(staff.contains("positive."), "{staff}");
+    assert!(staff.contains("hit, pushed, choked or otherwise physically hurt you"));
+    assert!(!staff.contains("urgent"));
+    // Its client still reaches the summary: the check-in is done.
+    let (status, _) = page(&app, &format!("/q/{old}/result")).await;
+    assert_eq!(status, StatusCode::OK);
+}
+on_both_databases!(
+    tiers_and_versions,
+    tiers_are_stored_and_old_check_ins_stay_readable
+);

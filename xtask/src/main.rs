@@ -3,7 +3,11 @@
 //! ```text
 //! cargo xtask build   the server (release) and the browser bundle: what `scripts/run` serves
 //! cargo xtask site    the browser bundle only, into target/site/pkg
+//! cargo xtask css     the stylesheet only, into target/site/pkg, leaving the rest as it is
 //! ```
+//!
+//! `css` lets `scripts/run` serve styled pages as soon as the server is built: every page works
+//! without JavaScript, and the bundle that enhances them is swapped in when it is ready.
 //!
 //! The browser bundle is the `hydrate` build of the library for `wasm32-unknown-unknown`, passed
 //! through wasm-bindgen (the library the CLI wraps, pinned to the app's `wasm-bindgen`), shrunk
@@ -39,8 +43,9 @@ fn main() -> ExitCode {
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         ["build"] => build_all(),
         ["site"] => build_site(),
+        ["css"] => build_css(),
         _ => {
-            eprintln!("usage: cargo xtask build | site");
+            eprintln!("usage: cargo xtask build | site | css");
             return ExitCode::from(2);
         }
     };
@@ -182,14 +187,7 @@ fn build_site() -> Result<()> {
         ])
         .arg(format!("--target={BROWSERS}"))
         .arg(js_out))?;
-    let mut css_out = OsString::from("--outfile=");
-    css_out.push(staging.join(format!("{NAME}.css")));
-    run(Command::new(&esbuild)
-        .arg(root().join("style/main.css"))
-        .args(["--minify", "--log-level=warning"])
-        .arg(format!("--target={BROWSERS}"))
-        .arg(css_out))?;
-
+    minify_css(&esbuild, &staging)?;
     precompress(&staging)?;
 
     // Swap the new bundle in whole, so a running server never serves half of each.
@@ -216,6 +214,37 @@ fn build_site() -> Result<()> {
         let name = entry.file_name().unwrap_or_default().to_string_lossy();
         eprintln!("  {name:<28} {:>8} bytes", fs::metadata(&entry)?.len());
     }
+    Ok(())
+}
+
+/// `style/main.css`, minified, into `dir`.
+fn minify_css(esbuild: &Path, dir: &Path) -> Result<PathBuf> {
+    let out = dir.join(format!("{NAME}.css"));
+    let mut css_out = OsString::from("--outfile=");
+    css_out.push(&out);
+    run(Command::new(esbuild)
+        .arg(root().join("style/main.css"))
+        .args(["--minify", "--log-level=warning"])
+        .arg(format!("--target={BROWSERS}"))
+        .arg(css_out))?;
+    Ok(out)
+}
+
+/// The stylesheet alone, written beside whatever bundle `target/site/pkg` already holds.
+fn build_css() -> Result<()> {
+    let pkg = target_dir().join("site/pkg");
+    fs::create_dir_all(&pkg)?;
+    let staging = target_dir().join("site/css.new");
+    if staging.exists() {
+        fs::remove_dir_all(&staging)?;
+    }
+    fs::create_dir_all(&staging)?;
+    minify_css(&npm_tool("esbuild")?, &staging)?;
+    precompress(&staging)?;
+    for file in sorted_files(&staging)? {
+        fs::rename(&file, pkg.join(file.file_name().unwrap_or_default()))?;
+    }
+    fs::remove_dir_all(&staging)?;
     Ok(())
 }
 

@@ -11,30 +11,138 @@ use super::*;
 /// other's fields.
 pub const SAFETY_FIELD_PREFIX: &str = "s_";
 
-/// One question of the private safety screen.
+/// Which set of questions a check-in asked. Stored with every check-in, so an answer is always
+/// read against the questions it answered; version 1 check-ins stay readable as they were.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum CheckInVersion {
+    /// Five questions (fear, hurt, threats, control, being forced), until 2026-12.
+    V1 = 1,
+    /// Fourteen questions that separate what predicts serious harm (`docs/safety.md`).
+    V2 = 2,
+}
+
+impl CheckInVersion {
+    /// The version every new check-in asks.
+    pub const CURRENT: CheckInVersion = CheckInVersion::V2;
+
+    pub fn number(self) -> i32 {
+        self as i32
+    }
+
+    pub fn from_number(n: i64) -> Option<Self> {
+        match n {
+            1 => Some(CheckInVersion::V1),
+            2 => Some(CheckInVersion::V2),
+            _ => None,
+        }
+    }
+
+    /// Its questions, in the order shown: the same for everyone, whatever they answer.
+    pub fn items(self) -> &'static [SafetyItem] {
+        match self {
+            CheckInVersion::V1 => &SafetyItem::V1,
+            CheckInVersion::V2 => &SafetyItem::V2,
+        }
+    }
+}
+
+/// One question of the private check-in (of either version; an id is never reused).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SafetyItem {
-    /// Fear of the partner.
+    /// Fear of the partner (versions 1 and 2).
     Afraid,
-    /// Being physically hurt.
+    /// Being physically hurt, choking included (version 1).
     Hurt,
-    /// Being threatened.
+    /// Being threatened (version 1).
     Threatened,
-    /// Being controlled or monitored.
+    /// Being controlled or monitored (versions 1 and 2).
     Controlled,
-    /// Being forced into anything, sexual or otherwise.
+    /// Being forced into anything, sexual or otherwise (version 1).
     Forced,
+    /// Being put down or humiliated.
+    PutDown,
+    /// Being hit or physically hurt, the neck aside.
+    Hit,
+    /// Pressure on the neck, choking or strangling.
+    Neck,
+    /// Threats to hurt them, a child, someone else or a pet.
+    Threat,
+    /// Threats to kill them.
+    Kill,
+    /// Being threatened with a weapon.
+    Weapon,
+    /// The partner has or can get a gun.
+    Gun,
+    /// Things getting more frequent or more serious.
+    Worse,
+    /// Sexual pressure or force.
+    Sex,
+    /// Worry for a child's safety.
+    Children,
+    /// Their own use of violence or threats.
+    Own,
+    /// Whether they could speak freely with the partner in the room.
+    JointSafe,
 }
 
+/// The answers most questions offer.
+const YES_NO: &[SafetyAnswer] = &[
+    SafetyAnswer::Yes,
+    SafetyAnswer::No,
+    SafetyAnswer::RatherNotSay,
+];
+
 impl SafetyItem {
-    /// Every question, in the order shown.
-    pub const ALL: [SafetyItem; 5] = [
+    /// Version 1's questions, in the order shown.
+    pub const V1: [SafetyItem; 5] = [
         SafetyItem::Afraid,
         SafetyItem::Hurt,
         SafetyItem::Threatened,
         SafetyItem::Controlled,
         SafetyItem::Forced,
+    ];
+
+    /// Version 2's questions, in the order shown (`docs/safety.md`, "The questions").
+    pub const V2: [SafetyItem; 14] = [
+        SafetyItem::Afraid,
+        SafetyItem::PutDown,
+        SafetyItem::Controlled,
+        SafetyItem::Hit,
+        SafetyItem::Neck,
+        SafetyItem::Threat,
+        SafetyItem::Kill,
+        SafetyItem::Weapon,
+        SafetyItem::Gun,
+        SafetyItem::Worse,
+        SafetyItem::Sex,
+        SafetyItem::Children,
+        SafetyItem::Own,
+        SafetyItem::JointSafe,
+    ];
+
+    /// Version 1's questions (kept under their old name for the code that reads old check-ins).
+    pub const ALL: [SafetyItem; 5] = SafetyItem::V1;
+
+    /// Every id of every version.
+    const EVERY: [SafetyItem; 17] = [
+        SafetyItem::Afraid,
+        SafetyItem::Hurt,
+        SafetyItem::Threatened,
+        SafetyItem::Controlled,
+        SafetyItem::Forced,
+        SafetyItem::PutDown,
+        SafetyItem::Hit,
+        SafetyItem::Neck,
+        SafetyItem::Threat,
+        SafetyItem::Kill,
+        SafetyItem::Weapon,
+        SafetyItem::Gun,
+        SafetyItem::Worse,
+        SafetyItem::Sex,
+        SafetyItem::Children,
+        SafetyItem::Own,
+        SafetyItem::JointSafe,
     ];
 
     /// Stable id (also the serde name and the storage key). Never reuse one.
@@ -45,12 +153,24 @@ impl SafetyItem {
             SafetyItem::Threatened => "threatened",
             SafetyItem::Controlled => "controlled",
             SafetyItem::Forced => "forced",
+            SafetyItem::PutDown => "put_down",
+            SafetyItem::Hit => "hit",
+            SafetyItem::Neck => "neck",
+            SafetyItem::Threat => "threat",
+            SafetyItem::Kill => "kill",
+            SafetyItem::Weapon => "weapon",
+            SafetyItem::Gun => "gun",
+            SafetyItem::Worse => "worse",
+            SafetyItem::Sex => "sex",
+            SafetyItem::Children => "children",
+            SafetyItem::Own => "own",
+            SafetyItem::JointSafe => "joint_safe",
         }
     }
 
     /// Inverse of [`SafetyItem::id`].
     pub fn parse(id: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|i| i.id() == id)
+        Self::EVERY.into_iter().find(|i| i.id() == id)
     }
 
     /// The form field carrying this question's answer (`s_<id>`).
@@ -58,7 +178,7 @@ impl SafetyItem {
         format!("{SAFETY_FIELD_PREFIX}{}", self.id())
     }
 
-    /// The question shown to the partner, alone, on their own device.
+    /// The question shown to the person, alone, on their own device.
     pub fn question(self) -> &'static str {
         match self {
             SafetyItem::Afraid => "In the past year, have you felt afraid of your partner?",
@@ -66,32 +186,67 @@ impl SafetyItem {
             SafetyItem::Threatened => "In the past year, has your partner threatened to hurt you, or someone or something you care about?",
             SafetyItem::Controlled => "Does your partner control or keep watch on where you go, who you see, your phone or messages, or your money?",
             SafetyItem::Forced => "In the past year, has your partner forced you into anything you did not want, sexual or otherwise?",
+            SafetyItem::PutDown => "In the past year, has your partner often made you feel small, for example by insulting you, mocking you or calling you names?",
+            SafetyItem::Hit => "In the past year, has your partner hit, slapped, kicked or pushed you, or physically hurt you in any other way?",
+            SafetyItem::Neck => "Has your partner ever put their hands or anything else around your neck, choked you or strangled you?",
+            SafetyItem::Threat => "In the past year, has your partner threatened to hurt you, a child, someone else you care about, or a pet?",
+            SafetyItem::Kill => "Has your partner ever threatened to kill you?",
+            SafetyItem::Weapon => "Has your partner ever threatened you with a gun, a knife or another weapon?",
+            SafetyItem::Gun => "Does your partner own a gun, or could they easily get one?",
+            SafetyItem::Worse => "In the past year, have the things your partner does that scare you been happening more often, or getting more serious?",
+            SafetyItem::Sex => "In the past year, has your partner pressured or forced you into sexual activity you did not want?",
+            SafetyItem::Children => "Are you worried about the safety of any child who lives with you or spends time in your home?",
+            SafetyItem::Own => "In the past year, have you pushed, hit or physically hurt your partner, or threatened to?",
+            SafetyItem::JointSafe => "If your partner were in the room, would you feel safe saying what you really think?",
         }
     }
 
-    fn index(self) -> usize {
-        self as usize
+    /// The answers offered, in the order shown. Every question offers "I'd rather not say".
+    pub fn choices(self) -> &'static [SafetyAnswer] {
+        use SafetyAnswer::*;
+        match self {
+            SafetyItem::Gun => &[Yes, No, DontKnow, RatherNotSay],
+            SafetyItem::Worse => &[Yes, No, NotApplicable, RatherNotSay],
+            SafetyItem::JointSafe => &[Yes, No, NotSure, RatherNotSay],
+            _ => YES_NO,
+        }
+    }
+
+    /// Whether `answer` is a concern (something a clinician should hear about in private):
+    /// "Yes", except for [`SafetyItem::JointSafe`], where "No" or "I'm not sure" is.
+    pub fn is_concern(self, answer: SafetyAnswer) -> bool {
+        match self {
+            SafetyItem::JointSafe => matches!(answer, SafetyAnswer::No | SafetyAnswer::NotSure),
+            _ => answer == SafetyAnswer::Yes,
+        }
     }
 }
 
-/// An answer to a safety question.
+/// An answer to a check-in question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SafetyAnswer {
-    /// Yes.
     Yes,
-    /// No.
     No,
     /// "I'd rather not say": counts as positive (see [`SafetyAnswer::is_positive`]).
     RatherNotSay,
+    /// "I don't know" (whether the partner has a gun).
+    DontKnow,
+    /// "I'm not sure" (whether it would feel safe to speak openly).
+    NotSure,
+    /// "This doesn't apply to me" (things getting worse, when nothing scares them).
+    NotApplicable,
 }
 
 impl SafetyAnswer {
-    /// Every answer, in the order shown.
-    pub const ALL: [SafetyAnswer; 3] = [
+    /// Every answer; the first three are version 1's.
+    pub const ALL: [SafetyAnswer; 6] = [
         SafetyAnswer::Yes,
         SafetyAnswer::No,
         SafetyAnswer::RatherNotSay,
+        SafetyAnswer::DontKnow,
+        SafetyAnswer::NotSure,
+        SafetyAnswer::NotApplicable,
     ];
 
     /// Stable key: the form value, the serde name and the storage key.
@@ -100,6 +255,9 @@ impl SafetyAnswer {
             SafetyAnswer::Yes => "yes",
             SafetyAnswer::No => "no",
             SafetyAnswer::RatherNotSay => "rather_not_say",
+            SafetyAnswer::DontKnow => "dont_know",
+            SafetyAnswer::NotSure => "not_sure",
+            SafetyAnswer::NotApplicable => "not_applicable",
         }
     }
 
@@ -114,11 +272,14 @@ impl SafetyAnswer {
             SafetyAnswer::Yes => "Yes",
             SafetyAnswer::No => "No",
             SafetyAnswer::RatherNotSay => "I'd rather not say",
+            SafetyAnswer::DontKnow => "I don't know",
+            SafetyAnswer::NotSure => "I'm not sure",
+            SafetyAnswer::NotApplicable => "This doesn't apply to me",
         }
     }
 
-    /// Whether this answer makes the screen positive: "Yes", and also "I'd
-    /// rather not say".
+    /// Whether this answer, to a version 1 question, made the check-in positive: "Yes", and
+    /// also "I'd rather not say".
     ///
     /// Someone who is afraid or watched may not feel safe answering, and a
     /// screen that reads their silence as "no" would open joint sessions in
@@ -126,22 +287,36 @@ impl SafetyAnswer {
     /// is a private check-in by a clinician; the cost of not counting it can
     /// be harm. The clinician still sees which answers were "rather not say".
     pub fn is_positive(self) -> bool {
-        !matches!(self, SafetyAnswer::No)
+        matches!(self, SafetyAnswer::Yes | SafetyAnswer::RatherNotSay)
     }
 }
 
-/// One partner's answers to the safety screen: every question answered.
-///
-/// Only [`SafetyScreen::parse_form`], [`SafetyScreen::from_fn`] and
-/// deserialization (which requires every answer) build one. Never shown to
-/// the other partner by any path; `Debug` is redacted so it cannot reach a log.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// How soon a clinician should make private contact after a check-in: the rules and the reason
+/// for each are in `docs/safety.md` ("The two tiers"), judgement calls to revisit with
+/// clinicians.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CheckInTier {
+    /// Something disclosed that predicts serious harm: review the same day.
+    Urgent,
+    /// A concern, or "I'd rather not say": review within the practice's ordinary target.
+    Positive,
+}
+
+impl CheckInTier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckInTier::Urgent => "urgent",
+            CheckInTier::Positive => "positive",
+        }
+    }
+}
+
+/// A person's private check-in: the version asked and an answer to each of its questions.
+/// Redacted in `Debug`; stored as its answers (`{"afraid":"no",…}`) beside its version.
+#[derive(Clone, PartialEq, Eq)]
 pub struct SafetyScreen {
-    afraid: SafetyAnswer,
-    hurt: SafetyAnswer,
-    threatened: SafetyAnswer,
-    controlled: SafetyAnswer,
-    forced: SafetyAnswer,
+    version: CheckInVersion,
+    answers: std::collections::BTreeMap<SafetyItem, SafetyAnswer>,
 }
 
 impl fmt::Debug for SafetyScreen {
@@ -151,87 +326,156 @@ impl fmt::Debug for SafetyScreen {
 }
 
 impl SafetyScreen {
-    /// A screen with `answer(item)` for each question.
-    pub fn from_fn(mut answer: impl FnMut(SafetyItem) -> SafetyAnswer) -> Self {
+    /// A version 1 check-in from an answer per question.
+    pub fn from_fn(answer: impl FnMut(SafetyItem) -> SafetyAnswer) -> Self {
+        Self::of_version(CheckInVersion::V1, answer)
+    }
+
+    /// A check-in of `version` from an answer per question.
+    pub fn of_version(
+        version: CheckInVersion,
+        mut answer: impl FnMut(SafetyItem) -> SafetyAnswer,
+    ) -> Self {
         SafetyScreen {
-            afraid: answer(SafetyItem::Afraid),
-            hurt: answer(SafetyItem::Hurt),
-            threatened: answer(SafetyItem::Threatened),
-            controlled: answer(SafetyItem::Controlled),
-            forced: answer(SafetyItem::Forced),
+            version,
+            answers: version.items().iter().map(|&i| (i, answer(i))).collect(),
         }
     }
 
-    /// The answer to one question.
+    pub fn version(&self) -> CheckInVersion {
+        self.version
+    }
+
+    /// The answer to `item`; "No" for a question this version did not ask.
     pub fn answer(&self, item: SafetyItem) -> SafetyAnswer {
-        match item {
-            SafetyItem::Afraid => self.afraid,
-            SafetyItem::Hurt => self.hurt,
-            SafetyItem::Threatened => self.threatened,
-            SafetyItem::Controlled => self.controlled,
-            SafetyItem::Forced => self.forced,
+        self.answers.get(&item).copied().unwrap_or(SafetyAnswer::No)
+    }
+
+    fn answered(&self) -> impl Iterator<Item = (SafetyItem, SafetyAnswer)> + '_ {
+        self.version.items().iter().map(|&i| (i, self.answer(i)))
+    }
+
+    /// How soon a clinician should make private contact; `None` when nothing calls for it.
+    pub fn tier(&self) -> Option<CheckInTier> {
+        if self.version == CheckInVersion::V1 {
+            let positive = self.answered().any(|(_, a)| a.is_positive());
+            return positive.then_some(CheckInTier::Positive);
         }
+        let yes = |item| self.answer(item) == SafetyAnswer::Yes;
+        let other_concern = self.answered().any(|(i, a)| {
+            i != SafetyItem::Gun
+                && i.is_concern(a)
+                && !(i == SafetyItem::JointSafe && a == SafetyAnswer::NotSure)
+        });
+        let urgent = yes(SafetyItem::Neck)
+            || yes(SafetyItem::Kill)
+            || yes(SafetyItem::Weapon)
+            || yes(SafetyItem::Worse)
+            || (yes(SafetyItem::Gun) && other_concern);
+        if urgent {
+            return Some(CheckInTier::Urgent);
+        }
+        let positive = self.answered().any(|(i, a)| {
+            a == SafetyAnswer::RatherNotSay || (i != SafetyItem::Gun && i.is_concern(a))
+        });
+        positive.then_some(CheckInTier::Positive)
     }
 
-    /// Positive when any answer is "Yes" or "I'd rather not say"
-    /// ([`SafetyAnswer::is_positive`]).
+    /// Whether the check-in holds joint booking and asks for a clinician's review.
     pub fn is_positive(&self) -> bool {
-        SafetyItem::ALL
-            .into_iter()
-            .any(|i| self.answer(i).is_positive())
+        self.tier().is_some()
     }
 
-    /// What the clinician sees about this screen, if it is positive.
+    /// What a clinician is told, when the check-in is positive: the questions with a concern
+    /// (or, in version 1, a "Yes") and the ones declined.
     pub fn flag(&self) -> Option<SafetyFlag> {
-        let with = |a: SafetyAnswer| -> Vec<SafetyItem> {
-            SafetyItem::ALL
-                .into_iter()
-                .filter(|&i| self.answer(i) == a)
-                .collect()
-        };
-        self.is_positive().then(|| SafetyFlag {
-            disclosed: with(SafetyAnswer::Yes),
-            declined: with(SafetyAnswer::RatherNotSay),
+        let disclosed = self
+            .answered()
+            .filter(|&(i, a)| match self.version {
+                CheckInVersion::V1 => a == SafetyAnswer::Yes,
+                CheckInVersion::V2 => i.is_concern(a),
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let declined = self
+            .answered()
+            .filter(|&(_, a)| a == SafetyAnswer::RatherNotSay)
+            .map(|(i, _)| i)
+            .collect();
+        let tier = self.tier()?;
+        Some(SafetyFlag {
+            urgent: tier == CheckInTier::Urgent,
+            disclosed,
+            declined,
         })
     }
 
-    /// Parse the submitted safety form.
-    ///
-    /// Only fields named `s_<id>` ([`SAFETY_FIELD_PREFIX`]) are read; others
-    /// (CSRF token and the like) are ignored. Every question is required,
-    /// which is fair only because "I'd rather not say" is always an option.
-    /// An empty value is an unanswered question. A field repeated with the
-    /// same value is accepted; with different values it is an error, since a
-    /// safety answer must never be guessed. All errors are returned together:
-    /// unknown fields first, then at most one per question in question order.
+    /// The stored form: `{"<id>":"<answer>",…}`.
+    pub fn answers_json(&self) -> String {
+        let map: std::collections::BTreeMap<&str, &str> =
+            self.answered().map(|(i, a)| (i.id(), a.as_str())).collect();
+        serde_json::to_string(&map).unwrap_or_default()
+    }
+
+    /// Reads a stored check-in of `version`; `None` when it does not answer that version's
+    /// questions with answers they offer.
+    pub fn from_stored(version: CheckInVersion, json: &str) -> Option<Self> {
+        let map: std::collections::BTreeMap<String, String> = serde_json::from_str(json).ok()?;
+        let mut answers = std::collections::BTreeMap::new();
+        for &item in version.items() {
+            let answer = SafetyAnswer::parse(map.get(item.id())?)?;
+            if !item.choices().contains(&answer) {
+                return None;
+            }
+            answers.insert(item, answer);
+        }
+        Some(SafetyScreen { version, answers })
+    }
+
+    /// Reads the posted check-in of the current version.
     pub fn parse_form(
         pairs: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Self, Vec<SafetyScreenError>> {
-        let mut given: [Vec<String>; 5] = Default::default();
+        Self::parse_form_of(CheckInVersion::CURRENT, pairs)
+    }
+
+    /// Reads a posted check-in of `version`: one answer per question, each among its choices.
+    pub fn parse_form_of(
+        version: CheckInVersion,
+        pairs: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, Vec<SafetyScreenError>> {
+        let items = version.items();
+        let mut given: Vec<Vec<String>> = vec![Vec::new(); items.len()];
         let mut errors = Vec::new();
         for (name, value) in pairs {
             let Some(id) = name.strip_prefix(SAFETY_FIELD_PREFIX) else {
                 continue;
             };
-            match SafetyItem::parse(id) {
-                Some(item) => given[item.index()].push(value.trim().to_owned()),
+            match items.iter().position(|i| i.id() == id) {
+                Some(n) => given[n].push(value.trim().to_owned()),
                 None => errors.push(SafetyScreenError::UnknownField(id.to_owned())),
             }
         }
-        let resolved: Vec<_> = SafetyItem::ALL
-            .into_iter()
-            .map(|i| resolve(i, &given[i.index()]))
+        let resolved: Vec<_> = items
+            .iter()
+            .zip(&given)
+            .map(|(&i, values)| resolve(i, values))
             .collect();
         errors.extend(resolved.iter().filter_map(|r| r.as_ref().err().cloned()));
         if !errors.is_empty() {
             return Err(errors);
         }
-        let answers: Vec<SafetyAnswer> = resolved.into_iter().flatten().collect();
-        Ok(SafetyScreen::from_fn(|i| answers[i.index()]))
+        Ok(SafetyScreen {
+            version,
+            answers: items
+                .iter()
+                .copied()
+                .zip(resolved.into_iter().flatten())
+                .collect(),
+        })
     }
 }
 
-/// One question's answer from the values submitted for it (empty ones skipped).
 pub(super) fn resolve(
     item: SafetyItem,
     values: &[String],
@@ -239,7 +483,11 @@ pub(super) fn resolve(
     let parsed = values
         .iter()
         .filter(|v| !v.is_empty())
-        .map(|v| SafetyAnswer::parse(v).ok_or(SafetyScreenError::NotAnOption(item)))
+        .map(|v| {
+            SafetyAnswer::parse(v)
+                .filter(|a| item.choices().contains(a))
+                .ok_or(SafetyScreenError::NotAnOption(item))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     match parsed.split_first() {
         None => Err(SafetyScreenError::Missing(item)),
@@ -248,22 +496,15 @@ pub(super) fn resolve(
     }
 }
 
-/// Why a safety form could not be accepted. `Display` is written for the
-/// partner, calmly, and never shows an internal id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SafetyScreenError {
-    /// A field named like a safety answer refers to no question.
     UnknownField(String),
-    /// A question was left unanswered.
     Missing(SafetyItem),
-    /// A value that is not one of the three options.
     NotAnOption(SafetyItem),
-    /// The same question was sent with two different answers.
     Conflicting(SafetyItem),
 }
 
 impl SafetyScreenError {
-    /// The question this error belongs beside, if any.
     pub fn item(&self) -> Option<SafetyItem> {
         match self {
             SafetyScreenError::UnknownField(_) => None,
@@ -285,20 +526,34 @@ impl fmt::Display for SafetyScreenError {
                 "Please choose an answer for “{}” (“I'd rather not say” is fine).",
                 i.question()
             ),
-            SafetyScreenError::NotAnOption(i) | SafetyScreenError::Conflicting(i) => write!(
-                f,
-                "Please choose just one answer for “{}”: Yes, No or “I'd rather not say”.",
-                i.question()
-            ),
+            SafetyScreenError::NotAnOption(i) | SafetyScreenError::Conflicting(i) => {
+                let labels: Vec<String> = i
+                    .choices()
+                    .iter()
+                    .map(|a| match a.label() {
+                        one if !one.contains(' ') => one.to_owned(),
+                        more => format!("“{more}”"),
+                    })
+                    .collect();
+                let (last, first) = labels.split_last().expect("every question has choices");
+                write!(
+                    f,
+                    "Please choose just one answer for “{}”: {} or {last}.",
+                    i.question(),
+                    first.join(", ")
+                )
+            }
         }
     }
 }
 
 impl std::error::Error for SafetyScreenError {}
 
-/// What the clinician sees about one partner's positive screen.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SafetyFlag {
+    /// Same-day review (see [`CheckInTier::Urgent`]).
+    #[serde(default)]
+    pub urgent: bool,
     /// Questions answered "Yes", in question order.
     pub disclosed: Vec<SafetyItem>,
     /// Questions answered "I'd rather not say", in question order.

@@ -128,15 +128,18 @@ fn nothing_joint_before_both_finish() {
 
 #[test]
 fn safety_form_parses_every_answer_and_ignores_other_fields() {
-    let s = SafetyScreen::parse_form(pairs(&[
-        ("csrf", "abc"),
-        ("s_afraid", "no"),
-        ("s_hurt", " no "),
-        ("s_threatened", "rather_not_say"),
-        ("s_controlled", "yes"),
-        ("s_forced", "no"),
-        ("q_hon1", "5"),
-    ]))
+    let s = SafetyScreen::parse_form_of(
+        CheckInVersion::V1,
+        pairs(&[
+            ("csrf", "abc"),
+            ("s_afraid", "no"),
+            ("s_hurt", " no "),
+            ("s_threatened", "rather_not_say"),
+            ("s_controlled", "yes"),
+            ("s_forced", "no"),
+            ("q_hon1", "5"),
+        ]),
+    )
     .unwrap();
     assert_eq!(s.answer(SafetyItem::Hurt), SafetyAnswer::No);
     assert_eq!(s.answer(SafetyItem::Threatened), SafetyAnswer::RatherNotSay);
@@ -148,15 +151,18 @@ fn safety_form_parses_every_answer_and_ignores_other_fields() {
 
 #[test]
 fn safety_form_requires_every_answer_and_reports_each_field() {
-    let errs = SafetyScreen::parse_form(pairs(&[
-        ("s_evil", "yes"),
-        ("s_afraid", "maybe"),
-        ("s_hurt", "no"),
-        ("s_hurt", "yes"),
-        ("s_threatened", ""),
-        ("s_forced", "no"),
-        ("s_forced", "no"),
-    ]))
+    let errs = SafetyScreen::parse_form_of(
+        CheckInVersion::V1,
+        pairs(&[
+            ("s_evil", "yes"),
+            ("s_afraid", "maybe"),
+            ("s_hurt", "no"),
+            ("s_hurt", "yes"),
+            ("s_threatened", ""),
+            ("s_forced", "no"),
+            ("s_forced", "no"),
+        ]),
+    )
     .unwrap_err();
     assert_eq!(
         errs,
@@ -169,14 +175,16 @@ fn safety_form_requires_every_answer_and_reports_each_field() {
         ]
     );
     assert_eq!(
-        SafetyScreen::parse_form(Vec::new()).unwrap_err().len(),
+        SafetyScreen::parse_form_of(CheckInVersion::V1, Vec::new())
+            .unwrap_err()
+            .len(),
         SafetyItem::ALL.len()
     );
     // Values are exact keys: a label or another case is not an option.
     let mut form = form_for(&clear());
     form[0].1 = "No".into();
     assert_eq!(
-        SafetyScreen::parse_form(form).unwrap_err(),
+        SafetyScreen::parse_form_of(CheckInVersion::V1, form).unwrap_err(),
         vec![SafetyScreenError::NotAnOption(SafetyItem::Afraid)]
     );
 }
@@ -234,27 +242,27 @@ fn safety_keys_labels_and_serde_agree() {
     }
     assert_eq!(SafetyAnswer::RatherNotSay.label(), "I'd rather not say");
     let s = SafetyScreen::from_fn(|i| SafetyAnswer::ALL[i as usize % 3]);
-    let json = serde_json::to_value(s).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&s.answers_json()).unwrap();
     for i in SafetyItem::ALL {
         assert_eq!(SafetyItem::parse(i.id()), Some(i));
         assert_eq!(json[i.id()], s.answer(i).as_str(), "storage key of {i:?}");
         assert!(i.question().ends_with('?'));
         assert!(i.question().chars().count() <= 120);
     }
-    let back: SafetyScreen = serde_json::from_value(json.clone()).unwrap();
+    let back = SafetyScreen::from_stored(CheckInVersion::V1, &json.to_string()).unwrap();
     assert_eq!(back, s);
     // Stored screens are re-validated: every answer is required.
     let mut partial = json;
     partial.as_object_mut().unwrap().remove("forced");
-    assert!(serde_json::from_value::<SafetyScreen>(partial).is_err());
+    assert!(SafetyScreen::from_stored(CheckInVersion::V1, &partial.to_string()).is_none());
     let bad = serde_json::json!({"afraid":"no","hurt":"no","threatened":"no","controlled":"no","forced":"perhaps"});
-    assert!(serde_json::from_value::<SafetyScreen>(bad).is_err());
+    assert!(SafetyScreen::from_stored(CheckInVersion::V1, &bad.to_string()).is_none());
 }
 
 #[test]
 fn safety_data_is_redacted_in_debug() {
     let s = screen(SafetyAnswer::Yes);
-    let c = couple(&neutral(), &neutral(), s, clear());
+    let c = couple(&neutral(), &neutral(), s.clone(), clear());
     for text in [
         format!("{s:?}"),
         format!("{:?}", s.flag()),
@@ -770,7 +778,7 @@ proptest! {
         let c = Couple::new(a, b);
         let positive: Vec<PartnerRole> = PartnerRole::ALL
             .into_iter()
-            .filter(|&r| c.partner(r).safety.is_some_and(|s| s.is_positive()))
+            .filter(|&r| c.partner(r).safety.as_ref().is_some_and(|s| s.is_positive()))
             .collect();
         let flags = c.flags();
         prop_assert_eq!(flags.safety.is_some(), !positive.is_empty());
@@ -863,8 +871,8 @@ proptest! {
 
     #[test]
     fn safety_form_round_trips(s in screen_strategy()) {
-        let parsed = SafetyScreen::parse_form(form_for(&s)).unwrap();
-        prop_assert_eq!(parsed, s);
+        let parsed = SafetyScreen::parse_form_of(CheckInVersion::V1, form_for(&s)).unwrap();
+        prop_assert_eq!(&parsed, &s);
         prop_assert_eq!(parsed.flag().is_some(), parsed.is_positive());
     }
 
@@ -879,7 +887,7 @@ proptest! {
         let answered = SafetyItem::ALL
             .into_iter()
             .all(|i| fields.iter().any(|(n, v)| *n == i.field_name() && !v.trim().is_empty()));
-        match SafetyScreen::parse_form(fields) {
+        match SafetyScreen::parse_form_of(CheckInVersion::V1, fields) {
             Ok(_) => prop_assert!(answered),
             Err(errors) => prop_assert!(!errors.is_empty()),
         }
@@ -900,6 +908,173 @@ proptest! {
                 // Only left off because the list is full of wider or equal gaps.
                 prop_assert!(d.len() == MAX_DISAGREEMENTS && gap <= min_listed);
             }
+        }
+    }
+}
+
+// Check-in version 2: the tiers (docs/safety.md, "The two tiers").
+
+fn v2(answers: &[(SafetyItem, SafetyAnswer)]) -> SafetyScreen {
+    SafetyScreen::of_version(CheckInVersion::V2, |item| {
+        answers
+            .iter()
+            .find(|(i, _)| *i == item)
+            .map(|(_, a)| *a)
+            .unwrap_or(if item == SafetyItem::JointSafe {
+                SafetyAnswer::Yes
+            } else {
+                SafetyAnswer::No
+            })
+    })
+}
+
+#[test]
+fn a_clear_v2_check_in_has_no_tier() {
+    assert_eq!(v2(&[]).tier(), None);
+    assert!(v2(&[]).flag().is_none());
+    // "I don't know" about a gun and "doesn't apply" to things getting worse are not concerns.
+    let unsure = v2(&[
+        (SafetyItem::Gun, SafetyAnswer::DontKnow),
+        (SafetyItem::Worse, SafetyAnswer::NotApplicable),
+    ]);
+    assert_eq!(unsure.tier(), None);
+}
+
+#[test]
+fn what_predicts_serious_harm_is_urgent() {
+    use SafetyAnswer::Yes;
+    for item in [
+        SafetyItem::Neck,
+        SafetyItem::Kill,
+        SafetyItem::Weapon,
+        SafetyItem::Worse,
+    ] {
+        let screen = v2(&[(item, Yes)]);
+        assert_eq!(screen.tier(), Some(CheckInTier::Urgent), "{item:?}");
+        assert!(screen.flag().expect("flag").urgent);
+    }
+    // A gun alone is not a concern; with any other concern it is urgent.
+    assert_eq!(v2(&[(SafetyItem::Gun, Yes)]).tier(), None);
+    assert_eq!(
+        v2(&[(SafetyItem::Gun, Yes), (SafetyItem::Afraid, Yes)]).tier(),
+        Some(CheckInTier::Urgent)
+    );
+    assert_eq!(
+        v2(&[
+            (SafetyItem::Gun, Yes),
+            (SafetyItem::JointSafe, SafetyAnswer::No)
+        ])
+        .tier(),
+        Some(CheckInTier::Urgent)
+    );
+    // …but not with only "I'm not sure" about speaking freely.
+    assert_eq!(
+        v2(&[
+            (SafetyItem::Gun, Yes),
+            (SafetyItem::JointSafe, SafetyAnswer::NotSure)
+        ])
+        .tier(),
+        Some(CheckInTier::Positive)
+    );
+}
+
+#[test]
+fn any_other_concern_or_a_declined_question_is_positive() {
+    use SafetyAnswer::*;
+    for item in [
+        SafetyItem::Afraid,
+        SafetyItem::PutDown,
+        SafetyItem::Controlled,
+        SafetyItem::Hit,
+        SafetyItem::Threat,
+        SafetyItem::Sex,
+        SafetyItem::Children,
+        SafetyItem::Own,
+    ] {
+        assert_eq!(
+            v2(&[(item, Yes)]).tier(),
+            Some(CheckInTier::Positive),
+            "{item:?}"
+        );
+    }
+    for answer in [No, NotSure] {
+        assert_eq!(
+            v2(&[(SafetyItem::JointSafe, answer)]).tier(),
+            Some(CheckInTier::Positive)
+        );
+    }
+    // "I'd rather not say" counts, but never makes a check-in urgent by itself.
+    for &item in CheckInVersion::V2.items() {
+        let declined = v2(&[(item, RatherNotSay)]);
+        assert_eq!(declined.tier(), Some(CheckInTier::Positive), "{item:?}");
+        assert_eq!(declined.flag().expect("flag").declined, [item]);
+    }
+}
+
+#[test]
+fn every_v2_question_offers_rather_not_say_and_v1_keeps_its_rule() {
+    for &item in CheckInVersion::V2.items() {
+        assert!(item.choices().contains(&SafetyAnswer::RatherNotSay));
+        assert_eq!(SafetyItem::parse(item.id()), Some(item));
+    }
+    let old = SafetyScreen::from_fn(|i| {
+        if i == SafetyItem::Hurt {
+            SafetyAnswer::Yes
+        } else {
+            SafetyAnswer::No
+        }
+    });
+    assert_eq!(old.version(), CheckInVersion::V1);
+    assert_eq!(old.tier(), Some(CheckInTier::Positive));
+    assert_eq!(SafetyScreen::from_fn(|_| SafetyAnswer::No).tier(), None);
+}
+
+#[test]
+fn a_stored_check_in_reads_back_under_its_own_version() {
+    let screen = v2(&[
+        (SafetyItem::Neck, SafetyAnswer::Yes),
+        (SafetyItem::Gun, SafetyAnswer::DontKnow),
+    ]);
+    let json = screen.answers_json();
+    assert_eq!(
+        SafetyScreen::from_stored(CheckInVersion::V2, &json),
+        Some(screen)
+    );
+    // A version 1 row, as stored before versions existed.
+    let v1 = r#"{"afraid":"no","hurt":"rather_not_say","threatened":"no","controlled":"yes","forced":"no"}"#;
+    let old = SafetyScreen::from_stored(CheckInVersion::V1, v1).expect("v1 reads");
+    assert_eq!(old.answer(SafetyItem::Controlled), SafetyAnswer::Yes);
+    assert_eq!(old.flag().expect("flag").declined, [SafetyItem::Hurt]);
+    // An answer a question does not offer is refused, not guessed.
+    assert_eq!(
+        SafetyScreen::from_stored(CheckInVersion::V1, &v1.replace("\"no\"", "\"not_sure\"")),
+        None
+    );
+}
+
+proptest! {
+    #[test]
+    fn a_v2_tier_follows_from_the_answers_alone(picks in proptest::collection::vec(0usize..4, 14)) {
+        let items = CheckInVersion::V2.items();
+        let screen = SafetyScreen::of_version(CheckInVersion::V2, |item| {
+            let n = items.iter().position(|i| *i == item).unwrap_or(0);
+            let choices = item.choices();
+            choices[picks[n] % choices.len()]
+        });
+        let form: Vec<(String, String)> = items
+            .iter()
+            .map(|i| (i.field_name(), screen.answer(*i).as_str().to_owned()))
+            .collect();
+        // The form reads back to the same check-in, and urgent implies positive.
+        let parsed = SafetyScreen::parse_form(form).expect("valid");
+        prop_assert_eq!(&parsed, &screen);
+        prop_assert_eq!(parsed.tier(), screen.tier());
+        if screen.tier() == Some(CheckInTier::Urgent) {
+            prop_assert!(screen.is_positive());
+        }
+        let declined = items.iter().any(|i| screen.answer(*i) == SafetyAnswer::RatherNotSay);
+        if declined {
+            prop_assert!(screen.is_positive());
         }
     }
 }

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use super::outbox;
 use super::submissions::SubmissionId;
 use super::{with_pool, Db, NewEmail};
-use crate::domain::couple::{PartnerRole, SafetyScreen};
+use crate::domain::couple::{CheckInTier, CheckInVersion, PartnerRole, SafetyScreen};
 
 /// Primary key of a couple.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -289,11 +289,12 @@ impl Db {
         review: Option<&NewEmail>,
         now: DateTime<Utc>,
     ) -> Result<bool, sqlx::Error> {
-        let answers =
-            serde_json::to_string(screen).map_err(|e| sqlx::Error::Decode(e.to_string().into()))?;
-        let sql = "insert into safety_screens (submission_id, answers, positive, created_at) \
-                   values ($1, $2, $3, $4) on conflict (submission_id) do nothing";
+        let answers = screen.answers_json();
+        let sql = "insert into safety_screens \
+                   (submission_id, answers, positive, created_at, version, urgent) \
+                   values ($1, $2, $3, $4, $5, $6) on conflict (submission_id) do nothing";
         let positive = i16::from(screen.is_positive());
+        let urgent = i16::from(screen.tier() == Some(CheckInTier::Urgent));
         let done = with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let done = sqlx::query(sql)
@@ -301,6 +302,8 @@ impl Db {
                 .bind(&answers)
                 .bind(positive)
                 .bind(now)
+                .bind(screen.version().number())
+                .bind(urgent)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -320,12 +323,14 @@ impl Db {
         &self,
         submission: SubmissionId,
     ) -> Result<Option<SafetyScreen>, sqlx::Error> {
-        let sql = "select answers from safety_screens where submission_id = $1";
-        let raw: Option<String> = with_pool!(self, pool => {
-            sqlx::query_scalar(sql).bind(submission.0).fetch_optional(pool).await?
+        let sql = "select answers, version from safety_screens where submission_id = $1";
+        let row: Option<(String, i32)> = with_pool!(self, pool => {
+            sqlx::query_as(sql).bind(submission.0).fetch_optional(pool).await?
         });
-        raw.map(|raw| {
-            serde_json::from_str(&raw).map_err(|e| sqlx::Error::Decode(e.to_string().into()))
+        row.map(|(answers, version)| {
+            CheckInVersion::from_number(i64::from(version))
+                .and_then(|version| SafetyScreen::from_stored(version, &answers))
+                .ok_or_else(|| sqlx::Error::Decode("a stored check-in does not read".into()))
         })
         .transpose()
     }

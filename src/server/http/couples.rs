@@ -11,7 +11,7 @@ use super::error::AppError;
 use super::extract::AppForm;
 use super::render;
 use crate::domain::couple::{
-    JointBookingOffer, JointBookingPolicy, SafetyAnswer, SafetyItem, SafetyScreen,
+    CheckInVersion, JointBookingOffer, JointBookingPolicy, SafetyItem, SafetyScreen,
     INDIVIDUAL_CONSULT_OFFER,
 };
 use crate::domain::form;
@@ -113,7 +113,8 @@ fn check_in_questions(
     chosen: &[(String, String)],
     errors: &[(SafetyItem, String)],
 ) -> Vec<CheckInQuestion> {
-    SafetyItem::ALL
+    CheckInVersion::CURRENT
+        .items()
         .iter()
         .map(|&item| {
             let field = item.field_name();
@@ -129,7 +130,8 @@ fn check_in_questions(
                     .map(|(_, m)| m.clone()),
                 field,
                 text: item.question().to_owned(),
-                choices: SafetyAnswer::ALL
+                choices: item
+                    .choices()
                     .iter()
                     .map(|a| (a.as_str().to_owned(), a.label().to_owned()))
                     .collect(),

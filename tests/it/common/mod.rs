@@ -357,11 +357,21 @@ macro_rules! on_both_databases {
     };
 }
 
-/// The private check-in after the questionnaire, answered "no" to every question (or `answer`).
+/// The private check-in after the questionnaire: "no" is the clear check-in (no to every
+/// question, yes to feeling safe to speak freely); any other `answer` is given throughout.
 pub fn check_in_form(answer: &str) -> Vec<(String, String)> {
-    ["afraid", "hurt", "threatened", "controlled", "forced"]
+    use trustbridge::domain::couple::{CheckInVersion, SafetyItem};
+    CheckInVersion::CURRENT
+        .items()
         .iter()
-        .map(|id| (format!("s_{id}"), answer.to_owned()))
+        .map(|item| {
+            // "No" to everything is a clear check-in only if speaking freely would feel safe.
+            let value = match (item, answer) {
+                (SafetyItem::JointSafe, "no") => "yes",
+                _ => answer,
+            };
+            (item.field_name(), value.to_owned())
+        })
         .collect()
 }
 

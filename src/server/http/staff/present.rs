@@ -192,9 +192,13 @@ pub(super) fn safety_line(role: &str, flag: &crate::domain::couple::SafetyFlag) 
             .collect::<Vec<_>>()
             .join(" / ")
     };
-    let mut line = format!("{role}: positive.");
+    let mut line = if flag.urgent {
+        format!("{role}: positive, urgent: review today.")
+    } else {
+        format!("{role}: positive.")
+    };
     if !flag.disclosed.is_empty() {
-        line.push_str(&format!(" Yes to: {}", list(&flag.disclosed)));
+        line.push_str(&format!(" Concerns: {}", list(&flag.disclosed)));
     }
     if !flag.declined.is_empty() {
         line.push_str(&format!(" Rather not say: {}", list(&flag.declined)));
