@@ -153,17 +153,47 @@ pub struct ContactDetails {
 /// Parses the booking form's `name`, `email`, `phone` and `consent` fields. Every problem is
 /// reported at once, one per field, so the client fixes them in one go.
 pub fn parse_contact_form(form: &[(String, String)]) -> Result<ContactDetails, Vec<ContactError>> {
-    let field = |name: &str| {
-        form.iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("")
-    };
-    let name = ClientName::parse(field("name"));
-    let email = ContactEmail::parse(field("email"));
-    let phone = Phone::parse(field("phone"));
-    let consent = if field("consent") == "yes" {
+    parse_contact(&ContactForm::from_form(form))
+}
+
+/// A booking form's contact fields as they were typed (the consent tick as ticked or not).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContactForm {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub consent: bool,
+}
+
+impl ContactForm {
+    /// The fields `name`, `email`, `phone` and `consent` (ticked: `yes`) of a posted form.
+    pub fn from_form(form: &[(String, String)]) -> Self {
+        let field = |name: &str| crate::domain::form::value(form, name).to_owned();
+        ContactForm {
+            name: field("name"),
+            email: field("email"),
+            phone: field("phone"),
+            consent: field("consent") == "yes",
+        }
+    }
+
+    /// What was typed into `field` ("" for the tick box and for an unknown name).
+    pub fn typed(&self, field: &str) -> &str {
+        match field {
+            "name" => &self.name,
+            "email" => &self.email,
+            "phone" => &self.phone,
+            _ => "",
+        }
+    }
+}
+
+/// Checks the contact fields; every refused one gets its own message.
+pub fn parse_contact(form: &ContactForm) -> Result<ContactDetails, Vec<ContactError>> {
+    let name = ClientName::parse(&form.name);
+    let email = ContactEmail::parse(&form.email);
+    let phone = Phone::parse(&form.phone);
+    let consent = if form.consent {
         Ok(())
     } else {
         Err(ContactError {

@@ -337,7 +337,8 @@ pub async fn book(
     if let Some(response) = gate(&state, &token, submission.id).await? {
         return Ok(response);
     }
-    let response = match service::book(&state, &token, &fields, now).await? {
+    let request = service::BookRequest::from_form(&fields);
+    let response = match service::book(&state, &token, &request, now).await? {
         BookOutcome::Booked(manage) => {
             Redirect::to(&format!("/b/{}?booked=1", manage.as_str())).into_response()
         }
@@ -522,7 +523,8 @@ pub async fn reschedule(
             .map(|(_, v)| v.as_str()),
         state.config.practice_zone,
     );
-    let alert = match service::reschedule(&state, &token, &fields, now).await? {
+    let request = service::BookRequest::from_form(&fields);
+    let alert = match service::reschedule(&state, &token, &request, now).await? {
         ChangeOutcome::Done => {
             return Ok(Redirect::to(&format!("/b/{token}?moved=1")).into_response())
         }

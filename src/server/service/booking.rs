@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::booking::{self as rules, Availability, Busy, ConsultRules, ConsultSlot};
-use crate::domain::contact::{parse_contact_form, ContactDetails, ContactError};
+use crate::domain::contact::{parse_contact, ContactDetails, ContactError, ContactForm};
 use crate::server::db::{
     Audit, AuditAction, BookAttempt, Booking, BookingId, BookingStatus, ClinicianCalendar,
     ClinicianId, NewBooking, NewEmail, Submission, SubmissionStatus,
@@ -122,8 +122,31 @@ pub async fn open_slots(state: &AppState, now: DateTime<Utc>) -> Result<OpenSlot
     })
 }
 
-fn field(form: &[(String, String)], name: &str) -> String {
-    crate::domain::form::value(form, name).trim().to_owned()
+/// A booking (or a move) as its form asked for it, read from the posted fields at the edge.
+#[derive(Debug, Clone, Default)]
+pub struct BookRequest {
+    /// The consult's start as the form sent it (an RFC 3339 instant).
+    pub slot: String,
+    /// The form's key, so a double click books once.
+    pub request_key: String,
+    /// The client's zone, when the form says it.
+    pub tz: String,
+    /// For a partner booked by the practice: `couple` or `client`.
+    pub for_whom: String,
+    pub contact: ContactForm,
+}
+
+impl BookRequest {
+    pub fn from_form(form: &[(String, String)]) -> Self {
+        let field = |name: &str| crate::domain::form::value(form, name).trim().to_owned();
+        BookRequest {
+            slot: field("slot"),
+            request_key: field("request_key"),
+            tz: field("tz"),
+            for_whom: field("for"),
+            contact: ContactForm::from_form(form),
+        }
+    }
 }
 
 /// Parses the `slot` field: the consult's start as an RFC 3339 instant.
@@ -192,11 +215,11 @@ enum Booker {
 impl Booker {
     /// A refused contact field, said to whoever is booking: the client's own words ask about
     /// "you", a clinician's about the client.
-    fn says(self, error: &ContactError, form: &[(String, String)]) -> &'static str {
+    fn says(self, error: &ContactError, contact: &ContactForm) -> &'static str {
         let Booker::Clinician(_) = self else {
             return error.message;
         };
-        let empty = field(form, error.field).is_empty();
+        let empty = contact.typed(error.field).trim().is_empty();
         match error.field {
             "consent" => {
                 "Please confirm that the client agreed to be contacted about this consult."
@@ -213,7 +236,7 @@ impl Booker {
 pub async fn book(
     state: &AppState,
     raw_token: &str,
-    form: &[(String, String)],
+    request: &BookRequest,
     now: DateTime<Utc>,
 ) -> Result<BookOutcome, AppError> {
     let token = ResumeToken::parse(raw_token).ok_or(AppError::LinkNotFound)?;
@@ -225,7 +248,7 @@ pub async fn book(
     // A partner's own booking is the couple's consult (the gate lets couples book together).
     let for_couple = state.db.couple_of(submission.id).await?.is_some();
     let booker = Booker::Client;
-    book_submission(state, &submission, manage, booker, for_couple, form, now).await
+    book_submission(state, &submission, manage, booker, for_couple, request, now).await
 }
 
 /// Books a consult the practice arranged with a client: the same rules and locks as a
@@ -235,7 +258,7 @@ pub async fn book_for_client(
     state: &AppState,
     submission: &Submission,
     clinician: ClinicianId,
-    form: &[(String, String)],
+    request: &BookRequest,
     now: DateTime<Utc>,
 ) -> Result<BookOutcome, AppError> {
     if submission.status != SubmissionStatus::Submitted {
@@ -247,7 +270,7 @@ pub async fn book_for_client(
     // For a partner, the clinician says whose consult it is: an individual consult (after a
     // private check-in, say) must never show on the other partner's pages.
     let in_couple = state.db.couple_of(submission.id).await?.is_some();
-    let for_couple = match (in_couple, field(form, "for").as_str()) {
+    let for_couple = match (in_couple, request.for_whom.as_str()) {
         (false, _) => false,
         (true, "couple") => true,
         (true, "client") => false,
@@ -255,7 +278,7 @@ pub async fn book_for_client(
     };
     let manage = ManageToken::generate();
     let booker = Booker::Clinician(clinician);
-    book_submission(state, submission, manage, booker, for_couple, form, now).await
+    book_submission(state, submission, manage, booker, for_couple, request, now).await
 }
 
 async fn book_submission(
@@ -264,13 +287,13 @@ async fn book_submission(
     manage: ManageToken,
     booker: Booker,
     for_couple: bool,
-    form: &[(String, String)],
+    request: &BookRequest,
     now: DateTime<Utc>,
 ) -> Result<BookOutcome, AppError> {
-    let Some(start) = parse_slot(&field(form, "slot")) else {
+    let Some(start) = parse_slot(&request.slot) else {
         return Ok(invalid("slot", "Please choose a time first."));
     };
-    let mut request_key = field(form, "request_key");
+    let mut request_key = request.request_key.clone();
     if !is_request_key(&request_key) {
         return Ok(invalid(
             "form",
@@ -288,10 +311,10 @@ async fn book_submission(
     }
     // A clinician books in the practice's time; the client's zone is theirs to tell.
     let client_zone = match booker {
-        Booker::Client => viewer_zone(Some(&field(form, "tz")), state.config.practice_zone),
+        Booker::Client => viewer_zone(Some(&request.tz), state.config.practice_zone),
         Booker::Clinician(_) => state.config.practice_zone,
     };
-    let details: ContactDetails = match parse_contact_form(form) {
+    let details: ContactDetails = match parse_contact(&request.contact) {
         Ok(details) => details,
         Err(errors) => {
             return Ok(BookOutcome::Invalid(
@@ -299,7 +322,7 @@ async fn book_submission(
                     .into_iter()
                     .map(|e| FieldError {
                         field: e.field.into(),
-                        message: booker.says(&e, form).into(),
+                        message: booker.says(&e, &request.contact).into(),
                     })
                     .collect(),
             ))
@@ -555,7 +578,7 @@ pub async fn cancel_by_practice(
 pub async fn reschedule(
     state: &AppState,
     raw_token: &str,
-    form: &[(String, String)],
+    request: &BookRequest,
     now: DateTime<Utc>,
 ) -> Result<ChangeOutcome, AppError> {
     let (
@@ -568,7 +591,7 @@ pub async fn reschedule(
     if !changeable {
         return Ok(ChangeOutcome::NotChangeable);
     }
-    let Some(start) = parse_slot(&field(form, "slot")) else {
+    let Some(start) = parse_slot(&request.slot) else {
         return Ok(ChangeOutcome::Invalid(vec![FieldError {
             field: "slot".into(),
             message: "Please choose a new time first.".into(),
@@ -578,7 +601,7 @@ pub async fn reschedule(
         // A repeated request (double click): already where it should be.
         return Ok(ChangeOutcome::Done);
     }
-    let client_zone = viewer_zone(Some(&field(form, "tz")), state.config.practice_zone);
+    let client_zone = viewer_zone(Some(&request.tz), state.config.practice_zone);
     let consult_rules = state.db.consult_rules().await?;
     let slot = ConsultSlot {
         start,

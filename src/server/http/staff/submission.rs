@@ -17,7 +17,7 @@ use crate::server::http::error::{AppError, FieldError};
 use crate::server::http::extract::AppForm;
 use crate::server::http::guard::CurrentClinician;
 use crate::server::http::render;
-use crate::server::service::booking::{self, BookOutcome, PracticeCancel};
+use crate::server::service::booking::{self, BookOutcome, BookRequest, PracticeCancel};
 use crate::server::service::workspace::{self, Deletion};
 use crate::server::state::AppState;
 use crate::ui::pages::staff::SubmissionPage;
@@ -180,7 +180,9 @@ pub async fn book_consult(
 ) -> Result<Response, AppError> {
     let submission = find_submission(&state, &reference).await?;
     let now = Utc::now();
-    let outcome = booking::book_for_client(&state, &submission, clinician.id, &fields, now).await?;
+    let request = BookRequest::from_form(&fields);
+    let outcome =
+        booking::book_for_client(&state, &submission, clinician.id, &request, now).await?;
     let back = Redirect::to(&format!("/staff/submissions/{reference}")).into_response();
     let (status, errors) = match outcome {
         // Booked (the audit row with it), or booked meanwhile (here or on the partner's
