@@ -1,5 +1,5 @@
-//! The pages that belong to no flow: the start page, the practice's contact page, and the
-//! fallback for an unknown address.
+//! The pages that belong to no flow: the start page, the practice's contact page, the
+//! fallback for an unknown address, and the health check.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -31,4 +31,10 @@ pub async fn contact(State(state): State<AppState>) -> Response {
 
 pub async fn not_found() -> AppError {
     AppError::NotFound
+}
+
+/// `GET /healthz`: "ok" while the database answers (for a load balancer or a service manager).
+pub async fn health(State(state): State<AppState>) -> Result<&'static str, AppError> {
+    state.db.ping().await?;
+    Ok("ok")
 }

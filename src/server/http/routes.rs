@@ -1,8 +1,8 @@
 //! The route table: which handler answers which path, and the layers around them all.
 
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -10,7 +10,6 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use super::error::AppError;
 use super::middleware::{per_address, same_origin_only};
 use super::{booking, couples, pages, questionnaire, staff};
 use crate::server::auth::session_store::DbSessionStore;
@@ -140,7 +139,7 @@ pub fn router(state: AppState) -> Router {
             "/b/{token}/reschedule",
             get(booking::reschedule_page).post(booking::reschedule),
         )
-        .route("/healthz", get(health))
+        .route("/healthz", get(pages::health))
         .merge(staff_routes(&state))
         .merge(assets)
         .fallback(pages::not_found)
@@ -182,11 +181,4 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         ))
         .with_state(state)
-}
-
-async fn health(State(state): State<AppState>) -> Response {
-    match state.db.ping().await {
-        Ok(()) => "ok".into_response(),
-        Err(e) => AppError::from(e).into_response(),
-    }
 }
