@@ -35,7 +35,8 @@ test('a clinician logs in, opens a submission and logs out', async ({ page }) =>
     for (let i = 0; i < n; i++) await qs.nth(i).locator('label.choice').nth(2).click();
     await page.getByRole('button', { name: section === 6 ? 'Submit my answers' : 'Save and continue' }).click();
   }
-  await privateCheckIn(page);
+  // Their private check-in asks for a clinician's review.
+  await privateCheckIn(page, 'Yes');
   const reference = (await page.locator('.reference strong').textContent())!.trim();
 
   await page.goto('/staff');
@@ -50,10 +51,13 @@ test('a clinician logs in, opens a submission and logs out', async ({ page }) =>
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page).toHaveURL(/\/staff$/);
   await expect(page.getByRole('heading', { name: 'Submissions' })).toBeVisible();
+  // The intakes waiting for first contact come first.
+  await expect(page.getByRole('heading', { name: 'Needs review' })).toBeVisible();
+  await expect(page.locator('table.review a', { hasText: reference })).toHaveCount(1);
   await expectAccessible(page);
   await expectNoHorizontalScroll(page);
 
-  await page.getByRole('link', { name: reference }).click();
+  await page.locator('table.submissions').getByRole('link', { name: reference }).click();
   await expect(page.getByRole('heading', { name: `Submission ${reference}` })).toBeVisible();
   await expect(page.locator('table.answers tbody tr')).toHaveCount(42);
   await expectAccessible(page);
@@ -89,6 +93,8 @@ test('a clinician logs in, opens a submission and logs out', async ({ page }) =>
   await page.getByRole('link', { name: 'Submissions' }).click();
   await page.getByLabel('Workflow').selectOption({ label: 'Consult booked' });
   await page.getByRole('button', { name: 'Filter' }).click();
+  // Contacted, then booked: no longer waiting for review.
+  await expect(page.locator('table.review a', { hasText: reference })).toHaveCount(0);
   await expect(page.getByRole('link', { name: reference })).toBeVisible();
   await expectAccessible(page);
   await page.getByRole('link', { name: reference }).click();

@@ -29,6 +29,10 @@ pub struct Config {
     /// The support lines every client page offers: the country's preset, a practice's own
     /// file (`SUPPORT_RESOURCES_FILE`, JSON), or only the neutral emergency line.
     pub support: crate::domain::support::Resources,
+    /// Hours within which an urgent check-in should have had a clinician's first contact
+    /// (`REVIEW_HOURS_URGENT`, default 4), and any other positive one (`REVIEW_HOURS`, 24).
+    pub review_hours_urgent: i64,
+    pub review_hours: i64,
     /// `BOOKING_CHANGE_CUTOFF_HOURS`: clients can move or cancel a consult online until this
     /// long before it starts (default 24); after that they call the practice.
     pub booking_change_cutoff_hours: i64,
@@ -284,6 +288,8 @@ impl Config {
             }
         };
         Ok(Config {
+            review_hours_urgent: number("REVIEW_HOURS_URGENT", 4)?,
+            review_hours: number("REVIEW_HOURS", 24)?,
             practice_country,
             support,
             joint_booking,

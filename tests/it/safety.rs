@@ -265,3 +265,100 @@ on_both_databases!(
     tiers_and_versions,
     tiers_are_stored_and_old_check_ins_stay_readable
 );
+
+/// The workspace opens with the intakes waiting for a clinician's first contact: urgent first,
+/// how long each has waited, marked overdue past its target, and gone once the practice moves
+/// it on from "New".
+async fn the_workspace_leads_with_the_intakes_that_need_review(app: TestApp) {
+    let admin = "ana@harbour.example";
+    let password = "violet lantern gravel orbit";
+    let created = common::create_admin(&app, admin, "Ana Lima", password).await;
+    assert!(created.status.success(), "{created:?}");
+    let cookie = common::log_in_as(&app, admin, password)
+        .await
+        .expect("logged in");
+    let latest = "select reference from submissions order by id desc limit 1";
+    let finish = |answer: &'static str, neck: bool| {
+        let app = &app;
+        async move {
+            let token = common::start_questionnaire(app).await;
+            common::answer_every_section(app, &token, |_| "4", "").await;
+            let mut form = common::check_in_form(answer);
+            if neck {
+                for (name, value) in &mut form {
+                    if name == "s_neck" {
+                        *value = "yes".into();
+                    }
+                }
+            }
+            app.raw
+                .post(app.url(&format!("/q/{token}/private")))
+                .form(&form)
+                .send()
+                .await
+                .expect("check-in");
+            common::db_text(app, latest).await
+        }
+    };
+    let clear = finish("no", false).await;
+    let declined = finish("rather_not_say", false).await;
+    let urgent = finish("no", true).await;
+    // The declined one has waited two days: past the 24-hour target.
+    common::db_execute(
+        &app,
+        &format!(
+            "update safety_screens set created_at = created_at - interval_placeholder \
+             where submission_id = (select id from submissions where reference = '{declined}')"
+        )
+        .replace(
+            "created_at - interval_placeholder",
+            if app.database_url.starts_with("sqlite:") {
+                "datetime(created_at, '-2 days')"
+            } else {
+                "created_at - interval '2 days'"
+            },
+        ),
+    )
+    .await;
+
+    let html = Html::parse_document(&common::staff_html(&app, &cookie, "/staff").await);
+    let rows: Vec<String> = html
+        .select(&Selector::parse("table.review tbody tr").expect("css"))
+        .map(|r| r.text().collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(
+        rows[0].contains(&urgent) && rows[0].contains("Urgent: today"),
+        "{rows:?}"
+    );
+    assert!(!rows[0].contains("Overdue"), "{rows:?}");
+    assert!(
+        rows[1].contains(&declined) && rows[1].contains("2 d"),
+        "{rows:?}"
+    );
+    assert!(rows[1].contains("Overdue"), "{rows:?}");
+    assert!(!rows.iter().any(|r| r.contains(&clear)));
+
+    // First contact made: the clinician moves it on, and it leaves the queue.
+    let moved = app
+        .raw
+        .post(app.url(&format!("/staff/submissions/{urgent}/status")))
+        .header("cookie", &cookie)
+        .form(&[("from", "new"), ("to", "contacted")])
+        .send()
+        .await
+        .expect("move");
+    assert_eq!(moved.status(), StatusCode::SEE_OTHER);
+    let html = common::staff_html(&app, &cookie, "/staff").await;
+    let queue = Html::parse_document(&html);
+    let left: Vec<String> = queue
+        .select(&Selector::parse("table.review tbody tr").expect("css"))
+        .map(|r| r.text().collect::<String>())
+        .collect();
+    assert_eq!(left.len(), 1);
+    assert!(left[0].contains(&declined));
+}
+on_both_databases!(
+    review_queue,
+    the_workspace_leads_with_the_intakes_that_need_review
+);

@@ -335,3 +335,27 @@ impl Db {
         .transpose()
     }
 }
+
+/// One intake in the workspace's needs-review queue.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReviewItem {
+    pub reference: String,
+    pub urgent: bool,
+    /// When the check-in was answered.
+    pub checked_in_at: DateTime<Utc>,
+}
+
+impl Db {
+    /// Intakes whose private check-in asks for a clinician's review and that the practice has
+    /// not moved on from "New" yet: urgent first, then the longest waiting, `limit` at most.
+    pub async fn review_queue(&self, limit: i64) -> Result<Vec<ReviewItem>, sqlx::Error> {
+        let sql = "select s.reference, sc.urgent = 1 as urgent, sc.created_at as checked_in_at \
+                   from safety_screens sc join submissions s on s.id = sc.submission_id \
+                   where sc.positive = 1 and s.workflow = 'new' \
+                   order by sc.urgent desc, sc.created_at, s.id limit $1";
+        let rows = with_pool!(self, pool => {
+            sqlx::query_as(sql).bind(limit).fetch_all(pool).await?
+        });
+        Ok(rows)
+    }
+}

@@ -16,7 +16,7 @@ use crate::server::http::guard::CurrentClinician;
 use crate::server::http::render;
 use crate::server::service::workspace;
 use crate::server::state::AppState;
-use crate::ui::pages::staff::{FilterForm, SubmissionRow, SubmissionsPage};
+use crate::ui::pages::staff::{FilterForm, ReviewRow, SubmissionRow, SubmissionsPage};
 
 pub(super) const PAGE_SIZE: u32 = 50;
 
@@ -138,6 +138,20 @@ pub(super) fn band_choices() -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
+/// How many intakes the needs-review queue shows at most (the oldest urgent ones first).
+const REVIEW_SHOWN: i64 = 50;
+
+/// "45 min", "3 h", "2 d 4 h": how long an intake has waited.
+fn waiting(waited: chrono::Duration) -> String {
+    let minutes = waited.num_minutes().max(0);
+    match (minutes / (24 * 60), minutes / 60 % 24, minutes % 60) {
+        (0, 0, m) => format!("{m} min"),
+        (0, h, _) => format!("{h} h"),
+        (d, 0, _) => format!("{d} d"),
+        (d, h, _) => format!("{d} d {h} h"),
+    }
+}
+
 pub async fn submissions(
     State(state): State<AppState>,
     CurrentClinician(clinician): CurrentClinician,
@@ -179,6 +193,27 @@ pub async fn submissions(
             mixed_agenda: s.mixed_agenda,
         })
         .collect();
+    let now = Utc::now();
+    let review = state
+        .db
+        .review_queue(REVIEW_SHOWN)
+        .await?
+        .into_iter()
+        .map(|item| {
+            let waited = now - item.checked_in_at;
+            let target = if item.urgent {
+                state.config.review_hours_urgent
+            } else {
+                state.config.review_hours
+            };
+            ReviewRow {
+                reference: item.reference,
+                urgent: item.urgent,
+                waiting: waiting(waited),
+                overdue: waited > chrono::Duration::hours(target),
+            }
+        })
+        .collect();
     let user = staff_user(&clinician);
     Ok(render::staff_page(
         &state,
@@ -188,6 +223,7 @@ pub async fn submissions(
             view! {
                 <SubmissionsPage
                     user
+                    review
                     rows
                     next_page
                     filters=form

@@ -18,7 +18,7 @@ pub use submission::{
     AnswerRow, ArrangeConsult, BookingSummary, CancelConsult, CoupleReportView, CoupleSummary,
     DeleteSubmission, SubmissionDetail, SubmissionPage,
 };
-pub use submissions::{FilterForm, SubmissionRow, SubmissionsPage};
+pub use submissions::{FilterForm, ReviewRow, SubmissionRow, SubmissionsPage};
 
 /// Who is looking at a workspace page.
 #[derive(Clone, Debug)]

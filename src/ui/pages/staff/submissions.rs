@@ -116,9 +116,21 @@ pub(super) fn Filters(
     }
 }
 
+/// One intake waiting for a clinician's first contact after its private check-in.
+#[derive(Clone, Debug)]
+pub struct ReviewRow {
+    pub reference: String,
+    pub urgent: bool,
+    /// Time since the check-in, e.g. "3 h" or "2 d 4 h".
+    pub waiting: String,
+    /// Past the practice's response target.
+    pub overdue: bool,
+}
+
 #[component]
 pub fn SubmissionsPage(
     user: StaffUser,
+    review: Vec<ReviewRow>,
     rows: Vec<SubmissionRow>,
     next_page: Option<String>,
     filters: FilterForm,
@@ -148,8 +160,48 @@ pub fn SubmissionsPage(
             }
         })
         .collect_view();
+    let queue = (!review.is_empty()).then(|| {
+        let items = review
+            .into_iter()
+            .map(|r| {
+                let href = format!("/staff/submissions/{}", r.reference);
+                view! {
+                    <tr class:overdue=r.overdue>
+                        <td><a href=href>{r.reference}</a></td>
+                        <td>{if r.urgent { "Urgent: today" } else { "Review" }}</td>
+                        <td>{r.waiting}</td>
+                        <td>{r.overdue.then(|| view! { <strong class="flag-safety">"Overdue"</strong> })}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="card wide review-queue" aria-labelledby="review-heading">
+                <h2 id="review-heading">"Needs review"</h2>
+                <p class="hint">
+                    "A private check-in asks for a clinician's first contact, by the safe channel "
+                    "the client gave. Urgent ones first. Moving the submission on from New "
+                    "(after first contact) clears it here."
+                </p>
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Needs review table">
+                    <table class="review">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Reference"</th>
+                                <th scope="col">"Review"</th>
+                                <th scope="col">"Waiting"</th>
+                                <th scope="col">"Target"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{items}</tbody>
+                    </table>
+                </div>
+            </section>
+        }
+    });
     view! {
         <StaffBar user />
+        {queue}
         <section class="card wide">
             <h1>"Submissions"</h1>
             <Filters form=filters workflows bands />
