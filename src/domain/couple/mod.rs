@@ -23,7 +23,7 @@
 //! The rules and thresholds, with the reasons for them, are written out in the
 //! "Couples" section of `docs/scoring.md`.
 //!
-//! This file holds the partners; `safety` the private check-in, `agenda` the mixed-agenda
+//! This file holds the partners; `questions` and `safety` the private check-in, `agenda` the mixed-agenda
 //! rule, `decision` what the flags decide, `joint_summary` and `report` what each side sees.
 
 use std::cmp::Reverse;
@@ -37,6 +37,7 @@ use super::scoring::{item_points, ReadinessBand, ReadinessResult, WILLINGNESS_CA
 mod agenda;
 mod decision;
 mod joint_summary;
+mod questions;
 mod report;
 mod safety;
 #[cfg(test)]
@@ -45,6 +46,7 @@ mod tests;
 pub use agenda::*;
 pub use decision::*;
 pub use joint_summary::*;
+pub use questions::*;
 pub use report::*;
 pub use safety::*;
 

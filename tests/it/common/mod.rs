@@ -298,46 +298,34 @@ pub async fn db_execute(app: &TestApp, sql: &str) {
     }
 }
 
-/// A `select count(*) …` on the app's database.
-pub async fn db_count(app: &TestApp, sql: &str) -> i64 {
+/// One value of one row (`select count(*) …`, `select reference …`) on the app's database.
+async fn db_scalar<T>(app: &TestApp, sql: &str) -> T
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+    T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+    T: Send + Unpin,
+{
     if app.database_url.starts_with("sqlite:") {
         let mut db = sqlx::SqliteConnection::connect(&app.database_url)
             .await
             .expect("sqlite");
-        sqlx::query_scalar(sql)
-            .fetch_one(&mut db)
-            .await
-            .expect("count")
+        sqlx::query_scalar(sql).fetch_one(&mut db).await.expect(sql)
     } else {
         let mut db = sqlx::PgConnection::connect(&app.database_url)
             .await
             .expect("postgres");
-        sqlx::query_scalar(sql)
-            .fetch_one(&mut db)
-            .await
-            .expect("count")
+        sqlx::query_scalar(sql).fetch_one(&mut db).await.expect(sql)
     }
+}
+
+/// A `select count(*) …` on the app's database.
+pub async fn db_count(app: &TestApp, sql: &str) -> i64 {
+    db_scalar(app, sql).await
 }
 
 /// A `select <text column> …` of one row on the app's database.
 pub async fn db_text(app: &TestApp, sql: &str) -> String {
-    if app.database_url.starts_with("sqlite:") {
-        let mut db = sqlx::SqliteConnection::connect(&app.database_url)
-            .await
-            .expect("sqlite");
-        sqlx::query_scalar(sql)
-            .fetch_one(&mut db)
-            .await
-            .expect("text")
-    } else {
-        let mut db = sqlx::PgConnection::connect(&app.database_url)
-            .await
-            .expect("postgres");
-        sqlx::query_scalar(sql)
-            .fetch_one(&mut db)
-            .await
-            .expect("text")
-    }
+    db_scalar(app, sql).await
 }
 
 /// Runs a test body once against SQLite and once against PostgreSQL.
