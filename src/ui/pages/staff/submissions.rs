@@ -179,9 +179,8 @@ pub fn SubmissionsPage(
             <section class="card wide review-queue" aria-labelledby="review-heading">
                 <h2 id="review-heading">"Needs review"</h2>
                 <p class="hint">
-                    "A private check-in asks for a clinician's first contact, by the safe channel "
-                    "the client gave. Urgent ones first. Moving the submission on from New "
-                    "(after first contact) clears it here."
+                    "A private check-in asks for a clinician's first contact. Urgent ones first. "
+                    "Moving the submission on from New (after first contact) clears it here."
                 </p>
                 <div class="table-scroll" tabindex="0" role="region" aria-label="Needs review table">
                     <table class="review">
@@ -190,7 +189,7 @@ pub fn SubmissionsPage(
                                 <th scope="col">"Reference"</th>
                                 <th scope="col">"Review"</th>
                                 <th scope="col">"Waiting"</th>
-                                <th scope="col">"Target"</th>
+                                <th scope="col">"Past target"</th>
                             </tr>
                         </thead>
                         <tbody>{items}</tbody>
