@@ -229,7 +229,7 @@ pub fn CheckInPage(
             <p class="lead">
                 "The practice asks everyone these, before the summary. Your answers go only to "
                 "the practice's clinicians: your partner never sees them, on any page or in any "
-                "email, and nothing you see next depends on what you answer."
+                "email, and the summary you see next is the same whatever you answer."
             </p>
             <p class="hint">
                 "If you are not alone right now, you can use Quick exit at the top and come back "
