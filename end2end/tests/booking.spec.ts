@@ -1,6 +1,6 @@
 import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { expectAccessible, expectNoHorizontalScroll, privateCheckIn, SERVER_BIN } from './helpers';
+import { expectAccessible, expectNoHorizontalScroll, privateCheckIn, SERVER_BIN, agreeToPolicy } from './helpers';
 
 const EMAIL = 'e2e-hours@harbour.example';
 const PASSWORD = 'amber harbour kettle spruce';
@@ -27,6 +27,7 @@ test.beforeAll(() => {
 async function finishQuestionnaire(page: Page) {
   await page.goto('/');
   await page.getByRole('button', { name: 'Start the questionnaire' }).click();
+  await agreeToPolicy(page);
   for (let section = 1; section <= 6; section++) {
     await expect(page.locator('#progress-label')).toHaveText(`Section ${section} of 6`);
     const qs = page.locator('fieldset.question');
@@ -41,7 +42,7 @@ test('a client in Berlin books a consult and sees it in their own time', async (
   const context = await browser.newContext({ timezoneId: 'Europe/Berlin' });
   const page = await context.newPage();
   await finishQuestionnaire(page);
-  await page.getByRole('link', { name: 'Book a couples-therapy consult' }).click();
+  await page.getByRole('link', { name: 'Arrange a first consult — together or on your own' }).click();
 
   // The browser's zone is detected: the menu switches to Berlin by itself.
   await expect(page).toHaveURL(/tz=Europe%2FBerlin/);
@@ -96,7 +97,7 @@ test('without JavaScript a client picks their zone, books, then moves the consul
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await finishQuestionnaire(page);
-  await page.getByRole('link', { name: 'Book a couples-therapy consult' }).click();
+  await page.getByRole('link', { name: 'Arrange a first consult — together or on your own' }).click();
   await expect(page.getByLabel('Show times in')).toHaveValue('America/New_York');
   await expect(page.locator('label.slot').first()).toHaveText('09:00');
   await page.getByLabel('Show times in').selectOption('Asia/Tokyo');

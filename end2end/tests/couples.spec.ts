@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { expectAccessible, expectNoHorizontalScroll, privateCheckIn } from './helpers';
+import { expectAccessible, expectNoHorizontalScroll, privateCheckIn, agreeToPolicy } from './helpers';
 
 const A_NOTE = 'CANARY-a-wrote-this-privately-5d1';
 
@@ -17,7 +17,7 @@ async function answerAll(page: Page, pick: number, note = '') {
 
 /** From the summary to the next step. */
 async function nextStep(page: Page) {
-  await page.getByRole('link', { name: 'Book a couples-therapy consult' }).click();
+  await page.getByRole('link', { name: 'Arrange a first consult — together or on your own' }).click();
 }
 
 test('two partners answer on their own devices; a private check-in holds booking without telling the other', async ({ browser }) => {
@@ -26,6 +26,7 @@ test('two partners answer on their own devices; a private check-in holds booking
 
   await a.goto('/');
   await a.getByRole('button', { name: 'Start the questionnaire' }).click();
+  await agreeToPolicy(a);
   await answerAll(a, 3, A_NOTE);
   // A's private check-in is positive, B's (below) is not; the summary looks the same after it.
   await expectAccessible(a);
@@ -39,6 +40,7 @@ test('two partners answer on their own devices; a private check-in holds booking
   await expect(b.getByRole('heading', { name: "You've been invited to answer privately" })).toBeVisible();
   await expectAccessible(b);
   await b.getByRole('button', { name: 'Start my questionnaire' }).click();
+  await agreeToPolicy(b);
   await answerAll(b, 2);
   await privateCheckIn(b, 'No');
   // A finished first, so B's summary already has the part they share.
@@ -47,15 +49,17 @@ test('two partners answer on their own devices; a private check-in holds booking
 
   // Both finished: the next step reads the same for both, whoever's check-in was positive.
   await nextStep(a);
-  await expect(a.getByRole('heading', { name: 'Your next step' })).toBeVisible();
+  await expect(a.getByRole('heading', { name: 'Arrange a first consult' })).toBeVisible();
   await nextStep(b);
-  await expect(b.getByRole('heading', { name: 'Your next step' })).toBeVisible();
+  await expect(b.getByRole('heading', { name: 'Arrange a first consult' })).toBeVisible();
   await expectAccessible(b);
   await expectNoHorizontalScroll(b);
   const bNext = await b.locator('main').innerText();
   const aNext = await a.locator('main').innerText();
   expect(bNext).toBe(aNext);
   expect(bNext).toContain('Someone from the practice will contact you');
+  // Each can still book a private conversation on their own.
+  await expect(b.getByRole('link', { name: 'Choose a time on my own' })).toBeVisible();
   for (const word of ['safety', 'afraid', 'positive', 'hold']) expect(bNext.toLowerCase()).not.toContain(word);
 
   // Both finished: each sees their own scores and the same summary together, never A's note.

@@ -35,10 +35,16 @@ export async function expectNoHorizontalScroll(page: Page) {
  * The private check-in every client answers between the last section and the summary:
  * 'No' is a clear check-in, 'Yes' a positive one; then Continue. Lands on the summary.
  */
-export async function privateCheckIn(page: Page, answer: 'Yes' | 'No' = 'No') {
+export async function privateCheckIn(
+  page: Page,
+  answer: 'Yes' | 'No' = 'No',
+  beforeContinue: (page: Page) => Promise<void> = async () => {},
+  lands: RegExp = /\/result$/,
+) {
   await expect(page).toHaveURL(/\/private$/);
   await expect(page.getByRole('heading', { name: 'A few private questions' })).toBeVisible();
-  const questions = page.locator('fieldset.question');
+  // The check-in's questions, not the optional safe-contact ones after them.
+  const questions = page.locator('fieldset.question:not(.optional-question)');
   const n = await questions.count();
   for (let i = 0; i < n; i++) {
     const question = questions.nth(i);
@@ -46,6 +52,38 @@ export async function privateCheckIn(page: Page, answer: 'Yes' | 'No' = 'No') {
     const freely = (await question.locator('legend').innerText()).includes('saying what you really think');
     await question.getByText(freely && answer === 'No' ? 'Yes' : answer, { exact: true }).click();
   }
+  await beforeContinue(page);
   await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page).toHaveURL(/\/result$/);
+  await expect(page).toHaveURL(lands);
+}
+
+/**
+ * The practice's privacy policy every client agrees to before the first question (by mouse,
+ * or by keyboard alone). Lands on section 1.
+ */
+export async function agreeToPolicy(page: Page, how: 'mouse' | 'keyboard' = 'mouse') {
+  // Before a first question: /start for someone new, the link's own /consent for partner B.
+  await expect(page).toHaveURL(/\/(start\??|consent)$/);
+  await expect(page.getByRole('heading', { name: 'Before you start: your privacy' })).toBeVisible();
+  const box = page.getByLabel('I have read this and agree to go on.');
+  const button = page.getByRole('button', { name: 'Agree and continue' });
+  if (how === 'keyboard') {
+    await box.focus();
+    await page.keyboard.press('Space');
+    await button.focus();
+    await page.keyboard.press('Enter');
+  } else {
+    await box.check();
+    await button.click();
+  }
+  await expect(page).toHaveURL(/\/s\/1$/);
+}
+
+/** The messages the SMTP sink has received so far (raw RFC 5322 text). */
+export function receivedMail(maildir = '../target/e2e-data/maildir'): string[] {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const path = require('node:path') as typeof import('node:path');
+  const dir = path.join(maildir, 'new');
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
 }

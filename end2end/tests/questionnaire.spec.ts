@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { answerAll, expectAccessible, expectNoHorizontalScroll, privateCheckIn } from './helpers';
+import { answerAll, expectAccessible, expectNoHorizontalScroll, privateCheckIn, agreeToPolicy } from './helpers';
 
 // axe runs inside the page, so accessibility scans happen in the JavaScript-on tests; the
 // server-rendered error state they scan is the same HTML a no-JavaScript client gets.
@@ -17,6 +17,13 @@ test.describe('with JavaScript on (hydrated island)', () => {
     await expect(page.locator('.practice-name')).toHaveText('Harbour Couples Practice');
     await expectAccessible(page);
     await page.getByRole('button', { name: 'Start the questionnaire' }).click();
+    // The practice's privacy policy comes first; agreeing without the tick is refused at the box.
+    await expect(page).toHaveURL(/\/start\??$/);
+    await page.getByRole('button', { name: 'Agree and continue' }).click();
+    await expect(page.locator('#agree-error')).toContainText('Please tick the box');
+    await expectAccessible(page);
+    await expectNoHorizontalScroll(page);
+    await agreeToPolicy(page);
     await expect(page).toHaveURL(/\/q\/[A-Za-z0-9_-]{43}\/s\/1$/);
     await expect(page.locator('form.questionnaire[data-ready="true"]')).toBeVisible();
 
@@ -88,6 +95,7 @@ test.describe('with JavaScript on (hydrated island)', () => {
   test("the browser's back button returns to the previous section with its answers", async ({ page }) => {
     await page.goto('/');
     await page.getByRole('button', { name: 'Start the questionnaire' }).click();
+    await agreeToPolicy(page);
     await expect(page.locator('form.questionnaire[data-ready="true"]')).toBeVisible();
     const count = await answerAll(page);
     await page.getByRole('button', { name: 'Save and continue' }).click();
@@ -104,6 +112,7 @@ test.describe('with JavaScript on (hydrated island)', () => {
     );
     await page.goto('/');
     await page.getByRole('button', { name: 'Start the questionnaire' }).click();
+    await agreeToPolicy(page);
     await expect(page.locator('form.questionnaire[data-ready="true"]')).toBeVisible();
     await page.getByRole('link', { name: 'Quick exit' }).click();
     await expect(page).toHaveURL('https://weather.example/');
@@ -116,6 +125,7 @@ test.describe('with JavaScript on (hydrated island)', () => {
     await page.goto('/');
     await page.getByRole('button', { name: 'Start the questionnaire' }).focus();
     await page.keyboard.press('Enter');
+    await agreeToPolicy(page, 'keyboard');
     await expect(page.locator('form.questionnaire[data-ready="true"]')).toBeVisible();
     const first = page.locator('fieldset.question').first().locator('input[type=radio]').first();
     await first.focus();
@@ -130,6 +140,7 @@ test.describe('with JavaScript off (plain forms)', () => {
   test('a client completes the questionnaire with server-rendered forms', async ({ page }) => {
     await page.goto('/');
     await page.getByRole('button', { name: 'Start the questionnaire' }).click();
+    await agreeToPolicy(page);
     await expect(page).toHaveURL(/\/s\/1$/);
 
     // Skipping a statement: the page comes back with a message next to it, answers kept.

@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { expectAccessible, expectNoHorizontalScroll, privateCheckIn, SERVER_BIN } from './helpers';
+import { expectAccessible, expectNoHorizontalScroll, privateCheckIn, SERVER_BIN, agreeToPolicy } from './helpers';
 
 const EMAIL = 'e2e-admin@harbour.example';
 const PASSWORD = 'copper meadow lantern tide';
@@ -28,6 +28,7 @@ test('a clinician logs in, opens a submission and logs out', async ({ page }) =>
   // A client submits first.
   await page.goto('/');
   await page.getByRole('button', { name: 'Start the questionnaire' }).click();
+  await agreeToPolicy(page);
   for (let section = 1; section <= 6; section++) {
     const qs = page.locator('fieldset.question');
     await expect(page.locator('#progress-label')).toHaveText(`Section ${section} of 6`);
@@ -71,6 +72,18 @@ test('a clinician logs in, opens a submission and logs out', async ({ page }) =>
   await expect(page.locator('ol.history')).toContainText('Note: Called, will book next week.');
   await expectAccessible(page);
 
+  // The check-in asked for review: the clinician records their first contact with the client.
+  const contact = page.locator('form.first-contact-form');
+  await contact.getByLabel('How', { exact: true }).selectOption({ label: 'Another way' });
+  await contact.getByRole('button', { name: 'Record', exact: true }).click();
+  await expect(page.locator('#contact_outcome-error')).toHaveText('Choose what happened.');
+  await expectAccessible(page);
+  await page.locator('form.first-contact-form').getByLabel('How', { exact: true }).selectOption({ label: 'Another way' });
+  await page.locator('form.first-contact-form').getByLabel('What happened').selectOption({ label: 'Spoke with them privately' });
+  await page.locator('form.first-contact-form').getByRole('button', { name: 'Record', exact: true }).click();
+  await expect(page.locator('ol.first-contacts li')).toHaveCount(1);
+  await expect(page.locator('ol.first-contacts')).toContainText('Spoke with them privately');
+
   // The client agreed a time on the phone: the clinician books it for them.
   const arrange = page.locator('form.arrange-form');
   await arrange.getByLabel(/^Time/).selectOption({ index: 1 });
@@ -93,7 +106,7 @@ test('a clinician logs in, opens a submission and logs out', async ({ page }) =>
   await page.getByRole('link', { name: 'Submissions' }).click();
   await page.getByLabel('Workflow').selectOption({ label: 'Consult booked' });
   await page.getByRole('button', { name: 'Filter' }).click();
-  // Contacted, then booked: no longer waiting for review.
+  // Spoken with privately: no longer waiting for review.
   await expect(page.locator('table.review a', { hasText: reference })).toHaveCount(0);
   await expect(page.getByRole('link', { name: reference })).toBeVisible();
   await expectAccessible(page);

@@ -29,6 +29,9 @@ pub struct Config {
     /// The support lines every client page offers: the country's preset, a practice's own
     /// file (`SUPPORT_RESOURCES_FILE`, JSON), or only the neutral emergency line.
     pub support: crate::domain::support::Resources,
+    /// What every client reads and agrees to before the first question: the practice's own
+    /// text (`CONSENT_POLICY_FILE`) or the default, with the version an agreement records.
+    pub consent: crate::domain::consent::Policy,
     /// Hours within which an urgent check-in should have had a clinician's first contact
     /// (`REVIEW_HOURS_URGENT`, default 4), and any other positive one (`REVIEW_HOURS`, 24).
     pub review_hours_urgent: i64,
@@ -287,7 +290,24 @@ impl Config {
                     .map_err(|e| problem(format!("{path} is not a valid support list: {e}")))?
             }
         };
+        let resume_link_days = number("RESUME_LINK_DAYS", 180)?;
+        let practice_name = get("PRACTICE_NAME", "Demo Couples Practice");
+        let consent_text = match get("CONSENT_POLICY_FILE", "").trim() {
+            "" => crate::domain::consent::default_text(&practice_name, resume_link_days),
+            path => std::fs::read_to_string(path).map_err(|e| ConfigError {
+                name: "CONSENT_POLICY_FILE",
+                problem: format!("could not read {path}: {e}"),
+            })?,
+        };
+        let consent = crate::domain::consent::Policy {
+            version: policy_version(&consent_text),
+            sections: crate::domain::consent::parse(&consent_text).map_err(|e| ConfigError {
+                name: "CONSENT_POLICY_FILE",
+                problem: format!("the policy text cannot be shown: {e}"),
+            })?,
+        };
         Ok(Config {
+            consent,
             review_hours_urgent: number("REVIEW_HOURS_URGENT", 4)?,
             review_hours: number("REVIEW_HOURS", 24)?,
             practice_country,
@@ -297,19 +317,27 @@ impl Config {
             practice_zone,
             booking_change_cutoff_hours: number("BOOKING_CHANGE_CUTOFF_HOURS", 24)?,
             reminder_hours_before: number("REMINDER_HOURS_BEFORE", 24)?,
-            resume_link_days: number("RESUME_LINK_DAYS", 180)?,
+            resume_link_days,
             invite_emails_per_day: number("INVITE_EMAILS_PER_DAY", 200)?,
             quick_exit_url,
             session_idle_minutes: number("SESSION_IDLE_MINUTES", 120)?,
             session_max_hours: number("SESSION_MAX_HOURS", 12)?,
             bind_addr,
             database_url: get("DATABASE_URL", "sqlite://data/trustbridge.db"),
-            practice_name: get("PRACTICE_NAME", "Demo Couples Practice"),
+            practice_name,
             practice_email,
             public_base_url: public_base_url.trim_end_matches('/').to_owned(),
             site_root: get("SITE_ROOT", "target/site"),
         })
     }
+}
+
+/// The version an agreement records: the first 12 hex digits of the text's SHA-256, so a
+/// changed word is a new version and the same words are always the same one.
+fn policy_version(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = hex::encode(Sha256::digest(text.trim().as_bytes()));
+    digest[..12].to_owned()
 }
 
 #[cfg(test)]
@@ -358,6 +386,27 @@ mod tests {
         );
         let err = config(&[("PRACTICE_TIME_ZONE", "CET+1")]).unwrap_err();
         assert_eq!(err.name, "PRACTICE_TIME_ZONE");
+    }
+
+    #[test]
+    fn the_consent_policy_is_the_default_or_the_practice_file_with_a_version_of_its_words() {
+        let default = config(&[]).expect("valid").consent;
+        assert_eq!(default.sections.len(), 5);
+        assert_eq!(default.version.len(), 12);
+        let renamed = config(&[("PRACTICE_NAME", "Other Practice")]).expect("valid");
+        assert_ne!(
+            renamed.consent.version, default.version,
+            "new words, new version"
+        );
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("policy.txt");
+        std::fs::write(&path, "# Our policy\nWe keep what you say private.\n").unwrap();
+        let own = config(&[("CONSENT_POLICY_FILE", path.to_str().unwrap())]).expect("valid");
+        assert_eq!(own.consent.sections[0].heading, "Our policy");
+        std::fs::write(&path, "no heading here\n").unwrap();
+        let err = config(&[("CONSENT_POLICY_FILE", path.to_str().unwrap())]).unwrap_err();
+        assert_eq!(err.name, "CONSENT_POLICY_FILE");
+        assert!(err.problem.contains("line 1"), "{}", err.problem);
     }
 
     #[test]

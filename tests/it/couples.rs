@@ -60,10 +60,9 @@ async fn join(app: &TestApp, invite: &str) -> String {
     assert!(html.contains("You've been invited to answer privately"));
     let response = app.raw.post(app.url(invite)).send().await.expect("join");
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    location(&response)
-        .trim_start_matches("/q/")
-        .trim_end_matches("/s/1")
-        .to_owned()
+    let token = common::token_of_consent_redirect(&response);
+    common::agree_to_policy(app, &token).await;
+    token
 }
 
 async fn practice_with_hours(app: &TestApp) {
@@ -183,24 +182,24 @@ async fn a_positive_check_in_holds_booking_and_the_other_partner_cannot_tell(app
         StatusCode::SEE_OTHER
     );
 
-    // The ordinary path to the same words: nobody offers consults, so every client is told
-    // the practice will contact them.
+    // Both partners read the same booking page, word for word: a consult on their own, open to
+    // each whatever they answered, and the couple's next step in the same words for every
+    // reason.
     let (_, b_held) = get(&app, &format!("/q/{b}/book")).await;
     let (_, a_held) = get(&app, &format!("/q/{a}/book")).await;
-    db_execute(&app, "delete from availability").await;
+    assert_eq!(
+        main_text(&a_held),
+        main_text(&b_held),
+        "B cannot tell a hold"
+    );
+    assert_eq!(select(&a_held, "title"), select(&b_held, "title"));
+    assert_eq!(select(&b_held, "h1"), ["Arrange a first consult"]);
+    assert!(main_text(&b_held).contains("Choose a time on my own"));
+    assert!(main_text(&b_held).contains("Someone from the practice will contact you"));
+    // Someone on their own, for the list below.
     let solo = start_questionnaire(&app).await;
     answer_all(&app, &solo, true, "").await;
     check_in(&app, &solo, "no").await;
-    let (status, ordinary) = get(&app, &format!("/q/{solo}/book")).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(
-        main_text(&b_held),
-        main_text(&ordinary),
-        "B cannot tell a hold"
-    );
-    assert_eq!(main_text(&a_held), main_text(&ordinary));
-    assert_eq!(select(&b_held, "title"), select(&ordinary, "title"));
-    assert!(main_text(&ordinary).contains("a private conversation"));
 
     // B's pages never mention the check-in's outcome or A's note.
     for path in [format!("/q/{b}/result"), format!("/q/{b}/book")] {
@@ -404,8 +403,14 @@ async fn a_couple_books_one_consult_together(mut app: TestApp) {
     let b = join(&app, &invite(&app, &a).await).await;
     answer_all(&app, &b, true, "").await;
     check_in(&app, &b, "no").await;
-    // No flag: booking is open for both; A books.
-    let (_, picker) = get(&app, &format!("/q/{a}/book")).await;
+    // No flag: booking together is open for both; A books it.
+    let (_, choice) = get(&app, &format!("/q/{a}/book")).await;
+    assert!(main_text(&choice).contains("Choose a time together"));
+    let (_, picker) = get(&app, &format!("/q/{a}/book?for=couple")).await;
+    assert_eq!(
+        select(&picker, "h1"),
+        ["Choose a time for your consult together"]
+    );
     let slot = Html::parse_document(&picker)
         .select(&Selector::parse("input[name=slot]").expect("selector"))
         .next()
@@ -419,6 +424,7 @@ async fn a_couple_books_one_consult_together(mut app: TestApp) {
             ("email", "sam@example.org".to_owned()),
             ("phone", "555 0100".to_owned()),
             ("consent", "yes".to_owned()),
+            ("for", "couple".to_owned()),
         ]
     };
     let booked = app
@@ -457,8 +463,12 @@ async fn by_default_the_practice_contacts_every_couple(app: TestApp) {
     for token in [&a, &b] {
         let (status, html) = get(&app, &format!("/q/{token}/book")).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(select(&html, "h1"), ["Your next step"]);
+        assert_eq!(select(&html, "h1"), ["Arrange a first consult"]);
         assert!(main_text(&html).contains("Someone from the practice will contact you"));
+        assert!(!main_text(&html).contains("Choose a time together"));
+        // Asking for the picker together anyway gets the same page.
+        let (_, asked) = get(&app, &format!("/q/{token}/book?for=couple")).await;
+        assert_eq!(main_text(&asked), main_text(&html));
     }
     // The practice calls and books the couple's consult, on A's submission: B's page shows it
     // too, offers no second one, and both partners' workflows follow.
@@ -512,7 +522,10 @@ async fn by_default_the_practice_contacts_every_couple(app: TestApp) {
     answer_all(&app, &solo, true, "").await;
     check_in(&app, &solo, "no").await;
     let (_, html) = get(&app, &format!("/q/{solo}/book")).await;
-    assert_eq!(select(&html, "h1"), ["Choose a time for your consult"]);
+    assert_eq!(
+        select(&html, "h1"),
+        ["Choose a time for your first consult"]
+    );
 }
 on_both_databases!(
     default_policy,
@@ -632,7 +645,10 @@ async fn deleting_one_partner_leaves_the_other_on_their_own(app: TestApp) {
     // B goes on alone: their own summary, and booking directly.
     let (status, html) = get(&app, &format!("/q/{b}/book")).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(select(&html, "h1"), ["Choose a time for your consult"]);
+    assert_eq!(
+        select(&html, "h1"),
+        ["Choose a time for your first consult"]
+    );
 }
 on_both_databases!(
     partner_deleted,
@@ -666,7 +682,10 @@ async fn an_unused_invitation_can_be_withdrawn(app: TestApp) {
         ["Make a link for my partner"]
     );
     let (_, html) = get(&app, &format!("/q/{a}/book")).await;
-    assert_eq!(select(&html, "h1"), ["Choose a time for your consult"]);
+    assert_eq!(
+        select(&html, "h1"),
+        ["Choose a time for your first consult"]
+    );
 
     // Once a partner has started, there is nothing to withdraw.
     let b = join(&app, &invite(&app, &a).await).await;

@@ -10,6 +10,7 @@ mod audit;
 mod booking;
 mod couples;
 mod email;
+mod pathway;
 mod questionnaire;
 mod safety;
 mod staff;

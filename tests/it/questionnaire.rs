@@ -18,26 +18,8 @@ fn text(el: &scraper::ElementRef<'_>) -> String {
     el.text().collect::<Vec<_>>().join("")
 }
 
-/// Clicks "Start the questionnaire" and returns the private token from the redirect.
 async fn start(app: &TestApp) -> String {
-    let response = app
-        .raw
-        .post(app.url("/start"))
-        .send()
-        .await
-        .expect("post /start");
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let location = response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .expect("redirect")
-        .to_owned();
-    let token = location
-        .strip_prefix("/q/")
-        .and_then(|rest| rest.strip_suffix("/s/1"))
-        .expect("redirect to section 1");
-    token.to_owned()
+    common::start_questionnaire(app).await
 }
 
 /// The value a test client picks for an item: varied, deterministic.

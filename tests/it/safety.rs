@@ -188,6 +188,26 @@ async fn a_positive_check_in_tells_the_practice_without_saying_why(app: TestApp)
     // Answering again (a second tab) tells the practice nothing more.
     common::check_in(&app, &token, "yes").await;
     assert_eq!(common::db_count(&app, review).await, 1);
+
+    // An urgent check-in has its own subject, for the same-day target, and says no more.
+    let urgent = common::start_questionnaire(&app).await;
+    common::answer_every_section(&app, &urgent, |_| "4", "").await;
+    common::check_in(&app, &urgent, "yes").await;
+    let reference = common::db_text(
+        &app,
+        "select reference from submissions order by id desc limit 1",
+    )
+    .await;
+    let sql = format!(
+        "select subject || ' ' || body_text from outbox where kind = 'intake_needs_review' \
+         and subject like '%{reference}%'"
+    );
+    let message = common::db_text(&app, &sql).await;
+    assert!(
+        message.starts_with(&format!("An intake needs review today ({reference})")),
+        "{message}"
+    );
+    assert!(message.contains("needs a clinician's review today."));
 }
 on_both_databases!(
     review_message,
@@ -339,7 +359,7 @@ async fn the_workspace_leads_with_the_intakes_that_need_review(app: TestApp) {
     assert!(rows[1].contains("Overdue"), "{rows:?}");
     assert!(!rows.iter().any(|r| r.contains(&clear)));
 
-    // First contact made: the clinician moves it on, and it leaves the queue.
+    // Moving the workflow on is not first contact: it stays in the queue.
     let moved = app
         .raw
         .post(app.url(&format!("/staff/submissions/{urgent}/status")))
@@ -349,6 +369,22 @@ async fn the_workspace_leads_with_the_intakes_that_need_review(app: TestApp) {
         .await
         .expect("move");
     assert_eq!(moved.status(), StatusCode::SEE_OTHER);
+    let html = common::staff_html(&app, &cookie, "/staff").await;
+    assert!(html.contains(&urgent));
+    // A clinician records that they spoke with the client privately: it leaves the queue.
+    let spoke = app
+        .raw
+        .post(app.url(&format!("/staff/submissions/{urgent}/first-contact")))
+        .header("cookie", &cookie)
+        .form(&[
+            ("contact_channel", "booking_phone"),
+            ("contact_outcome", "spoke"),
+            ("contacted_at", ""),
+        ])
+        .send()
+        .await
+        .expect("record");
+    assert_eq!(spoke.status(), StatusCode::SEE_OTHER);
     let html = common::staff_html(&app, &cookie, "/staff").await;
     let queue = Html::parse_document(&html);
     let left: Vec<String> = queue

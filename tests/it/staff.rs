@@ -252,6 +252,7 @@ async fn cross_site_posts_are_refused(app: TestApp) {
         .raw
         .post(app.url("/start"))
         .header("sec-fetch-site", "same-origin")
+        .form(&[("agree", "yes")])
         .send()
         .await
         .expect("post");
@@ -262,7 +263,7 @@ on_both_databases!(csrf, cross_site_posts_are_refused);
 async fn the_list_pages_by_keyset_newest_first(app: TestApp) {
     create_admin(&app, EMAIL, "Ana Lima", PASSWORD).await;
     for _ in 0..55 {
-        app.raw.post(app.url("/start")).send().await.expect("start");
+        common::start_questionnaire(&app).await;
     }
     let cookie =
         cookie_value(&session_cookie(&log_in(&app, &app.raw, PASSWORD).await).expect("cookie"));

@@ -21,7 +21,10 @@ pub enum AuditAction {
     MoveWorkflow,
     AddNote,
     BookConsult,
+    /// A joint consult booked while a safety hold is on (the reason is in `hold_overrides`).
+    OverrideSafetyHold,
     CancelConsult,
+    RecordFirstContact,
     /// Names the reference: the row outlives the submission, and nothing else of it is kept.
     DeleteSubmission {
         reference: String,
@@ -42,7 +45,9 @@ impl AuditAction {
             AuditAction::MoveWorkflow => "move_workflow",
             AuditAction::AddNote => "add_note",
             AuditAction::BookConsult => "book_consult",
+            AuditAction::OverrideSafetyHold => "override_safety_hold",
             AuditAction::CancelConsult => "cancel_consult",
+            AuditAction::RecordFirstContact => "record_first_contact",
             AuditAction::DeleteSubmission { reference } => {
                 return Cow::Owned(format!("delete_submission {reference}"))
             }

@@ -81,6 +81,9 @@ pub struct NewBooking<'a> {
     pub for_couple: bool,
     /// The audit row of a booking the practice made, written in the booking's transaction.
     pub audit: Option<&'a Audit>,
+    /// A joint consult the practice booked while a safety hold is on: the clinician's reason,
+    /// recorded (and audited) in the booking's transaction.
+    pub hold_override: Option<&'a str>,
 }
 
 /// How an attempt to book one clinician's calendar ended.
@@ -465,6 +468,15 @@ impl Db {
             }
             if let Some(audit) = new.audit {
                 super::audit::write(&mut *tx, audit).await?;
+                if let Some(reason) = new.hold_override {
+                    let (submission, by, at) = (new.submission_id, audit.by, audit.at);
+                    super::safety::write_override(&mut *tx, submission, by, reason, at).await?;
+                    let override_audit = Audit {
+                        action: super::AuditAction::OverrideSafetyHold,
+                        ..audit.clone()
+                    };
+                    super::audit::write(&mut *tx, &override_audit).await?;
+                }
             }
             tx.commit().await?;
             Ok(BookAttempt::Booked(BookingId(id)))

@@ -10,6 +10,7 @@ use super::outbox;
 use super::submissions::SubmissionId;
 use super::{with_pool, Db, NewEmail};
 use crate::domain::couple::{CheckInTier, CheckInVersion, PartnerRole, SafetyScreen};
+use crate::domain::safe_contact::SafeContact;
 
 /// Primary key of a couple.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -278,14 +279,15 @@ impl Db {
         Ok(id.map(SubmissionId))
     }
 
-    /// Stores a partner's safety screen once; a second answer is ignored (`false`).
-    /// Stores a partner's private check-in, once; `review` (the practice's "needs review"
-    /// message, for a positive one) is queued in the same transaction. `false` when one was
-    /// stored already (then nothing is queued).
+    /// Stores a client's private check-in, once, with the safe way to reach them (when they
+    /// gave any of it); `review` (the practice's "needs review" message, for a positive one) is
+    /// queued in the same transaction. `false` when one was stored already (then nothing is
+    /// stored or queued).
     pub async fn save_safety_screen(
         &self,
         submission: SubmissionId,
         screen: &SafetyScreen,
+        contact: &SafeContact,
         review: Option<&NewEmail>,
         now: DateTime<Utc>,
     ) -> Result<bool, sqlx::Error> {
@@ -308,6 +310,9 @@ impl Db {
                 .await?
                 .rows_affected();
             if done == 1 {
+                if !contact.is_empty() {
+                    super::safety::write_safe_contact(&mut *tx, submission, contact, now).await?;
+                }
                 if let Some(email) = review {
                     outbox::queue(&mut *tx, email, now, None).await?;
                 }
@@ -343,15 +348,19 @@ pub struct ReviewItem {
     pub urgent: bool,
     /// When the check-in was answered.
     pub checked_in_at: DateTime<Utc>,
+    /// Tries to reach them that did not (yet) get to speak with them.
+    pub tries: i64,
 }
 
 impl Db {
-    /// Intakes whose private check-in asks for a clinician's review and that the practice has
-    /// not moved on from "New" yet: urgent first, then the longest waiting, `limit` at most.
+    /// Intakes whose private check-in asks for a clinician's review and whose client no
+    /// clinician has spoken with yet: urgent first, then the longest waiting, `limit` at most.
     pub async fn review_queue(&self, limit: i64) -> Result<Vec<ReviewItem>, sqlx::Error> {
-        let sql = "select s.reference, sc.urgent = 1 as urgent, sc.created_at as checked_in_at \
+        let sql = "select s.reference, sc.urgent = 1 as urgent, sc.created_at as checked_in_at, \
+                   (select count(*) from first_contacts f where f.submission_id = s.id) as tries \
                    from safety_screens sc join submissions s on s.id = sc.submission_id \
-                   where sc.positive = 1 and s.workflow = 'new' \
+                   where sc.positive = 1 and not exists (select 1 from first_contacts f \
+                     where f.submission_id = s.id and f.outcome = 'spoke') \
                    order by sc.urgent desc, sc.created_at, s.id limit $1";
         let rows = with_pool!(self, pool => {
             sqlx::query_as(sql).bind(limit).fetch_all(pool).await?

@@ -3,8 +3,9 @@
 //! Times are written in UTC (`…Z`), which every calendar app converts to its own zone, so no
 //! VTIMEZONE block can go stale. The UID stays the same for the life of a booking and the
 //! SEQUENCE grows with every change, so a moved consult replaces the old entry and a cancelled
-//! one is marked cancelled instead of leaving a ghost. Privacy rule: the summary and
-//! description name the practice and the manage link, never anything clinical.
+//! one is marked cancelled instead of leaving a ghost. Privacy rule: the title is "Appointment"
+//! and names no practice (a shared calendar shows it to whoever shares it); the description
+//! holds the manage link at most, never anything clinical.
 
 use chrono::{DateTime, Utc};
 
@@ -23,7 +24,6 @@ pub struct ConsultEvent<'a> {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
     pub stamp: DateTime<Utc>,
-    pub practice_name: &'a str,
     /// The client's manage link, if the message has one.
     pub manage_url: Option<&'a str>,
 }
@@ -73,7 +73,7 @@ pub fn consult_ics(event: &ConsultEvent<'_>) -> String {
     let lines = [
         "BEGIN:VCALENDAR".to_owned(),
         "VERSION:2.0".to_owned(),
-        "PRODID:-//Practice intake//Consult booking//EN".to_owned(),
+        "PRODID:-//Intake//Appointment//EN".to_owned(),
         "CALSCALE:GREGORIAN".to_owned(),
         "METHOD:PUBLISH".to_owned(),
         "BEGIN:VEVENT".to_owned(),
@@ -83,15 +83,13 @@ pub fn consult_ics(event: &ConsultEvent<'_>) -> String {
         format!("DTSTART:{}", utc(event.start)),
         format!("DTEND:{}", utc(event.end)),
         format!("STATUS:{status}"),
-        format!(
-            "SUMMARY:{}",
-            text(&format!("Consult with {}", event.practice_name))
-        ),
+        "SUMMARY:Appointment".to_owned(),
         format!(
             "DESCRIPTION:{}",
-            text(&match event.manage_url {
-                Some(url) => format!("To move or cancel: {url}"),
-                None => format!("Cancelled by {}.", event.practice_name),
+            text(&match (event.status, event.manage_url) {
+                (EventStatus::Cancelled, _) => "This appointment is cancelled.".to_owned(),
+                (EventStatus::Confirmed, Some(url)) => format!("To move or cancel: {url}"),
+                (EventStatus::Confirmed, None) => "To change it, write to the practice.".to_owned(),
             })
         ),
         "TRANSP:OPAQUE".to_owned(),
@@ -119,7 +117,6 @@ mod tests {
             start: Utc.with_ymd_and_hms(2026, 3, 29, 0, 30, 0).unwrap(),
             end: Utc.with_ymd_and_hms(2026, 3, 29, 1, 20, 0).unwrap(),
             stamp: Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(),
-            practice_name: "Harbour; Couples, Practice",
             manage_url: Some("https://intake.example/b/TOKEN"),
         })
     }
@@ -135,9 +132,23 @@ mod tests {
             "DTSTART:20260329T003000Z",
             "DTEND:20260329T012000Z",
             "STATUS:CONFIRMED",
-            "SUMMARY:Consult with Harbour\\; Couples\\, Practice",
+            "SUMMARY:Appointment",
+            "DESCRIPTION:To move or cancel: https://intake.example/b/TOKEN",
         ] {
             assert!(ics.contains(&format!("{line}\r\n")), "{line} in {ics}");
+        }
+    }
+
+    #[test]
+    fn a_shared_calendar_learns_nothing_from_the_title() {
+        // Whoever shares the calendar sees the title: it names neither the practice nor the
+        // kind of appointment.
+        for status in [EventStatus::Confirmed, EventStatus::Cancelled] {
+            let ics = event(status);
+            assert!(ics.contains("SUMMARY:Appointment\r\n"));
+            for word in ["Couples", "Practice", "Consult", "therapy"] {
+                assert!(!ics.contains(word), "{word} in {ics}");
+            }
         }
     }
 

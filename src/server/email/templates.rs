@@ -63,24 +63,26 @@ pub fn submission_received(
     }
 }
 
-/// To the practice: an intake's private check-in asks for a clinician's review. Subject and body
-/// say nothing of why (a practice inbox is read by more people than the workspace): the
-/// reference and a link, nothing else.
+/// To the practice: an intake's private check-in asks for a clinician's review (`today` for an
+/// urgent one: the same-day target). Subject and body say nothing of why (a practice inbox is
+/// read by more people than the workspace): the reference and a link, nothing else.
 pub fn intake_needs_review(
     practice_email: &str,
     from: &str,
     base_url: &str,
     reference: &str,
+    today: bool,
 ) -> NewEmail {
     let link = format!("{base_url}/staff/submissions/{reference}");
+    let when = if today { " today" } else { "" };
     let body_text = format!(
-        "An intake needs a clinician's review.\n\n\
+        "An intake needs a clinician's review{when}.\n\n\
          Reference: {reference}\n\
          Open it in the workspace (login required):\n{link}\n\n\
          This message deliberately says nothing more.\n"
     );
     let body_html = format!(
-        "<p>An intake needs a clinician's review.</p>\
+        "<p>An intake needs a clinician's review{when}.</p>\
          <p>Reference: <strong>{r}</strong></p>\
          <p><a href=\"{l}\">Open it in the workspace</a> (login required).</p>\
          <p>This message deliberately says nothing more.</p>",
@@ -91,7 +93,7 @@ pub fn intake_needs_review(
         message_id: message_id(from),
         kind: "intake_needs_review",
         recipient: practice_email.to_owned(),
-        subject: format!("An intake needs review ({reference})"),
+        subject: format!("An intake needs review{when} ({reference})"),
         body_text,
         body_html,
         calendar: None,
@@ -140,6 +142,7 @@ pub fn partner_invitation(
 
 /// Everything the messages about one consult need. Deliberately nothing from the
 /// questionnaire: no answers, scores, bands or notes can reach a template.
+#[derive(Debug, Clone)]
 pub struct ConsultEmail {
     pub practice_name: String,
     pub practice_email: String,
@@ -157,6 +160,9 @@ pub struct ConsultEmail {
     pub uid: String,
     /// The calendar SEQUENCE of this message's version of the booking.
     pub sequence: i32,
+    /// Whether a calendar file goes with the client's messages: not when they said, at the
+    /// private check-in, that one is not safe to receive.
+    pub calendar_ok: bool,
 }
 
 /// A calendar UID for a booking: stable across moves, unique per booking.
@@ -217,7 +223,6 @@ impl ConsultEmail {
             start: self.start,
             end: self.end,
             stamp: Utc::now(),
-            practice_name: &self.practice_name,
             manage_url: self.manage_url.as_deref(),
         })
     }
@@ -363,7 +368,7 @@ fn client_message(
         subject,
         body_text,
         body_html,
-        calendar: Some(email.calendar(status)),
+        calendar: email.calendar_ok.then(|| email.calendar(status)),
         send_after: None,
     }
 }
@@ -502,6 +507,23 @@ mod tests {
             manage_url: Some("https://intake.harbour.example/b/SECRET".into()),
             uid: calendar_uid("k1", "https://intake.harbour.example:8443/x"),
             sequence: 0,
+            calendar_ok: true,
+        }
+    }
+
+    #[test]
+    fn a_client_who_said_a_calendar_file_is_not_safe_gets_none() {
+        let c = ConsultEmail {
+            calendar_ok: false,
+            ..consult()
+        };
+        for m in [
+            consult_confirmation(&c, "sam@example.org", "Sam"),
+            consult_moved(&c, "sam@example.org", "Sam"),
+            consult_cancellation(&c, "sam@example.org", "Sam"),
+        ] {
+            assert!(m.calendar.is_none(), "{}", m.kind);
+            assert!(m.body_text.contains("Sam"));
         }
     }
 

@@ -12,7 +12,7 @@ use chrono_tz::Tz;
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use super::couples::next_step;
+use super::couples::{next_step, offer_message};
 use super::error::{AppError, FieldError};
 use super::extract::AppForm;
 use super::render;
@@ -28,7 +28,8 @@ use crate::server::state::AppState;
 use crate::server::tokens::{request_key_or_new, ResumeToken};
 use crate::ui::pages::booking::{
     BookedBy, BookedElsewherePage, CancelBookingPage, ConfirmBooking, ConfirmBookingPage,
-    ManageBooking, ManageBookingPage, SlotDay, SlotOption, SlotPicker, SlotPickerPage, ZoneChoice,
+    ConsultChoice, ConsultChoicePage, ManageBooking, ManageBookingPage, SlotDay, SlotOption,
+    SlotPicker, SlotPickerPage, ZoneChoice,
 };
 
 /// A consult the client did not book from this page. Its time is shown in the practice's
@@ -41,30 +42,76 @@ fn booked_elsewhere(state: &AppState, booking: &Booking, by: BookedBy) -> Respon
     })
 }
 
-/// Booking is open only after the private check-in, and only when `domain::couple` says so;
-/// otherwise the page every held client sees, whatever the reason. A couple's consult booked on
-/// the other partner's questionnaire (by them, or by the practice) is shown instead, whatever
-/// the policy: it is this partner's consult too. A consult for the other partner alone never is.
+/// Whom a new booking is for, once the page may offer times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Whom {
+    /// Someone on their own: their consult.
+    Alone,
+    /// A partner, on their own: never shown on the other partner's pages.
+    Own,
+    /// A partner, for the couple together.
+    Together,
+}
+
+impl Whom {
+    /// The `for` value the forms carry (none for someone on their own).
+    fn field(self) -> Option<String> {
+        match self {
+            Whom::Alone => None,
+            Whom::Own => Some("client".to_owned()),
+            Whom::Together => Some("couple".to_owned()),
+        }
+    }
+}
+
+/// What the booking page shows before times: the check-in first (for everyone); a couple's
+/// consult booked on the other partner's questionnaire (by them, or by the practice), which is
+/// this partner's consult too (one for the other partner alone never is); for a partner who has
+/// not chosen yet, the choice between on their own (always open) and together (the couple's
+/// offer); otherwise times, for whom they asked.
 async fn gate(
     state: &AppState,
     token: &str,
     submission: SubmissionId,
-) -> Result<Option<Response>, AppError> {
-    let offer = match couples::booking_offer(state, submission).await? {
+    asked: Option<&str>,
+) -> Result<Result<Whom, Response>, AppError> {
+    let together = match couples::booking_offer(state, submission).await? {
         Offer::NeedsScreen => {
-            return Ok(Some(
-                Redirect::to(&format!("/q/{token}/private")).into_response(),
+            return Ok(Err(
+                Redirect::to(&format!("/q/{token}/private")).into_response()
             ))
         }
-        Offer::Joint(offer) => offer,
+        Offer::Open { together: None } => return Ok(Ok(Whom::Alone)),
+        Offer::Open {
+            together: Some(offer),
+        } => offer,
     };
     if let Some(booking) = couples::partner_booking(state, submission).await? {
-        return Ok(Some(booked_elsewhere(state, &booking, BookedBy::Partner)));
+        return Ok(Err(booked_elsewhere(state, &booking, BookedBy::Partner)));
     }
-    Ok(match offer {
-        JointBookingOffer::Open => None,
-        other => Some(next_step(state, other)),
+    Ok(match asked {
+        Some("client") => Ok(Whom::Own),
+        Some("couple") if together == JointBookingOffer::Open => Ok(Whom::Together),
+        _ => Err(consult_choice(state, token, together)),
     })
+}
+
+/// A partner's choice: on their own, or (when the couple's offer is open) together.
+fn consult_choice(state: &AppState, token: &str, together: JointBookingOffer) -> Response {
+    let choice = ConsultChoice {
+        together: offer_message(state, together),
+        together_url: (together == JointBookingOffer::Open)
+            .then(|| format!("/q/{token}/book?for=couple")),
+        own_url: format!("/q/{token}/book?for=client"),
+        practice_email: state.config.practice_email.clone(),
+    };
+    render::page(
+        state,
+        StatusCode::OK,
+        "Arrange a first consult",
+        false,
+        move || view! { <ConsultChoicePage choice /> },
+    )
 }
 
 const TAKEN: &str = "That time was just booked by someone else. Please pick another one.";
@@ -96,6 +143,9 @@ static ZONES: LazyLock<Vec<String>> = LazyLock::new(|| {
 #[derive(Debug, Deserialize, Default)]
 pub struct BookQuery {
     tz: Option<String>,
+    /// A partner's choice: `client` (on their own) or `couple` (together).
+    #[serde(rename = "for")]
+    for_whom: Option<String>,
     slot: Option<String>,
     booked: Option<String>,
     moved: Option<String>,
@@ -154,6 +204,7 @@ fn zone_choice(state: &AppState, zone: Tz) -> ZoneChoice {
 struct PickerArgs {
     /// The viewer chose a zone (a `tz` parameter), so it is not detected.
     zone_chosen: bool,
+    for_whom: Option<String>,
     heading: &'static str,
     action: String,
     method: &'static str,
@@ -184,16 +235,21 @@ fn picker_page(
         submit_label: args.submit_label,
         practice_email: state.config.practice_email.clone(),
         detect_zone,
+        for_whom: args.for_whom,
     };
     render::page(state, status, "Choose a time", detect_zone, move || {
         view! { <SlotPickerPage picker /> }
     })
 }
 
-fn new_booking_picker(token: &str, zone_chosen: bool) -> PickerArgs {
+fn new_booking_picker(token: &str, zone_chosen: bool, whom: Whom) -> PickerArgs {
     PickerArgs {
         zone_chosen,
-        heading: "Choose a time for your consult",
+        for_whom: whom.field(),
+        heading: match whom {
+            Whom::Together => "Choose a time for your consult together",
+            Whom::Alone | Whom::Own => "Choose a time for your first consult",
+        },
         action: format!("/q/{token}/book/confirm"),
         method: "get",
         here: format!("/q/{token}/book"),
@@ -238,9 +294,10 @@ pub async fn choose(
         }
         return Ok(booked_elsewhere(&state, &live, BookedBy::Practice));
     }
-    if let Some(response) = gate(&state, &token, submission.id).await? {
-        return Ok(response);
-    }
+    let whom = match gate(&state, &token, submission.id, query.for_whom.as_deref()).await? {
+        Ok(whom) => whom,
+        Err(page) => return Ok(page),
+    };
     let zone = service::viewer_zone(query.tz.as_deref(), state.config.practice_zone);
     let open = service::open_slots(&state, Utc::now()).await?;
     if open.slots.is_empty() {
@@ -250,26 +307,42 @@ pub async fn choose(
     Ok(picker_page(
         &state,
         StatusCode::OK,
-        new_booking_picker(&token, query.tz.is_some()),
+        new_booking_picker(&token, query.tz.is_some(), whom),
         open,
         zone,
         None,
     ))
 }
 
-fn confirm_form(
-    state: &AppState,
-    token: &str,
+struct ConfirmArgs<'a> {
+    token: &'a str,
     start: DateTime<Utc>,
     zone: Tz,
+    whom: Whom,
+}
+
+fn confirm_form(
+    state: &AppState,
+    args: ConfirmArgs<'_>,
     values: &[(String, String)],
     errors: Vec<FieldError>,
 ) -> ConfirmBooking {
+    let ConfirmArgs {
+        token,
+        start,
+        zone,
+        whom,
+    } = args;
     let value = |name: &str| form::value(values, name).to_owned();
     let request_key = request_key_or_new(form::value(values, "request_key"));
+    let back_for = whom
+        .field()
+        .map(|f| format!("&for={f}"))
+        .unwrap_or_default();
     ConfirmBooking {
         action: format!("/q/{token}/book"),
-        back: format!("/q/{token}/book?tz={}", zone.name()),
+        back: format!("/q/{token}/book?tz={}{back_for}", zone.name()),
+        for_whom: whom.field(),
         slot: slot_value(start),
         tz: zone.name().to_owned(),
         request_key,
@@ -296,14 +369,36 @@ pub async fn confirm(
     if service::live_booking(&state, &submission).await?.is_some() {
         return Ok(Redirect::to(&format!("/q/{token}/book")).into_response());
     }
-    if let Some(response) = gate(&state, &token, submission.id).await? {
-        return Ok(response);
-    }
+    let whom = match gate(&state, &token, submission.id, query.for_whom.as_deref()).await? {
+        Ok(whom) => whom,
+        Err(page) => return Ok(page),
+    };
     let zone = service::viewer_zone(query.tz.as_deref(), state.config.practice_zone);
     let Some(start) = query.slot.as_deref().and_then(service::parse_slot) else {
-        return Ok(Redirect::to(&format!("/q/{token}/book?tz={}", zone.name())).into_response());
+        let back_for = whom
+            .field()
+            .map(|f| format!("&for={f}"))
+            .unwrap_or_default();
+        let back = format!("/q/{token}/book?tz={}{back_for}", zone.name());
+        return Ok(Redirect::to(&back).into_response());
     };
-    let form = confirm_form(&state, &token, start, zone, &[], Vec::new());
+    // The safe address and phone from the private check-in, when given, are filled in.
+    let safe = state
+        .db
+        .safe_contact(submission.id)
+        .await?
+        .unwrap_or_default();
+    let prefill: Vec<(String, String)> = [("email", safe.email), ("phone", safe.phone)]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
+        .collect();
+    let args = ConfirmArgs {
+        token: &token,
+        start,
+        zone,
+        whom,
+    };
+    let form = confirm_form(&state, args, &prefill, Vec::new());
     Ok(render::page(
         &state,
         StatusCode::OK,
@@ -334,9 +429,11 @@ pub async fn book(
         Ok(submission) => submission,
         Err(service::Unfinished) => return Ok(back_to_questionnaire(&token)),
     };
-    if let Some(response) = gate(&state, &token, submission.id).await? {
-        return Ok(response);
-    }
+    let asked = Some(form::value(&fields, "for")).filter(|f| !f.is_empty());
+    let whom = match gate(&state, &token, submission.id, asked).await? {
+        Ok(whom) => whom,
+        Err(page) => return Ok(page),
+    };
     let request = service::BookRequest::from_form(&fields);
     let response = match service::book(&state, &token, &request, now).await? {
         BookOutcome::Booked(manage) => {
@@ -352,7 +449,7 @@ pub async fn book(
             picker_page(
                 &state,
                 StatusCode::CONFLICT,
-                new_booking_picker(&token, true),
+                new_booking_picker(&token, true, whom),
                 open,
                 zone,
                 Some(TAKEN.to_owned()),
@@ -365,7 +462,13 @@ pub async fn book(
                     Redirect::to(&format!("/q/{token}/book?tz={}", zone.name())).into_response()
                 );
             };
-            let form = confirm_form(&state, &token, start, zone, &fields, errors);
+            let args = ConfirmArgs {
+                token: &token,
+                start,
+                zone,
+                whom,
+            };
+            let form = confirm_form(&state, args, &fields, errors);
             render::page(
                 &state,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -412,6 +515,11 @@ pub async fn manage(
         cutoff_hours: state.config.booking_change_cutoff_hours,
         manage_url: manage_url(&state, manage.as_str()),
         email: booking.client_email.clone(),
+        calendar: state
+            .db
+            .safe_contact(booking.submission_id)
+            .await?
+            .is_none_or(|c| c.calendar_allowed()),
         practice_email: state.config.practice_email.clone(),
         notice,
     };
@@ -472,6 +580,7 @@ fn move_picker(token: &str) -> PickerArgs {
     PickerArgs {
         // A booking already knows the client's zone.
         zone_chosen: true,
+        for_whom: None,
         heading: "Choose a new time",
         action: format!("/b/{token}/reschedule"),
         method: "post",

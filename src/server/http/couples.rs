@@ -15,12 +15,13 @@ use crate::domain::couple::{
     INDIVIDUAL_CONSULT_OFFER,
 };
 use crate::domain::form;
+use crate::domain::safe_contact::SafeContact;
 use crate::server::db::SubmissionStatus;
 use crate::server::service::couples::{self as service, EmailInvite, InviteState, INVITE_EMAILS};
 use crate::server::service::questionnaire::{self as questionnaire, Opened};
 use crate::server::state::AppState;
 use crate::ui::pages::couples::{
-    CheckInPage, CheckInQuestion, InviteEmail, JoinPage, NextStepPage,
+    CheckInPage, CheckInQuestion, InviteEmail, JoinPage, NextStepPage, SafeContactForm,
 };
 
 /// `POST /q/<token>/invite`: make (or show again) the link for partner B.
@@ -104,7 +105,7 @@ pub async fn join(
     Path(invite): Path<String>,
 ) -> Result<Response, AppError> {
     Ok(match service::join(&state, &invite, Utc::now()).await? {
-        Ok(token) => Redirect::to(&format!("/q/{}/s/1", token.as_str())).into_response(),
+        Ok(token) => Redirect::to(&format!("/q/{}/consent", token.as_str())).into_response(),
         Err(other) => join_page(&state, StatusCode::GONE, &invite, other),
     })
 }
@@ -145,13 +146,14 @@ fn check_in_page(
     status: StatusCode,
     token: &str,
     questions: Vec<CheckInQuestion>,
-    alert: bool,
+    contact: SafeContactForm,
 ) -> Response {
     let action = format!("/q/{token}/private");
+    let alert = status != StatusCode::OK;
     // A neutral tab title: a glance at the screen should not say what this is.
     let support = state.config.support.clone();
     render::page(state, status, "A few more questions", false, move || {
-        view! { <CheckInPage action questions alert support /> }
+        view! { <CheckInPage action questions alert contact support /> }
     })
 }
 
@@ -172,52 +174,66 @@ pub async fn check_in(
         StatusCode::OK,
         &token,
         check_in_questions(&[], &[]),
-        false,
+        SafeContactForm::default(),
     ))
 }
 
-/// `POST /q/<token>/private`: every question answered → the summary; otherwise each
-/// unanswered question is marked and the answers given are kept.
+/// `POST /q/<token>/private`: every question answered (and any safe contact detail usable) →
+/// the summary; otherwise each question or field to fix is marked and everything given is kept.
 pub async fn save_check_in(
     State(state): State<AppState>,
     Path(token): Path<String>,
     AppForm(fields): AppForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    match SafetyScreen::parse_form(fields.clone()) {
-        Ok(screen) => {
-            service::save_screen(&state, &token, &screen, Utc::now()).await?;
-            // The same next page whatever was answered: the summary.
-            Ok(Redirect::to(&format!("/q/{token}/result")).into_response())
-        }
-        Err(errors) => {
-            // Still this person's own link: open it first, so a forged one gets its page.
-            questionnaire::open(&state, &token).await?;
-            let errors: Vec<(SafetyItem, String)> = errors
-                .iter()
-                .filter_map(|e| e.item().map(|i| (i, e.to_string())))
-                .collect();
-            let questions = check_in_questions(&fields, &errors);
-            Ok(check_in_page(
-                &state,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &token,
-                questions,
-                true,
-            ))
-        }
+    let screen = SafetyScreen::parse_form(fields.clone());
+    let contact = SafeContact::parse_form(&fields);
+    if let (Ok(screen), Ok(contact)) = (&screen, &contact) {
+        service::save_screen(&state, &token, screen, contact, Utc::now()).await?;
+        // The same next page whatever was answered: the summary.
+        return Ok(Redirect::to(&format!("/q/{token}/result")).into_response());
     }
+    // Still this person's own link: open it first, so a forged one gets its page.
+    questionnaire::open(&state, &token).await?;
+    let errors: Vec<(SafetyItem, String)> = screen
+        .err()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| e.item().map(|i| (i, e.to_string())))
+        .collect();
+    let questions = check_in_questions(&fields, &errors);
+    let contact = SafeContactForm {
+        errors: contact
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.field.to_owned(), e.message.to_owned()))
+            .collect(),
+        values: fields,
+    };
+    Ok(check_in_page(
+        &state,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &token,
+        questions,
+        contact,
+    ))
 }
 
-/// The page for a booking offer that is not "open": the same words for every reason.
-pub fn next_step(state: &AppState, offer: JointBookingOffer) -> Response {
+/// The couple's offer in words, the same for both partners and for every reason.
+pub fn offer_message(state: &AppState, offer: JointBookingOffer) -> &'static str {
     // When the practice arranges every couple's consult, "you can arrange a consult together
     // here" would never come true: say what will.
-    let message = match (offer, state.config.joint_booking) {
+    match (offer, state.config.joint_booking) {
         (JointBookingOffer::NotYet, JointBookingPolicy::PracticeContactsEveryCouple) => {
             "Once you have both finished, someone from the practice will contact you to arrange a consult."
         }
         (offer, _) => offer.message(),
-    };
+    }
+}
+
+/// The page for when no times can be offered: the same words for every reason.
+pub fn next_step(state: &AppState, offer: JointBookingOffer) -> Response {
+    let message = offer_message(state, offer);
     let practice_email = state.config.practice_email.clone();
     let support = state.config.support.clone();
     render::page(state, StatusCode::OK, "Your next step", false, move || {

@@ -3,6 +3,7 @@
 //! turn its outcome into a page or a redirect.
 
 pub mod booking;
+pub mod consent;
 pub mod couples;
 pub mod error;
 pub mod extract;

@@ -22,12 +22,6 @@ use crate::ui::pages::couples::{InviteCard, InviteEmail, JointCard};
 use crate::ui::pages::questionnaire::QuestionnairePage;
 use crate::ui::pages::result::{ResultPage, ResultView};
 
-/// `POST /start`: begin a questionnaire and go to its first section.
-pub async fn start(State(state): State<AppState>) -> Result<Redirect, AppError> {
-    let token = service::start(&state).await?;
-    Ok(Redirect::to(&format!("/q/{}/s/1", token.as_str())))
-}
-
 /// The island's view of a saved section (see `ui::components::browser::SaveReply`).
 #[derive(Serialize)]
 struct SaveReply {

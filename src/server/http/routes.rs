@@ -11,7 +11,7 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::middleware::{per_address, same_origin_only};
-use super::{booking, couples, pages, questionnaire, staff};
+use super::{booking, consent, couples, pages, questionnaire, staff};
 use crate::server::auth::session_store::DbSessionStore;
 use crate::server::state::AppState;
 use crate::server::telemetry;
@@ -81,6 +81,10 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
             post(staff::book_consult),
         )
         .route(
+            "/staff/submissions/{reference}/first-contact",
+            post(staff::record_first_contact),
+        )
+        .route(
             "/staff/submissions/{reference}/consult/cancel",
             post(staff::cancel_consult),
         )
@@ -91,24 +95,10 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
         .layer(sessions)
 }
 
-pub fn router(state: AppState) -> Router {
-    let pkg_dir = format!("{}/{}", state.leptos.site_root, state.leptos.site_pkg_dir);
-    let pkg_route = format!("/{}", state.leptos.site_pkg_dir);
-    let assets = Router::new()
-        .nest_service(
-            &pkg_route,
-            ServeDir::new(pkg_dir)
-                .precompressed_br()
-                .precompressed_gzip(),
-        )
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=3600"),
-        ));
+/// A client's private-link pages. Every page leads to the consent page until the client has
+/// agreed to the practice's policy as it reads today (`consent::required`).
+fn private_link_routes(state: &AppState) -> Router<AppState> {
     Router::new()
-        .route("/", get(pages::landing))
-        .route("/contact", get(pages::contact))
-        .route("/start", post(questionnaire::start))
         .route("/q/{token}", get(questionnaire::resume))
         .route(
             "/q/{token}/s/{section}",
@@ -129,6 +119,35 @@ pub fn router(state: AppState) -> Router {
             "/q/{token}/private",
             get(couples::check_in).post(couples::save_check_in),
         )
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            consent::required,
+        ))
+        .route(
+            "/q/{token}/consent",
+            get(consent::page).post(consent::agree),
+        )
+}
+
+pub fn router(state: AppState) -> Router {
+    let pkg_dir = format!("{}/{}", state.leptos.site_root, state.leptos.site_pkg_dir);
+    let pkg_route = format!("/{}", state.leptos.site_pkg_dir);
+    let assets = Router::new()
+        .nest_service(
+            &pkg_route,
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=3600"),
+        ));
+    Router::new()
+        .route("/", get(pages::landing))
+        .route("/contact", get(pages::contact))
+        .route("/start", get(consent::before_start).post(consent::start))
+        .merge(private_link_routes(&state))
         .route("/join/{invite}", get(couples::welcome).post(couples::join))
         .route("/b/{token}", get(booking::manage))
         .route(

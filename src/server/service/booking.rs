@@ -10,6 +10,7 @@ use chrono_tz::Tz;
 
 use crate::domain::booking::{self as rules, Availability, Busy, ConsultRules, ConsultSlot};
 use crate::domain::contact::{parse_contact, ContactDetails, ContactError, ContactForm};
+use crate::domain::safe_contact::SafeContact;
 use crate::server::db::{
     Audit, AuditAction, BookAttempt, Booking, BookingId, BookingStatus, ClinicianCalendar,
     ClinicianId, NewBooking, NewEmail, Submission, SubmissionStatus,
@@ -131,8 +132,12 @@ pub struct BookRequest {
     pub request_key: String,
     /// The client's zone, when the form says it.
     pub tz: String,
-    /// For a partner booked by the practice: `couple` or `client`.
+    /// For a partner: `couple` (together) or `client` (on their own).
     pub for_whom: String,
+    /// A clinician booking a couple's consult during a safety hold ticked that safety was
+    /// assessed, and said why it is right to book together now.
+    pub safety_assessed: bool,
+    pub override_reason: String,
     pub contact: ContactForm,
 }
 
@@ -144,6 +149,8 @@ impl BookRequest {
             request_key: field("request_key"),
             tz: field("tz"),
             for_whom: field("for"),
+            safety_assessed: field("safety_assessed") == "yes",
+            override_reason: field("override_reason"),
             contact: ContactForm::from_form(form),
         }
     }
@@ -187,7 +194,68 @@ fn consult_email(
         manage_url: manage.map(|m| format!("{}/b/{}", config.public_base_url, m.as_str())),
         uid: templates::calendar_uid(uid_key, &config.public_base_url),
         sequence,
+        calendar_ok: true,
     }
+}
+
+/// Someone the practice writes to about a consult, each through their own channel.
+struct Recipient {
+    to: String,
+    name: String,
+    /// Their own message: with the calendar file only if they did not say it is unsafe, and
+    /// the manage link only for the person who holds it.
+    email: ConsultEmail,
+}
+
+/// Who hears about a consult besides the practice: the client it was booked on, at the
+/// address given with the booking; and for a couple's consult, the other partner at the safe
+/// email they gave at their own private check-in, if they gave one (without the manage link,
+/// which is the booker's, and never with the booker's details). Nobody's address or name
+/// reaches the other's message.
+async fn recipients(
+    state: &AppState,
+    submission: crate::server::db::SubmissionId,
+    for_couple: bool,
+    booker: (&str, &str),
+    email: &ConsultEmail,
+) -> Result<Vec<Recipient>, AppError> {
+    let calendar_ok =
+        |contact: &Option<SafeContact>| contact.as_ref().is_none_or(SafeContact::calendar_allowed);
+    let own = state.db.safe_contact(submission).await?;
+    let mut out = vec![Recipient {
+        to: booker.0.to_owned(),
+        name: booker.1.to_owned(),
+        email: ConsultEmail {
+            calendar_ok: calendar_ok(&own),
+            ..email.clone()
+        },
+    }];
+    if !for_couple {
+        return Ok(out);
+    }
+    let Some((couple, role)) = state.db.couple_of(submission).await? else {
+        return Ok(out);
+    };
+    let Some(other) = state.db.partner_submission(couple, role.other()).await? else {
+        return Ok(out);
+    };
+    let contact = state.db.safe_contact(other).await?;
+    if let Some(to) = contact.as_ref().and_then(|c| c.email.clone()) {
+        let name = contact
+            .as_ref()
+            .and_then(|c| c.ask_for.clone())
+            .unwrap_or_else(|| "there".to_owned());
+        out.push(Recipient {
+            to,
+            name,
+            email: ConsultEmail {
+                calendar_ok: calendar_ok(&contact),
+                manage_url: None,
+                ..email.clone()
+            },
+        });
+    }
+    Ok(out)
 }
 
 /// The client's reminder, if its time is still ahead (a consult booked at short notice gets
@@ -245,10 +313,53 @@ pub async fn book(
         Err(_) => return Err(AppError::NotFound),
     };
     let manage = token.manage_token();
-    // A partner's own booking is the couple's consult (the gate lets couples book together).
-    let for_couple = state.db.couple_of(submission.id).await?.is_some();
+    // A partner books together only when asked and allowed (the page checks the couple's
+    // offer first); otherwise, as for someone on their own, it is their own consult.
+    let in_couple = state.db.couple_of(submission.id).await?.is_some();
+    let for_couple = in_couple
+        && request.for_whom == "couple"
+        && crate::server::service::couples::may_book_together(state, submission.id).await?;
     let booker = Booker::Client;
-    book_submission(state, &submission, manage, booker, for_couple, request, now).await
+    book_submission(
+        state,
+        &submission,
+        manage,
+        booker,
+        for_couple,
+        None,
+        request,
+        now,
+    )
+    .await
+}
+
+/// The longest reason a clinician can give for booking together during a safety hold.
+pub const OVERRIDE_REASON_MAX_CHARS: usize = 500;
+
+/// A clinician books a couple's consult while a partner's check-in holds joint sessions only
+/// by saying that safety was assessed, and why: the reason, or what to fix.
+fn hold_override(request: &BookRequest) -> Result<String, BookOutcome> {
+    if !request.safety_assessed {
+        return Err(invalid(
+            "safety_assessed",
+            "A private check-in holds joint sessions for this couple. Tick the box to confirm \
+             that safety was assessed with each partner on their own, or book a consult for \
+             this client only.",
+        ));
+    }
+    let reason: String = request
+        .override_reason
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n')
+        .collect();
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > OVERRIDE_REASON_MAX_CHARS {
+        return Err(invalid(
+            "override_reason",
+            "Say in up to 500 characters why booking together is right now.",
+        ));
+    }
+    Ok(reason.to_owned())
 }
 
 /// Books a consult the practice arranged with a client: the same rules and locks as a
@@ -276,17 +387,29 @@ pub async fn book_for_client(
         (true, "client") => false,
         (true, _) => return Ok(invalid("for", "Please choose who this consult is for.")),
     };
+    let held =
+        for_couple && crate::server::service::couples::safety_hold(state, submission.id).await?;
+    let reason = match held.then(|| hold_override(request)).transpose() {
+        Ok(reason) => reason,
+        Err(outcome) => return Ok(outcome),
+    };
     let manage = ManageToken::generate();
     let booker = Booker::Clinician(clinician);
-    book_submission(state, submission, manage, booker, for_couple, request, now).await
+    let reason = reason.as_deref();
+    book_submission(
+        state, submission, manage, booker, for_couple, reason, request, now,
+    )
+    .await
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn book_submission(
     state: &AppState,
     submission: &Submission,
     manage: ManageToken,
     booker: Booker,
     for_couple: bool,
+    hold_override: Option<&str>,
     request: &BookRequest,
     now: DateTime<Utc>,
 ) -> Result<BookOutcome, AppError> {
@@ -343,12 +466,14 @@ async fn book_submission(
         0,
     );
     let (to, name) = (details.email.as_str(), details.name.as_str());
-    let mut emails = Vec::with_capacity(3);
+    let mut emails = Vec::with_capacity(5);
     if let Booker::Client = booker {
         emails.push(templates::consult_booked_practice(&email));
     }
-    emails.push(templates::consult_confirmation(&email, to, name));
-    emails.extend(reminder(state, &email, to, name, now));
+    for r in recipients(state, submission.id, for_couple, (to, name), &email).await? {
+        emails.push(templates::consult_confirmation(&r.email, &r.to, &r.name));
+        emails.extend(reminder(state, &r.email, &r.to, &r.name, now));
+    }
     let audit = match booker {
         Booker::Client => None,
         Booker::Clinician(id) => Some(Audit::new(
@@ -373,6 +498,7 @@ async fn book_submission(
         },
         for_couple,
         audit: audit.as_ref(),
+        hold_override,
     };
     let attempt = try_calendars(state, &new, None, &consult_rules, start, &emails, now).await?;
     Ok(match attempt {
@@ -488,10 +614,19 @@ pub async fn cancel(
         &booking.request_key,
         booking.sequence + 1,
     );
-    let emails = [
-        templates::consult_cancelled_practice(&email),
-        templates::consult_cancellation(&email, &booking.client_email, &booking.client_name),
-    ];
+    let mut emails = vec![templates::consult_cancelled_practice(&email)];
+    let booker = (booking.client_email.as_str(), booking.client_name.as_str());
+    for r in recipients(
+        state,
+        booking.submission_id,
+        booking.for_couple,
+        booker,
+        &email,
+    )
+    .await?
+    {
+        emails.push(templates::consult_cancellation(&r.email, &r.to, &r.name));
+    }
     if state
         .db
         .cancel_booking(booking.id, None, &emails, None, now)
@@ -547,11 +682,18 @@ pub async fn cancel_by_practice(
         &booking.request_key,
         booking.sequence + 1,
     );
-    let emails = [templates::consult_cancelled_by_practice(
+    let booker = (booking.client_email.as_str(), booking.client_name.as_str());
+    let emails: Vec<NewEmail> = recipients(
+        state,
+        booking.submission_id,
+        booking.for_couple,
+        booker,
         &email,
-        &booking.client_email,
-        &booking.client_name,
-    )];
+    )
+    .await?
+    .iter()
+    .map(|r| templates::consult_cancelled_by_practice(&r.email, &r.to, &r.name))
+    .collect();
     // Only that version of it: a move between the read above and here bumps the sequence.
     let audit = Audit::new(
         clinician,
@@ -617,17 +759,20 @@ pub async fn reschedule(
         &request_key,
         booking.sequence + 1,
     );
-    let mut emails = vec![
-        templates::consult_moved_practice(&email),
-        templates::consult_moved(&email, &booking.client_email, &booking.client_name),
-    ];
-    emails.extend(reminder(
+    let mut emails = vec![templates::consult_moved_practice(&email)];
+    let booker = (booking.client_email.as_str(), booking.client_name.as_str());
+    for r in recipients(
         state,
+        booking.submission_id,
+        booking.for_couple,
+        booker,
         &email,
-        &booking.client_email,
-        &booking.client_name,
-        now,
-    ));
+    )
+    .await?
+    {
+        emails.push(templates::consult_moved(&r.email, &r.to, &r.name));
+        emails.extend(reminder(state, &r.email, &r.to, &r.name, now));
+    }
     let new = NewBooking {
         submission_id: booking.submission_id,
         practice_zone: &booking.practice_zone,
@@ -640,6 +785,7 @@ pub async fn reschedule(
         booked_by: None,
         for_couple: booking.for_couple,
         audit: None,
+        hold_override: None,
     };
     let attempt = try_calendars(
         state,

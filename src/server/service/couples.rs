@@ -69,8 +69,8 @@ pub enum InviteState {
 pub enum Offer {
     /// The private check-in comes first.
     NeedsScreen,
-    /// As `domain::couple` decides (a client on their own: open unless held).
-    Joint(JointBookingOffer),
+    /// A consult on one's own is open; `together` is the couple's offer, for a partner.
+    Open { together: Option<JointBookingOffer> },
 }
 
 fn invite_url(state: &AppState, token: &InviteToken) -> String {
@@ -316,25 +316,43 @@ fn policy(state: &AppState) -> JointBookingPolicy {
     state.config.joint_booking
 }
 
-/// What this partner may do about booking. Someone on their own is held only by their own
-/// check-in; a couple by `domain::couple`'s rules and the practice's `JOINT_BOOKING` policy.
+/// What this client may do about booking. Everyone who has answered the private check-in can
+/// book a consult on their own, whatever they answered, so the page never shows the outcome;
+/// a partner also sees the couple's offer, the same for both partners and for every reason.
 pub async fn booking_offer(state: &AppState, submission: SubmissionId) -> Result<Offer, AppError> {
-    let Some(own) = state.db.safety_screen(submission).await? else {
+    if state.db.safety_screen(submission).await?.is_none() {
         return Ok(Offer::NeedsScreen);
-    };
+    }
     let Some((couple, _)) = state.db.couple_of(submission).await? else {
-        // On one's own there is no partner to keep anything from: only the own check-in holds.
-        let held = own.is_positive();
-        return Ok(Offer::Joint(if held {
-            JointBookingOffer::PracticeWillContact
-        } else {
-            JointBookingOffer::Open
-        }));
+        return Ok(Offer::Open { together: None });
     };
     let (couple, _) = load_couple(state, couple).await?;
-    Ok(Offer::Joint(
-        couple.booking_decision(policy(state)).partner_offer(),
+    Ok(Offer::Open {
+        together: Some(couple.booking_decision(policy(state)).partner_offer()),
+    })
+}
+
+/// Whether this partner may book the couple's consult together now.
+pub async fn may_book_together(
+    state: &AppState,
+    submission: SubmissionId,
+) -> Result<bool, AppError> {
+    Ok(matches!(
+        booking_offer(state, submission).await?,
+        Offer::Open {
+            together: Some(JointBookingOffer::Open)
+        }
     ))
+}
+
+/// Whether a partner's private check-in holds this couple's joint sessions (never for someone
+/// on their own: there is no one to hold them with).
+pub async fn safety_hold(state: &AppState, submission: SubmissionId) -> Result<bool, AppError> {
+    let Some((couple, _)) = state.db.couple_of(submission).await? else {
+        return Ok(false);
+    };
+    let (couple, _) = load_couple(state, couple).await?;
+    Ok(couple.booking_decision(policy(state)).is_safety_hold())
 }
 
 /// The joint summary, once both partners have finished; `Ok(None)` before (or on one's own).
@@ -373,11 +391,13 @@ pub async fn partner_booking(
         .filter(|b| b.status == crate::server::db::BookingStatus::Booked && b.for_couple))
 }
 
-/// Stores this partner's private check-in. Only a finished questionnaire has one.
+/// Stores this client's private check-in, with the safe way to reach them. Only a finished
+/// questionnaire has one.
 pub async fn save_screen(
     state: &AppState,
     raw_token: &str,
     screen: &SafetyScreen,
+    contact: &crate::domain::safe_contact::SafeContact,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let Opened { submission, .. } = questionnaire::open(state, raw_token).await?;
@@ -392,11 +412,12 @@ pub async fn save_screen(
             &config.mail.from,
             &config.public_base_url,
             &submission.reference,
+            screen.tier() == Some(crate::domain::couple::CheckInTier::Urgent),
         )
     });
     if state
         .db
-        .save_safety_screen(submission.id, screen, review.as_ref(), now)
+        .save_safety_screen(submission.id, screen, contact, review.as_ref(), now)
         .await?
     {
         // Whether it was positive is never logged: logs are read by more people than notes.

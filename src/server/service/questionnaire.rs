@@ -69,6 +69,45 @@ pub async fn start(state: &AppState) -> Result<ResumeToken, AppError> {
     Ok(token)
 }
 
+/// Whether the client behind a private link has agreed to the practice's policy as it reads
+/// today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consent {
+    Given,
+    /// Not yet; `changed` when they agreed to an earlier version.
+    Needed {
+        changed: bool,
+    },
+}
+
+/// The consent state of the link's client; `None` when the link opens nothing (its own page
+/// says why).
+pub async fn consent(state: &AppState, raw_token: &str) -> Result<Option<Consent>, AppError> {
+    let Some(token) = ResumeToken::parse(raw_token) else {
+        return Ok(None);
+    };
+    let version = &state.config.consent.version;
+    Ok(state
+        .db
+        .consent_by_token_hash(&token.hash(), version)
+        .await?
+        .map(|(this, any)| match (this, any) {
+            (true, _) => Consent::Given,
+            (false, changed) => Consent::Needed { changed },
+        }))
+}
+
+/// Records the client's agreement to today's policy.
+pub async fn agree(state: &AppState, raw_token: &str) -> Result<(), AppError> {
+    let Opened { submission, .. } = open(state, raw_token).await?;
+    let version = &state.config.consent.version;
+    state
+        .db
+        .record_consent(submission.id, version, Utc::now())
+        .await?;
+    Ok(())
+}
+
 /// Opens the submission a raw token from a URL names.
 pub async fn open(state: &AppState, raw_token: &str) -> Result<Opened, AppError> {
     let token = ResumeToken::parse(raw_token).ok_or(AppError::LinkNotFound)?;

@@ -11,7 +11,7 @@ use crate::domain::workflow::{ClinicianNote, WorkflowMove};
 use crate::server::db::{
     Audit, AuditAction, Clinician, ClinicianId, DeleteOutcome, Role, Submission,
 };
-use crate::server::error::AppError;
+use crate::server::error::{AppError, FieldError};
 use crate::server::service::booking;
 use crate::server::state::AppState;
 
@@ -74,6 +74,81 @@ pub async fn add_note(
         .add_clinician_note(submission.id, note.as_str(), &audit)
         .await?;
     Ok(())
+}
+
+/// A try to reach a client, as the clinician's form gave it.
+#[derive(Debug, Clone, Default)]
+pub struct FirstContactRequest {
+    pub channel: String,
+    pub outcome: String,
+    /// `YYYY-MM-DDTHH:MM` in the practice's zone (a `datetime-local` field); empty for now.
+    pub contacted_at: String,
+}
+
+/// Records a try to reach the client after a check-in that asks for review, audited. Refusals
+/// name the field to fix.
+pub async fn record_first_contact(
+    state: &AppState,
+    clinician: &Clinician,
+    submission: &Submission,
+    request: &FirstContactRequest,
+    now: DateTime<Utc>,
+) -> Result<Result<(), Vec<FieldError>>, AppError> {
+    use crate::domain::safe_contact::{ContactChannel, ContactOutcome};
+    let mut errors = Vec::new();
+    let mut refuse = |field: &str, message: &str| {
+        errors.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        })
+    };
+    let channel = ContactChannel::parse(&request.channel);
+    if channel.is_none() {
+        refuse("contact_channel", "Choose how you tried to reach them.");
+    }
+    let outcome = ContactOutcome::parse(&request.outcome);
+    if outcome.is_none() {
+        refuse("contact_outcome", "Choose what happened.");
+    }
+    let raw = request.contacted_at.trim();
+    let at = if raw.is_empty() {
+        Some(now)
+    } else {
+        chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
+            .ok()
+            .and_then(|local| {
+                local
+                    .and_local_timezone(state.config.practice_zone)
+                    .earliest()
+            })
+            .map(|t| t.with_timezone(&Utc))
+    };
+    match at {
+        None => refuse(
+            "contacted_at",
+            "Give a date and time, for example 2026-12-01 14:30, or leave it empty for now.",
+        ),
+        Some(t) if t > now + chrono::Duration::minutes(5) => refuse(
+            "contacted_at",
+            "That time is in the future: record a try once it has happened.",
+        ),
+        Some(_) => {}
+    }
+    let (Some(channel), Some(outcome), Some(at), true) = (channel, outcome, at, errors.is_empty())
+    else {
+        return Ok(Err(errors));
+    };
+    let audit = Audit::new(
+        clinician.id,
+        AuditAction::RecordFirstContact,
+        Some(submission.id),
+        now,
+    );
+    state
+        .db
+        .record_first_contact(submission.id, channel, outcome, at, &audit)
+        .await?;
+    Ok(Ok(()))
 }
 
 /// How an admin's deletion ended.

@@ -19,6 +19,9 @@ pub fn TextField(
     value: String,
     error: Option<String>,
     hint: Option<&'static str>,
+    /// A field the person may leave empty (the label says so).
+    #[prop(optional)]
+    optional: bool,
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
@@ -31,7 +34,7 @@ pub fn TextField(
     let invalid = error.is_some().then_some("true");
     view! {
         <div class="field">
-            <label for=id>{label}</label>
+            <label for=id>{label}{optional.then_some(" (optional)")}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
             {error.map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
             <input
@@ -40,7 +43,7 @@ pub fn TextField(
                 type=kind
                 autocomplete=autocomplete
                 value=value
-                required
+                required=!optional
                 aria-invalid=invalid
                 aria-describedby=described
             />

@@ -49,10 +49,13 @@ pub struct SlotPicker {
     pub practice_email: String,
     /// Switch to the browser's zone (JavaScript on): only when the viewer has not chosen one.
     pub detect_zone: bool,
+    /// For a partner's new booking, whom it is for (`couple` or `client`), kept through the
+    /// zone form and the time form.
+    pub for_whom: Option<String>,
 }
 
 #[component]
-fn ZoneForm(here: String, zone: ZoneChoice) -> impl IntoView {
+fn ZoneForm(here: String, zone: ZoneChoice, for_whom: Option<String>) -> impl IntoView {
     let ZoneChoice {
         current,
         practice,
@@ -67,6 +70,7 @@ fn ZoneForm(here: String, zone: ZoneChoice) -> impl IntoView {
         .collect_view();
     view! {
         <form method="get" action=here class="zone-form">
+            {for_whom.map(|v| view! { <input type="hidden" name="for" value=v /> })}
             <label for="tz">"Show times in"</label>
             <select id="tz" name="tz" data-zone-detect="">{options}</select>
             <button type="submit" class="button secondary small">"Show times"</button>
@@ -89,6 +93,7 @@ pub fn SlotPickerPage(picker: SlotPicker) -> impl IntoView {
         submit_label,
         practice_email,
         detect_zone,
+        for_whom,
     } = picker;
     let tz = zone.current.clone();
     let alert = alert.map(|a| view! { <p class="form-alert" role="alert">{a}</p> });
@@ -129,6 +134,7 @@ pub fn SlotPickerPage(picker: SlotPicker) -> impl IntoView {
         view! {
             <form method=method action=action class="slot-form">
                 <input type="hidden" name="tz" value=tz />
+                {for_whom.clone().map(|v| view! { <input type="hidden" name="for" value=v /> })}
                 {days}
                 <div class="form-nav">
                     <button type="submit" class="button primary">{submit_label}</button>
@@ -144,7 +150,7 @@ pub fn SlotPickerPage(picker: SlotPicker) -> impl IntoView {
             <p class="lead">
                 {format!("A first consult lasts {length_minutes} minutes. Pick a time that suits you; you can move or cancel it later.")}
             </p>
-            <ZoneForm here zone />
+            <ZoneForm here zone for_whom />
             {detect_zone.then(|| view! { <ZoneDetector /> })}
             {body}
         </section>
@@ -167,6 +173,8 @@ pub struct ConfirmBooking {
     pub email: String,
     pub phone: String,
     pub consent: bool,
+    /// For a partner: `couple` (together) or `client` (on their own).
+    pub for_whom: Option<String>,
     /// `(field, message)` pairs, shown next to their fields.
     pub errors: Vec<(String, String)>,
 }
@@ -185,8 +193,13 @@ pub fn ConfirmBookingPage(form: ConfirmBooking) -> impl IntoView {
         email,
         phone,
         consent,
+        for_whom,
         errors,
     } = form;
+    let whom = for_whom.as_deref().map(|w| match w {
+        "couple" => "A consult for you both, together.",
+        _ => "A consult for you on your own. Your partner is not told about it.",
+    });
     // A problem with the form itself (not one field) is said in the alert.
     let alert_text = error_for(&errors, "form").unwrap_or_else(|| {
         "Please check the fields marked below. Nothing is booked yet, and your time is not held."
@@ -202,15 +215,17 @@ pub fn ConfirmBookingPage(form: ConfirmBooking) -> impl IntoView {
                 <strong>{when}</strong>
                 {when_practice.map(|p| view! { <br /><span class="hint">{format!("At the practice: {p}")}</span> })}
             </p>
+            {whom.map(|w| view! { <p>{w}</p> })}
             <p><a href=back>"Choose a different time"</a></p>
             <form method="post" action=action class="stack booking-form" novalidate>
+                {for_whom.map(|v| view! { <input type="hidden" name="for" value=v /> })}
                 <input type="hidden" name="slot" value=slot />
                 <input type="hidden" name="tz" value=tz />
                 <input type="hidden" name="request_key" value=request_key />
                 <TextField id="name" label="Your name" kind="text" autocomplete="name" value=name
                     error=error_for(&errors, "name") hint=Some("What the practice should call you.") />
                 <TextField id="email" label="Email" kind="email" autocomplete="email" value=email
-                    error=error_for(&errors, "email") hint=Some("Your confirmation goes here. It says only the time, never your answers.") />
+                    error=error_for(&errors, "email") hint=Some("Your confirmation goes here. It says only the time, never your answers. If you gave a safe address earlier, it is filled in.") />
                 <TextField id="phone" label="Phone" kind="tel" autocomplete="tel" value=phone
                     error=error_for(&errors, "phone") hint=None />
                 <CheckboxField id="consent" name="consent" checked=consent error=error_for(&errors, "consent")
@@ -236,6 +251,8 @@ pub struct ManageBooking {
     pub cutoff_hours: i64,
     pub manage_url: String,
     pub email: String,
+    /// A calendar file goes with the confirmation (not when the client said it is unsafe).
+    pub calendar: bool,
     pub practice_email: String,
     pub notice: Option<String>,
 }
@@ -255,6 +272,7 @@ pub fn ManageBookingPage(booking: ManageBooking) -> impl IntoView {
         cutoff_hours,
         manage_url,
         email,
+        calendar,
         practice_email,
         notice,
     } = booking;
@@ -265,7 +283,12 @@ pub fn ManageBookingPage(booking: ManageBooking) -> impl IntoView {
     };
     let notice = notice.map(|n| view! { <p class="form-ok" role="status">{n}</p> });
     let sent = (just_booked && !cancelled).then(|| {
-        view! { <p>{format!("A confirmation with a calendar file is on its way to {email}.")}</p> }
+        let with = if calendar {
+            "A confirmation with a calendar file"
+        } else {
+            "A confirmation"
+        };
+        view! { <p>{format!("{with} is on its way to {email}.")}</p> }
     });
     let actions = if cancelled {
         view! {
@@ -358,6 +381,45 @@ pub fn BookedElsewherePage(when: String, by: BookedBy, practice_email: String) -
             <p class="chosen-time"><strong>{when}</strong></p>
             <p>
                 {who} " Questions? Write to "
+                <a href=format!("mailto:{practice_email}")>{practice_email.clone()}</a>
+                "."
+            </p>
+        </section>
+    }
+}
+
+/// A partner's booking page: a consult on their own is always open; together, the couple's
+/// offer, in the same words for both partners whatever the reason.
+#[derive(Clone, Debug)]
+pub struct ConsultChoice {
+    /// The couple's offer, as `JointBookingOffer::message` words it.
+    pub together: &'static str,
+    /// Where to choose a time together, when the couple can book it themselves.
+    pub together_url: Option<String>,
+    pub own_url: String,
+    pub practice_email: String,
+}
+
+#[component]
+pub fn ConsultChoicePage(choice: ConsultChoice) -> impl IntoView {
+    let ConsultChoice {
+        together,
+        together_url,
+        own_url,
+        practice_email,
+    } = choice;
+    view! {
+        <section class="card narrow">
+            <h1>"Arrange a first consult"</h1>
+            <p class="lead">"You can meet a clinician together, or on your own first. Many people start on their own."</p>
+            <h2>"On your own"</h2>
+            <p>"A private conversation with a clinician, just you. Your partner is not told about it, on any page or in any email."</p>
+            <p><a class="button primary" href=own_url>"Choose a time on my own"</a></p>
+            <h2>"Together"</h2>
+            <p>{together}</p>
+            {together_url.map(|url| view! { <p><a class="button secondary" href=url>"Choose a time together"</a></p> })}
+            <p class="hint">
+                "Questions? Write to "
                 <a href=format!("mailto:{practice_email}")>{practice_email.clone()}</a>
                 "."
             </p>

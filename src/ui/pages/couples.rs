@@ -182,11 +182,82 @@ pub struct CheckInQuestion {
     pub error: Option<String>,
 }
 
+/// The check-in's optional "how to reach you safely" part: what was typed, and refusals.
+#[derive(Clone, Debug, Default)]
+pub struct SafeContactForm {
+    pub values: Vec<(String, String)>,
+    /// `(field, message)` pairs.
+    pub errors: Vec<(String, String)>,
+}
+
+impl SafeContactForm {
+    fn value(&self, name: &str) -> String {
+        crate::domain::form::value(&self.values, name).to_owned()
+    }
+}
+
+/// An optional yes / no question (nothing chosen is an answer too).
+#[component]
+fn YesNo(name: &'static str, legend: &'static str, chosen: String) -> impl IntoView {
+    let choices = [("yes", "Yes"), ("no", "No")]
+        .into_iter()
+        .map(|(value, label)| {
+            let id = format!("{name}-{value}");
+            let label_for = id.clone();
+            let checked = chosen == value;
+            view! {
+                <label class="choice" for=label_for>
+                    <input type="radio" id=id name=name value=value checked=checked />
+                    <span>{label}</span>
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="question optional-question">
+            <legend>{legend}" (optional)"</legend>
+            <div class="scale check-in">{choices}</div>
+        </fieldset>
+    }
+}
+
+#[component]
+fn SafeContactFields(form: SafeContactForm) -> impl IntoView {
+    let error = |field: &str| crate::ui::components::fields::error_for(&form.errors, field);
+    view! {
+        <section class="safe-contact" aria-labelledby="safe-contact-heading">
+            <h2 id="safe-contact-heading">"How the practice can reach you safely"</h2>
+            <p class="hint">
+                "Everyone is asked this, and all of it is optional. Only the practice's clinicians "
+                "see it, and it decides how the practice contacts you. It is never shown or sent "
+                "to a partner."
+            </p>
+            <TextField id="safe_phone" label="A phone number that is safe to call" kind="tel"
+                autocomplete="off" value=form.value("safe_phone") error=error("safe_phone")
+                hint=None optional=true />
+            <YesNo name="voicemail" legend="Is it OK to leave a voicemail?" chosen=form.value("voicemail") />
+            <YesNo name="texts" legend="Is it OK to send a text message?" chosen=form.value("texts") />
+            <TextField id="safe_email" label="An email address that is safe to use" kind="email"
+                autocomplete="off" value=form.value("safe_email") error=error("safe_email")
+                hint=Some("If you book a consult, its confirmation goes here unless you choose another address.")
+                optional=true />
+            <TextField id="safe_times" label="Times when it is safe to contact you" kind="text"
+                autocomplete="off" value=form.value("safe_times") error=error("safe_times")
+                hint=Some("For example: weekdays between 10 and 12.") optional=true />
+            <TextField id="ask_for" label="A name to ask for, if not your own" kind="text"
+                autocomplete="off" value=form.value("ask_for") error=error("ask_for")
+                hint=None optional=true />
+            <YesNo name="calendar" legend="Is it safe to receive a calendar file with a confirmation? (A shared calendar may show it to others.)" chosen=form.value("calendar") />
+        </section>
+    }
+}
+
 #[component]
 pub fn CheckInPage(
     action: String,
     questions: Vec<CheckInQuestion>,
     alert: bool,
+    contact: SafeContactForm,
     support: Resources,
 ) -> impl IntoView {
     let questions = questions
@@ -224,7 +295,7 @@ pub fn CheckInPage(
         <section class="card">
             <h1>"A few private questions"</h1>
             {alert.then(|| view! {
-                <p class="form-alert" role="alert">"Please choose an answer for each question; \"I'd rather not say\" is always fine."</p>
+                <p class="form-alert" role="alert">"Please check the questions marked below: each needs an answer (\"I'd rather not say\" is always fine), and a contact detail, if you give one, needs to be one the practice can use. Everything you chose is kept."</p>
             })}
             <p class="lead">
                 "The practice asks everyone these, before the summary. Your answers go only to "
@@ -235,8 +306,9 @@ pub fn CheckInPage(
                 "If you are not alone right now, you can use Quick exit at the top and come back "
                 "later with your private link."
             </p>
-            <form method="post" action=action>
+            <form method="post" action=action novalidate>
                 {questions}
+                <SafeContactFields form=contact />
                 <div class="form-nav">
                     <button type="submit" class="button primary">"Continue"</button>
                 </div>

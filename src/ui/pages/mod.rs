@@ -1,6 +1,7 @@
 //! Server-rendered pages. Each takes plain data; the handlers in `server::http` load it.
 
 pub mod booking;
+pub mod consent;
 pub mod contact;
 pub mod couples;
 pub mod errors;

@@ -14,7 +14,7 @@ use crate::ui::components::support::SupportPanel;
 #[derive(Clone, Debug)]
 pub struct ResultView {
     pub reference: String,
-    /// Where "Book a couples-therapy consult" leads.
+    /// Where "Arrange a first consult" leads.
     pub book_url: String,
     pub result: ReadinessResult,
     /// Empty when the stored result came from an older instrument version.
@@ -53,7 +53,8 @@ pub fn ResultPage(summary: ResultView) -> impl IntoView {
                         <span id=id.clone()>{label}</span>
                         <span class="dimension-score">{format!("{} / 100", d.score)}</span>
                     </div>
-                    <meter min="0" max="100" low="40" high="70" optimum="100" value=d.score aria-labelledby=id></meter>
+                    // One neutral colour for every score: no red, amber or green on a relationship.
+                    <meter class="neutral" min="0" max="100" value=d.score aria-labelledby=id></meter>
                     <p>{dimension_summary(d.dimension, d.score)}</p>
                 </li>
             }
@@ -135,7 +136,7 @@ pub fn ResultPage(summary: ResultView) -> impl IntoView {
                     "A couples therapist can help you turn these first steps into lasting change."
                 }}
             </p>
-            <p><a class="button primary" href=book_url>"Book a couples-therapy consult"</a></p>
+            <p><a class="button primary" href=book_url>"Arrange a first consult — together or on your own"</a></p>
             <p>
                 "Couples sessions are not always the right first step. If you do not feel safe "
                 "with your partner, or are unsure you could speak freely with them in the room, "

@@ -405,13 +405,43 @@ pub fn location(response: &reqwest::Response) -> String {
         .to_owned()
 }
 
-/// Clicks "Start the questionnaire"; the new private token.
+/// Clicks "Start the questionnaire", ticks "I agree" under the practice's policy and goes on;
+/// the new private token.
 pub async fn start_questionnaire(app: &TestApp) -> String {
-    let response = app.raw.post(app.url("/start")).send().await.expect("start");
-    location(&response)
-        .trim_start_matches("/q/")
-        .trim_end_matches("/s/1")
+    let response = app
+        .raw
+        .post(app.url("/start"))
+        .form(&[("agree", "yes")])
+        .send()
+        .await
+        .expect("start");
+    let to = location(&response);
+    to.strip_prefix("/q/")
+        .and_then(|rest| rest.strip_suffix("/s/1"))
+        .unwrap_or_else(|| panic!("a redirect to section 1, not {to:?}"))
         .to_owned()
+}
+
+/// The token of a redirect to a private link's consent page (`/q/<token>/consent`).
+pub fn token_of_consent_redirect(response: &reqwest::Response) -> String {
+    let to = location(response);
+    to.strip_prefix("/q/")
+        .and_then(|rest| rest.strip_suffix("/consent"))
+        .unwrap_or_else(|| panic!("a redirect to the consent page, not {to:?}"))
+        .to_owned()
+}
+
+/// Ticks "I have read this and agree" on the consent page.
+pub async fn agree_to_policy(app: &TestApp, token: &str) {
+    let agreed = app
+        .raw
+        .post(app.url(&format!("/q/{token}/consent")))
+        .form(&[("agree", "yes")])
+        .send()
+        .await
+        .expect("agree");
+    assert_eq!(agreed.status(), reqwest::StatusCode::SEE_OTHER);
+    assert_eq!(location(&agreed), format!("/q/{token}"));
 }
 
 /// Answers every statement of every section in order, `value(item)` each, with `note` on the

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use super::{staff_user, status_label, when};
+use super::{local, staff_user, status_label, when};
 use crate::domain::scoring::ReadinessBand;
 use crate::domain::workflow::WorkflowStatus;
 use crate::server::db::{AuditAction, SubmissionFilter, SubmissionId};
@@ -172,7 +172,7 @@ pub async fn submissions(
         .into_iter()
         .map(|s| SubmissionRow {
             reference: s.reference,
-            started: when(s.created_at),
+            started: local(s.created_at, state.config.practice_zone),
             status: status_label(s.status),
             workflow: s.workflow.label(),
             overall: s.overall,
@@ -211,6 +211,7 @@ pub async fn submissions(
                 urgent: item.urgent,
                 waiting: waiting(waited),
                 overdue: waited > chrono::Duration::hours(target),
+                tries: item.tries,
             }
         })
         .collect();

@@ -21,11 +21,19 @@ pub use consults::consults;
 pub use list::{csv_safe, export_csv, submissions};
 pub use login::{login, login_page, logout};
 pub use submission::{
-    add_note, book_consult, cancel_consult, delete_submission, move_status, submission,
+    add_note, book_consult, cancel_consult, delete_submission, move_status, record_first_contact,
+    submission,
 };
 
 fn when(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// A time as the workspace shows it: in the practice's zone, with the zone's abbreviation.
+fn local(t: DateTime<Utc>, zone: chrono_tz::Tz) -> String {
+    t.with_timezone(&zone)
+        .format("%Y-%m-%d %H:%M %Z")
+        .to_string()
 }
 
 pub(super) fn staff_user(clinician: &Clinician) -> StaffUser {

@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 
-use super::{find_submission, status_label, when};
+use super::{find_submission, local, status_label};
 use crate::domain::form;
 use crate::domain::questionnaire::{self as q, Likert};
 use crate::domain::workflow::WorkflowStatus;
@@ -17,7 +17,7 @@ use crate::server::state::AppState;
 use crate::server::tokens::request_key_or_new;
 use crate::ui::pages::staff::{
     AnswerRow, ArrangeConsult, BookingSummary, CancelConsult, CoupleReportView, CoupleSummary,
-    DeleteSubmission, SubmissionDetail,
+    DeleteSubmission, FirstContactForm, SafetyPathway, SubmissionDetail,
 };
 
 /// The "book a consult" form, for a finished questionnaire without a live consult.
@@ -31,6 +31,7 @@ pub(super) async fn arrange_form(
     if submission.status != SubmissionStatus::Submitted {
         return Ok(None);
     }
+    let hold_on = crate::server::service::couples::safety_hold(state, submission.id).await?;
     let zone = state.config.practice_zone;
     let open = booking::open_slots(state, Utc::now()).await?;
     let value = |name: &str| form::value(sent, name).to_owned();
@@ -51,6 +52,9 @@ pub(super) async fn arrange_form(
             "client" => false,
             _ => couple.safety.is_empty(),
         }),
+        hold: hold_on,
+        safety_assessed: value("safety_assessed") == "yes",
+        override_reason: value("override_reason"),
         errors: errors.into_iter().map(|e| (e.field, e.message)).collect(),
     }))
 }
@@ -82,7 +86,7 @@ pub(super) async fn submission_detail(
                 ),
                 HistoryItem::Note(body) => format!("Note: {body}"),
             };
-            (when(h.at), h.by, what)
+            (local(h.at, state.config.practice_zone), h.by, what)
         })
         .collect();
     let answers = q::items()
@@ -120,6 +124,9 @@ pub(super) async fn submission_detail(
         .is_some_and(|b| b.status == BookingStatus::Booked);
     // A refused "cancel" or "delete" is said at its own field; the rest belong to the booking
     // form.
+    let (contact_errors, errors): (Vec<FieldError>, Vec<FieldError>) = errors
+        .into_iter()
+        .partition(|e| FIRST_CONTACT_FIELDS.contains(&e.field.as_str()));
     let (mut own, errors): (Vec<FieldError>, Vec<FieldError>) = errors
         .into_iter()
         .partition(|e| e.field == "confirm" || e.field == "confirm_reference");
@@ -131,6 +138,7 @@ pub(super) async fn submission_detail(
     let cancel_error = take("confirm");
     let delete_error = take("confirm_reference");
     let couple = couple_summary(state, submission.id).await?;
+    let pathway = pathway(state, &submission, contact_errors).await?;
     let arrange = if live {
         None
     } else {
@@ -160,6 +168,7 @@ pub(super) async fn submission_detail(
     });
     let detail = SubmissionDetail {
         couple,
+        pathway,
         booking,
         arrange,
         delete: DeleteSubmission {
@@ -175,13 +184,97 @@ pub(super) async fn submission_detail(
             .map(|w| (w.as_str(), w.label()))
             .collect(),
         history,
-        started: when(submission.created_at),
+        started: local(submission.created_at, zone),
         status: status_label(submission.status),
         result,
         answers,
         note: submission.note,
     };
     Ok((detail, workflow_key))
+}
+
+/// The fields of the "record a try to reach them" form, whose refusals are said there.
+pub(super) const FIRST_CONTACT_FIELDS: [&str; 3] =
+    ["contact_channel", "contact_outcome", "contacted_at"];
+
+/// Reaching this client safely: consent, safe contact, first contact, hold overrides.
+async fn pathway(
+    state: &AppState,
+    submission: &Submission,
+    errors: Vec<FieldError>,
+) -> Result<SafetyPathway, AppError> {
+    use crate::domain::safe_contact::{ContactChannel, ContactOutcome};
+    let id = submission.id;
+    let zone = state.config.practice_zone;
+    let when = |t| local(t, zone);
+    let consent = match state.db.latest_consent(id).await? {
+        Some((version, at)) if version == state.config.consent.version => {
+            format!(
+                "Agreed to the practice's policy (version {version}) on {}.",
+                when(at)
+            )
+        }
+        Some((version, at)) => format!(
+            "Agreed to an earlier version of the practice's policy ({version}) on {}; asked \
+             again on their next visit.",
+            when(at)
+        ),
+        None => "Has not agreed to the practice's policy yet.".to_owned(),
+    };
+    let safe_contact = state
+        .db
+        .safe_contact(id)
+        .await?
+        .map(|c| c.lines())
+        .unwrap_or_default();
+    let contacts = state
+        .db
+        .first_contacts(id)
+        .await?
+        .into_iter()
+        .map(|c| {
+            format!(
+                "{} · {} · {} · {}",
+                when(c.contacted_at),
+                c.channel.label(),
+                c.outcome.label(),
+                c.by
+            )
+        })
+        .collect();
+    let needs_review = state
+        .db
+        .safety_screen(id)
+        .await?
+        .is_some_and(|s| s.is_positive());
+    let contact_form = needs_review.then(|| FirstContactForm {
+        action: format!("/staff/submissions/{}/first-contact", submission.reference),
+        channels: ContactChannel::ALL
+            .iter()
+            .map(|c| (c.as_str(), c.label()))
+            .collect(),
+        outcomes: ContactOutcome::ALL
+            .iter()
+            .map(|o| (o.as_str(), o.label()))
+            .collect(),
+        zone: state.config.practice_zone.name().replace('_', " "),
+        errors: errors.into_iter().map(|e| (e.field, e.message)).collect(),
+    });
+    let overrides = state
+        .db
+        .hold_overrides(id)
+        .await?
+        .into_iter()
+        .map(|o| format!("{} · {}: {}", when(o.at), o.by, o.reason))
+        .collect();
+    Ok(SafetyPathway {
+        consent,
+        safe_contact,
+        contacts,
+        contact_form,
+        couple_hold: crate::server::service::couples::safety_hold(state, id).await?,
+        overrides,
+    })
 }
 
 pub(super) fn safety_line(role: &str, flag: &crate::domain::couple::SafetyFlag) -> String {

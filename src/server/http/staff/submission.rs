@@ -171,6 +171,32 @@ pub async fn cancel_consult(
     }
 }
 
+/// `POST /staff/submissions/<ref>/first-contact`: record a try to reach the client after a
+/// check-in that asks for review.
+pub async fn record_first_contact(
+    State(state): State<AppState>,
+    CurrentClinician(clinician): CurrentClinician,
+    Path(reference): Path<String>,
+    AppForm(fields): AppForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let submission = find_submission(&state, &reference).await?;
+    let request = workspace::FirstContactRequest {
+        channel: form::value(&fields, "contact_channel").to_owned(),
+        outcome: form::value(&fields, "contact_outcome").to_owned(),
+        contacted_at: form::value(&fields, "contacted_at").to_owned(),
+    };
+    let now = Utc::now();
+    match workspace::record_first_contact(&state, &clinician, &submission, &request, now).await? {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/staff/submissions/{reference}#safety")).into_response())
+        }
+        Err(errors) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            submission_page(&state, &clinician, &reference, status, &[], errors).await
+        }
+    }
+}
+
 /// `POST /staff/submissions/<ref>/book`: book a consult the practice arranged with the client.
 pub async fn book_consult(
     State(state): State<AppState>,

@@ -16,7 +16,7 @@ pub use consults::{ConsultDay, ConsultRow, ConsultsPage};
 pub use login::LoginPage;
 pub use submission::{
     AnswerRow, ArrangeConsult, BookingSummary, CancelConsult, CoupleReportView, CoupleSummary,
-    DeleteSubmission, SubmissionDetail, SubmissionPage,
+    DeleteSubmission, FirstContactForm, SafetyPathway, SubmissionDetail, SubmissionPage,
 };
 pub use submissions::{FilterForm, ReviewRow, SubmissionRow, SubmissionsPage};
 

@@ -125,6 +125,8 @@ pub struct ReviewRow {
     pub waiting: String,
     /// Past the practice's response target.
     pub overdue: bool,
+    /// Tries to reach them so far that did not get to speak with them.
+    pub tries: i64,
 }
 
 #[component]
@@ -170,6 +172,7 @@ pub fn SubmissionsPage(
                         <td><a href=href>{r.reference}</a></td>
                         <td>{if r.urgent { "Urgent: today" } else { "Review" }}</td>
                         <td>{r.waiting}</td>
+                        <td>{match r.tries { 0 => "None yet".to_owned(), 1 => "1 try".to_owned(), n => format!("{n} tries") }}</td>
                         <td>{r.overdue.then(|| view! { <strong class="flag-safety">"Overdue"</strong> })}</td>
                     </tr>
                 }
@@ -180,7 +183,7 @@ pub fn SubmissionsPage(
                 <h2 id="review-heading">"Needs review"</h2>
                 <p class="hint">
                     "A private check-in asks for a clinician's first contact. Urgent ones first. "
-                    "Moving the submission on from New (after first contact) clears it here."
+                    "It leaves this list once a clinician records, on the submission, that they spoke with the client privately."
                 </p>
                 <div class="table-scroll" tabindex="0" role="region" aria-label="Needs review table">
                     <table class="review">
@@ -189,6 +192,7 @@ pub fn SubmissionsPage(
                                 <th scope="col">"Reference"</th>
                                 <th scope="col">"Review"</th>
                                 <th scope="col">"Waiting"</th>
+                                <th scope="col">"First contact"</th>
                                 <th scope="col">"Past target"</th>
                             </tr>
                         </thead>

@@ -1,0 +1,246 @@
+//! The safety pathway's records: consent to the practice's policy, the safe way to reach a
+//! client, clinicians' first contact after a check-in, and joint consults booked despite a
+//! safety hold. See `docs/safety.md`.
+
+use chrono::{DateTime, Utc};
+
+use super::audit::{self, Audit};
+use super::{with_pool, ClinicianId, Db, SubmissionId};
+use crate::domain::safe_contact::{ContactChannel, ContactOutcome, Permission, SafeContact};
+
+/// One try to reach a client, as the submission page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FirstContact {
+    pub contacted_at: DateTime<Utc>,
+    pub channel: ContactChannel,
+    pub outcome: ContactOutcome,
+    pub by: String,
+}
+
+/// A joint consult booked during a safety hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HoldOverride {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub reason: String,
+}
+
+type SafeContactRow = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn permission(stored: Option<String>) -> Option<Permission> {
+    stored.as_deref().and_then(Permission::parse)
+}
+
+impl Db {
+    /// Records that a client agreed to the policy `version` (once per version).
+    pub async fn record_consent(
+        &self,
+        submission: SubmissionId,
+        version: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), sqlx::Error> {
+        let sql = "insert into consents (submission_id, policy_version, accepted_at) \
+                   values ($1, $2, $3) on conflict (submission_id, policy_version) do nothing";
+        with_pool!(self, pool => {
+            sqlx::query(sql).bind(submission.0).bind(version).bind(now).execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// For the submission a resume-token hash opens: whether it agreed to `version`, and
+    /// whether it agreed to any version before. `None` when no submission has that hash.
+    pub async fn consent_by_token_hash(
+        &self,
+        token_hash: &str,
+        version: &str,
+    ) -> Result<Option<(bool, bool)>, sqlx::Error> {
+        let sql = "select \
+                     (select count(*) from consents c where c.submission_id = s.id \
+                      and c.policy_version = $2), \
+                     (select count(*) from consents c where c.submission_id = s.id) \
+                   from submissions s where s.resume_token_hash = $1";
+        let row: Option<(i64, i64)> = with_pool!(self, pool => {
+            sqlx::query_as(sql).bind(token_hash).bind(version).fetch_optional(pool).await?
+        });
+        Ok(row.map(|(this, any)| (this > 0, any > 0)))
+    }
+
+    /// The newest agreement: the policy version and when.
+    pub async fn latest_consent(
+        &self,
+        submission: SubmissionId,
+    ) -> Result<Option<(String, DateTime<Utc>)>, sqlx::Error> {
+        let sql = "select policy_version, accepted_at from consents where submission_id = $1 \
+                   order by accepted_at desc limit 1";
+        let row = with_pool!(self, pool => {
+            sqlx::query_as(sql).bind(submission.0).fetch_optional(pool).await?
+        });
+        Ok(row)
+    }
+
+    /// The safe way to reach a client, if they gave any part of it.
+    pub async fn safe_contact(
+        &self,
+        submission: SubmissionId,
+    ) -> Result<Option<SafeContact>, sqlx::Error> {
+        let sql = "select phone, email, voicemail_ok, texts_ok, safe_times, ask_for, calendar_ok \
+                   from safe_contacts where submission_id = $1";
+        let row: Option<SafeContactRow> = with_pool!(self, pool => {
+            sqlx::query_as(sql).bind(submission.0).fetch_optional(pool).await?
+        });
+        Ok(row.map(
+            |(phone, email, voicemail, texts, times, ask_for, calendar)| SafeContact {
+                phone,
+                email,
+                voicemail: permission(voicemail),
+                texts: permission(texts),
+                times,
+                ask_for,
+                calendar: permission(calendar),
+            },
+        ))
+    }
+
+    /// Records a try to reach a client, with its audit row, in one transaction.
+    pub async fn record_first_contact(
+        &self,
+        submission: SubmissionId,
+        channel: ContactChannel,
+        outcome: ContactOutcome,
+        contacted_at: DateTime<Utc>,
+        audit: &Audit,
+    ) -> Result<(), sqlx::Error> {
+        let sql = "insert into first_contacts \
+                   (submission_id, clinician_id, contacted_at, channel, outcome, created_at) \
+                   values ($1, $2, $3, $4, $5, $6)";
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(sql)
+                .bind(submission.0)
+                .bind(audit.by.0)
+                .bind(contacted_at)
+                .bind(channel.as_str())
+                .bind(outcome.as_str())
+                .bind(audit.at)
+                .execute(&mut *tx)
+                .await?;
+            audit::write(&mut *tx, audit).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Every try to reach a client, oldest first.
+    pub async fn first_contacts(
+        &self,
+        submission: SubmissionId,
+    ) -> Result<Vec<FirstContact>, sqlx::Error> {
+        let sql = "select f.contacted_at, f.channel, f.outcome, c.display_name \
+                   from first_contacts f join clinicians c on c.id = f.clinician_id \
+                   where f.submission_id = $1 order by f.contacted_at, f.id";
+        let rows: Vec<(DateTime<Utc>, String, String, String)> = with_pool!(self, pool => {
+            sqlx::query_as(sql).bind(submission.0).fetch_all(pool).await?
+        });
+        rows.into_iter()
+            .map(|(contacted_at, channel, outcome, by)| {
+                Ok(FirstContact {
+                    contacted_at,
+                    channel: ContactChannel::parse(&channel)
+                        .ok_or_else(|| sqlx::Error::Decode("unknown contact channel".into()))?,
+                    outcome: ContactOutcome::parse(&outcome)
+                        .ok_or_else(|| sqlx::Error::Decode("unknown contact outcome".into()))?,
+                    by,
+                })
+            })
+            .collect()
+    }
+
+    /// The joint consults booked despite a safety hold on this submission, oldest first.
+    pub async fn hold_overrides(
+        &self,
+        submission: SubmissionId,
+    ) -> Result<Vec<HoldOverride>, sqlx::Error> {
+        let sql = "select h.created_at, c.display_name, h.reason \
+                   from hold_overrides h join clinicians c on c.id = h.clinician_id \
+                   where h.submission_id = $1 order by h.created_at, h.id";
+        let rows: Vec<(DateTime<Utc>, String, String)> = with_pool!(self, pool => {
+            sqlx::query_as(sql).bind(submission.0).fetch_all(pool).await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(at, by, reason)| HoldOverride { at, by, reason })
+            .collect())
+    }
+}
+
+/// Writes a hold override through `executor` (the booking's own transaction).
+pub(crate) async fn write_override<'e, E, DB>(
+    executor: E,
+    submission: SubmissionId,
+    by: ClinicianId,
+    reason: &str,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = DB>,
+    DB: sqlx::Database,
+    for<'q> <DB as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+    for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> DateTime<Utc>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    sqlx::query::<DB>(
+        "insert into hold_overrides (submission_id, clinician_id, reason, created_at) \
+         values ($1, $2, $3, $4)",
+    )
+    .bind(submission.0)
+    .bind(by.0)
+    .bind(reason.to_owned())
+    .bind(at)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// Writes a client's safe contact through `executor` (the check-in's own transaction).
+pub(crate) async fn write_safe_contact<'e, E, DB>(
+    executor: E,
+    submission: SubmissionId,
+    contact: &SafeContact,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = DB>,
+    DB: sqlx::Database,
+    for<'q> <DB as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+    for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> Option<String>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> DateTime<Utc>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    let flag = |p: Option<Permission>| p.map(|p| p.as_str().to_owned());
+    sqlx::query::<DB>(
+        "insert into safe_contacts (submission_id, phone, email, voicemail_ok, texts_ok, \
+         safe_times, ask_for, calendar_ok, created_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(submission.0)
+    .bind(contact.phone.clone())
+    .bind(contact.email.clone())
+    .bind(flag(contact.voicemail))
+    .bind(flag(contact.texts))
+    .bind(contact.times.clone())
+    .bind(contact.ask_for.clone())
+    .bind(flag(contact.calendar))
+    .bind(at)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
