@@ -96,6 +96,11 @@ class Conn:
         return status, headers, body
 
 
+# "Start the questionnaire" posts the ticked consent box: without it nothing is made.
+START_BODY = b"agree=yes"
+START_HEADERS = ["Content-Type: application/x-www-form-urlencoded"]
+
+
 def build_request(method, path, host, body=b"", headers=()):
     lines = [f"{method} {path} HTTP/1.1", f"Host: {host}", "User-Agent: trustbridge-bench"]
     lines += list(headers)
@@ -300,7 +305,7 @@ def cmd_load(a):
         loop_start = time.monotonic()
 
         # The form a client posts: every item of section 1, read from the page itself.
-        status, headers, _ = await one_shot(a.base, "POST", "/start", b"")
+        status, headers, _ = await one_shot(a.base, "POST", "/start", START_BODY, START_HEADERS)
         token = token_from_location(headers.get("location"))
         if status != 303 or not token:
             sys.exit(f"bench: POST /start answered {status} {headers.get('location')!r}")
@@ -313,7 +318,7 @@ def cmd_load(a):
         result["form_bytes"] = len(form)
         result["rss_idle_kib"] = vm_hwm_kib(a.pid)
 
-        start_req = build_request("POST", "/start", netloc)
+        start_req = build_request("POST", "/start", netloc, START_BODY, START_HEADERS)
 
         def check_start(status, headers, body):
             t = token_from_location(headers.get("location"))

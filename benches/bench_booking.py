@@ -67,7 +67,9 @@ async def prepare_clients(base, n):
     """n clients who finished the questionnaire and the check-in; their tokens."""
     tokens = []
     for _ in range(n):
-        status, headers, _ = await bench.one_shot(base, "POST", "/start")
+        status, headers, _ = await bench.one_shot(
+            base, "POST", "/start", bench.START_BODY, bench.START_HEADERS
+        )
         token = bench.token_from_location(headers.get("location"))
         if status != 303 or not token:
             sys.exit(f"POST /start answered {status}")

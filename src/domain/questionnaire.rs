@@ -139,7 +139,7 @@ impl SeedTopic {
                 4 => "Criticizing or judging",
                 5 => "Unhealthy conflict resolution",
                 6 => "Power struggle",
-                7 => "Accepting differences",
+                7 => "Not accepting differences",
                 8 => "Shaming",
                 9 => "Withholding the truth",
                 10 => "Guilting",
@@ -190,9 +190,30 @@ pub struct Item {
     pub reverse: bool,
     /// The seed line this item is traced to.
     pub source: SeedRef,
+    /// Whom the statement is about: the person answering, the two of them, or the partner.
+    pub about: About,
+}
+
+/// Whom a statement is about. Two partners' answers to an [`About::Own`] statement are about
+/// two different people ("I am honest with my partner"), so they are never compared as a
+/// disagreement; only [`About::Relationship`] statements describe the same thing from both
+/// sides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum About {
+    /// The person's own actions, feelings or intentions.
+    Own,
+    /// The two of them together ("my partner and I", "our arguments").
+    Relationship,
+    /// What the person believes of their partner.
+    Partner,
 }
 
 impl Item {
+    /// The same item, about someone other than the person answering.
+    const fn about(self, about: About) -> Self {
+        Item { about, ..self }
+    }
+
     /// The form field name carrying this item's answer (`q_<id>`).
     pub fn field_name(&self) -> String {
         format!("{FIELD_PREFIX}{}", self.id)
@@ -260,6 +281,7 @@ const fn it(
         text,
         reverse,
         source: SeedRef { line, topic },
+        about: About::Own,
     }
 }
 
@@ -278,19 +300,19 @@ static ITEMS: [Item; 42] = [
     it("hon4", 1, Honesty, true, 23, TrustBreaker(9), "I sometimes keep things from my partner that they would want to know."),
     it("hon5", 1, Honesty, false, 26, TrustBreaker(12), "When something matters to me, I say it clearly rather than hinting."),
     it("hon6", 1, Honesty, true, 26, TrustBreaker(12), "I often leave my partner guessing about what I really feel or need."),
-    it("hon7", 1, Honesty, false, 30, TrustBreaker(16), "My partner and I have talked openly about what we expect from each other."),
+    it("hon7", 1, Honesty, false, 30, TrustBreaker(16), "My partner and I have talked openly about what we expect from each other.").about(About::Relationship),
     // 2. How we treat each other
     it("res1", 2, Respect, true, 17, TrustBreaker(3), "When something goes wrong between us, my first thought is who is to blame."),
-    it("res2", 2, Respect, false, 17, TrustBreaker(3), "When we have a problem, my partner and I look at it together instead of blaming each other."),
+    it("res2", 2, Respect, false, 17, TrustBreaker(3), "When we have a problem, my partner and I look at it together instead of blaming each other.").about(About::Relationship),
     it("res3", 2, Respect, false, 18, TrustBreaker(4), "I can raise a concern without criticizing who my partner is as a person."),
     it("res4", 2, Respect, true, 22, TrustBreaker(8), "In arguments, I sometimes say things that make my partner feel ashamed."),
     it("res5", 2, Respect, true, 24, TrustBreaker(10), "I sometimes use guilt to get my partner to do what I want."),
     it("res6", 2, Respect, true, 25, TrustBreaker(11), "I sometimes react to my partner as if they were someone who hurt me before."),
     it("res7", 2, Respect, false, 28, TrustBreaker(14), "I accept my partner as they are, not only as I wish they were."),
     // 3. Conflict and closeness
-    it("con1", 3, Connection, false, 19, TrustBreaker(5), "When we disagree, my partner and I can usually work it out in the end."),
-    it("con2", 3, Connection, true, 19, TrustBreaker(5), "Our arguments often go round in circles without being settled."),
-    it("con3", 3, Connection, true, 20, TrustBreaker(6), "Our disagreements often feel like a contest that one of us has to win."),
+    it("con1", 3, Connection, false, 19, TrustBreaker(5), "When we disagree, my partner and I can usually work it out in the end.").about(About::Relationship),
+    it("con2", 3, Connection, true, 19, TrustBreaker(5), "Our arguments often go round in circles without being settled.").about(About::Relationship),
+    it("con3", 3, Connection, true, 20, TrustBreaker(6), "Our disagreements often feel like a contest that one of us has to win.").about(About::Relationship),
     it("con4", 3, Connection, false, 21, TrustBreaker(7), "I can accept that my partner sees some things differently from me."),
     it("con5", 3, Connection, false, 27, TrustBreaker(13), "I feel genuinely close to my partner, emotionally and physically."),
     it("con6", 3, Connection, true, 29, TrustBreaker(15), "I put up walls so my partner can't see how I really feel."),
@@ -309,13 +331,13 @@ static ITEMS: [Item; 42] = [
     it("rep4", 5, RepairSkills, false, 44, RebuildWay(4), "I can share a hard feeling with my partner calmly and clearly."),
     it("rep5", 5, RepairSkills, true, 46, RebuildWay(5), "Once an argument starts, I don't know how to calm it down."),
     it("rep6", 5, RepairSkills, false, 46, RebuildWay(5), "When we argue, I can take a break and come back to it calmly."),
-    it("rep7", 5, RepairSkills, false, 46, RebuildWay(5), "My partner and I have ways to make up and repair things after a fight."),
+    it("rep7", 5, RepairSkills, false, 46, RebuildWay(5), "My partner and I have ways to make up and repair things after a fight.").about(About::Relationship),
     // 6. Willingness and support
     it("wil1", 6, Willingness, false, 32, Foundation, "I want to try to rebuild trust in this relationship."),
     it("wil2", 6, Willingness, false, 50, GetHelp, "I feel able to work on rebuilding trust right now."),
     it("wil3", 6, Willingness, true, 50, GetHelp, "Right now, I'm not sure I'm willing to try to rebuild trust."),
-    it("wil4", 6, Willingness, false, 50, GetHelp, "I believe my partner wants to rebuild trust with me."),
-    it("wil5", 6, Willingness, true, 50, GetHelp, "I worry my partner may not be able to trust again, whatever we do."),
+    it("wil4", 6, Willingness, false, 50, GetHelp, "I believe my partner wants to rebuild trust with me.").about(About::Partner),
+    it("wil5", 6, Willingness, true, 50, GetHelp, "I worry my partner may not be able to trust again, whatever we do.").about(About::Partner),
     it("wil6", 6, Willingness, false, 32, Foundation, "I am committed to this relationship, even while things are hard."),
     it("wil7", 6, Willingness, false, 50, GetHelp, "I am open to working with a couples therapist."),
     it("wil8", 6, Willingness, true, 50, GetHelp, "I would rather not involve a professional in our relationship."),

@@ -31,7 +31,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::questionnaire::{items, CompleteAnswers, Dimension, Item, Likert, SeedTopic};
+use super::questionnaire::{items, About, CompleteAnswers, Dimension, Item, Likert, SeedTopic};
 use super::scoring::{item_points, ReadinessBand, ReadinessResult, WILLINGNESS_CAP_BELOW};
 
 mod agenda;

@@ -65,30 +65,61 @@ impl WhoDescribes {
     }
 }
 
-/// One seed topic (a trust breaker or a way to rebuild) compared across partners.
+/// One seed topic (a trust breaker or a way to rebuild) compared across partners, for the
+/// statements of one kind: about each person themselves, or about the two of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct TopicComparison {
     /// The topic.
     pub topic: SeedTopic,
-    /// Who describes it as a concern.
+    /// Whom the compared statements are about ([`About::Own`] or [`About::Relationship`]).
+    pub about: About,
+    /// Whose answers point to it as a concern.
     pub concern: WhoDescribes,
 }
 
 impl TopicComparison {
-    /// "Both partners describe lack of honesty as a concern." Never names a
-    /// partner, so it reads the same with A and B swapped; the page may add
-    /// the partner from [`TopicComparison::concern`].
+    /// Says whom the answers are about: "One partner's answers about themselves point to
+    /// blaming." is what that partner said of their own actions; "Both partners describe
+    /// blaming between them as a concern." is what each said of the two of them. Never names a
+    /// partner, so it reads the same with A and B swapped; the page may add the partner from
+    /// [`TopicComparison::concern`].
     pub fn sentence(&self) -> String {
-        let who = match self.concern {
-            WhoDescribes::Both => "Both partners describe",
-            WhoDescribes::One(_) => "One partner describes",
-            WhoDescribes::Neither => "Neither partner describes",
-        };
-        let what = match self.topic {
-            SeedTopic::RebuildWay(_) => "as an area still to develop",
-            _ => "as a concern",
-        };
-        format!("{who} {} {what}.", lower_first(self.topic.label()))
+        let topic = lower_first(self.topic.label());
+        let way = matches!(self.topic, SeedTopic::RebuildWay(_));
+        match self.about {
+            About::Relationship => {
+                let who = match self.concern {
+                    WhoDescribes::Both => "Both partners describe",
+                    WhoDescribes::One(_) => "One partner describes",
+                    WhoDescribes::Neither => "Neither partner describes",
+                };
+                let what = if way {
+                    "as an area still to develop"
+                } else {
+                    "as a concern"
+                };
+                format!("{who} {topic} between them {what}.")
+            }
+            About::Own | About::Partner => {
+                let whose = match self.concern {
+                    WhoDescribes::Both => "Both partners'",
+                    WhoDescribes::One(_) => "One partner's",
+                    WhoDescribes::Neither => "Neither partner's",
+                };
+                let whom = if self.about == About::Own {
+                    "themselves"
+                } else {
+                    "their partner"
+                };
+                if way {
+                    format!(
+                        "{whose} answers about {whom} show {topic} as an area still to develop."
+                    )
+                } else {
+                    format!("{whose} answers about {whom} point to {topic}.")
+                }
+            }
+        }
     }
 
     fn swapped(self) -> Self {
@@ -212,34 +243,49 @@ pub fn compared_topics() -> impl Iterator<Item = SeedTopic> {
         .chain((1..=5).map(SeedTopic::RebuildWay))
 }
 
-/// Whether a partner describes a topic as a concern: their answers to its
-/// items, on balance, sit on the difficult side of neutral (mean item score
-/// below 0.5, i.e. points < 2 × items, kept in integers).
-pub fn describes_concern(answers: &CompleteAnswers, topic: SeedTopic) -> bool {
+/// Whether a partner's answers point to a topic as a concern, over its statements about
+/// `about`: on balance they sit on the difficult side of neutral (mean item score below 0.5,
+/// i.e. points < 2 × items, kept in integers).
+pub fn describes_concern(answers: &CompleteAnswers, topic: SeedTopic, about: About) -> bool {
     let (points, n) = items()
         .iter()
-        .filter(|i| i.source.topic == topic)
+        .filter(|i| i.source.topic == topic && i.about == about)
         .filter_map(|i| answers.get(i.id).map(|v| u32::from(item_points(i, v))))
         .fold((0, 0), |(p, n), x| (p + x, n + 1));
     n > 0 && points < 2 * n
 }
 
-/// A "both / one / neither" comparison for every topic of [`compared_topics`].
+/// A "both / one / neither" comparison for every topic of [`compared_topics`]: one for its
+/// statements about each person themselves and one for those about the two of them, where the
+/// topic has them, in that order.
 pub fn compare_topics(answers: ByPartner<&CompleteAnswers>) -> Vec<TopicComparison> {
     compared_topics()
-        .map(|topic| TopicComparison {
-            topic,
-            concern: WhoDescribes::of(answers.map(|a| describes_concern(a, topic))),
+        .flat_map(|topic| {
+            [About::Own, About::Relationship]
+                .into_iter()
+                .filter(move |&about| {
+                    items()
+                        .iter()
+                        .any(|i| i.source.topic == topic && i.about == about)
+                })
+                .map(move |about| TopicComparison {
+                    topic,
+                    about,
+                    concern: WhoDescribes::of(answers.map(|a| describes_concern(a, topic, about))),
+                })
         })
         .collect()
 }
 
-/// Items answered at least [`DISAGREEMENT_MIN_GAP`] steps apart, widest gap
-/// first and, within a gap, in questionnaire order; at most
-/// [`MAX_DISAGREEMENTS`].
+/// Statements about the relationship ([`About::Relationship`]: both partners describe the same
+/// thing) answered at least [`DISAGREEMENT_MIN_GAP`] steps apart, widest gap first and, within
+/// a gap, in questionnaire order; at most [`MAX_DISAGREEMENTS`]. Statements about each person
+/// themselves are never compared: "I am honest" answered differently by two people is not a
+/// disagreement.
 pub fn largest_disagreements(answers: ByPartner<&CompleteAnswers>) -> Vec<ItemDisagreement> {
     let mut found: Vec<ItemDisagreement> = items()
         .iter()
+        .filter(|item| item.about == About::Relationship)
         .filter_map(|item| {
             Some(ItemDisagreement {
                 item,

@@ -207,6 +207,23 @@ struct Recipient {
     email: ConsultEmail,
 }
 
+/// The recipients of a message about an existing booking (see [`recipients`]).
+async fn booking_recipients(
+    state: &AppState,
+    booking: &Booking,
+    email: &ConsultEmail,
+) -> Result<Vec<Recipient>, AppError> {
+    let booker = (booking.client_email.as_str(), booking.client_name.as_str());
+    recipients(
+        state,
+        booking.submission_id,
+        booking.for_couple,
+        booker,
+        email,
+    )
+    .await
+}
+
 /// Who hears about a consult besides the practice: the client it was booked on, at the
 /// address given with the booking; and for a couple's consult, the other partner at the safe
 /// email they gave at their own private check-in, if they gave one (without the manage link,
@@ -615,16 +632,7 @@ pub async fn cancel(
         booking.sequence + 1,
     );
     let mut emails = vec![templates::consult_cancelled_practice(&email)];
-    let booker = (booking.client_email.as_str(), booking.client_name.as_str());
-    for r in recipients(
-        state,
-        booking.submission_id,
-        booking.for_couple,
-        booker,
-        &email,
-    )
-    .await?
-    {
+    for r in booking_recipients(state, &booking, &email).await? {
         emails.push(templates::consult_cancellation(&r.email, &r.to, &r.name));
     }
     if state
@@ -682,18 +690,11 @@ pub async fn cancel_by_practice(
         &booking.request_key,
         booking.sequence + 1,
     );
-    let booker = (booking.client_email.as_str(), booking.client_name.as_str());
-    let emails: Vec<NewEmail> = recipients(
-        state,
-        booking.submission_id,
-        booking.for_couple,
-        booker,
-        &email,
-    )
-    .await?
-    .iter()
-    .map(|r| templates::consult_cancelled_by_practice(&r.email, &r.to, &r.name))
-    .collect();
+    let emails: Vec<NewEmail> = booking_recipients(state, &booking, &email)
+        .await?
+        .iter()
+        .map(|r| templates::consult_cancelled_by_practice(&r.email, &r.to, &r.name))
+        .collect();
     // Only that version of it: a move between the read above and here bumps the sequence.
     let audit = Audit::new(
         clinician,
@@ -760,16 +761,7 @@ pub async fn reschedule(
         booking.sequence + 1,
     );
     let mut emails = vec![templates::consult_moved_practice(&email)];
-    let booker = (booking.client_email.as_str(), booking.client_name.as_str());
-    for r in recipients(
-        state,
-        booking.submission_id,
-        booking.for_couple,
-        booker,
-        &email,
-    )
-    .await?
-    {
+    for r in booking_recipients(state, &booking, &email).await? {
         emails.push(templates::consult_moved(&r.email, &r.to, &r.name));
         emails.extend(reminder(state, &r.email, &r.to, &r.name, now));
     }

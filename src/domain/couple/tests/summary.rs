@@ -241,47 +241,94 @@ pub(super) fn assert_names_no_partner(t: &str) {
 // --- Couple report --------------------------------------------------------
 
 #[test]
-fn topic_sentences_say_both_one_or_neither() {
-    let t = |concern| TopicComparison {
-        topic: SeedTopic::TrustBreaker(1),
+fn topic_sentences_say_whom_the_answers_are_about() {
+    let t = |about, concern| TopicComparison {
+        topic: SeedTopic::TrustBreaker(2),
+        about,
+        concern,
+    };
+    // What a partner said of their own actions is not a description of the relationship.
+    assert_eq!(
+        t(About::Own, WhoDescribes::One(PartnerRole::A)).sentence(),
+        "One partner's answers about themselves point to emotional, physical or sexual cheating."
+    );
+    assert_eq!(
+        t(About::Own, WhoDescribes::Both).sentence(),
+        "Both partners' answers about themselves point to emotional, physical or sexual cheating."
+    );
+    assert_eq!(
+        t(About::Own, WhoDescribes::Neither).sentence(),
+        "Neither partner's answers about themselves point to emotional, physical or sexual cheating."
+    );
+    let us = |concern| TopicComparison {
+        topic: SeedTopic::TrustBreaker(3),
+        about: About::Relationship,
         concern,
     };
     assert_eq!(
-        t(WhoDescribes::Both).sentence(),
-        "Both partners describe lack of honesty as a concern."
+        us(WhoDescribes::Both).sentence(),
+        "Both partners describe blaming between them as a concern."
     );
     assert_eq!(
-        t(WhoDescribes::One(PartnerRole::B)).sentence(),
-        "One partner describes lack of honesty as a concern."
+        us(WhoDescribes::One(PartnerRole::B)).sentence(),
+        "One partner describes blaming between them as a concern."
     );
-    assert_eq!(
-        t(WhoDescribes::Neither).sentence(),
-        "Neither partner describes lack of honesty as a concern."
-    );
-    let way = TopicComparison {
-        topic: SeedTopic::RebuildWay(1),
+    let way = |about| TopicComparison {
+        topic: SeedTopic::RebuildWay(5),
+        about,
         concern: WhoDescribes::Both,
     };
     assert_eq!(
-        way.sentence(),
-        "Both partners describe taking responsibility as an area still to develop."
+        way(About::Own).sentence(),
+        "Both partners' answers about themselves show conflict resolution skills as an area still to develop."
     );
+    assert_eq!(
+        way(About::Relationship).sentence(),
+        "Both partners describe conflict resolution skills between them as an area still to develop."
+    );
+}
+
+#[test]
+fn only_statements_about_the_relationship_count_as_disagreements() {
+    // Opposite answers to every statement: only the relationship ones are listed.
+    let low = by_level(|_| 0);
+    let high = by_level(|_| 4);
+    let c = couple(&low, &high, clear(), clear());
+    let r = c.report().unwrap();
+    assert!(!r.disagreements.is_empty());
+    for d in &r.disagreements {
+        assert_eq!(d.item.about, About::Relationship, "{}", d.item.id);
+    }
+    // "I am honest with my partner" answered differently by two people is about two people.
+    assert!(r.disagreements.iter().all(|d| d.item.id != "hon1"));
 }
 
 #[test]
 fn report_covers_every_trust_breaker_and_rebuild_way_in_seed_order() {
     let c = couple(&neutral(), &neutral(), clear(), clear());
     let r = c.report().unwrap();
-    let topics: Vec<_> = r.topics.iter().map(|t| t.topic).collect();
+    let mut topics: Vec<_> = r.topics.iter().map(|t| t.topic).collect();
+    topics.dedup();
     let expected: Vec<_> = (1..=16)
         .map(SeedTopic::TrustBreaker)
         .chain((1..=5).map(SeedTopic::RebuildWay))
         .collect();
     assert_eq!(topics, expected);
+    // A topic with statements of both kinds is compared for each: blaming (res1 about
+    // oneself, res2 about the two of them).
+    let blaming: Vec<_> = r
+        .topics
+        .iter()
+        .filter(|t| t.topic == SeedTopic::TrustBreaker(3))
+        .map(|t| t.about)
+        .collect();
+    assert_eq!(blaming, [About::Own, About::Relationship]);
     // Neutral is not a concern.
     assert!(r.topics.iter().all(|t| t.concern == WhoDescribes::Neither));
     for t in &r.topics {
-        assert!(items().iter().any(|i| i.source.topic == t.topic));
+        assert!(items()
+            .iter()
+            .any(|i| i.source.topic == t.topic && i.about == t.about));
         assert!(!t.sentence().contains("Partner"), "{}", t.sentence());
     }
     assert_eq!(
@@ -304,7 +351,10 @@ fn a_topic_is_a_concern_below_neutral() {
         v[idx("hon1")] = value_for_points(item("hon1").unwrap(), p1);
         v[idx("hon2")] = value_for_points(item("hon2").unwrap(), p2);
         let a = complete(&v);
-        assert_eq!(describes_concern(&a, SeedTopic::TrustBreaker(1)), concern);
+        assert_eq!(
+            describes_concern(&a, SeedTopic::TrustBreaker(1), About::Own),
+            concern
+        );
     }
     let mut v = neutral();
     v[idx("hon2")] = 5; // "I sometimes tell small untruths": strongly agree
@@ -314,7 +364,7 @@ fn a_topic_is_a_concern_below_neutral() {
     assert_eq!(one[0].concern, WhoDescribes::One(PartnerRole::B));
     assert_eq!(
         one[0].sentence(),
-        "One partner describes lack of honesty as a concern."
+        "One partner's answers about themselves point to lack of honesty."
     );
     let both = compare_topics(ByPartner::new(&b, &b));
     assert_eq!(both[0].concern, WhoDescribes::Both);
@@ -323,22 +373,22 @@ fn a_topic_is_a_concern_below_neutral() {
 #[test]
 fn disagreements_are_widest_first_and_capped() {
     let a = complete(&neutral());
-    // Gaps: hon1 by 2, res1 by 1, con1 by 2, every Willingness item by 2,
-    // acc1 by 2 (the other way round).
+    // Gaps on statements about the two of them: res2 by 2, con1 by 1, con2 and rep7 by 2
+    // (the other way round); hon1 by 2 is about each of them, so not a disagreement.
     let idx = |id| items().iter().position(|i| i.id == id).unwrap();
     let mut v = neutral();
     v[idx("hon1")] = 5;
-    v[idx("res1")] = 4;
-    v[idx("con1")] = 1;
-    v[idx("acc1")] = 1;
+    v[idx("res2")] = 5;
+    v[idx("con1")] = 4;
+    v[idx("con2")] = 1;
+    v[idx("rep7")] = 1;
     let b = complete(&v);
     let d = largest_disagreements(ByPartner::new(&a, &b));
     let ids: Vec<_> = d.iter().map(|d| d.item.id).collect();
-    assert_eq!(ids, ["hon1", "con1", "acc1"]);
+    assert_eq!(ids, ["res2", "con2", "rep7"]);
     assert!(d.iter().all(|d| d.gap() == 2));
 
-    let mut w = by_level(|_| 4);
-    w[idx("hon3")] = 1; // a gap of 4 on one item
+    let w = by_level(|_| 4);
     let far = complete(&w);
     let n = complete(&by_level(|_| 0));
     let d = largest_disagreements(ByPartner::new(&far, &n));
@@ -361,6 +411,18 @@ fn couples_doc_matches_the_code() {
         format!("MAX_DISAGREEMENTS = {MAX_DISAGREEMENTS}"),
         JointBookingOffer::PracticeWillContact.message().to_owned(),
         INDIVIDUAL_CONSULT_OFFER.to_owned(),
+        TopicComparison {
+            topic: SeedTopic::TrustBreaker(2),
+            about: About::Own,
+            concern: WhoDescribes::One(PartnerRole::A),
+        }
+        .sentence(),
+        TopicComparison {
+            topic: SeedTopic::TrustBreaker(3),
+            about: About::Relationship,
+            concern: WhoDescribes::Both,
+        }
+        .sentence(),
     ] {
         assert!(
             couples.contains(&needle),

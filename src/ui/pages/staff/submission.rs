@@ -335,7 +335,7 @@ pub(super) fn CoupleCard(couple: CoupleSummary) -> impl IntoView {
             .collect_view();
         let topics = r.topics.into_iter().map(|t| view! { <li>{t}</li> }).collect_view();
         let gaps = if r.disagreements.is_empty() {
-            view! { <p>"No statement where they are two or more steps apart."</p> }.into_any()
+            view! { <p>"No statement about the two of them where they are two or more steps apart."</p> }.into_any()
         } else {
             let items = r
                 .disagreements
@@ -357,8 +357,10 @@ pub(super) fn CoupleCard(couple: CoupleSummary) -> impl IntoView {
                 </table>
             </div>
             <h3>"Trust-breakers and ways to rebuild"</h3>
+            <p class="hint">"Each line says whom the answers are about: the partner themselves, or the two of them."</p>
             <ul class="topics">{topics}</ul>
-            <h3>"Where they disagree most"</h3>
+            <h3>"Where they disagree about the relationship"</h3>
+            <p class="hint">"Only statements about the two of them (\"my partner and I\", \"our arguments\"); answers about oneself describe two different people and are not compared."</p>
             {gaps}
         }
     });
