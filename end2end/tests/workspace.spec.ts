@@ -63,7 +63,7 @@ test('a clinician logs in, opens a submission and logs out', async ({ page }) =>
   await expect(page.locator('table.answers tbody tr')).toHaveCount(42);
   await expectAccessible(page);
 
-  await page.getByLabel('Move to').selectOption({ label: 'Contacted' });
+  await page.getByLabel('Move to', { exact: true }).selectOption({ label: 'Contacted' });
   await page.getByRole('button', { name: 'Move' }).click();
   await expect(page.getByText('Now: Contacted')).toBeVisible();
   await page.getByLabel('Add a private note').fill('Called, will book next week.');

@@ -14,6 +14,8 @@ pub mod contact;
 pub mod couple;
 pub mod form;
 pub mod questionnaire;
+#[cfg(feature = "ssr")]
+pub mod referral;
 pub mod safe_contact;
 pub mod scoring;
 pub mod support;

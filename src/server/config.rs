@@ -32,6 +32,9 @@ pub struct Config {
     /// What every client reads and agrees to before the first question: the practice's own
     /// text (`CONSENT_POLICY_FILE`) or the default, with the version an agreement records.
     pub consent: crate::domain::consent::Policy,
+    /// `DIRECTORY_STALE_DAYS`: a directory entry not checked for this many days is flagged
+    /// (default 180).
+    pub directory_stale_days: i64,
     /// Hours within which an urgent check-in should have had a clinician's first contact
     /// (`REVIEW_HOURS_URGENT`, default 4), and any other positive one (`REVIEW_HOURS`, 24).
     pub review_hours_urgent: i64,
@@ -307,6 +310,7 @@ impl Config {
             })?,
         };
         Ok(Config {
+            directory_stale_days: number("DIRECTORY_STALE_DAYS", 180)?,
             consent,
             review_hours_urgent: number("REVIEW_HOURS_URGENT", 4)?,
             review_hours: number("REVIEW_HOURS", 24)?,

@@ -101,6 +101,28 @@ impl ManageToken {
     }
 }
 
+/// A client's private link to a referral's list: lets its holder read that list and say how it
+/// went, and nothing else. Generated fresh (the server keeps only its hash). Not `Debug`.
+pub struct ReferralToken(String);
+
+impl ReferralToken {
+    pub fn generate() -> Self {
+        ReferralToken(ResumeToken::generate().0)
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        ResumeToken::parse(raw).map(|t| ReferralToken(t.0))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn hash(&self) -> String {
+        hex::encode(Sha256::digest(self.0.as_bytes()))
+    }
+}
+
 /// A booking form's one-time key (128 random bits, hex), so a double click books once.
 pub fn new_request_key() -> String {
     let bytes: [u8; 16] = rand::rng().random();

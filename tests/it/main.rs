@@ -12,6 +12,7 @@ mod couples;
 mod email;
 mod pathway;
 mod questionnaire;
+mod referral;
 mod safety;
 mod staff;
 mod startup;

@@ -29,6 +29,21 @@ pub enum AuditAction {
     DeleteSubmission {
         reference: String,
     },
+    /// Names the entry's id: the directory holds no client data.
+    AddDirectoryEntry,
+    UpdateDirectoryEntry {
+        entry: i64,
+    },
+    RetireDirectoryEntry {
+        entry: i64,
+        retire: bool,
+    },
+    /// Counts only.
+    ImportDirectory {
+        entries: usize,
+    },
+    ReferClient,
+    UpdateReferral,
     CreateClinician,
     ReactivateClinician,
     DeactivateClinician,
@@ -51,6 +66,19 @@ impl AuditAction {
             AuditAction::DeleteSubmission { reference } => {
                 return Cow::Owned(format!("delete_submission {reference}"))
             }
+            AuditAction::AddDirectoryEntry => "add_directory_entry",
+            AuditAction::UpdateDirectoryEntry { entry } => {
+                return Cow::Owned(format!("update_directory_entry {entry}"))
+            }
+            AuditAction::RetireDirectoryEntry { entry, retire } => {
+                let verb = if *retire { "retire" } else { "restore" };
+                return Cow::Owned(format!("{verb}_directory_entry {entry}"));
+            }
+            AuditAction::ImportDirectory { entries } => {
+                return Cow::Owned(format!("import_directory {entries} entries"))
+            }
+            AuditAction::ReferClient => "refer_client",
+            AuditAction::UpdateReferral => "update_referral",
             AuditAction::CreateClinician => "create_clinician",
             AuditAction::ReactivateClinician => "reactivate_clinician",
             AuditAction::DeactivateClinician => "deactivate_clinician",

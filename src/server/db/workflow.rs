@@ -18,14 +18,14 @@ const CONSULT_SUBMISSIONS: &str = "select id, workflow from submissions \
 const BEFORE_BOOKED: &str = "select from_status from workflow_events \
     where submission_id = $1 and to_status = 'consult_booked' order by id desc limit 1";
 
-const MOVE: &str = "update submissions set workflow = $3, updated_at = $4 \
+pub(super) const MOVE: &str = "update submissions set workflow = $3, updated_at = $4 \
     where id = $1 and workflow = $2";
 
 /// [`MOVE`], answering the id when it moved.
 const MOVE_RETURNING: &str = "update submissions set workflow = $3, updated_at = $4 \
     where id = $1 and workflow = $2 returning id";
 
-const EVENT: &str = "insert into workflow_events \
+pub(super) const EVENT: &str = "insert into workflow_events \
     (submission_id, clinician_id, from_status, to_status, created_at) values ($1, $2, $3, $4, $5)";
 
 /// Moves the submissions a consult is for (both partners' for a couple's consult, else the one)

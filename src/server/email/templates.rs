@@ -101,6 +101,82 @@ pub fn intake_needs_review(
     }
 }
 
+/// One service on a referral's list, as the client's message shows it.
+pub struct ReferralLine {
+    pub name: String,
+    /// How to reach them: phone, email, website, as given.
+    pub ways: Vec<String>,
+    pub how_to_refer: String,
+}
+
+/// To a client, through their own safe channel: the services a clinician chose for them, their
+/// private page with the same list, and three links to say how it went. A neutral subject; no
+/// reason, no scores, nothing about a partner.
+pub fn referral_list(
+    from: &str,
+    to: &str,
+    practice_name: &str,
+    lines: &[ReferralLine],
+    message: Option<&str>,
+    page_url: &str,
+    answers: &[(&str, String)],
+) -> NewEmail {
+    let mut text = format!(
+        "Hello,\n\nA clinician at {practice_name} put together these contacts for you.\n\n"
+    );
+    let mut html = format!(
+        "<p>Hello,</p><p>A clinician at {} put together these contacts for you.</p>",
+        escape(practice_name)
+    );
+    if let Some(message) = message {
+        text.push_str(&format!("{message}\n\n"));
+        html.push_str(&format!("<p>{}</p>", escape(message)));
+    }
+    html.push_str("<ul>");
+    for line in lines {
+        text.push_str(&format!("- {}\n", line.name));
+        html.push_str(&format!("<li><strong>{}</strong>", escape(&line.name)));
+        for way in &line.ways {
+            text.push_str(&format!("  {way}\n"));
+            html.push_str(&format!("<br>{}", escape(way)));
+        }
+        if !line.how_to_refer.is_empty() {
+            text.push_str(&format!("  {}\n", line.how_to_refer));
+            html.push_str(&format!("<br>{}", escape(&line.how_to_refer)));
+        }
+        html.push_str("</li>");
+    }
+    html.push_str("</ul>");
+    text.push_str(&format!(
+        "\nThe same list, on a private page only you have the link to:\n{page_url}\n\n\
+         When you are ready, you can let the practice know how it went (no login needed):\n"
+    ));
+    html.push_str(&format!(
+        "<p>The same list, on a private page only you have the link to: <a href=\"{u}\">{u}</a></p>\
+         <p>When you are ready, you can let the practice know how it went (no login needed):</p><ul>",
+        u = escape(page_url)
+    ));
+    for (label, url) in answers {
+        text.push_str(&format!("{label}: {url}\n"));
+        html.push_str(&format!(
+            "<li><a href=\"{}\">{}</a></li>",
+            escape(url),
+            escape(label)
+        ));
+    }
+    html.push_str("</ul>");
+    NewEmail {
+        message_id: message_id(from),
+        kind: "referral_list",
+        recipient: to.to_owned(),
+        subject: format!("Contacts from {practice_name}"),
+        body_text: text,
+        body_html: html,
+        calendar: None,
+        send_after: None,
+    }
+}
+
 /// To partner B, at partner A's request: the invitation link. It says who it is from and how
 /// long it works, and nothing about partner A's answers, result or reasons.
 pub fn partner_invitation(

@@ -11,6 +11,7 @@ pub mod guard;
 pub mod middleware;
 pub mod pages;
 pub mod questionnaire;
+pub mod referral;
 pub mod render;
 pub mod routes;
 pub mod staff;

@@ -11,7 +11,7 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::middleware::{per_address, same_origin_only};
-use super::{booking, consent, couples, pages, questionnaire, staff};
+use super::{booking, consent, couples, pages, questionnaire, referral, staff};
 use crate::server::auth::session_store::DbSessionStore;
 use crate::server::state::AppState;
 use crate::server::telemetry;
@@ -85,6 +85,37 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
             post(staff::record_first_contact),
         )
         .route(
+            "/staff/submissions/{reference}/referrals",
+            post(staff::refer),
+        )
+        .route(
+            "/staff/submissions/{reference}/referrals/{id}",
+            post(staff::update_referral),
+        )
+        .route(
+            "/staff/submissions/{reference}/referrals/{id}/print",
+            get(staff::print_referral),
+        )
+        .route("/staff/directory", get(staff::directory::page))
+        .route(
+            "/staff/directory/new",
+            get(staff::directory::new_page).post(staff::directory::create),
+        )
+        .route("/staff/directory.csv", get(staff::directory::export))
+        .route(
+            "/staff/directory/import",
+            post(staff::directory::import)
+                .layer(DefaultBodyLimit::max(staff::directory::MAX_IMPORT_BYTES)),
+        )
+        .route(
+            "/staff/directory/{id}",
+            get(staff::directory::edit_page).post(staff::directory::update),
+        )
+        .route(
+            "/staff/directory/{id}/retire",
+            post(staff::directory::retire),
+        )
+        .route(
             "/staff/submissions/{reference}/consult/cancel",
             post(staff::cancel_consult),
         )
@@ -149,6 +180,11 @@ pub fn router(state: AppState) -> Router {
         .route("/start", get(consent::before_start).post(consent::start))
         .merge(private_link_routes(&state))
         .route("/join/{invite}", get(couples::welcome).post(couples::join))
+        .route("/r/{token}", get(referral::page))
+        .route(
+            "/r/{token}/{answer}",
+            get(referral::confirm).post(referral::answer),
+        )
         .route("/b/{token}", get(booking::manage))
         .route(
             "/b/{token}/cancel",

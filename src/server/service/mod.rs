@@ -8,4 +8,5 @@
 pub mod booking;
 pub mod couples;
 pub mod questionnaire;
+pub mod referral;
 pub mod workspace;

@@ -7,5 +7,6 @@ pub mod couples;
 pub mod errors;
 pub mod landing;
 pub mod questionnaire;
+pub mod referral;
 pub mod result;
 pub mod staff;

@@ -16,7 +16,7 @@ use crate::server::http::guard::CurrentClinician;
 use crate::server::http::render;
 use crate::server::service::workspace;
 use crate::server::state::AppState;
-use crate::ui::pages::staff::{FilterForm, ReviewRow, SubmissionRow, SubmissionsPage};
+use crate::ui::pages::staff::{FilterForm, FollowUpRow, ReviewRow, SubmissionRow, SubmissionsPage};
 
 pub(super) const PAGE_SIZE: u32 = 50;
 
@@ -215,6 +215,22 @@ pub async fn submissions(
             }
         })
         .collect();
+    let zone = state.config.practice_zone;
+    let follow_ups = state
+        .db
+        .open_referrals()
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            let days = crate::domain::referral::follow_up_due(r.sent_at, r.followed_up_at, now)?;
+            Some(FollowUpRow {
+                reference: r.reference,
+                due: format!("{days}-day"),
+                sent: local(r.sent_at, zone),
+                status: r.outcome.map_or("No answer yet", |o| o.label()).to_owned(),
+            })
+        })
+        .collect();
     let user = staff_user(&clinician);
     Ok(render::staff_page(
         &state,
@@ -225,6 +241,7 @@ pub async fn submissions(
                 <SubmissionsPage
                     user
                     review
+                    follow_ups
                     rows
                     next_page
                     filters=form

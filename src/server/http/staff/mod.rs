@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod availability;
 mod consults;
+pub mod directory;
 mod list;
 mod login;
 mod present;
@@ -21,8 +22,8 @@ pub use consults::consults;
 pub use list::{csv_safe, export_csv, submissions};
 pub use login::{login, login_page, logout};
 pub use submission::{
-    add_note, book_consult, cancel_consult, delete_submission, move_status, record_first_contact,
-    submission,
+    add_note, book_consult, cancel_consult, delete_submission, move_status, print_referral,
+    record_first_contact, refer, submission, update_referral,
 };
 
 fn when(t: DateTime<Utc>) -> String {

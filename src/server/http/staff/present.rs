@@ -17,7 +17,8 @@ use crate::server::state::AppState;
 use crate::server::tokens::request_key_or_new;
 use crate::ui::pages::staff::{
     AnswerRow, ArrangeConsult, BookingSummary, CancelConsult, CoupleReportView, CoupleSummary,
-    DeleteSubmission, FirstContactForm, SafetyPathway, SubmissionDetail,
+    DeleteSubmission, FirstContactForm, ReferForm, ReferralItem, ReferralsCard, SafetyPathway,
+    SubmissionDetail,
 };
 
 /// The "book a consult" form, for a finished questionnaire without a live consult.
@@ -137,8 +138,12 @@ pub(super) async fn submission_detail(
     };
     let cancel_error = take("confirm");
     let delete_error = take("confirm_reference");
+    let (refer_errors, errors): (Vec<FieldError>, Vec<FieldError>) = errors
+        .into_iter()
+        .partition(|e| REFER_FIELDS.contains(&e.field.as_str()));
     let couple = couple_summary(state, submission.id).await?;
     let pathway = pathway(state, &submission, contact_errors).await?;
+    let referrals = referrals_card(state, &submission, sent, refer_errors).await?;
     let arrange = if live {
         None
     } else {
@@ -169,6 +174,7 @@ pub(super) async fn submission_detail(
     let detail = SubmissionDetail {
         couple,
         pathway,
+        referrals,
         booking,
         arrange,
         delete: DeleteSubmission {
@@ -191,6 +197,110 @@ pub(super) async fn submission_detail(
         note: submission.note,
     };
     Ok((detail, workflow_key))
+}
+
+/// The fields of the "refer this client out" form, whose refusals are said there.
+pub(super) const REFER_FIELDS: [&str; 6] = [
+    "refer_form",
+    "reason",
+    "entry",
+    "message",
+    "outcome",
+    "outcome_note",
+];
+
+/// This client's referrals, and the form to refer them out.
+async fn referrals_card(
+    state: &AppState,
+    submission: &Submission,
+    sent: &[(String, String)],
+    errors: Vec<FieldError>,
+) -> Result<ReferralsCard, AppError> {
+    use crate::domain::referral::{follow_up_due, Outcome, Reason};
+    use crate::server::db::DirectoryFilter;
+    let zone = state.config.practice_zone;
+    let now = Utc::now();
+    let base = format!("/staff/submissions/{}/referrals", submission.reference);
+    let referrals = state
+        .db
+        .referrals_of(submission.id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let outcome = match (r.outcome, &r.outcome_note) {
+                (None, _) => "Sent, no answer yet".to_owned(),
+                (Some(o), Some(note)) => format!("{}: {note}", o.label()),
+                (Some(o), None) => o.label().to_owned(),
+            };
+            let status = match r.closed_at {
+                Some(at) => format!("Closed {} ({outcome})", local(at, zone)),
+                None => outcome,
+            };
+            let open =
+                r.closed_at.is_none() && matches!(r.outcome, None | Some(Outcome::NotConnected));
+            let due = open
+                .then(|| follow_up_due(r.sent_at, r.followed_up_at, now))
+                .flatten()
+                .map(|days| format!("{days}-day follow-up due"));
+            ReferralItem {
+                key: r.id.0,
+                action: format!("{base}/{}", r.id.0),
+                sent: local(r.sent_at, zone),
+                by: r.by,
+                reason: r.reason.label(),
+                channel: if r.emailed {
+                    "emailed to the client's own address".to_owned()
+                } else {
+                    "no email: printed for the client".to_owned()
+                },
+                entries: r.entries.iter().map(|e| e.draft.name.clone()).collect(),
+                status,
+                due,
+                closed: r.closed_at.is_some(),
+                print: (!r.emailed).then(|| format!("{base}/{}/print", r.id.0)),
+            }
+        })
+        .collect();
+    let form = if submission.status == SubmissionStatus::Submitted {
+        let entries = state
+            .db
+            .directory(&DirectoryFilter::default())
+            .await?
+            .into_iter()
+            .map(|e| {
+                let categories: Vec<&str> = e.draft.categories.iter().map(|c| c.label()).collect();
+                let accepting = if e.draft.accepting {
+                    ""
+                } else {
+                    " · not accepting"
+                };
+                (
+                    e.id.0,
+                    format!("{} · {}{accepting}", e.draft.name, categories.join(", ")),
+                )
+            })
+            .collect();
+        let destination = match crate::server::service::referral::referral_address(state, submission)
+            .await?
+        {
+            Some(to) => format!("The list goes by email to {to}, the address this client gave (their safe address first), with their own private page and three links to say how it went."),
+            None => "This client gave no email address: the referral is recorded and you get a printable list to give them.".to_owned(),
+        };
+        Some(ReferForm {
+            action: base.clone(),
+            reasons: Reason::ALL
+                .iter()
+                .map(|r| (r.as_str(), r.label()))
+                .collect(),
+            entries,
+            destination,
+            values: sent.to_vec(),
+            errors: errors.into_iter().map(|e| (e.field, e.message)).collect(),
+        })
+    } else {
+        None
+    };
+    Ok(ReferralsCard { referrals, form })
 }
 
 /// The fields of the "record a try to reach them" form, whose refusals are said there.

@@ -12,14 +12,17 @@ use super::present::*;
 use super::{back_to_submission, field_error, find_submission, staff_user};
 use crate::domain::form;
 use crate::domain::workflow::{ClinicianNote, WorkflowMove};
+use crate::server::db::ReferralId;
 use crate::server::db::{BookingId, Clinician, Role};
 use crate::server::http::error::{AppError, FieldError};
 use crate::server::http::extract::AppForm;
 use crate::server::http::guard::CurrentClinician;
 use crate::server::http::render;
 use crate::server::service::booking::{self, BookOutcome, BookRequest, PracticeCancel};
+use crate::server::service::referral;
 use crate::server::service::workspace::{self, Deletion};
 use crate::server::state::AppState;
+use crate::ui::pages::referral::{PrintedReferral, ServiceLine};
 use crate::ui::pages::staff::SubmissionPage;
 
 #[derive(Deserialize)]
@@ -195,6 +198,87 @@ pub async fn record_first_contact(
             submission_page(&state, &clinician, &reference, status, &[], errors).await
         }
     }
+}
+
+/// `POST /staff/submissions/<ref>/referrals`: refer this client out.
+pub async fn refer(
+    State(state): State<AppState>,
+    CurrentClinician(clinician): CurrentClinician,
+    Path(reference): Path<String>,
+    AppForm(fields): AppForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let submission = find_submission(&state, &reference).await?;
+    match referral::refer(&state, &clinician, &submission, &fields, Utc::now()).await? {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/staff/submissions/{reference}#referrals")).into_response())
+        }
+        Err(errors) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            submission_page(&state, &clinician, &reference, status, &fields, errors).await
+        }
+    }
+}
+
+fn referral_id(raw: &str) -> Result<ReferralId, AppError> {
+    raw.parse().map(ReferralId).map_err(|_| AppError::NotFound)
+}
+
+/// `POST /staff/submissions/<ref>/referrals/<id>`: an outcome, a follow-up, or closing it.
+pub async fn update_referral(
+    State(state): State<AppState>,
+    CurrentClinician(clinician): CurrentClinician,
+    Path((reference, id)): Path<(String, String)>,
+    AppForm(fields): AppForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let submission = find_submission(&state, &reference).await?;
+    let id = referral_id(&id)?;
+    let now = Utc::now();
+    match referral::staff_update(&state, &clinician, &submission, id, &fields, now).await? {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/staff/submissions/{reference}#referrals")).into_response())
+        }
+        Err(errors) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            submission_page(&state, &clinician, &reference, status, &[], errors).await
+        }
+    }
+}
+
+/// `GET /staff/submissions/<ref>/referrals/<id>/print`: the list to hand a client without
+/// email: the services only, no reason and nothing of the intake.
+pub async fn print_referral(
+    State(state): State<AppState>,
+    CurrentClinician(clinician): CurrentClinician,
+    Path((reference, id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let submission = find_submission(&state, &reference).await?;
+    let id = referral_id(&id)?;
+    let found = state
+        .db
+        .referrals_of(submission.id)
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or(AppError::NotFound)?;
+    let services = referral::lines(&found.entries)
+        .into_iter()
+        .map(|l| ServiceLine {
+            name: l.name,
+            ways: l.ways,
+            how_to_refer: l.how_to_refer,
+        })
+        .collect();
+    let practice_name = state.config.practice_name.clone();
+    let message = found.message;
+    let _ = clinician;
+    Ok(render::staff_page(
+        &state,
+        StatusCode::OK,
+        "Contacts for you",
+        move || {
+            view! { <PrintedReferral practice_name message services /> }
+        },
+    ))
 }
 
 /// `POST /staff/submissions/<ref>/book`: book a consult the practice arranged with the client.

@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod availability;
 mod consults;
+pub mod directory;
 mod login;
 mod submission;
 mod submissions;
@@ -16,9 +17,10 @@ pub use consults::{ConsultDay, ConsultRow, ConsultsPage};
 pub use login::LoginPage;
 pub use submission::{
     AnswerRow, ArrangeConsult, BookingSummary, CancelConsult, CoupleReportView, CoupleSummary,
-    DeleteSubmission, FirstContactForm, SafetyPathway, SubmissionDetail, SubmissionPage,
+    DeleteSubmission, FirstContactForm, ReferForm, ReferralItem, ReferralsCard, SafetyPathway,
+    SubmissionDetail, SubmissionPage,
 };
-pub use submissions::{FilterForm, ReviewRow, SubmissionRow, SubmissionsPage};
+pub use submissions::{FilterForm, FollowUpRow, ReviewRow, SubmissionRow, SubmissionsPage};
 
 /// Who is looking at a workspace page.
 #[derive(Clone, Debug)]
@@ -42,6 +44,7 @@ pub fn StaffBar(user: StaffUser) -> impl IntoView {
             <a href="/staff">"Submissions"</a>
             <a href="/staff/consults">"Consults"</a>
             <a href="/staff/availability">"Availability"</a>
+            <a href="/staff/directory">"Directory"</a>
             {admin_links}
             <a href="/staff/password">"Password"</a>
             <span class="who">{user.name}</span>

@@ -129,10 +129,22 @@ pub struct ReviewRow {
     pub tries: i64,
 }
 
+/// A referral whose follow-up is due.
+#[derive(Clone, Debug)]
+pub struct FollowUpRow {
+    pub reference: String,
+    /// "7-day" or "14-day".
+    pub due: String,
+    pub sent: String,
+    /// "No answer yet", or what the client said.
+    pub status: String,
+}
+
 #[component]
 pub fn SubmissionsPage(
     user: StaffUser,
     review: Vec<ReviewRow>,
+    follow_ups: Vec<FollowUpRow>,
     rows: Vec<SubmissionRow>,
     next_page: Option<String>,
     filters: FilterForm,
@@ -205,6 +217,41 @@ pub fn SubmissionsPage(
     view! {
         <StaffBar user />
         {queue}
+        {(!follow_ups.is_empty()).then(|| {
+            let items = follow_ups
+                .into_iter()
+                .map(|f| {
+                    let href = format!("/staff/submissions/{}#referrals", f.reference);
+                    view! {
+                        <tr>
+                            <td><a href=href>{f.reference}</a></td>
+                            <td>{f.due}</td>
+                            <td>{f.sent}</td>
+                            <td>{f.status}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="card wide follow-ups" aria-labelledby="follow-ups-heading">
+                    <h2 id="follow-ups-heading">"Referral follow-ups due"</h2>
+                    <p class="hint">"Referrals not known to have connected, 7 and 14 days after they were sent."</p>
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="Referral follow-ups table">
+                        <table class="follow-ups">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Reference"</th>
+                                    <th scope="col">"Follow-up"</th>
+                                    <th scope="col">"Sent"</th>
+                                    <th scope="col">"Status"</th>
+                                </tr>
+                            </thead>
+                            <tbody>{items}</tbody>
+                        </table>
+                    </div>
+                </section>
+            }
+        })}
         <section class="card wide">
             <h1>"Submissions"</h1>
             <Filters form=filters workflows bands />

@@ -1,0 +1,559 @@
+//! Referral as the practice and a client meet it: the directory (kept by admins, read by
+//! everyone, imported whole or not at all), referring one partner out through their own safe
+//! channel with nothing reaching the other, the three answers that need no login, and the
+//! follow-ups that fall due. Against SQLite and PostgreSQL.
+
+use crate::common::{
+    self, check_in_form, create_admin, db_count, db_execute, db_text, location, log_in_as, TestApp,
+};
+use reqwest::StatusCode;
+use scraper::{Html, Selector};
+
+const ADMIN: &str = "ana@harbour.example";
+const CLINICIAN: &str = "ben@harbour.example";
+const PASSWORD: &str = "correct horse battery staple";
+const SAFE_EMAIL: &str = "canary-a-safe-3f9@example.org";
+const DV_SERVICE: &str = "Canary Harbour Women's Aid";
+
+fn select(html: &str, css: &str) -> Vec<String> {
+    let doc = Html::parse_document(html);
+    let selector = Selector::parse(css).expect("selector");
+    doc.select(&selector)
+        .map(|e| {
+            e.text()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+async fn post(app: &TestApp, cookie: &str, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    app.raw
+        .post(app.url(path))
+        .header("cookie", cookie)
+        .form(form)
+        .send()
+        .await
+        .expect("post")
+}
+
+async fn get(app: &TestApp, path: &str) -> (StatusCode, String) {
+    let response = app.raw.get(app.url(path)).send().await.expect("get");
+    let status = response.status();
+    (status, response.text().await.expect("body"))
+}
+
+fn entry<'a>(name: &'a str, categories: &'a str, checked: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("name", name),
+        ("kind", "organisation"),
+        ("categories", categories),
+        ("languages", "English; Spanish"),
+        ("delivery", "both"),
+        ("sliding_scale", "yes"),
+        ("accepting_new_clients", "yes"),
+        ("phone", "+1 555 010 0100"),
+        ("url", "https://aid.example.org"),
+        (
+            "application_process",
+            "Call and ask for the advocate on duty.",
+        ),
+        ("assured_date", checked),
+    ]
+}
+
+async fn upload(app: &TestApp, cookie: &str, csv: &str) -> reqwest::Response {
+    let part = reqwest::multipart::Part::bytes(csv.as_bytes().to_vec())
+        .file_name("directory.csv")
+        .mime_str("text/csv")
+        .expect("mime");
+    app.raw
+        .post(app.url("/staff/directory/import"))
+        .header("cookie", cookie)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .expect("import")
+}
+
+async fn admins_keep_the_directory_and_everyone_reads_it(app: TestApp) {
+    create_admin(&app, ADMIN, "Ana Lima", PASSWORD).await;
+    let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("login");
+    // Refused: each field says what it needs, nothing is saved.
+    let refused = post(&app, &cookie, "/staff/directory/new", &[("name", "")]).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.expect("body");
+    assert!(select(&html, "#name-error")
+        .concat()
+        .contains("Give the service's"));
+    assert!(select(&html, "#categories-error")
+        .concat()
+        .contains("at least one category"));
+    assert_eq!(
+        db_count(&app, "select count(*) from directory_entries").await,
+        0
+    );
+    let saved = post(
+        &app,
+        &cookie,
+        "/staff/directory/new",
+        &entry(DV_SERVICE, "domestic_violence", "2026-11-20"),
+    )
+    .await;
+    assert_eq!(location(&saved), "/staff/directory");
+    let old = post(
+        &app,
+        &cookie,
+        "/staff/directory/new",
+        &entry("Lantern Counselling", "individual_therapy", "2020-01-01"),
+    )
+    .await;
+    assert_eq!(old.status(), StatusCode::SEE_OTHER);
+    let list = common::staff_html(&app, &cookie, "/staff/directory").await;
+    let rows = select(&list, "table.directory tbody tr");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows[0].contains("Canary Harbour") && !rows[0].contains("Check again"));
+    assert!(
+        rows[1].contains("Lantern") && rows[1].contains("Check again"),
+        "stale"
+    );
+    // Filters: category, language, needs checking.
+    let dv = common::staff_html(&app, &cookie, "/staff/directory?category=domestic_violence").await;
+    assert_eq!(select(&dv, "table.directory tbody tr").len(), 1);
+    let stale = common::staff_html(&app, &cookie, "/staff/directory?stale=1").await;
+    assert_eq!(select(&stale, "table.directory tbody tr").len(), 1);
+    assert!(select(&stale, "table.directory")
+        .concat()
+        .contains("Lantern"));
+    let spanish = common::staff_html(&app, &cookie, "/staff/directory?language=spanish").await;
+    assert_eq!(select(&spanish, "table.directory tbody tr").len(), 2);
+    let french = common::staff_html(&app, &cookie, "/staff/directory?language=French").await;
+    assert!(select(&french, "table.directory tbody tr").is_empty());
+
+    // Retired, never deleted: it leaves the list and stays on record.
+    let id = db_text(
+        &app,
+        "select cast(id as text) from directory_entries where name like 'Lantern%'",
+    )
+    .await;
+    let retired = post(
+        &app,
+        &cookie,
+        &format!("/staff/directory/{id}/retire"),
+        &[("retire", "1")],
+    )
+    .await;
+    assert_eq!(retired.status(), StatusCode::SEE_OTHER);
+    let list = common::staff_html(&app, &cookie, "/staff/directory").await;
+    assert_eq!(select(&list, "table.directory tbody tr").len(), 1);
+    let all = common::staff_html(&app, &cookie, "/staff/directory?retired=1").await;
+    assert!(select(&all, "table.directory")
+        .concat()
+        .contains("Lantern Counselling (retired)"));
+    assert_eq!(
+        db_count(&app, "select count(*) from directory_entries").await,
+        2
+    );
+
+    // A CSV with one bad row imports nothing and names the line; fixed, it imports whole.
+    let csv = "name,kind,categories,delivery,phone,assured_date,sliding_scale,accepting_new_clients,languages\n\
+               Bay Legal Aid,organisation,legal_aid,in_person,555 0100,2026-11-02,yes,yes,English\n\
+               Oops,organisation,astrology,both,555 0101,2026-11-02,no,yes,English\n";
+    let refused = upload(&app, &cookie, csv).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.expect("body");
+    let errors = select(&html, "#import-errors li");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with("Line 3: categories:"), "{errors:?}");
+    assert_eq!(
+        db_count(&app, "select count(*) from directory_entries").await,
+        2
+    );
+    let imported = upload(&app, &cookie, &csv.replace("astrology", "financial")).await;
+    assert_eq!(imported.status(), StatusCode::OK);
+    assert!(imported
+        .text()
+        .await
+        .expect("body")
+        .contains("Imported 2 entries."));
+    assert_eq!(
+        db_count(&app, "select count(*) from directory_entries").await,
+        4
+    );
+    // The export is the import's format: importing it again adds the same entries.
+    let export = app
+        .raw
+        .get(app.url("/staff/directory.csv"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("export")
+        .text()
+        .await
+        .expect("csv");
+    assert!(export.starts_with("name,kind,categories,"), "{export}");
+    assert!(
+        export.contains("'+1 555 010 0100"),
+        "formula-safe: {export}"
+    );
+    let again = upload(&app, &cookie, &export).await;
+    assert_eq!(
+        again.status(),
+        StatusCode::OK,
+        "{}",
+        again.text().await.unwrap_or_default()
+    );
+    assert_eq!(
+        db_count(&app, "select count(*) from directory_entries").await,
+        7
+    );
+    assert_eq!(
+        db_count(
+            &app,
+            "select count(*) from directory_entries where phone = '+1 555 010 0100' and retired_at is null"
+        )
+        .await,
+        2
+    );
+    // Every change is audited, with counts or ids only.
+    assert_eq!(
+        db_count(
+            &app,
+            "select count(*) from audit_events where action like 'import_directory%'"
+        )
+        .await,
+        2
+    );
+
+    // A clinician reads it but cannot change it.
+    let made = post(
+        &app,
+        &cookie,
+        "/staff/clinicians",
+        &[
+            ("name", "Ben Ode"),
+            ("email", CLINICIAN),
+            ("password", PASSWORD),
+            ("role", "clinician"),
+        ],
+    )
+    .await;
+    assert!(
+        made.status().is_success() || made.status().is_redirection(),
+        "{}",
+        made.status()
+    );
+    let theirs = log_in_as(&app, CLINICIAN, PASSWORD).await.expect("login");
+    let list = common::staff_html(&app, &theirs, "/staff/directory").await;
+    assert!(!select(&list, "table.directory tbody tr").is_empty());
+    assert!(select(&list, "a[href='/staff/directory/new']").is_empty());
+    let refused = post(
+        &app,
+        &theirs,
+        "/staff/directory/new",
+        &entry("X", "shelter", "2026-11-01"),
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+}
+on_both_databases!(directory, admins_keep_the_directory_and_everyone_reads_it);
+
+async fn a_partner_is_referred_privately_and_closes_the_loop(app: TestApp) {
+    create_admin(&app, ADMIN, "Ana Lima", PASSWORD).await;
+    let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("login");
+    post(
+        &app,
+        &cookie,
+        "/staff/directory/new",
+        &entry(DV_SERVICE, "domestic_violence", "2026-11-20"),
+    )
+    .await;
+    let dv = db_text(&app, "select cast(id as text) from directory_entries").await;
+    // A couple: A's check-in is positive and gives a safe email; B's is clear.
+    let a = common::start_questionnaire(&app).await;
+    common::answer_every_section(&app, &a, |_| "4", "").await;
+    let mut form = check_in_form("yes");
+    form.push(("safe_email".into(), SAFE_EMAIL.into()));
+    let checked = app
+        .raw
+        .post(app.url(&format!("/q/{a}/private")))
+        .form(&form)
+        .send()
+        .await
+        .expect("check-in");
+    assert_eq!(checked.status(), StatusCode::SEE_OTHER);
+    app.raw
+        .post(app.url(&format!("/q/{a}/invite")))
+        .send()
+        .await
+        .expect("invite");
+    let (_, html) = get(&app, &format!("/q/{a}/result")).await;
+    let url = select(&html, "#invite-link").concat();
+    let join = format!("/join/{}", url.split_once("/join/").expect("link").1);
+    let joined = app.raw.post(app.url(&join)).send().await.expect("join");
+    let b = common::token_of_consent_redirect(&joined);
+    common::agree_to_policy(&app, &b).await;
+    common::answer_every_section(&app, &b, |_| "4", "").await;
+    common::check_in(&app, &b, "no").await;
+    let a_ref = db_text(
+        &app,
+        "select reference from submissions where partner = 'a'",
+    )
+    .await;
+    let b_ref = db_text(
+        &app,
+        "select reference from submissions where partner = 'b'",
+    )
+    .await;
+    let a_path = format!("/staff/submissions/{a_ref}");
+
+    // The form says where the list goes; refusals are said at their fields.
+    let page = common::staff_html(&app, &cookie, &a_path).await;
+    assert!(select(&page, ".refer-form").concat().contains(SAFE_EMAIL));
+    let refused = post(
+        &app,
+        &cookie,
+        &format!("{a_path}/referrals"),
+        &[("message", "Hi")],
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.expect("body");
+    assert!(select(&html, "#reason-error")
+        .concat()
+        .contains("Choose why"));
+    assert!(select(&html, "#entry-error")
+        .concat()
+        .contains("at least one"));
+    let sent = post(
+        &app,
+        &cookie,
+        &format!("{a_path}/referrals"),
+        &[
+            ("reason", "safety"),
+            ("entry", &dv),
+            ("message", "These people are kind."),
+        ],
+    )
+    .await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+
+    // A's message: through A's safe address, a neutral subject, no reason, no scores.
+    let message = db_text(
+        &app,
+        &format!(
+            "select subject || ' ' || body_text from outbox \
+             where kind = 'referral_list' and recipient = '{SAFE_EMAIL}'"
+        ),
+    )
+    .await;
+    assert!(message.contains(DV_SERVICE) && message.contains("These people are kind."));
+    for word in ["safety", "Safety", "/ 100", "check-in", "partner"] {
+        assert!(!message.contains(word), "{word} in {message}");
+    }
+    let link = message
+        .split_whitespace()
+        .find(|w| w.contains("/r/") && w.ends_with("/connected"))
+        .expect("an I've-connected link")
+        .to_owned();
+    let path = &link[link.find("/r/").expect("path")..];
+    // Opening the link records nothing (a mail program may open it); the button does.
+    let (status, html) = get(&app, path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(select(&html, "button").concat().contains("I've connected"));
+    assert_eq!(
+        db_count(
+            &app,
+            "select count(*) from referrals where outcome is not null"
+        )
+        .await,
+        0
+    );
+    let answered = app.raw.post(app.url(path)).send().await.expect("answer");
+    assert_eq!(answered.status(), StatusCode::SEE_OTHER);
+    let list_page = location(&answered);
+    let (_, html) = get(&app, &list_page).await;
+    assert!(select(&html, "main").concat().contains(DV_SERVICE));
+    assert!(html.contains("The practice has been told"));
+    let page = common::staff_html(&app, &cookie, &a_path).await;
+    let card = select(&page, ".referrals-card").concat();
+    assert!(
+        card.contains("Connected") && card.contains(DV_SERVICE),
+        "{card}"
+    );
+    assert!(select(&page, "section.card p").contains(&"Now: Referred out".to_owned()));
+
+    // Nothing of it reaches B: not B's pages, B's submission, B's workflow or B's email.
+    for path in [
+        format!("/q/{b}/result"),
+        format!("/q/{b}/book"),
+        format!("/q/{b}/book?for=client"),
+    ] {
+        let (_, html) = get(&app, &path).await;
+        assert!(
+            !html.contains(DV_SERVICE) && !html.contains("/r/"),
+            "{path}"
+        );
+    }
+    let b_page = common::staff_html(&app, &cookie, &format!("/staff/submissions/{b_ref}")).await;
+    assert!(select(&b_page, ".referrals-card")
+        .concat()
+        .contains("Not referred out."));
+    assert!(select(&b_page, "section.card p").contains(&"Now: New".to_owned()));
+    assert_eq!(
+        db_count(
+            &app,
+            "select count(*) from outbox where kind = 'referral_list'"
+        )
+        .await,
+        1
+    );
+
+    // Follow-ups: a referral nobody has heard back on falls due after 7 days, until recorded.
+    let second = post(
+        &app,
+        &cookie,
+        &format!("{a_path}/referrals"),
+        &[
+            ("reason", "level_of_care"),
+            ("entry", &dv),
+            ("keep_client", "yes"),
+        ],
+    )
+    .await;
+    assert_eq!(second.status(), StatusCode::SEE_OTHER);
+    let eight_days_ago = (chrono::Utc::now() - chrono::Duration::days(8)).to_rfc3339();
+    let back_date = if app.database_url.starts_with("sqlite:") {
+        format!("update referrals set sent_at = '{eight_days_ago}' where outcome is null")
+    } else {
+        format!(
+            "update referrals set sent_at = '{eight_days_ago}'::timestamptz where outcome is null"
+        )
+    };
+    db_execute(&app, &back_date).await;
+    let list = common::staff_html(&app, &cookie, "/staff").await;
+    let due = select(&list, "table.follow-ups tbody tr");
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert!(
+        due[0].contains(&a_ref) && due[0].contains("7-day"),
+        "{due:?}"
+    );
+    let second_id = db_text(
+        &app,
+        "select cast(id as text) from referrals where outcome is null",
+    )
+    .await;
+    let followed = post(
+        &app,
+        &cookie,
+        &format!("{a_path}/referrals/{second_id}"),
+        &[("action", "follow_up")],
+    )
+    .await;
+    assert_eq!(followed.status(), StatusCode::SEE_OTHER);
+    let list = common::staff_html(&app, &cookie, "/staff").await;
+    assert!(select(&list, "table.follow-ups tbody tr").is_empty());
+    // "Not connected" needs a reason; closing keeps the outcome it closed on.
+    let refused = post(
+        &app,
+        &cookie,
+        &format!("{a_path}/referrals/{second_id}"),
+        &[("action", "outcome"), ("outcome", "not_connected")],
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    post(
+        &app,
+        &cookie,
+        &format!("{a_path}/referrals/{second_id}"),
+        &[
+            ("action", "outcome"),
+            ("outcome", "not_connected"),
+            ("outcome_note", "Waitlist full"),
+        ],
+    )
+    .await;
+    post(
+        &app,
+        &cookie,
+        &format!("{a_path}/referrals/{second_id}"),
+        &[("action", "close")],
+    )
+    .await;
+    let page = common::staff_html(&app, &cookie, &a_path).await;
+    assert!(select(&page, ".referrals-card")
+        .concat()
+        .contains("(Not connected: Waitlist full)"));
+    assert_eq!(
+        db_count(
+            &app,
+            "select count(*) from audit_events where action in ('refer_client', 'update_referral')"
+        )
+        .await,
+        5
+    );
+
+    // Deleting the submission deletes its referrals.
+    post(
+        &app,
+        &cookie,
+        &format!("{a_path}/delete"),
+        &[("confirm_reference", &a_ref)],
+    )
+    .await;
+    assert_eq!(db_count(&app, "select count(*) from referrals").await, 0);
+    let (status, _) = get(&app, &list_page).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+on_both_databases!(
+    refer_partner,
+    a_partner_is_referred_privately_and_closes_the_loop
+);
+
+async fn a_client_without_email_gets_a_printed_list(app: TestApp) {
+    create_admin(&app, ADMIN, "Ana Lima", PASSWORD).await;
+    let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("login");
+    post(
+        &app,
+        &cookie,
+        "/staff/directory/new",
+        &entry(DV_SERVICE, "shelter", "2026-11-20"),
+    )
+    .await;
+    let dv = db_text(&app, "select cast(id as text) from directory_entries").await;
+    let token = common::start_questionnaire(&app).await;
+    common::answer_every_section(&app, &token, |_| "3", "").await;
+    common::check_in(&app, &token, "no").await;
+    let r = db_text(&app, "select reference from submissions").await;
+    let path = format!("/staff/submissions/{r}");
+    let page = common::staff_html(&app, &cookie, &path).await;
+    assert!(select(&page, ".refer-form")
+        .concat()
+        .contains("printable list"));
+    post(
+        &app,
+        &cookie,
+        &format!("{path}/referrals"),
+        &[("reason", "client_preference"), ("entry", &dv)],
+    )
+    .await;
+    assert_eq!(
+        db_count(
+            &app,
+            "select count(*) from outbox where kind = 'referral_list'"
+        )
+        .await,
+        0
+    );
+    let page = common::staff_html(&app, &cookie, &path).await;
+    let id = db_text(&app, "select cast(id as text) from referrals").await;
+    assert!(select(&page, ".referrals-card a").contains(&"Printable list".to_owned()));
+    let print = common::staff_html(&app, &cookie, &format!("{path}/referrals/{id}/print")).await;
+    let text = select(&print, "main").concat();
+    assert!(text.contains(DV_SERVICE) && text.contains("+1 555 010 0100"));
+    assert!(!text.contains("Client preference") && !text.contains(&r));
+}
+on_both_databases!(printed, a_client_without_email_gets_a_printed_list);
