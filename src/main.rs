@@ -64,6 +64,16 @@ async fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Unlock { email } => match cli::unlock(&config, &email).await {
+            Ok(()) => {
+                println!("{email} is unlocked.");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("could not unlock: {}", chain(&e));
+                ExitCode::FAILURE
+            }
+        },
         Command::SetHours { email, hours, days } => {
             match cli::set_hours(&config, &email, &hours, &days).await {
                 Ok(()) => {

@@ -4,6 +4,9 @@
 //! admin. The password is read from the terminal without echo, or, with `--password-stdin`
 //! (or when stdin is not a terminal), as one line from standard input.
 //!
+//! `trustbridge unlock --email EMAIL` lifts a lock after wrong passwords (one also ends by
+//! itself, and an admin can lift it in the workspace).
+//!
 //! `trustbridge set-hours --email EMAIL --hours "09:00-12:00, 13:00-17:00" [--days mon,tue]`
 //! sets the weekly hours a clinician offers consults in (weekdays by default), so a practice
 //! can take bookings before anyone opens the workspace's availability page.
@@ -30,6 +33,10 @@ pub enum Command {
         email: String,
         hours: String,
         days: Vec<chrono::Weekday>,
+    },
+    /// Lifts a lock after wrong passwords, for an admin who is locked out themselves.
+    Unlock {
+        email: String,
     },
 }
 
@@ -89,9 +96,15 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 .map_err(|_| "--days takes weekdays like mon,tue,wed")?;
             Ok(Command::SetHours { email, hours, days })
         }
+        "unlock" => match (args.get(1).map(String::as_str), args.get(2)) {
+            (Some("--email"), Some(email)) if args.len() == 3 => Ok(Command::Unlock {
+                email: email.trim().to_lowercase(),
+            }),
+            _ => Err("unlock needs --email EMAIL".into()),
+        },
         other => Err(format!(
-            "unknown command {other:?}; use `serve` (default), `create-admin --email …` \
-             or `set-hours --email … --hours …`"
+            "unknown command {other:?}; use `serve` (default), `create-admin --email …`, \
+             `set-hours --email … --hours …` or `unlock --email …`"
         )),
     }
 }
@@ -144,6 +157,34 @@ pub async fn create_admin(
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(CreateAdminError::Exists),
         Err(e) => Err(CreateAdminError::Save(Box::new(e))),
     }
+}
+
+/// Why `unlock` did not unlock an account.
+#[derive(Debug, thiserror::Error)]
+pub enum UnlockError {
+    #[error("no account has that email")]
+    NoAccount,
+    #[error(transparent)]
+    Database(#[from] super::db::ConnectError),
+    #[error("could not unlock the account")]
+    Save(#[from] sqlx::Error),
+}
+
+/// `trustbridge unlock --email EMAIL`: lifts a lock after wrong passwords.
+pub async fn unlock(config: &Config, email: &str) -> Result<(), UnlockError> {
+    let db = Db::connect(&config.database_url).await?;
+    let result = async {
+        let record = db
+            .login_record(email)
+            .await?
+            .ok_or(UnlockError::NoAccount)?;
+        db.unlock_clinician(record.clinician.id, Utc::now(), None)
+            .await?;
+        Ok(())
+    }
+    .await;
+    db.close().await;
+    result
 }
 
 /// Why `set-hours` did not set the hours.

@@ -213,6 +213,21 @@ impl Config {
                         })
                     }
                 };
+                // Mail in clear text only to this machine (a local relay): anything else would
+                // carry clients' addresses over the network unencrypted.
+                let loopback = host == "localhost"
+                    || host
+                        .parse::<std::net::IpAddr>()
+                        .is_ok_and(|ip| ip.is_loopback());
+                if tls == SmtpTls::None && !loopback {
+                    return Err(ConfigError {
+                        name: "SMTP_TLS",
+                        problem: format!(
+                            "none (no encryption) is only allowed to a relay on this machine \
+                             (127.0.0.1, ::1 or localhost), not {host:?}; use starttls or tls"
+                        ),
+                    });
+                }
                 let default_port = match tls {
                     SmtpTls::None => "25",
                     SmtpTls::StartTls => "587",
@@ -411,6 +426,22 @@ mod tests {
         let err = config(&[("CONSENT_POLICY_FILE", path.to_str().unwrap())]).unwrap_err();
         assert_eq!(err.name, "CONSENT_POLICY_FILE");
         assert!(err.problem.contains("line 1"), "{}", err.problem);
+    }
+
+    #[test]
+    fn unencrypted_mail_is_only_allowed_to_a_local_relay() {
+        let err = config(&[("SMTP_HOST", "mail.example.org"), ("SMTP_TLS", "none")]).unwrap_err();
+        assert_eq!(err.name, "SMTP_TLS");
+        for host in ["127.0.0.1", "::1", "localhost"] {
+            assert!(
+                config(&[("SMTP_HOST", host), ("SMTP_TLS", "none")]).is_ok(),
+                "{host}"
+            );
+        }
+        assert!(
+            config(&[("SMTP_HOST", "mail.example.org")]).is_ok(),
+            "starttls by default"
+        );
     }
 
     #[test]

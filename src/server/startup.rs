@@ -40,6 +40,8 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         .map_err(StartError::Bind)?;
     let local = listener.local_addr().map_err(StartError::Bind)?;
     let mail_settings = config.mail.clone();
+    // An https address means a real deployment, not a try-out on a laptop.
+    let public_https = config.secure_cookies();
     let app_support = config.support.clone();
     let state = AppState {
         config: Arc::new(config),
@@ -54,6 +56,13 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         tracing::warn!(
             "PRACTICE_COUNTRY is not set: clients' support panels show only \"call your local \
              emergency number\"; set it (US, CA, GB, IE, AU, NZ) or SUPPORT_RESOURCES_FILE"
+        );
+    }
+    if mail_settings.smtp.is_none() && public_https {
+        tracing::warn!(
+            "SMTP_HOST is not set: no email leaves this server. Confirmations, reminders, \
+             referrals and the practice's alerts are written as files to MAIL_DIR instead; set \
+             SMTP_HOST to send them"
         );
     }
     // Tests read this line to find the port the OS picked.

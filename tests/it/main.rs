@@ -10,6 +10,7 @@ mod audit;
 mod booking;
 mod couples;
 mod email;
+mod hardening;
 mod pathway;
 mod questionnaire;
 mod referral;

@@ -83,6 +83,31 @@ pub fn lockout(failures: i32) -> Option<Duration> {
     Some(Duration::minutes(15 * 2i64.pow(doublings)).min(Duration::hours(24)))
 }
 
+/// Counts a wrong password for `clinician` (at login, or the current-password check on the
+/// password page). A lock that starts tells the account's owner by email, with no details.
+pub async fn count_failure(
+    state: &AppState,
+    clinician: &Clinician,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let config = &state.config;
+    let notice = |until: DateTime<Utc>| {
+        let local = until.with_timezone(&config.practice_zone);
+        Some(crate::server::email::templates::account_locked(
+            &config.mail.from,
+            &clinician.email,
+            &config.practice_name,
+            &local.format("%Y-%m-%d %H:%M %Z").to_string(),
+        ))
+    };
+    let failures = state
+        .db
+        .record_failed_login(clinician.id, lockout, notice, now)
+        .await?;
+    tracing::warn!(clinician.id = clinician.id.0, ?failures, "failed login");
+    Ok(())
+}
+
 /// The result of a login attempt. One refusal for every reason: the page never says whether
 /// the email exists, the account is locked or the password was wrong.
 pub enum LoginOutcome {
@@ -116,17 +141,7 @@ pub async fn login(
         return Ok(LoginOutcome::LoggedIn(record.clinician));
     }
     if !matches {
-        let failures = record.failed_logins.saturating_add(1);
-        let until = lockout(failures).map(|d| now + d);
-        state
-            .db
-            .record_failed_login(record.clinician.id, failures, until, now)
-            .await?;
-        tracing::warn!(
-            clinician.id = record.clinician.id.0,
-            failures,
-            "failed login"
-        );
+        count_failure(state, &record.clinician, now).await?;
     }
     Ok(LoginOutcome::Refused)
 }

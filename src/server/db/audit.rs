@@ -48,6 +48,10 @@ pub enum AuditAction {
     ReactivateClinician,
     DeactivateClinician,
     ChangePassword,
+    /// Names the account: it is about no submission.
+    UnlockClinician {
+        clinician: i64,
+    },
 }
 
 impl AuditAction {
@@ -83,6 +87,9 @@ impl AuditAction {
             AuditAction::ReactivateClinician => "reactivate_clinician",
             AuditAction::DeactivateClinician => "deactivate_clinician",
             AuditAction::ChangePassword => "change_password",
+            AuditAction::UnlockClinician { clinician } => {
+                return Cow::Owned(format!("unlock_clinician {clinician}"))
+            }
         };
         Cow::Borrowed(name)
     }

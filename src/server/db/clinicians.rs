@@ -147,26 +147,73 @@ impl Db {
         })
     }
 
-    /// Counts a failed login and, past the threshold, locks the account until `locked_until`.
+    /// Counts a failed login, atomically (parallel guesses each count), unless the account is
+    /// locked now: failures during a lock neither count nor extend it, so a lock always ends
+    /// on time. `lock_for(failures)` says how long the count locks the account; when a lock
+    /// starts, `notice(until)` (the owner's message) is queued in the same transaction.
+    /// Returns the new count, or `None` when it was locked.
     pub async fn record_failed_login(
         &self,
         id: ClinicianId,
-        failed_logins: i32,
-        locked_until: Option<DateTime<Utc>>,
+        lock_for: impl Fn(i32) -> Option<chrono::Duration>,
+        notice: impl Fn(DateTime<Utc>) -> Option<super::NewEmail>,
         now: DateTime<Utc>,
-    ) -> Result<(), sqlx::Error> {
-        let sql = "update clinicians set failed_logins = $2, locked_until = $3, updated_at = $4 \
+    ) -> Result<Option<i32>, sqlx::Error> {
+        let count = "update clinicians set failed_logins = failed_logins + 1, updated_at = $2 \
+                     where id = $1 and (locked_until is null or locked_until <= $2) \
+                     returning failed_logins";
+        let lock = "update clinicians set locked_until = $2 where id = $1";
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let failures: Option<i32> = sqlx::query_scalar(count)
+                .bind(id.0)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(until) = failures.and_then(&lock_for).map(|d| now + d) {
+                sqlx::query(lock).bind(id.0).bind(until).execute(&mut *tx).await?;
+                if let Some(email) = notice(until) {
+                    super::outbox::queue(&mut *tx, &email, now, None).await?;
+                }
+            }
+            tx.commit().await?;
+            Ok(failures)
+        })
+    }
+
+    /// Lifts a lock (an admin, or the CLI with `audit` `None`).
+    pub async fn unlock_clinician(
+        &self,
+        id: ClinicianId,
+        now: DateTime<Utc>,
+        audit: Option<&super::Audit>,
+    ) -> Result<bool, sqlx::Error> {
+        let sql = "update clinicians set failed_logins = 0, locked_until = null, updated_at = $2 \
                    where id = $1";
         with_pool!(self, pool => {
-            sqlx::query(sql)
-                .bind(id.0)
-                .bind(failed_logins)
-                .bind(locked_until)
-                .bind(now)
-                .execute(pool)
-                .await?;
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(sql).bind(id.0).bind(now).execute(&mut *tx).await?;
+            if let (1, Some(audit)) = (done.rows_affected(), audit) {
+                super::audit::write(&mut *tx, audit).await?;
+            }
+            tx.commit().await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
+    /// When each locked account's lock ends, by account (for the clinicians page).
+    pub async fn locks(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(ClinicianId, DateTime<Utc>)>, sqlx::Error> {
+        let sql = "select id, locked_until from clinicians where locked_until > $1";
+        let rows: Vec<(i64, DateTime<Utc>)> = with_pool!(self, pool => {
+            sqlx::query_as(sql).bind(now).fetch_all(pool).await?
         });
-        Ok(())
+        Ok(rows
+            .into_iter()
+            .map(|(id, t)| (ClinicianId(id), t))
+            .collect())
     }
 
     pub async fn reset_failed_logins(

@@ -88,7 +88,12 @@ pub fn consult_ics(event: &ConsultEvent<'_>) -> String {
             "DESCRIPTION:{}",
             text(&match (event.status, event.manage_url) {
                 (EventStatus::Cancelled, _) => "This appointment is cancelled.".to_owned(),
-                (EventStatus::Confirmed, Some(url)) => format!("To move or cancel: {url}"),
+                // The link that moves or cancels it stays in the email: a calendar is shared
+                // and synced more widely than an inbox.
+                (EventStatus::Confirmed, Some(_)) => {
+                    "To move or cancel it, use the private link in your confirmation email."
+                        .to_owned()
+                }
                 (EventStatus::Confirmed, None) => "To change it, write to the practice.".to_owned(),
             })
         ),
@@ -133,10 +138,18 @@ mod tests {
             "DTEND:20260329T012000Z",
             "STATUS:CONFIRMED",
             "SUMMARY:Appointment",
-            "DESCRIPTION:To move or cancel: https://intake.example/b/TOKEN",
+            "DESCRIPTION:To move or cancel it\\, use the private link in your confirmation email.",
         ] {
-            assert!(ics.contains(&format!("{line}\r\n")), "{line} in {ics}");
+            // Long lines are folded (a CRLF and a space); read them unfolded.
+            let unfolded = ics.replace("\r\n ", "");
+            assert!(unfolded.contains(&format!("{line}\r\n")), "{line} in {ics}");
         }
+    }
+
+    #[test]
+    fn the_calendar_file_never_carries_the_manage_link() {
+        let ics = event(EventStatus::Confirmed);
+        assert!(!ics.contains("/b/") && !ics.contains("TOKEN"), "{ics}");
     }
 
     #[test]

@@ -101,6 +101,35 @@ pub fn intake_needs_review(
     }
 }
 
+/// To a clinician whose account just locked after wrong passwords: when it ends, and what to
+/// do if it was not them. No addresses, no counts.
+pub fn account_locked(from: &str, to: &str, practice_name: &str, until: &str) -> NewEmail {
+    let body_text = format!(
+        "Hello,\n\nSomeone tried to sign in to your {practice_name} workspace account several \
+         times with a wrong password, so it is locked until {until}. It unlocks by itself then, \
+         or an admin can unlock it sooner.\n\nIf this was not you, tell an admin and change \
+         your password once you are back in.\n"
+    );
+    let body_html = format!(
+        "<p>Hello,</p><p>Someone tried to sign in to your {p} workspace account several times \
+         with a wrong password, so it is locked until {u}. It unlocks by itself then, or an \
+         admin can unlock it sooner.</p><p>If this was not you, tell an admin and change your \
+         password once you are back in.</p>",
+        p = escape(practice_name),
+        u = escape(until),
+    );
+    NewEmail {
+        message_id: message_id(from),
+        kind: "account_locked",
+        recipient: to.to_owned(),
+        subject: "Your workspace account is locked for now".to_owned(),
+        body_text,
+        body_html,
+        calendar: None,
+        send_after: None,
+    }
+}
+
 /// One service on a referral's list, as the client's message shows it.
 pub struct ReferralLine {
     pub name: String,

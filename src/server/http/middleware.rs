@@ -78,6 +78,35 @@ fn from_this_site(headers: &HeaderMap) -> bool {
     !host.is_empty() && origin_host == host
 }
 
+/// HSTS when the app is served over https, and `no-store` on redirects and JSON (a redirect
+/// to a private link, or a save's reply, must not sit in a shared cache or the back-forward
+/// cache of a shared device).
+pub async fn security_headers(
+    https: bool,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    if https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            header::HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if response.status().is_redirection() || json {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+    }
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -52,6 +52,7 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
             "/staff/clinicians/{id}/active",
             post(staff::admin::set_active),
         )
+        .route("/staff/clinicians/{id}/unlock", post(staff::admin::unlock))
         .route(
             "/staff/password",
             get(staff::admin::password_page).post(staff::admin::change_password),
@@ -160,7 +161,12 @@ fn private_link_routes(state: &AppState) -> Router<AppState> {
         )
 }
 
+/// How long one request may take before it is answered 503: far above any page (milliseconds),
+/// so only a stuck request meets it.
+const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 pub fn router(state: AppState) -> Router {
+    let https = state.config.secure_cookies();
     let pkg_dir = format!("{}/{}", state.leptos.site_root, state.leptos.site_pkg_dir);
     let pkg_route = format!("/{}", state.leptos.site_pkg_dir);
     let assets = Router::new()
@@ -234,6 +240,29 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
+        // Nothing here needs a camera, a microphone, the location or payment.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static(
+                "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::HeaderName::from_static("cross-origin-resource-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        // Behind https, browsers must never come back over plain http.
+        .layer(axum::middleware::from_fn(move |request, next| {
+            super::middleware::security_headers(https, request, next)
+        }))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
         ))
         .with_state(state)
 }

@@ -577,6 +577,10 @@ pub async fn open_managed(
         .booking_by_manage_hash(&token.hash())
         .await?
         .ok_or(AppError::LinkNotFound)?;
+    // After the consult the link has done its job: it opens nothing more.
+    if now > booking.ends_at {
+        return Err(AppError::LinkExpired);
+    }
     let cutoff = booking.starts_at - Duration::hours(state.config.booking_change_cutoff_hours);
     let changeable = booking.status == BookingStatus::Booked && now < cutoff;
     Ok((

@@ -38,12 +38,19 @@ async fn clinicians_page(
     status: StatusCode,
     form: NewClinicianForm,
 ) -> Result<Response, AppError> {
+    let locks = state.db.locks(Utc::now()).await?;
+    let zone = state.config.practice_zone;
     let rows = state
         .db
         .clinicians()
         .await?
         .into_iter()
         .map(|c| ClinicianRow {
+            locked_until: locks.iter().find(|(id, _)| *id == c.id).map(|(_, t)| {
+                t.with_timezone(&zone)
+                    .format("%Y-%m-%d %H:%M %Z")
+                    .to_string()
+            }),
             id: c.id.0,
             name: c.display_name,
             email: c.email,
@@ -132,6 +139,27 @@ pub struct ActiveForm {
     active: String,
 }
 
+/// `POST /staff/clinicians/<id>/unlock`: an admin lifts a lock after wrong passwords.
+pub async fn unlock(
+    State(state): State<AppState>,
+    CurrentClinician(viewer): CurrentClinician,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    require_admin(&viewer)?;
+    let now = Utc::now();
+    let audit = Audit::new(
+        viewer.id,
+        AuditAction::UnlockClinician { clinician: id },
+        None,
+        now,
+    );
+    state
+        .db
+        .unlock_clinician(ClinicianId(id), now, Some(&audit))
+        .await?;
+    Ok(Redirect::to("/staff/clinicians").into_response())
+}
+
 /// `POST /staff/clinicians/<id>/active`: deactivate (ending their sessions) or reactivate.
 pub async fn set_active(
     State(state): State<AppState>,
@@ -212,8 +240,26 @@ pub async fn change_password(
             },
         )
     };
+    // The current-password check counts wrong guesses like the login does, and a lock stops
+    // it too.
+    let now = Utc::now();
+    if let Some((_, until)) = state
+        .db
+        .locks(now)
+        .await?
+        .into_iter()
+        .find(|(id, _)| *id == viewer.id)
+    {
+        let until = until.with_timezone(&state.config.practice_zone);
+        let message = format!(
+            "Too many wrong passwords: try again after {}.",
+            until.format("%H:%M %Z")
+        );
+        return Ok(refuse("current", message));
+    }
     let hash = state.db.password_hash(viewer.id).await?;
     if !auth::verify_password(current, hash).await {
+        auth::count_failure(&state, &viewer, now).await?;
         return Ok(refuse(
             "current",
             "That is not your current password.".into(),
@@ -225,7 +271,6 @@ pub async fn change_password(
         return Ok(refuse("new", message));
     }
     let hash = auth::hash_password(new).await?;
-    let now = Utc::now();
     let audit = Audit::new(viewer.id, AuditAction::ChangePassword, None, now);
     state
         .db

@@ -13,6 +13,8 @@ pub struct ClinicianRow {
     pub email: String,
     pub role: &'static str,
     pub active: bool,
+    /// Locked after wrong passwords, until this time.
+    pub locked_until: Option<String>,
 }
 
 /// What the "add a clinician" form shows after a failed attempt.
@@ -40,12 +42,25 @@ pub fn CliniciansPage(
                 ("Reactivate", "1")
             };
             let button_label = format!("{label} {}", row.name);
+            let unlock_action = format!("/staff/clinicians/{}/unlock", row.id);
+            let unlock_label = format!("Unlock {}", row.name);
+            let locked = row.locked_until.clone();
             view! {
                 <tr>
                     <td>{row.name}</td>
                     <td>{row.email}</td>
                     <td>{row.role}</td>
-                    <td>{if row.active { "Active" } else { "Deactivated" }}</td>
+                    <td>
+                        {if row.active { "Active" } else { "Deactivated" }}
+                        {locked.map(|until| {
+                            view! {
+                                <br /><span class="flag-safety">{format!("Locked until {until}")}</span>
+                                <form method="post" action=unlock_action>
+                                    <button type="submit" class="button secondary small" aria-label=unlock_label>"Unlock"</button>
+                                </form>
+                            }
+                        })}
+                    </td>
                     <td>
                         <form method="post" action=action>
                             <input type="hidden" name="active" value=value />
