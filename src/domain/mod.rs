@@ -16,6 +16,7 @@ pub mod form;
 pub mod questionnaire;
 #[cfg(feature = "ssr")]
 pub mod referral;
+pub mod routing;
 pub mod safe_contact;
 pub mod scoring;
 pub mod support;

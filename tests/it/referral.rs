@@ -465,6 +465,17 @@ async fn a_partner_is_referred_privately_and_closes_the_loop(app: TestApp) {
     )
     .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.expect("body");
+    assert!(
+        select(&html, "#outcome-error")
+            .concat()
+            .contains("Say why not"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("Nothing is sent yet"),
+        "the refer form is not blamed"
+    );
     post(
         &app,
         &cookie,
@@ -557,3 +568,159 @@ async fn a_client_without_email_gets_a_printed_list(app: TestApp) {
     assert!(!text.contains("Client preference") && !text.contains(&r));
 }
 on_both_databases!(printed, a_client_without_email_gets_a_printed_list);
+
+/// The staff form's time options whose label (practice time) starts with `hour`.
+fn slot_at(html: &str, hour: &str) -> Option<String> {
+    Html::parse_document(html)
+        .select(&Selector::parse("select#slot option").expect("css"))
+        .find(|o| o.text().collect::<String>().starts_with(hour))
+        .and_then(|o| o.value().attr("value").map(str::to_owned))
+}
+
+async fn a_couples_consult_goes_to_a_clinician_who_fits_their_recommendation(app: TestApp) {
+    create_admin(&app, ADMIN, "Ana Lima", PASSWORD).await;
+    common::set_hours(&app, ADMIN, "09:00-10:00").await;
+    let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("login");
+    let made = post(
+        &app,
+        &cookie,
+        "/staff/clinicians",
+        &[
+            ("name", "Dee Park"),
+            ("email", CLINICIAN),
+            ("password", PASSWORD),
+            ("role", "clinician"),
+        ],
+    )
+    .await;
+    assert!(made.status().is_success() || made.status().is_redirection());
+    common::set_hours(&app, CLINICIAN, "14:00-15:00").await;
+    let dee = db_text(
+        &app,
+        &format!("select cast(id as text) from clinicians where email = '{CLINICIAN}'"),
+    )
+    .await;
+    let saved = post(
+        &app,
+        &cookie,
+        &format!("/staff/clinicians/{dee}/profile"),
+        &[
+            ("specialties", "discernment"),
+            ("accepting_couples", "yes"),
+            ("consult_format", "video"),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    // A couple with a mixed agenda (A ready to rebuild, B not): a discernment-style consult.
+    let a = common::start_questionnaire(&app).await;
+    common::answer_every_section(&app, &a, |i| if i.reverse { "1" } else { "5" }, "").await;
+    common::check_in(&app, &a, "no").await;
+    app.raw
+        .post(app.url(&format!("/q/{a}/invite")))
+        .send()
+        .await
+        .expect("invite");
+    let (_, html) = get(&app, &format!("/q/{a}/result")).await;
+    let url = select(&html, "#invite-link").concat();
+    let join = format!("/join/{}", url.split_once("/join/").expect("link").1);
+    let joined = app.raw.post(app.url(&join)).send().await.expect("join");
+    let b = common::token_of_consent_redirect(&joined);
+    common::agree_to_policy(&app, &b).await;
+    common::answer_every_section(&app, &b, |i| if i.reverse { "5" } else { "1" }, "").await;
+    common::check_in(&app, &b, "no").await;
+    let a_ref = db_text(
+        &app,
+        "select reference from submissions where partner = 'a'",
+    )
+    .await;
+    let path = format!("/staff/submissions/{a_ref}");
+    let page = common::staff_html(&app, &cookie, &path).await;
+    assert!(page.contains("Discernment-style consult"));
+    let (ana_slot, dee_slot) = (
+        slot_at(&page, "09:").expect("Ana's time"),
+        slot_at(&page, "14:").expect("Dee's time"),
+    );
+    let book = |slot: String, key: &'static str, any: bool| {
+        let mut form = vec![
+            ("slot", slot),
+            ("request_key", key.to_owned()),
+            ("for", "couple".to_owned()),
+            ("name", "Alex".to_owned()),
+            ("email", "alex@example.org".to_owned()),
+            ("phone", "+1 555 010 0600".to_owned()),
+            ("consent", "yes".to_owned()),
+        ];
+        if any {
+            form.push(("any_clinician", "yes".to_owned()));
+        }
+        app.raw
+            .post(app.url(&format!("{path}/book")))
+            .header("cookie", &cookie)
+            .form(&form)
+            .send()
+    };
+    // Ana is not discernment-trained: her time is refused, and the form says why.
+    let refused = book(ana_slot.clone(), "00112233445566778899aabbccddeeff", false)
+        .await
+        .expect("post");
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.expect("body");
+    assert!(
+        select(&html, "#slot-error")
+            .concat()
+            .contains("Discernment counseling"),
+        "{html}"
+    );
+    assert_eq!(db_count(&app, "select count(*) from bookings").await, 0);
+    // Dee's time: booked with Dee, and the card says it fits.
+    let booked = book(dee_slot, "00112233445566778899aabbccddeef0", false)
+        .await
+        .expect("post");
+    assert_eq!(booked.status(), StatusCode::SEE_OTHER);
+    let page = common::staff_html(&app, &cookie, &path).await;
+    let card = select(&page, ".booking-card").concat();
+    assert!(
+        card.contains("Dee Park") && card.contains("Fits the recommendation"),
+        "{card}"
+    );
+    // Cancelled, then booked at Ana's time on purpose: allowed, and audited as an override.
+    let (id, sequence) = (
+        db_text(&app, "select cast(id as text) from bookings").await,
+        db_text(&app, "select cast(sequence as text) from bookings").await,
+    );
+    let cancelled = post(
+        &app,
+        &cookie,
+        &format!("{path}/consult/cancel"),
+        &[
+            ("confirm", "yes"),
+            ("booking", &id),
+            ("sequence", &sequence),
+        ],
+    )
+    .await;
+    assert_eq!(cancelled.status(), StatusCode::SEE_OTHER);
+    let overridden = book(ana_slot, "00112233445566778899aabbccddeef1", true)
+        .await
+        .expect("post");
+    assert_eq!(overridden.status(), StatusCode::SEE_OTHER);
+    let page = common::staff_html(&app, &cookie, &path).await;
+    let card = select(&page, ".booking-card").concat();
+    assert!(
+        card.contains("Ana Lima") && card.contains("any free clinician"),
+        "{card}"
+    );
+    assert_eq!(
+        db_count(
+            &app,
+            "select count(*) from audit_events where action = 'override_routing'"
+        )
+        .await,
+        1
+    );
+}
+on_both_databases!(
+    routing,
+    a_couples_consult_goes_to_a_clinician_who_fits_their_recommendation
+);

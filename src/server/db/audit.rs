@@ -23,6 +23,12 @@ pub enum AuditAction {
     BookConsult,
     /// A joint consult booked while a safety hold is on (the reason is in `hold_overrides`).
     OverrideSafetyHold,
+    /// A consult the practice booked with any free clinician, not one who fits.
+    OverrideRouting,
+    /// Names the clinician whose profile changed.
+    SaveClinicianProfile {
+        clinician: i64,
+    },
     CancelConsult,
     RecordFirstContact,
     /// Names the reference: the row outlives the submission, and nothing else of it is kept.
@@ -65,6 +71,10 @@ impl AuditAction {
             AuditAction::AddNote => "add_note",
             AuditAction::BookConsult => "book_consult",
             AuditAction::OverrideSafetyHold => "override_safety_hold",
+            AuditAction::OverrideRouting => "override_routing",
+            AuditAction::SaveClinicianProfile { clinician } => {
+                return Cow::Owned(format!("save_clinician_profile {clinician}"))
+            }
             AuditAction::CancelConsult => "cancel_consult",
             AuditAction::RecordFirstContact => "record_first_contact",
             AuditAction::DeleteSubmission { reference } => {

@@ -53,6 +53,8 @@ pub struct Booking {
     pub request_key: String,
     /// The couple's consult, together (else one client's own).
     pub for_couple: bool,
+    /// Why it went to its clinician (`None` for consults booked before routing existed).
+    pub routing: Option<crate::domain::routing::Routing>,
 }
 
 /// A clinician who offers consults, with their regular week.
@@ -64,6 +66,7 @@ pub struct ClinicianCalendar {
 }
 
 /// What a new booking stores, besides the slot and the clinician (chosen in the transaction).
+#[derive(Clone, Copy)]
 pub struct NewBooking<'a> {
     pub submission_id: SubmissionId,
     pub practice_zone: &'a str,
@@ -84,6 +87,8 @@ pub struct NewBooking<'a> {
     /// A joint consult the practice booked while a safety hold is on: the clinician's reason,
     /// recorded (and audited) in the booking's transaction.
     pub hold_override: Option<&'a str>,
+    /// Why it goes to the clinician whose calendar is tried (set per attempt).
+    pub routing: Option<crate::domain::routing::Routing>,
 }
 
 /// How an attempt to book one clinician's calendar ended.
@@ -117,7 +122,7 @@ const WITHDRAW_REMINDERS: &str = "delete from outbox where booking_id = $1 \
 const BOOKING_COLUMNS: &str = "b.id, b.submission_id, s.reference, b.clinician_id, \
     c.display_name as clinician_name, b.starts_at, b.ends_at, b.practice_zone, b.client_zone, \
     b.client_name, b.client_email, b.client_phone, b.status, b.sequence, b.request_key, \
-    b.for_couple";
+    b.for_couple, b.routing";
 
 /// A booking as stored, before its status is checked.
 #[derive(sqlx::FromRow)]
@@ -138,6 +143,7 @@ struct BookingRow {
     sequence: i32,
     request_key: String,
     for_couple: bool,
+    routing: Option<String>,
 }
 
 fn booking_from_row(row: BookingRow) -> Result<Booking, sqlx::Error> {
@@ -158,6 +164,7 @@ fn booking_from_row(row: BookingRow) -> Result<Booking, sqlx::Error> {
         sequence,
         request_key,
         for_couple,
+        routing,
     } = row;
     let status = match status.as_str() {
         "booked" => BookingStatus::Booked,
@@ -181,6 +188,9 @@ fn booking_from_row(row: BookingRow) -> Result<Booking, sqlx::Error> {
         sequence,
         request_key,
         for_couple,
+        routing: routing
+            .as_deref()
+            .and_then(crate::domain::routing::Routing::parse),
     })
 }
 
@@ -355,8 +365,8 @@ impl Db {
         let insert = "insert into bookings (submission_id, clinician_id, starts_at, ends_at, \
                       practice_zone, client_zone, client_name, client_email, client_phone, \
                       manage_token_hash, request_key, for_couple, status, sequence, created_at, \
-                      updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, \
-                      'booked', 0, $12, $12) returning id";
+                      updated_at, routing) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+                      $13, 'booked', 0, $12, $12, $14) returning id";
         let starts = "select starts_at from bookings where id = $1 and status = 'booked'";
         let couple_lock = "update couples set created_at = created_at \
                            where id = (select couple_id from submissions where id = $1)";
@@ -457,6 +467,7 @@ impl Db {
                         .bind(new.request_key)
                         .bind(now)
                         .bind(new.for_couple)
+                        .bind(new.routing.map(|r| r.as_str()))
                         .fetch_one(&mut *tx)
                         .await?
                 }
@@ -476,6 +487,13 @@ impl Db {
                         ..audit.clone()
                     };
                     super::audit::write(&mut *tx, &override_audit).await?;
+                }
+                if new.routing == Some(crate::domain::routing::Routing::Override) {
+                    let routing_audit = Audit {
+                        action: super::AuditAction::OverrideRouting,
+                        ..audit.clone()
+                    };
+                    super::audit::write(&mut *tx, &routing_audit).await?;
                 }
             }
             tx.commit().await?;

@@ -286,3 +286,67 @@ impl Db {
         Ok(())
     }
 }
+
+impl Db {
+    /// Every clinician's profile that has been written (others are [`Profile::default`]).
+    pub async fn clinician_profiles(
+        &self,
+    ) -> Result<std::collections::HashMap<ClinicianId, crate::domain::routing::Profile>, sqlx::Error>
+    {
+        use crate::domain::routing::{ConsultFormat, Profile, Specialty};
+        let sql = "select clinician_id, specialties, languages, accepting_couples = 1, \
+                   consult_format, consult_place from clinician_profiles";
+        type Row = (i64, String, String, bool, String, String);
+        let rows: Vec<Row> = with_pool!(self, pool => {
+            sqlx::query_as(sql).fetch_all(pool).await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(id, specialties, languages, accepting, format, place)| {
+                (
+                    ClinicianId(id),
+                    Profile {
+                        specialties: Specialty::split(&specialties),
+                        languages,
+                        accepting_couples: accepting,
+                        format: ConsultFormat::parse(&format).unwrap_or(ConsultFormat::InPerson),
+                        place,
+                    },
+                )
+            })
+            .collect())
+    }
+
+    /// Writes a clinician's profile, with its audit row.
+    pub async fn save_clinician_profile(
+        &self,
+        id: ClinicianId,
+        profile: &crate::domain::routing::Profile,
+        audit: &super::Audit,
+    ) -> Result<(), sqlx::Error> {
+        use crate::domain::routing::Specialty;
+        let sql = "insert into clinician_profiles (clinician_id, specialties, languages, \
+                   accepting_couples, consult_format, consult_place, updated_at) \
+                   values ($1, $2, $3, $4, $5, $6, $7) on conflict (clinician_id) do update set \
+                   specialties = excluded.specialties, languages = excluded.languages, \
+                   accepting_couples = excluded.accepting_couples, \
+                   consult_format = excluded.consult_format, \
+                   consult_place = excluded.consult_place, updated_at = excluded.updated_at";
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(sql)
+                .bind(id.0)
+                .bind(Specialty::join(&profile.specialties))
+                .bind(profile.languages.clone())
+                .bind(i16::from(profile.accepting_couples))
+                .bind(profile.format.as_str())
+                .bind(profile.place.clone())
+                .bind(audit.at)
+                .execute(&mut *tx)
+                .await?;
+            super::audit::write(&mut *tx, audit).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}

@@ -54,6 +54,10 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
         )
         .route("/staff/clinicians/{id}/unlock", post(staff::admin::unlock))
         .route(
+            "/staff/clinicians/{id}/profile",
+            get(staff::admin::profile_page).post(staff::admin::save_profile),
+        )
+        .route(
             "/staff/password",
             get(staff::admin::password_page).post(staff::admin::change_password),
         )

@@ -138,6 +138,8 @@ pub struct BookRequest {
     /// assessed, and said why it is right to book together now.
     pub safety_assessed: bool,
     pub override_reason: String,
+    /// The practice books with any free clinician, not only one who fits the recommendation.
+    pub any_clinician: bool,
     pub contact: ContactForm,
 }
 
@@ -151,6 +153,7 @@ impl BookRequest {
             for_whom: field("for"),
             safety_assessed: field("safety_assessed") == "yes",
             override_reason: field("override_reason"),
+            any_clinician: field("any_clinician") == "yes",
             contact: ContactForm::from_form(form),
         }
     }
@@ -516,8 +519,42 @@ async fn book_submission(
         for_couple,
         audit: audit.as_ref(),
         hold_override,
+        routing: None,
     };
-    let attempt = try_calendars(state, &new, None, &consult_rules, start, &emails, now).await?;
+    let (mut plan, recommendation) = plan(state, submission.id, for_couple).await?;
+    if let Booker::Clinician(_) = booker {
+        // The practice books only with a clinician who fits, unless it says otherwise.
+        plan.only_fitting = !request.any_clinician;
+        plan.overridden = request.any_clinician;
+    }
+    let attempt = try_calendars(
+        state,
+        &new,
+        None,
+        &consult_rules,
+        start,
+        &emails,
+        now,
+        &plan,
+    )
+    .await?;
+    // Not offered by anyone who fits, but by someone else: say so, rather than "taken".
+    let refused_for_fit = matches!(attempt, BookAttempt::NotOffered)
+        && plan.only_fitting
+        && !plan.fitting.is_empty()
+        && offered_by_others(state, &plan, start, now).await?;
+    if refused_for_fit {
+        let need = crate::domain::routing::needs(recommendation)
+            .map(|s| s.label())
+            .unwrap_or("accepting new couples");
+        return Ok(BookOutcome::Invalid(vec![FieldError {
+            field: "slot".into(),
+            message: format!(
+                "No clinician who fits this client's recommendation ({need}) is free then. Pick \
+                 another time, or tick \"Book with any free clinician\"."
+            ),
+        }]));
+    }
     Ok(match attempt {
         BookAttempt::Booked(_) => {
             tracing::info!(?booker, "consult booked");
@@ -530,7 +567,75 @@ async fn book_submission(
     })
 }
 
-/// Tries each clinician who offers consults, in order, until one can take the slot.
+/// Which calendars a booking tries, and in what order: those that fit the recommendation
+/// first (see `domain::routing`).
+pub struct Plan {
+    /// Clinicians who fit, in calendar order.
+    pub fitting: Vec<ClinicianId>,
+    /// Only the fitting ones may take it (the practice booking without an override).
+    pub only_fitting: bool,
+    /// The practice chose any free clinician on purpose.
+    pub overridden: bool,
+}
+
+/// The plan for a consult on `submission` (`for_couple`: the couple's, together).
+pub async fn plan(
+    state: &AppState,
+    submission: crate::server::db::SubmissionId,
+    for_couple: bool,
+) -> Result<(Plan, crate::domain::couple::Recommendation), AppError> {
+    let recommendation = crate::server::service::couples::recommendation(state, submission).await?;
+    let profiles = state.db.clinician_profiles().await?;
+    let fitting = state
+        .db
+        .bookable_calendars()
+        .await?
+        .iter()
+        .map(|c| c.clinician_id)
+        .filter(|id| {
+            let profile = profiles.get(id).cloned().unwrap_or_default();
+            crate::domain::routing::fits(recommendation, for_couple, &profile)
+        })
+        .collect();
+    let plan = Plan {
+        fitting,
+        only_fitting: false,
+        overridden: false,
+    };
+    Ok((plan, recommendation))
+}
+
+/// Whether a clinician outside the plan's fitting ones offers `start` now.
+async fn offered_by_others(
+    state: &AppState,
+    plan: &Plan,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let consult_rules = state.db.consult_rules().await?;
+    let (from, to) = busy_window(&consult_rules, now);
+    let busy = state.db.busy_between(from, to).await?;
+    Ok(state
+        .db
+        .bookable_calendars()
+        .await?
+        .iter()
+        .filter(|c| !plan.fitting.contains(&c.clinician_id))
+        .any(|calendar| {
+            let taken = busy
+                .get(&calendar.clinician_id)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            rules::slots(&availability(state, calendar), &consult_rules, taken, now)
+                .iter()
+                .any(|slot| slot.start == start)
+        }))
+}
+
+/// Tries each clinician who offers consults until one can take the slot: those who fit the
+/// recommendation first, then (unless the plan allows only those) the others, each booking
+/// recording why it went where it did.
+#[allow(clippy::too_many_arguments)]
 async fn try_calendars(
     state: &AppState,
     new: &NewBooking<'_>,
@@ -539,18 +644,37 @@ async fn try_calendars(
     start: DateTime<Utc>,
     emails: &[NewEmail],
     now: DateTime<Utc>,
+    plan: &Plan,
 ) -> Result<BookAttempt, AppError> {
+    use crate::domain::routing::Routing;
     let zone = state.config.practice_zone;
     let check = |calendar: &ClinicianCalendar, busy: &[Busy]| {
         let avail = Availability::new(zone, calendar.weekly.clone(), calendar.days_off.clone());
         rules::offered(&rules::slots(&avail, consult_rules, busy, now), start)
     };
-    for calendar in state.db.bookable_calendars().await? {
+    let mut calendars = state.db.bookable_calendars().await?;
+    // Stable: within each group, the usual calendar order.
+    calendars.sort_by_key(|c| !plan.fitting.contains(&c.clinician_id));
+    let nobody_fits = plan.fitting.is_empty();
+    for calendar in calendars {
+        let fits = plan.fitting.contains(&calendar.clinician_id);
+        if plan.only_fitting && !fits && !nobody_fits {
+            continue;
+        }
+        let routing = match (plan.overridden, fits) {
+            (true, _) => Routing::Override,
+            (false, true) => Routing::Matched,
+            (false, false) => Routing::NoFit,
+        };
+        let attempt_new = NewBooking {
+            routing: Some(routing),
+            ..*new
+        };
         let attempt = state
             .db
             .book_consult(
                 calendar.clinician_id,
-                new,
+                &attempt_new,
                 reschedule,
                 &check,
                 busy_window(consult_rules, now),
@@ -782,7 +906,9 @@ pub async fn reschedule(
         for_couple: booking.for_couple,
         audit: None,
         hold_override: None,
+        routing: None,
     };
+    let (plan, _) = plan(state, booking.submission_id, booking.for_couple).await?;
     let attempt = try_calendars(
         state,
         &new,
@@ -791,6 +917,7 @@ pub async fn reschedule(
         start,
         &emails,
         now,
+        &plan,
     )
     .await?;
     Ok(match attempt {

@@ -345,6 +345,30 @@ pub async fn may_book_together(
     ))
 }
 
+/// What this client's (or couple's) answers recommend as the first consult: a couple's flags
+/// decide for both partners; someone on their own is seen individually first after a positive
+/// check-in.
+pub async fn recommendation(
+    state: &AppState,
+    submission: SubmissionId,
+) -> Result<crate::domain::couple::Recommendation, AppError> {
+    use crate::domain::couple::Recommendation;
+    let Some((couple, _)) = state.db.couple_of(submission).await? else {
+        let positive = state
+            .db
+            .safety_screen(submission)
+            .await?
+            .is_some_and(|s| s.is_positive());
+        return Ok(if positive {
+            Recommendation::IndividualConsultFirst
+        } else {
+            Recommendation::CouplesConsult
+        });
+    };
+    let (couple, _) = load_couple(state, couple).await?;
+    Ok(couple.flags().recommendation())
+}
+
 /// Whether a partner's private check-in holds this couple's joint sessions (never for someone
 /// on their own: there is no one to hold them with).
 pub async fn safety_hold(state: &AppState, submission: SubmissionId) -> Result<bool, AppError> {

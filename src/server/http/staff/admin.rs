@@ -21,7 +21,7 @@ use crate::server::http::render;
 use crate::server::state::AppState;
 use crate::ui::pages::staff::admin::{
     AuditPage, AuditRow, ClinicianRow, CliniciansPage, NewClinicianForm, OutboxPage, OutboxRow,
-    PasswordPage,
+    PasswordPage, ProfileForm, ProfilePage,
 };
 
 fn require_admin(clinician: &Clinician) -> Result<(), AppError> {
@@ -137,6 +137,109 @@ pub async fn create_clinician(
 #[derive(Deserialize)]
 pub struct ActiveForm {
     active: String,
+}
+
+async fn profile_form(
+    state: &AppState,
+    id: ClinicianId,
+    error: Option<String>,
+) -> Result<ProfileForm, AppError> {
+    use crate::domain::routing::{ConsultFormat, Specialty};
+    let clinician = state
+        .db
+        .clinicians()
+        .await?
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or(AppError::NotFound)?;
+    let profile = state
+        .db
+        .clinician_profiles()
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    Ok(ProfileForm {
+        name: clinician.display_name,
+        action: format!("/staff/clinicians/{}/profile", id.0),
+        specialties: Specialty::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label(), profile.specialties.contains(s)))
+            .collect(),
+        languages: profile.languages,
+        accepting_couples: profile.accepting_couples,
+        video: profile.format == ConsultFormat::Video,
+        place: profile.place,
+        error,
+    })
+}
+
+/// `GET /staff/clinicians/<id>/profile` (admins).
+pub async fn profile_page(
+    State(state): State<AppState>,
+    CurrentClinician(viewer): CurrentClinician,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    require_admin(&viewer)?;
+    let form = profile_form(&state, ClinicianId(id), None).await?;
+    let user = staff_user(&viewer);
+    Ok(render::staff_page(
+        &state,
+        StatusCode::OK,
+        "Profile",
+        move || {
+            view! { <ProfilePage user form /> }
+        },
+    ))
+}
+
+/// `POST /staff/clinicians/<id>/profile`: saved (audited), back to the clinicians.
+pub async fn save_profile(
+    State(state): State<AppState>,
+    CurrentClinician(viewer): CurrentClinician,
+    Path(id): Path<i64>,
+    AppForm(fields): AppForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    use crate::domain::routing::{ConsultFormat, Profile, Specialty};
+    require_admin(&viewer)?;
+    let value = |name: &str| crate::domain::form::value(&fields, name).trim().to_owned();
+    let place = value("consult_place");
+    if place.chars().count() > 300 {
+        let form = profile_form(
+            &state,
+            ClinicianId(id),
+            Some("Keep the address or link to 300 characters.".into()),
+        )
+        .await?;
+        let user = staff_user(&viewer);
+        return Ok(render::staff_page(
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Profile",
+            move || view! { <ProfilePage user form /> },
+        ));
+    }
+    let profile = Profile {
+        specialties: fields
+            .iter()
+            .filter(|(k, _)| k == "specialties")
+            .filter_map(|(_, v)| Specialty::parse(v))
+            .collect(),
+        languages: value("languages"),
+        accepting_couples: value("accepting_couples") == "yes",
+        format: ConsultFormat::parse(&value("consult_format")).unwrap_or(ConsultFormat::InPerson),
+        place,
+    };
+    let action = AuditAction::SaveClinicianProfile { clinician: id };
+    let audit = Audit::new(viewer.id, action, None, Utc::now());
+    // An unknown id fails the foreign key: the page for a missing account.
+    if !state.db.clinicians().await?.iter().any(|c| c.id.0 == id) {
+        return Err(AppError::NotFound);
+    }
+    state
+        .db
+        .save_clinician_profile(ClinicianId(id), &profile, &audit)
+        .await?;
+    Ok(Redirect::to("/staff/clinicians").into_response())
 }
 
 /// `POST /staff/clinicians/<id>/unlock`: an admin lifts a lock after wrong passwords.

@@ -54,6 +54,7 @@ pub(super) async fn arrange_form(
             _ => couple.safety.is_empty(),
         }),
         hold: hold_on,
+        any_clinician: value("any_clinician") == "yes",
         safety_assessed: value("safety_assessed") == "yes",
         override_reason: value("override_reason"),
         errors: errors.into_iter().map(|e| (e.field, e.message)).collect(),
@@ -167,6 +168,15 @@ pub(super) async fn submission_detail(
             error: cancel_error.clone(),
         }),
         on_partner: on_partner.then_some(b.reference),
+        routing: b.routing.map(|r| match r {
+            crate::domain::routing::Routing::Matched => "Fits the recommendation",
+            crate::domain::routing::Routing::NoFit => {
+                "No clinician's profile fits the recommendation: the first free calendar took it"
+            }
+            crate::domain::routing::Routing::Override => {
+                "Booked with any free clinician (the practice's choice)"
+            }
+        }),
         client_name: b.client_name,
         client_email: b.client_email,
         client_phone: b.client_phone,
@@ -218,6 +228,10 @@ async fn referrals_card(
 ) -> Result<ReferralsCard, AppError> {
     use crate::domain::referral::{follow_up_due, Outcome, Reason};
     use crate::server::db::DirectoryFilter;
+    let (outcome_errors, errors): (Vec<FieldError>, Vec<FieldError>) = errors
+        .into_iter()
+        .partition(|e| e.field == "outcome" || e.field == "outcome_note");
+    let outcome_error = outcome_errors.into_iter().next().map(|e| e.message);
     let zone = state.config.practice_zone;
     let now = Utc::now();
     let base = format!("/staff/submissions/{}/referrals", submission.reference);
@@ -300,7 +314,11 @@ async fn referrals_card(
     } else {
         None
     };
-    Ok(ReferralsCard { referrals, form })
+    Ok(ReferralsCard {
+        referrals,
+        form,
+        outcome_error,
+    })
 }
 
 /// The fields of the "record a try to reach them" form, whose refusals are said there.

@@ -45,9 +45,10 @@ pub fn CliniciansPage(
             let unlock_action = format!("/staff/clinicians/{}/unlock", row.id);
             let unlock_label = format!("Unlock {}", row.name);
             let locked = row.locked_until.clone();
+            let profile = format!("/staff/clinicians/{}/profile", row.id);
             view! {
                 <tr>
-                    <td>{row.name}</td>
+                    <td><a href=profile>{row.name}</a></td>
                     <td>{row.email}</td>
                     <td>{row.role}</td>
                     <td>
@@ -255,6 +256,74 @@ pub fn OutboxPage(
                     <tbody>{body}</tbody>
                 </table>
             </div>
+        </section>
+    }
+}
+
+/// A clinician's profile, as the admin's form shows it.
+#[derive(Clone, Debug, Default)]
+pub struct ProfileForm {
+    pub name: String,
+    pub action: String,
+    /// `(value, label, checked)`.
+    pub specialties: Vec<(&'static str, &'static str, bool)>,
+    pub languages: String,
+    pub accepting_couples: bool,
+    pub video: bool,
+    pub place: String,
+    pub error: Option<String>,
+}
+
+#[component]
+pub fn ProfilePage(user: StaffUser, form: ProfileForm) -> impl IntoView {
+    let ProfileForm {
+        name,
+        action,
+        specialties,
+        languages,
+        accepting_couples,
+        video,
+        place,
+        error,
+    } = form;
+    let boxes = specialties
+        .into_iter()
+        .map(|(value, label, checked)| {
+            let id = format!("spec-{value}");
+            let label_for = id.clone();
+            view! { <label for=label_for><input type="checkbox" id=id name="specialties" value=value checked=checked />" " {label}</label> }
+        })
+        .collect_view();
+    view! {
+        <StaffBar user />
+        <section class="card">
+            <h1>{format!("Profile: {name}")}</h1>
+            <p class="hint">"Consults are routed by it: a discernment-style consult goes to someone trained in discernment counseling, an individual consult first to someone IPV-informed, and a couple's consult to someone accepting new couples."</p>
+            {error.map(|e| view! { <p class="form-alert" role="alert">{e}</p> })}
+            <form method="post" action=action class="stack" novalidate>
+                <fieldset class="field">
+                    <legend>"Specialties"</legend>
+                    <div class="stack">{boxes}</div>
+                </fieldset>
+                <div class="field">
+                    <label for="languages">"Languages"</label>
+                    <input type="text" id="languages" name="languages" value=languages />
+                </div>
+                <label for="accepting_couples"><input type="checkbox" id="accepting_couples" name="accepting_couples" value="yes" checked=accepting_couples />" Accepting new couples"</label>
+                <div class="field">
+                    <label for="consult_format">"First consults"</label>
+                    <select id="consult_format" name="consult_format">
+                        <option value="in_person" selected=!video>"In person"</option>
+                        <option value="video" selected=video>"By video"</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="consult_place">"Office address, or the video link"</label>
+                    <input type="text" id="consult_place" name="consult_place" value=place maxlength="300" />
+                </div>
+                <button type="submit" class="button primary small">"Save profile"</button>
+            </form>
+            <p><a href="/staff/clinicians">"Back to clinicians"</a></p>
         </section>
     }
 }

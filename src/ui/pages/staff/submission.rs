@@ -74,6 +74,8 @@ pub struct BookingSummary {
     pub client_name: String,
     pub client_email: String,
     pub client_phone: String,
+    /// Why it went to its clinician, for the practice.
+    pub routing: Option<&'static str>,
 }
 
 /// The form a clinician books a consult with, for a client they spoke to (by phone, say).
@@ -98,6 +100,8 @@ pub struct ArrangeConsult {
     pub hold: bool,
     pub safety_assessed: bool,
     pub override_reason: String,
+    /// Book with any free clinician, not only one who fits the recommendation.
+    pub any_clinician: bool,
     /// `(field, message)` pairs, shown next to their fields.
     pub errors: Vec<(String, String)>,
 }
@@ -150,6 +154,7 @@ pub(super) fn ArrangeConsultForm(form: ArrangeConsult) -> impl IntoView {
         hold,
         safety_assessed,
         override_reason,
+        any_clinician,
         errors,
     } = form;
     if days.is_empty() {
@@ -209,6 +214,7 @@ pub(super) fn ArrangeConsultForm(form: ArrangeConsult) -> impl IntoView {
                     {options}
                 </select>
             </div>
+            <label for="any_clinician"><input type="checkbox" id="any_clinician" name="any_clinician" value="yes" checked=any_clinician />" Book with any free clinician (not only one whose profile fits the recommendation; audited)"</label>
             <TextField id="name" label="Client's name" kind="text" autocomplete="off" value=name
                 error=error_for(&errors, "name") hint=None />
             <TextField id="email" label="Client's email" kind="email" autocomplete="off" value=email
@@ -255,6 +261,7 @@ pub(super) fn BookingCard(
                             <a href=format!("/staff/submissions/{r}")>{r.clone()}</a></dd>
                     })}
                     <dt>"With"</dt><dd>{b.clinician}</dd>
+                    {b.routing.map(|r| view! { <dt>"Match"</dt><dd>{r}</dd> })}
                     <dt>"Client"</dt><dd>{b.client_name}</dd>
                     <dt>"Email"</dt><dd>{b.client_email}</dd>
                     <dt>"Phone"</dt><dd>{b.client_phone}</dd>
@@ -576,6 +583,8 @@ pub struct ReferForm {
 pub struct ReferralsCard {
     pub referrals: Vec<ReferralItem>,
     pub form: Option<ReferForm>,
+    /// Why the last outcome recorded on a referral was refused.
+    pub outcome_error: Option<String>,
 }
 
 #[component]
@@ -636,7 +645,14 @@ fn ReferralItemView(item: ReferralItem) -> impl IntoView {
 
 #[component]
 pub(super) fn ReferralsCardView(card: ReferralsCard) -> impl IntoView {
-    let ReferralsCard { referrals, form } = card;
+    let ReferralsCard {
+        referrals,
+        form,
+        outcome_error,
+    } = card;
+    let outcome_alert = outcome_error.map(|e| {
+        view! { <p class="form-alert" role="alert" id="outcome-error">{format!("The outcome was not recorded: {e}")}</p> }
+    });
     let list = if referrals.is_empty() {
         view! { <p>"Not referred out."</p> }.into_any()
     } else {
@@ -721,6 +737,7 @@ pub(super) fn ReferralsCardView(card: ReferralsCard) -> impl IntoView {
     view! {
         <section class="card referrals-card" id="referrals">
             <h2>"Referrals"</h2>
+            {outcome_alert}
             {list}
             {form}
         </section>
