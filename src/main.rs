@@ -64,6 +64,12 @@ async fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::CheckConfig => {
+            for line in cli::describe(&config) {
+                println!("{line}");
+            }
+            ExitCode::SUCCESS
+        }
         Command::Unlock { email } => match cli::unlock(&config, &email).await {
             Ok(()) => {
                 println!("{email} is unlocked.");

@@ -38,6 +38,8 @@ pub enum Command {
     Unlock {
         email: String,
     },
+    /// Reads the settings, says what they amount to and what looks wrong, and exits.
+    CheckConfig,
 }
 
 /// Parses `args` (without the program name).
@@ -96,6 +98,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 .map_err(|_| "--days takes weekdays like mon,tue,wed")?;
             Ok(Command::SetHours { email, hours, days })
         }
+        "check-config" if args.len() == 1 => Ok(Command::CheckConfig),
         "unlock" => match (args.get(1).map(String::as_str), args.get(2)) {
             (Some("--email"), Some(email)) if args.len() == 3 => Ok(Command::Unlock {
                 email: email.trim().to_lowercase(),
@@ -104,7 +107,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         },
         other => Err(format!(
             "unknown command {other:?}; use `serve` (default), `create-admin --email …`, \
-             `set-hours --email … --hours …` or `unlock --email …`"
+             `set-hours --email … --hours …`, `unlock --email …` or `check-config`"
         )),
     }
 }
@@ -157,6 +160,76 @@ pub async fn create_admin(
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(CreateAdminError::Exists),
         Err(e) => Err(CreateAdminError::Save(Box::new(e))),
     }
+}
+
+/// What `check-config` prints: each setting that matters in a sentence, and warnings (lines
+/// starting with "warning:") for what a practice should fix before going live. Never the
+/// database URL (it may hold a password) or any secret.
+pub fn describe(config: &Config) -> Vec<String> {
+    let mut lines = Vec::new();
+    let backend = if config.database_url.starts_with("sqlite:") {
+        "SQLite (one file; one server)"
+    } else {
+        "PostgreSQL"
+    };
+    lines.push(format!("Database: {backend}"));
+    let https = config.secure_cookies();
+    lines.push(format!(
+        "Public address: {} ({})",
+        config.public_base_url,
+        if https {
+            "https: secure cookies and HSTS"
+        } else {
+            "http"
+        }
+    ));
+    if !https
+        && !config.public_base_url.contains("127.0.0.1")
+        && !config.public_base_url.contains("localhost")
+    {
+        lines.push(
+            "warning: PUBLIC_BASE_URL is not https; clients' links would travel unencrypted".into(),
+        );
+    }
+    match &config.mail.smtp {
+        Some(smtp) => lines.push(format!(
+            "Mail: SMTP to {}:{} ({:?})",
+            smtp.host, smtp.port, smtp.tls
+        )),
+        None => {
+            lines.push(format!(
+                "Mail: written as files to {} (no email leaves this server)",
+                config.mail.dir
+            ));
+            if https {
+                lines.push("warning: SMTP_HOST is not set, so no confirmation, reminder, referral or alert is sent".into());
+            }
+        }
+    }
+    match config.practice_country {
+        Some(country) => lines.push(format!("Support lines: the {country:?} preset")),
+        None if !config.support.lines().is_empty() => {
+            lines.push("Support lines: the practice's own file".into())
+        }
+        None => lines.push(
+            "warning: PRACTICE_COUNTRY is not set: clients see only \"call your local emergency number\""
+                .into(),
+        ),
+    }
+    lines.push(format!(
+        "Privacy policy: version {} ({} sections)",
+        config.consent.version,
+        config.consent.sections.len()
+    ));
+    lines.push(format!(
+        "Practice time zone: {}",
+        config.practice_zone.name()
+    ));
+    lines.push(format!(
+        "Review targets: urgent {} h, others {} h",
+        config.review_hours_urgent, config.review_hours
+    ));
+    lines
 }
 
 /// Why `unlock` did not unlock an account.

@@ -69,3 +69,50 @@ async fn an_unknown_database_scheme_is_refused_clearly() {
     // The URL itself (which may hold a password) is never printed.
     assert!(!stderr.contains("somewhere"), "{stderr}");
 }
+
+/// `trustbridge check-config`: what the settings amount to, and what to fix before going live.
+#[tokio::test]
+async fn check_config_says_what_the_settings_amount_to_and_what_to_fix() {
+    let run = |env: Vec<(&'static str, &'static str)>| async move {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_trustbridge"));
+        command.arg("check-config").env_remove("PRACTICE_COUNTRY");
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        command.output().await.expect("run check-config")
+    };
+    let live = run(vec![
+        ("PUBLIC_BASE_URL", "https://intake.example.org"),
+        (
+            "DATABASE_URL",
+            "postgres://app:hunter2@db.internal/trustbridge",
+        ),
+    ])
+    .await;
+    assert!(live.status.success(), "{live:?}");
+    let out = String::from_utf8_lossy(&live.stdout);
+    assert!(out.contains("Database: PostgreSQL"), "{out}");
+    assert!(!out.contains("hunter2"), "never the database URL");
+    assert!(out.contains("warning: SMTP_HOST is not set"), "{out}");
+    assert!(
+        out.contains("warning: PRACTICE_COUNTRY is not set"),
+        "{out}"
+    );
+    assert!(out.contains("Privacy policy: version "), "{out}");
+    let ready = run(vec![
+        ("PUBLIC_BASE_URL", "https://intake.example.org"),
+        ("SMTP_HOST", "mail.example.org"),
+        ("PRACTICE_COUNTRY", "ie"),
+    ])
+    .await;
+    let out = String::from_utf8_lossy(&ready.stdout);
+    assert!(!out.contains("warning:"), "{out}");
+    // A setting that cannot work: exit 2, naming it.
+    let bad = run(vec![
+        ("SMTP_HOST", "mail.example.org"),
+        ("SMTP_TLS", "none"),
+    ])
+    .await;
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("SMTP_TLS"));
+}
