@@ -60,6 +60,14 @@ struct EntryRow {
     retired: bool,
 }
 
+/// An entry of a referral's list, with the referral it belongs to.
+#[derive(sqlx::FromRow)]
+struct ListedEntry {
+    referral_id: i64,
+    #[sqlx(flatten)]
+    entry: EntryRow,
+}
+
 fn entry(row: EntryRow) -> Result<DirectoryEntry, sqlx::Error> {
     let decode = |what: &str| sqlx::Error::Decode(format!("a directory entry's {what}").into());
     Ok(DirectoryEntry {
@@ -386,37 +394,52 @@ impl Db {
             };
             query.fetch_all(pool).await?
         });
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let entries_sql = format!(
-                "select {} from referral_entries re join directory_entries d on d.id = re.entry_id \
-                 where re.referral_id = $1 order by re.position",
-                ENTRY_COLUMNS
-                    .split(", ")
-                    .map(|c| format!("d.{c}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            let entries: Vec<EntryRow> = with_pool!(self, pool => {
-                sqlx::query_as(&entries_sql).bind(row.0).fetch_all(pool).await?
-            });
-            out.push(Referral {
-                id: ReferralId(row.0),
-                submission: SubmissionId(row.1),
-                by: row.2,
-                reason: Reason::parse(&row.3)
-                    .ok_or_else(|| sqlx::Error::Decode("a referral's reason".into()))?,
-                message: row.4,
-                emailed: row.5 == "email",
-                outcome: row.6.as_deref().and_then(Outcome::parse),
-                outcome_note: row.7,
-                followed_up_at: row.8,
-                closed_at: row.9,
-                sent_at: row.10,
-                entries: entries.into_iter().map(entry).collect::<Result<_, _>>()?,
-            });
+        // Every entry of those referrals in one query, in each referral's chosen order.
+        let entries_sql = format!(
+            "select re.referral_id, {} from referral_entries re \
+             join directory_entries d on d.id = re.entry_id \
+             join referrals r on r.id = re.referral_id \
+             where {where_clause} order by re.referral_id, re.position",
+            ENTRY_COLUMNS
+                .split(", ")
+                .map(|c| format!("d.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let listed: Vec<ListedEntry> = with_pool!(self, pool => {
+            let query = sqlx::query_as(&entries_sql);
+            let query = match key {
+                ReferralKey::Submission(s) => query.bind(s.0),
+                ReferralKey::TokenHash(h) => query.bind(h.to_owned()),
+            };
+            query.fetch_all(pool).await?
+        });
+        let mut entries: std::collections::HashMap<i64, Vec<DirectoryEntry>> = Default::default();
+        for row in listed {
+            entries
+                .entry(row.referral_id)
+                .or_default()
+                .push(entry(row.entry)?);
         }
-        Ok(out)
+        rows.into_iter()
+            .map(|row| {
+                Ok(Referral {
+                    id: ReferralId(row.0),
+                    submission: SubmissionId(row.1),
+                    by: row.2,
+                    reason: Reason::parse(&row.3)
+                        .ok_or_else(|| sqlx::Error::Decode("a referral's reason".into()))?,
+                    message: row.4,
+                    emailed: row.5 == "email",
+                    outcome: row.6.as_deref().and_then(Outcome::parse),
+                    outcome_note: row.7,
+                    followed_up_at: row.8,
+                    closed_at: row.9,
+                    sent_at: row.10,
+                    entries: entries.remove(&row.0).unwrap_or_default(),
+                })
+            })
+            .collect()
     }
 
     /// A submission's referrals, oldest first.
