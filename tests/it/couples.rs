@@ -195,6 +195,10 @@ async fn a_positive_check_in_holds_booking_and_the_other_partner_cannot_tell(app
     assert_eq!(select(&a_held, "title"), select(&b_held, "title"));
     assert_eq!(select(&b_held, "h1"), ["Arrange a first consult"]);
     assert!(main_text(&b_held).contains("Choose a time on my own"));
+    assert!(
+        main_text(&b_held).contains("If you need support"),
+        "the support panel, as on every next-step page"
+    );
     assert!(main_text(&b_held).contains("Someone from the practice will contact you"));
     // Someone on their own, for the list below.
     let solo = start_questionnaire(&app).await;

@@ -398,6 +398,8 @@ pub struct ConsultChoice {
     pub together_url: Option<String>,
     pub own_url: String,
     pub practice_email: String,
+    /// The support panel every next-step page shows, the same for everyone.
+    pub support: crate::domain::support::Resources,
 }
 
 #[component]
@@ -407,6 +409,7 @@ pub fn ConsultChoicePage(choice: ConsultChoice) -> impl IntoView {
         together_url,
         own_url,
         practice_email,
+        support,
     } = choice;
     view! {
         <section class="card narrow">
@@ -424,5 +427,6 @@ pub fn ConsultChoicePage(choice: ConsultChoice) -> impl IntoView {
                 "."
             </p>
         </section>
+        <crate::ui::components::support::SupportPanel resources=support />
     }
 }

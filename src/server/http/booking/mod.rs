@@ -104,6 +104,7 @@ fn consult_choice(state: &AppState, token: &str, together: JointBookingOffer) ->
             .then(|| format!("/q/{token}/book?for=couple")),
         own_url: format!("/q/{token}/book?for=client"),
         practice_email: state.config.practice_email.clone(),
+        support: state.config.support.clone(),
     };
     render::page(
         state,
