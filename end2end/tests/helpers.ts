@@ -59,9 +59,14 @@ export async function privateCheckIn(
 
 /**
  * The practice's privacy policy every client agrees to before the first question (by mouse,
- * or by keyboard alone). Lands on section 1.
+ * or by keyboard alone), then the intake's "About you" page, left empty. Lands on section 1,
+ * or stays on "About you" when `throughIntake` is false.
  */
-export async function agreeToPolicy(page: Page, how: 'mouse' | 'keyboard' = 'mouse') {
+export async function agreeToPolicy(
+  page: Page,
+  how: 'mouse' | 'keyboard' = 'mouse',
+  throughIntake = true,
+) {
   // Before a first question: /start for someone new, the link's own /consent for partner B.
   await expect(page).toHaveURL(/\/(start\??|consent)$/);
   await expect(page.getByRole('heading', { name: 'Before you start: your privacy' })).toBeVisible();
@@ -75,6 +80,16 @@ export async function agreeToPolicy(page: Page, how: 'mouse' | 'keyboard' = 'mou
   } else {
     await box.check();
     await button.click();
+  }
+  await expect(page).toHaveURL(/\/about$/);
+  await expect(page.getByRole('heading', { name: 'About you' })).toBeVisible();
+  if (!throughIntake) return;
+  const next = page.getByRole('button', { name: 'Continue' });
+  if (how === 'keyboard') {
+    await next.focus();
+    await page.keyboard.press('Enter');
+  } else {
+    await next.click();
   }
   await expect(page).toHaveURL(/\/s\/1$/);
 }

@@ -13,6 +13,8 @@ pub mod consent;
 pub mod contact;
 pub mod couple;
 pub mod form;
+#[cfg(feature = "ssr")]
+pub mod intake;
 pub mod questionnaire;
 #[cfg(feature = "ssr")]
 pub mod referral;

@@ -11,6 +11,7 @@ mod booking;
 mod couples;
 mod email;
 mod hardening;
+mod intake;
 mod pathway;
 mod questionnaire;
 mod referral;

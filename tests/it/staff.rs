@@ -472,10 +472,15 @@ async fn a_clinician_moves_a_submission_and_keeps_private_notes(app: TestApp) {
         .contains("attachment"));
     let body = csv.text().await.expect("body");
     let lines: Vec<&str> = body.lines().collect();
-    assert_eq!(
-        lines[0],
-        "reference,started_utc,submitted_utc,questionnaire,workflow,readiness,band"
+    // The list's columns, then one per question of the intake form.
+    assert!(
+        lines[0].starts_with(
+            "reference,started_utc,submitted_utc,questionnaire,workflow,readiness,band,"
+        ),
+        "{}",
+        lines[0]
     );
+    assert!(lines[0].contains("How would you like to meet?"));
     assert_eq!(lines.len(), 2, "{body}");
     assert!(lines[1].starts_with(&format!("{reference},")));
     assert!(lines[1].contains(",Submitted,Contacted,"));

@@ -58,6 +58,10 @@ pub enum AuditAction {
     UnlockClinician {
         clinician: i64,
     },
+    /// Names the new version of the intake form: it is about no submission.
+    PublishIntakeForm {
+        version: i32,
+    },
 }
 
 impl AuditAction {
@@ -99,6 +103,9 @@ impl AuditAction {
             AuditAction::ChangePassword => "change_password",
             AuditAction::UnlockClinician { clinician } => {
                 return Cow::Owned(format!("unlock_clinician {clinician}"))
+            }
+            AuditAction::PublishIntakeForm { version } => {
+                return Cow::Owned(format!("publish_intake_form {version}"))
             }
         };
         Cow::Borrowed(name)

@@ -11,6 +11,7 @@ mod bookings;
 mod clinicians;
 mod constraint;
 mod couples;
+mod intake;
 pub(crate) mod outbox;
 mod referrals;
 mod safety;
@@ -23,6 +24,7 @@ pub use bookings::*;
 pub use clinicians::*;
 pub use constraint::Unique;
 pub use couples::*;
+pub use intake::*;
 pub use outbox::*;
 pub use referrals::*;
 pub use safety::{FirstContact, HoldOverride};
@@ -109,6 +111,10 @@ impl Db {
         } else {
             return Err(ConnectError::UnknownScheme);
         };
+        // A new database starts with the product's intake form as version 1.
+        let form =
+            serde_json::to_string(&crate::domain::intake::Form::default()).unwrap_or_default();
+        db.ensure_intake_form(&form, chrono::Utc::now()).await?;
         Ok(db)
     }
 

@@ -361,6 +361,8 @@ pub struct SubmissionFilter {
     pub mixed_agenda_only: bool,
     /// Part of the name given when booking (case-insensitive).
     pub client_name: Option<String>,
+    /// Intake answers it must have: the question's key and the values that match (any one).
+    pub intake: Vec<(&'static str, Vec<&'static str>)>,
 }
 
 impl Db {
@@ -454,6 +456,17 @@ impl Db {
                 vec![Arg::Text(format!("%{pattern}%").into())],
                 &mut args,
             );
+        }
+        for (key, values) in &filter.intake {
+            let placeholders: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
+            let condition = format!(
+                "exists (select 1 from intake_answers ia where ia.submission_id = s.id \
+                 and ia.question_key = ?0 and ia.value in ({}))",
+                placeholders.join(", ")
+            );
+            let mut bound = vec![Arg::Text((*key).into())];
+            bound.extend(values.iter().map(|v| Arg::Text((*v).into())));
+            and(&condition, bound, &mut args);
         }
         sql.push_str(" order by s.id desc limit $2");
         type Row = (

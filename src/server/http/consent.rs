@@ -48,8 +48,9 @@ pub async fn before_start(State(state): State<AppState>) -> Response {
     consent_page(&state, StatusCode::OK, "/start".into(), false, None)
 }
 
-/// `POST /start`: agreed → a new questionnaire, its agreement recorded, at section 1; not
-/// ticked → the policy again, with the reason next to the box, and nothing kept.
+/// `POST /start`: agreed → a new questionnaire, its agreement recorded, at the intake's first
+/// page ("about you"); not ticked → the policy again, with the reason next to the box, and
+/// nothing kept.
 pub async fn start(
     State(state): State<AppState>,
     AppForm(fields): AppForm<Vec<(String, String)>>,
@@ -61,7 +62,7 @@ pub async fn start(
     }
     let token = service::start(&state).await?;
     service::agree(&state, token.as_str()).await?;
-    Ok(Redirect::to(&format!("/q/{}/s/1", token.as_str())).into_response())
+    Ok(Redirect::to(&format!("/q/{}/about", token.as_str())).into_response())
 }
 
 /// `GET /q/<token>/consent`: the policy, with the tick box, for a client with a link (partner

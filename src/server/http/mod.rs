@@ -8,6 +8,7 @@ pub mod couples;
 pub mod error;
 pub mod extract;
 pub mod guard;
+pub mod intake;
 pub mod middleware;
 pub mod pages;
 pub mod questionnaire;

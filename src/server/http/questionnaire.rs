@@ -86,6 +86,8 @@ pub async fn resume(
     } = service::open(&state, &token).await?;
     let target = if submission.status == SubmissionStatus::Submitted {
         format!("/q/{token}/result")
+    } else if !state.db.intake_finished(submission.id).await? {
+        format!("/q/{token}/about")
     } else {
         let section = answers.first_incomplete_section().unwrap_or(SECTION_COUNT);
         format!("/q/{token}/s/{section}")
@@ -122,6 +124,10 @@ async fn section_page(
     let current = service::section_number(raw_section)?;
     if submission.status == SubmissionStatus::Submitted {
         return Ok(Redirect::to(&format!("/q/{token}/result")).into_response());
+    }
+    // The intake's basics come first (the practice may require some of them).
+    if !state.db.intake_finished(submission.id).await? {
+        return Ok(Redirect::to(&format!("/q/{token}/about")).into_response());
     }
     let missing = if check {
         answers

@@ -11,7 +11,7 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::middleware::{per_address, same_origin_only};
-use super::{booking, consent, couples, pages, questionnaire, referral, staff};
+use super::{booking, consent, couples, intake, pages, questionnaire, referral, staff};
 use crate::server::auth::session_store::DbSessionStore;
 use crate::server::state::AppState;
 use crate::server::telemetry;
@@ -101,6 +101,21 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
             "/staff/submissions/{reference}/referrals/{id}/print",
             get(staff::print_referral),
         )
+        .route("/staff/intake-form", get(staff::intake_form::page))
+        .route("/staff/intake-form.json", get(staff::intake_form::export))
+        .route(
+            "/staff/intake-form/questions",
+            post(staff::intake_form::add),
+        )
+        .route(
+            "/staff/intake-form/change",
+            post(staff::intake_form::change),
+        )
+        .route(
+            "/staff/intake-form/import",
+            post(staff::intake_form::import)
+                .layer(DefaultBodyLimit::max(staff::intake_form::MAX_FILE_BYTES)),
+        )
         .route("/staff/directory", get(staff::directory::page))
         .route(
             "/staff/directory/new",
@@ -139,6 +154,14 @@ fn private_link_routes(state: &AppState) -> Router<AppState> {
         .route(
             "/q/{token}/s/{section}",
             get(questionnaire::section).post(questionnaire::save_section),
+        )
+        .route(
+            "/q/{token}/about",
+            get(intake::about).post(intake::save_about),
+        )
+        .route(
+            "/q/{token}/about/more",
+            get(intake::more).post(intake::save_more),
         )
         .route("/q/{token}/result", get(questionnaire::result))
         .route("/q/{token}/book", get(booking::choose).post(booking::book))

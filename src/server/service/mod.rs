@@ -7,6 +7,7 @@
 
 pub mod booking;
 pub mod couples;
+pub mod intake;
 pub mod questionnaire;
 pub mod referral;
 pub mod workspace;

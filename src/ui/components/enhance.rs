@@ -16,7 +16,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{Document, Element, Event, HtmlElement, HtmlFormElement, Response};
 
-use super::questionnaire_form::{FORM_ID, MISSING_MESSAGE};
+use super::questionnaire_form::{FORM_ID, INTAKE_FORM_ID, MISSING_MESSAGE};
 
 const SECTION_INCOMPLETE: &str =
     "A few statements still need an answer. They are marked below; everything else is saved.";
@@ -73,12 +73,12 @@ fn set_status(text: &str) {
 }
 
 fn questionnaire_form(event: &Event) -> Option<HtmlFormElement> {
+    form_with_id(event, FORM_ID)
+}
+
+fn form_with_id(event: &Event, id: &str) -> Option<HtmlFormElement> {
     let target: Element = event.target()?.dyn_into().ok()?;
-    target
-        .closest(&format!("form#{FORM_ID}"))
-        .ok()??
-        .dyn_into()
-        .ok()
+    target.closest(&format!("form#{id}")).ok()??.dyn_into().ok()
 }
 
 /// "Quick exit": leave at once, replacing this page in the history so Back does not return.
@@ -132,20 +132,55 @@ fn on_change(event: Event) {
     });
 }
 
-/// "Continue", "Back" or "Submit": check, post, and show whatever page the server answers with.
-fn on_submit(event: Event) {
-    let Some(form) = questionnaire_form(&event) else {
+/// The button that sent a form: "next" unless it says otherwise.
+fn submitter_value(event: &Event) -> String {
+    event
+        .dyn_ref::<web_sys::SubmitEvent>()
+        .and_then(|e| e.submitter())
+        .and_then(|b| b.get_attribute("value"))
+        .unwrap_or_else(|| "next".to_owned())
+}
+
+/// "Continue" or "Back" on an intake page: post it as the plain form would and show the page
+/// the server answers with in place of this one, in the history too, so that after a quick
+/// exit Back does not return to the answers.
+fn on_intake_submit(event: &Event) {
+    let Some(form) = form_with_id(event, INTAKE_FORM_ID) else {
         return;
     };
     event.prevent_default();
     if BUSY.with(Cell::get) {
         return;
     }
-    let nav = event
-        .dyn_ref::<web_sys::SubmitEvent>()
-        .and_then(|e| e.submitter())
-        .and_then(|b| b.get_attribute("value"))
-        .unwrap_or_else(|| "next".to_owned());
+    let Some(body) = form_body(&form, &submitter_value(event)) else {
+        return;
+    };
+    let url = form.action();
+    BUSY.with(|b| b.set(true));
+    spawn_local(async move {
+        let page = match post(&url, body, false).await {
+            Ok(response) => read_page(response).await,
+            Err(_) => None,
+        };
+        BUSY.with(|b| b.set(false));
+        match page {
+            Some((url, html)) => show(&url, &html, Entry::Replace),
+            None => set_status(OFFLINE),
+        }
+    });
+}
+
+/// "Continue", "Back" or "Submit": check, post, and show whatever page the server answers with.
+fn on_submit(event: Event) {
+    let Some(form) = questionnaire_form(&event) else {
+        on_intake_submit(&event);
+        return;
+    };
+    event.prevent_default();
+    if BUSY.with(Cell::get) {
+        return;
+    }
+    let nav = submitter_value(&event);
     if nav != "back" && mark_unanswered(&form) > 0 {
         set_status(SECTION_INCOMPLETE);
         return;
@@ -163,7 +198,7 @@ fn on_submit(event: Event) {
         };
         BUSY.with(|b| b.set(false));
         match page {
-            Some((url, html)) => show(&url, &html, true),
+            Some((url, html)) => show(&url, &html, Entry::Push),
             None => set_status(OFFLINE),
         }
     });
@@ -261,13 +296,24 @@ async fn open(url: String) {
         Err(_) => None,
     };
     match page {
-        Some((url, html)) => show(&url, &html, false),
+        Some((url, html)) => show(&url, &html, Entry::Keep),
         None => set_status(OFFLINE),
     }
 }
 
+/// What a page shown in place does to the browser's history.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    /// A new entry (the next section).
+    Push,
+    /// In place of the current one (leaving the intake).
+    Replace,
+    /// None (Back or Forward brought it).
+    Keep,
+}
+
 /// Swaps in the `<main>` and title of a server-rendered page.
-fn show(url: &str, html: &str, push: bool) {
+fn show(url: &str, html: &str, entry: Entry) {
     let Some(document) = document() else {
         return;
     };
@@ -283,10 +329,12 @@ fn show(url: &str, html: &str, push: bool) {
     document.set_title(&parsed.title());
     mark_ready(&document);
     if let Some(window) = web_sys::window() {
-        if push {
-            if let Ok(history) = window.history() {
-                let _ = history.push_state_with_url(&JsValue::NULL, "", Some(url));
-            }
+        if let Ok(history) = window.history() {
+            let _ = match entry {
+                Entry::Push => history.push_state_with_url(&JsValue::NULL, "", Some(url)),
+                Entry::Replace => history.replace_state_with_url(&JsValue::NULL, "", Some(url)),
+                Entry::Keep => Ok(()),
+            };
         }
         window.scroll_to_with_x_and_y(0.0, 0.0);
     }

@@ -13,6 +13,8 @@ use leptos::prelude::*;
 
 /// The id of the form element; the enhancer finds the form by it.
 pub const FORM_ID: &str = "questionnaire";
+/// The id of an intake page's form (`ui::pages::intake`); the enhancer sends it in place.
+pub const INTAKE_FORM_ID: &str = "intake-form";
 /// Shown next to a statement left unanswered (the enhancer shows the same words).
 pub const MISSING_MESSAGE: &str = "Please choose an answer for this statement.";
 

@@ -5,6 +5,7 @@ pub mod consent;
 pub mod contact;
 pub mod couples;
 pub mod errors;
+pub mod intake;
 pub mod landing;
 pub mod questionnaire;
 pub mod referral;

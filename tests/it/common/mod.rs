@@ -416,10 +416,26 @@ pub async fn start_questionnaire(app: &TestApp) -> String {
         .await
         .expect("start");
     let to = location(&response);
-    to.strip_prefix("/q/")
-        .and_then(|rest| rest.strip_suffix("/s/1"))
-        .unwrap_or_else(|| panic!("a redirect to section 1, not {to:?}"))
-        .to_owned()
+    let token = to
+        .strip_prefix("/q/")
+        .and_then(|rest| rest.strip_suffix("/about"))
+        .unwrap_or_else(|| panic!("a redirect to the intake's first page, not {to:?}"))
+        .to_owned();
+    finish_intake(app, &token).await;
+    token
+}
+
+/// Goes through the intake pages answering nothing ("Continue" on each).
+pub async fn finish_intake(app: &TestApp, token: &str) {
+    let done = app
+        .raw
+        .post(app.url(&format!("/q/{token}/about")))
+        .form(&[("nav", "next")])
+        .send()
+        .await
+        .expect("intake");
+    assert_eq!(done.status(), reqwest::StatusCode::SEE_OTHER);
+    assert_eq!(location(&done), format!("/q/{token}"));
 }
 
 /// The token of a redirect to a private link's consent page (`/q/<token>/consent`).
@@ -431,7 +447,7 @@ pub fn token_of_consent_redirect(response: &reqwest::Response) -> String {
         .to_owned()
 }
 
-/// Ticks "I have read this and agree" on the consent page.
+/// Ticks "I have read this and agree" on the consent page, then goes through the intake.
 pub async fn agree_to_policy(app: &TestApp, token: &str) {
     let agreed = app
         .raw
@@ -442,6 +458,7 @@ pub async fn agree_to_policy(app: &TestApp, token: &str) {
         .expect("agree");
     assert_eq!(agreed.status(), reqwest::StatusCode::SEE_OTHER);
     assert_eq!(location(&agreed), format!("/q/{token}"));
+    finish_intake(app, token).await;
 }
 
 /// Answers every statement of every section in order, `value(item)` each, with `note` on the
@@ -483,4 +500,14 @@ pub async fn staff_html(app: &TestApp, cookie: &str, path: &str) -> String {
         .text()
         .await
         .expect("body")
+}
+
+/// The text of each element `css` selects in `html`, whitespace collapsed.
+pub fn texts(html: &str, css: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse(css).expect("selector");
+    doc.select(&selector)
+        .map(|e| e.text().collect::<Vec<_>>().join(" "))
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
 }

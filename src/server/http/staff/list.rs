@@ -38,6 +38,15 @@ pub struct ListQuery {
     flag: String,
     #[serde(default)]
     name: String,
+    /// How the client would like to meet: `in_person` or `video` (either counts for both).
+    #[serde(default)]
+    meet: String,
+    /// Children in the home: `yes` or `no`.
+    #[serde(default)]
+    children: String,
+    /// The CSV export includes the clients' own words only when asked.
+    #[serde(default)]
+    free_text: String,
 }
 
 impl ListQuery {
@@ -70,8 +79,12 @@ impl ListQuery {
             safety_only: self.flag == "safety",
             mixed_agenda_only: self.flag == "mixed_agenda",
             client_name: Some(self.name.trim().to_owned()).filter(|n| !n.is_empty()),
+            intake: self.intake_filter(),
         };
         let form = FilterForm {
+            meet: self.meet.clone(),
+            children: self.children.clone(),
+            pairs: self.pairs(),
             flag: self.flag.clone(),
             name: self.name.clone(),
             workflow: self.workflow.clone(),
@@ -85,9 +98,28 @@ impl ListQuery {
         (filter, form)
     }
 
-    /// `?workflow=…&…` for links that keep the current filter (and move the cursor).
-    fn query_string(&self, before: Option<i64>) -> String {
-        let mut pairs: Vec<(&str, String)> = [
+    /// The intake answers the list is narrowed to (values it does not know are ignored).
+    fn intake_filter(&self) -> Vec<(&'static str, Vec<&'static str>)> {
+        use crate::domain::intake::{CHILDREN, FORMAT};
+        let meet = match self.meet.as_str() {
+            "in_person" => Some(vec!["in_person", "either"]),
+            "video" => Some(vec!["video", "either"]),
+            _ => None,
+        };
+        let children = match self.children.as_str() {
+            "yes" => Some(vec!["yes"]),
+            "no" => Some(vec!["no"]),
+            _ => None,
+        };
+        [(FORMAT, meet), (CHILDREN, children)]
+            .into_iter()
+            .filter_map(|(key, values)| values.map(|v| (key, v)))
+            .collect()
+    }
+
+    /// The filter's non-empty `(name, value)` pairs.
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        [
             ("workflow", &self.workflow),
             ("band", &self.band),
             ("from", &self.from),
@@ -95,11 +127,18 @@ impl ListQuery {
             ("q", &self.q),
             ("flag", &self.flag),
             ("name", &self.name),
+            ("meet", &self.meet),
+            ("children", &self.children),
         ]
         .into_iter()
         .filter(|(_, v)| !v.trim().is_empty())
         .map(|(k, v)| (k, v.trim().to_owned()))
-        .collect();
+        .collect()
+    }
+
+    /// `?workflow=…&…` for links that keep the current filter (and move the cursor).
+    fn query_string(&self, before: Option<i64>) -> String {
+        let mut pairs = self.pairs();
         if let Some(b) = before {
             pairs.push(("before", b.to_string()));
         }
@@ -270,7 +309,7 @@ pub async fn export_csv(
     Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let (filter, _) = query.filter();
-    let body = export(&state, &filter).await?;
+    let body = export(&state, &filter, query.free_text == "yes").await?;
     let export_csv = AuditAction::ExportCsv;
     workspace::record_view(&state, clinician.id, export_csv, None, Utc::now()).await?;
     Ok((
@@ -287,13 +326,22 @@ pub async fn export_csv(
         .into_response())
 }
 
+/// The filtered list as CSV, with a column per question of the current intake form (the
+/// clients' own words only when `free_text`).
 pub(super) async fn export(
     state: &AppState,
     filter: &SubmissionFilter,
+    free_text: bool,
 ) -> Result<Vec<u8>, AppError> {
     let internal = |e: csv::Error| AppError::Internal(Box::new(e));
     let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record([
+    let (_, form) = crate::server::service::intake::current(state).await?;
+    let questions: Vec<&crate::domain::intake::Question> = form
+        .questions
+        .iter()
+        .filter(|q| free_text || !q.kind.is_free_text())
+        .collect();
+    let header = [
         "reference",
         "started_utc",
         "submitted_utc",
@@ -301,8 +349,12 @@ pub(super) async fn export(
         "workflow",
         "readiness",
         "band",
-    ])
-    .map_err(internal)?;
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .chain(questions.iter().map(|q| q.label.clone()));
+    out.write_record(header.map(|c| csv_safe(&c)))
+        .map_err(internal)?;
     let mut before = None;
     loop {
         let page = state.db.submissions_page(filter, before, 1000).await?;
@@ -311,8 +363,21 @@ pub(super) async fn export(
         };
         before = Some(last.id);
         let full = page.len() == 1000;
+        // The page's intake answers in one query: its ids are a descending run.
+        let first = page.first().map_or(last.id, |f| f.id);
+        let answers = state.db.intake_answers_between(last.id, first).await?;
+        let answers: std::collections::HashMap<(i64, &str), &str> = answers
+            .iter()
+            .map(|(id, a)| ((id.0, a.key.as_str()), a.value.as_str()))
+            .collect();
         for s in page {
-            let row = [
+            let intake = questions.iter().map(|q| {
+                answers
+                    .get(&(s.id.0, q.key.as_str()))
+                    .map(|v| q.display(v))
+                    .unwrap_or_default()
+            });
+            let row: Vec<String> = [
                 s.reference,
                 when(s.created_at),
                 s.submitted_at.map(when).unwrap_or_default(),
@@ -320,7 +385,10 @@ pub(super) async fn export(
                 s.workflow.label().to_owned(),
                 s.overall.map(|o| o.to_string()).unwrap_or_default(),
                 s.band.map(|b| b.label().to_owned()).unwrap_or_default(),
-            ];
+            ]
+            .into_iter()
+            .chain(intake)
+            .collect();
             out.write_record(row.iter().map(|c| csv_safe(c)))
                 .map_err(internal)?;
         }

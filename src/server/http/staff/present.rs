@@ -17,8 +17,8 @@ use crate::server::state::AppState;
 use crate::server::tokens::request_key_or_new;
 use crate::ui::pages::staff::{
     AnswerRow, ArrangeConsult, BookingSummary, CancelConsult, CoupleReportView, CoupleSummary,
-    DeleteSubmission, FirstContactForm, ReferForm, ReferralItem, ReferralsCard, SafetyPathway,
-    SubmissionDetail,
+    DeleteSubmission, FirstContactForm, IntakeCard, ReferForm, ReferralItem, ReferralsCard,
+    SafetyPathway, SubmissionDetail,
 };
 
 /// The "book a consult" form, for a finished questionnaire without a live consult.
@@ -143,6 +143,7 @@ pub(super) async fn submission_detail(
         .into_iter()
         .partition(|e| REFER_FIELDS.contains(&e.field.as_str()));
     let couple = couple_summary(state, submission.id).await?;
+    let intake = intake_card(state, &submission).await?;
     let pathway = pathway(state, &submission, contact_errors).await?;
     let referrals = referrals_card(state, &submission, sent, refer_errors).await?;
     let arrange = if live {
@@ -183,6 +184,7 @@ pub(super) async fn submission_detail(
     });
     let detail = SubmissionDetail {
         couple,
+        intake,
         pathway,
         referrals,
         booking,
@@ -517,5 +519,51 @@ pub(super) async fn couple_summary(
         mixed_agenda,
         recommendation: Some((recommendation.label(), recommendation.description())),
         report,
+    })
+}
+
+/// The intake answers at the top of the page: this client's, and beside them their partner's
+/// (each column labelled by whose answers they are), each in the words it was asked in.
+async fn intake_card(state: &AppState, submission: &Submission) -> Result<IntakeCard, AppError> {
+    let mut columns = vec![("This client".to_owned(), submission.id)];
+    if let Some((couple, role)) = state.db.couple_of(submission.id).await? {
+        columns[0].0 = format!("{} (this submission)", role.label());
+        let (_, ids) = crate::server::service::couples::load_couple(state, couple).await?;
+        if let Some(other) = *ids.get(role.other()) {
+            let reference = state.db.submission_reference(other).await?;
+            let label = format!(
+                "{} ({})",
+                role.other().label(),
+                reference.unwrap_or_default()
+            );
+            columns.push((label, other));
+        }
+    }
+    let ids: Vec<SubmissionId> = columns.iter().map(|(_, id)| *id).collect();
+    let answered = crate::server::service::intake::answered(state, &ids).await?;
+    // One row per question anyone answered, in the form's order.
+    let mut rows: Vec<(String, String, Vec<String>)> = Vec::new();
+    for (column, answers) in answered.iter().enumerate() {
+        for a in answers {
+            let at = match rows.iter().position(|(key, _, _)| *key == a.key) {
+                Some(at) => at,
+                None => {
+                    rows.push((
+                        a.key.clone(),
+                        a.label.clone(),
+                        vec![String::new(); ids.len()],
+                    ));
+                    rows.len() - 1
+                }
+            };
+            rows[at].2[column] = a.value.clone();
+        }
+    }
+    Ok(IntakeCard {
+        columns: columns.into_iter().map(|(label, _)| label).collect(),
+        rows: rows
+            .into_iter()
+            .map(|(_, label, values)| (label, values))
+            .collect(),
     })
 }

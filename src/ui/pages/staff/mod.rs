@@ -7,6 +7,7 @@ pub mod admin;
 pub mod availability;
 mod consults;
 pub mod directory;
+pub mod intake_form;
 mod login;
 mod submission;
 mod submissions;
@@ -17,8 +18,8 @@ pub use consults::{ConsultDay, ConsultRow, ConsultsPage};
 pub use login::LoginPage;
 pub use submission::{
     AnswerRow, ArrangeConsult, BookingSummary, CancelConsult, CoupleReportView, CoupleSummary,
-    DeleteSubmission, FirstContactForm, ReferForm, ReferralItem, ReferralsCard, SafetyPathway,
-    SubmissionDetail, SubmissionPage,
+    DeleteSubmission, FirstContactForm, IntakeCard, ReferForm, ReferralItem, ReferralsCard,
+    SafetyPathway, SubmissionDetail, SubmissionPage,
 };
 pub use submissions::{FilterForm, FollowUpRow, ReviewRow, SubmissionRow, SubmissionsPage};
 
@@ -35,6 +36,7 @@ pub fn StaffBar(user: StaffUser) -> impl IntoView {
     let admin_links = user.is_admin.then(|| {
         view! {
             <a href="/staff/clinicians">"Clinicians"</a>
+            <a href="/staff/intake-form">"Intake form"</a>
             <a href="/staff/audit">"Audit log"</a>
             <a href="/staff/email">"Email"</a>
         }

@@ -754,6 +754,57 @@ pub struct AnswerRow {
 }
 
 /// One submission as the clinician reads it.
+/// The intake answers: one column per partner (or one for someone on their own), one row per
+/// question, "" where a column has no answer.
+#[derive(Clone, Debug, Default)]
+pub struct IntakeCard {
+    pub columns: Vec<String>,
+    pub rows: Vec<(String, Vec<String>)>,
+}
+
+#[component]
+fn IntakeCardView(card: IntakeCard) -> impl IntoView {
+    let body = if card.rows.is_empty() {
+        view! { <p>"No answers to the intake questions yet."</p> }.into_any()
+    } else {
+        let heads = card
+            .columns
+            .into_iter()
+            .map(|c| view! { <th scope="col">{c}</th> })
+            .collect_view();
+        let rows = card
+            .rows
+            .into_iter()
+            .map(|(label, values)| {
+                let cells = values
+                    .into_iter()
+                    .map(|v| {
+                        let text = if v.is_empty() { "—".to_owned() } else { v };
+                        view! { <td class="intake-answer">{text}</td> }
+                    })
+                    .collect_view();
+                view! { <tr><th scope="row">{label}</th>{cells}</tr> }
+            })
+            .collect_view();
+        view! {
+            <div class="table-scroll" tabindex="0" role="region" aria-label="About them table">
+                <table class="answers intake-answers">
+                    <caption class="visually-hidden">"Intake answers, by question"</caption>
+                    <thead><tr><th scope="col">"Question"</th>{heads}</tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card wide intake-card">
+            <h2>"About them"</h2>
+            {body}
+        </section>
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct SubmissionDetail {
     pub reference: String,
@@ -764,6 +815,7 @@ pub struct SubmissionDetail {
     /// Deleting it for good (shown to admins).
     pub delete: DeleteSubmission,
     pub couple: CoupleSummary,
+    pub intake: IntakeCard,
     pub pathway: SafetyPathway,
     pub referrals: ReferralsCard,
     /// Current workflow status label, and the moves allowed from it (value, label).
@@ -790,6 +842,7 @@ pub fn SubmissionPage(
         arrange,
         delete,
         couple,
+        intake,
         pathway,
         referrals,
         workflow,
@@ -846,6 +899,7 @@ pub fn SubmissionPage(
             <p>{format!("Started {started} · {status}")}</p>
         </section>
         <CoupleCard couple />
+        <IntakeCardView card=intake />
         <SafetyPathwayCard pathway />
         <BookingCard booking arrange />
         <ReferralsCardView card=referrals />

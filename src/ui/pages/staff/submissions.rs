@@ -39,6 +39,11 @@ pub struct FilterForm {
     pub errors: Vec<(&'static str, String)>,
     /// The query string of the current filter, for the CSV link.
     pub query: String,
+    /// How the client would like to meet (`in_person`, `video`) and children at home.
+    pub meet: String,
+    pub children: String,
+    /// The current filter's `(name, value)` pairs, carried by the export form.
+    pub pairs: Vec<(&'static str, String)>,
 }
 
 pub(super) fn options(
@@ -69,7 +74,6 @@ pub(super) fn Filters(
     };
     let from_error = error("from");
     let to_error = error("to");
-    let export = format!("/staff/export.csv{}", form.query);
     view! {
         <form method="get" action="/staff" class="filters">
             <div>
@@ -100,6 +104,21 @@ pub(super) fn Filters(
                 </select>
             </div>
             <div>
+                <label for="f-meet">"Would meet"</label>
+                <select id="f-meet" name="meet">
+                    {options(
+                        vec![("in_person", "In person (or either)"), ("video", "By video (or either)")],
+                        form.meet,
+                    )}
+                </select>
+            </div>
+            <div>
+                <label for="f-children">"Children at home"</label>
+                <select id="f-children" name="children">
+                    {options(vec![("yes", "Yes"), ("no", "No")], form.children)}
+                </select>
+            </div>
+            <div>
                 <label for="f-q">"Reference"</label>
                 <input id="f-q" name="q" type="search" value=form.reference />
             </div>
@@ -110,7 +129,22 @@ pub(super) fn Filters(
             <div class="filter-actions">
                 <button type="submit" class="button primary small">"Filter"</button>
                 <a href="/staff">"Clear"</a>
-                <a href=export download>"Export CSV"</a>
+            </div>
+        </form>
+        <form method="get" action="/staff/export.csv" class="filters export-form">
+            {form
+                .pairs
+                .into_iter()
+                .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
+                .collect_view()}
+            <div class="field consent">
+                <label for="free-text">
+                    <input type="checkbox" id="free-text" name="free_text" value="yes" />
+                    "Include the clients' own words (free-text intake answers)"
+                </label>
+            </div>
+            <div class="filter-actions">
+                <button type="submit" class="button secondary small">"Export CSV"</button>
             </div>
         </form>
     }
