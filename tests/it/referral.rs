@@ -608,6 +608,7 @@ async fn a_couples_consult_goes_to_a_clinician_who_fits_their_recommendation(app
             ("specialties", "discernment"),
             ("accepting_couples", "yes"),
             ("consult_format", "video"),
+            ("consult_place", "https://video.example/room-7"),
         ],
     )
     .await;
@@ -684,6 +685,18 @@ async fn a_couples_consult_goes_to_a_clinician_who_fits_their_recommendation(app
         card.contains("Dee Park") && card.contains("Fits the recommendation"),
         "{card}"
     );
+    // The confirmation and the calendar file say where: Dee's video room.
+    let confirmation = db_text(
+        &app,
+        "select body_text || ' ' || coalesce(calendar, '') from outbox \
+         where kind = 'consult_confirmation' and recipient = 'alex@example.org'",
+    )
+    .await;
+    assert!(
+        confirmation.contains("Where: By video: https://video.example/room-7"),
+        "{confirmation}"
+    );
+    assert!(confirmation.contains("LOCATION:By video: https://video.example/room-7"));
     // Cancelled, then booked at Ana's time on purpose: allowed, and audited as an override.
     let (id, sequence) = (
         db_text(&app, "select cast(id as text) from bookings").await,

@@ -26,6 +26,8 @@ pub struct ConsultEvent<'a> {
     pub stamp: DateTime<Utc>,
     /// The client's manage link, if the message has one.
     pub manage_url: Option<&'a str>,
+    /// Where it happens (an address, or a video link), when known.
+    pub location: Option<&'a str>,
 }
 
 fn utc(t: DateTime<Utc>) -> String {
@@ -98,9 +100,10 @@ pub fn consult_ics(event: &ConsultEvent<'_>) -> String {
             })
         ),
         "TRANSP:OPAQUE".to_owned(),
-        "END:VEVENT".to_owned(),
-        "END:VCALENDAR".to_owned(),
-    ];
+    ]
+    .into_iter()
+    .chain(event.location.map(|l| format!("LOCATION:{}", text(l))))
+    .chain(["END:VEVENT".to_owned(), "END:VCALENDAR".to_owned()]);
     let mut out = String::new();
     for line in lines {
         out.push_str(&fold(&line));
@@ -123,6 +126,7 @@ mod tests {
             end: Utc.with_ymd_and_hms(2026, 3, 29, 1, 20, 0).unwrap(),
             stamp: Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(),
             manage_url: Some("https://intake.example/b/TOKEN"),
+            location: None,
         })
     }
 

@@ -268,6 +268,30 @@ pub struct ConsultEmail {
     /// Whether a calendar file goes with the client's messages: not when they said, at the
     /// private check-in, that one is not safe to receive.
     pub calendar_ok: bool,
+    /// Where the consult happens, from the profile of the clinician who takes it (`None`:
+    /// no profile says, or the message is about a cancellation).
+    pub place: Option<ConsultPlace>,
+}
+
+/// Where a consult happens: an office address, or a video link the practice pasted in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsultPlace {
+    pub video: bool,
+    /// The address or the link; may be empty for a video consult whose link comes later.
+    pub place: String,
+}
+
+impl ConsultPlace {
+    /// "In person at 12 Quay Street" / "By video: https://…" / "By video (the practice will
+    /// send you the link)".
+    fn line(&self) -> String {
+        match (self.video, self.place.trim()) {
+            (true, "") => "By video (the practice will send you the link)".to_owned(),
+            (true, link) => format!("By video: {link}"),
+            (false, "") => "In person, at the practice".to_owned(),
+            (false, address) => format!("In person at {address}"),
+        }
+    }
 }
 
 /// A calendar UID for a booking: stable across moves, unique per booking.
@@ -282,6 +306,14 @@ pub fn calendar_uid(booking_key: &str, base_url: &str) -> String {
 }
 
 impl ConsultEmail {
+    /// The same message, at `place`.
+    pub fn at(&self, place: Option<&ConsultPlace>) -> ConsultEmail {
+        ConsultEmail {
+            place: place.cloned(),
+            ..self.clone()
+        }
+    }
+
     /// "Tue 3 Mar, 14:00 (GMT+1)" in the practice's zone, with the zone's name.
     fn practice_time(&self) -> String {
         format!(
@@ -320,6 +352,20 @@ impl ConsultEmail {
         (self.end - self.start).num_minutes()
     }
 
+    /// The "Where:" line as text and as HTML (both empty when the place is not known).
+    fn where_lines(&self) -> (String, String) {
+        match &self.place {
+            Some(place) => {
+                let line = place.line();
+                (
+                    format!("Where: {line}\n"),
+                    format!("<p><strong>Where:</strong> {}</p>", escape(&line)),
+                )
+            }
+            None => (String::new(), String::new()),
+        }
+    }
+
     fn calendar(&self, status: EventStatus) -> String {
         consult_ics(&ConsultEvent {
             uid: &self.uid,
@@ -329,6 +375,12 @@ impl ConsultEmail {
             end: self.end,
             stamp: Utc::now(),
             manage_url: self.manage_url.as_deref(),
+            location: self
+                .place
+                .as_ref()
+                .map(ConsultPlace::line)
+                .filter(|_| status == EventStatus::Confirmed)
+                .as_deref(),
         })
     }
 }
@@ -452,13 +504,17 @@ fn client_message(
     };
     let minutes = email.minutes();
     let (link_text, link_html) = link_lines(email, next);
+    let (where_text, where_html) = match status {
+        EventStatus::Confirmed => email.where_lines(),
+        EventStatus::Cancelled => (String::new(), String::new()),
+    };
     let body_text = format!(
-        "Hello {name},\n\n{headline}\n\nWhen: {theirs}, {minutes} minutes\n{practice_line}\n\
-         {link_text}Questions? Write to {contact}.\n"
+        "Hello {name},\n\n{headline}\n\nWhen: {theirs}, {minutes} minutes\n{practice_line}\
+         {where_text}\n{link_text}Questions? Write to {contact}.\n"
     );
     let body_html = format!(
         "<p>Hello {n},</p><p>{h}</p><p><strong>When:</strong> {t}, {m} minutes{p}</p>\
-         {link_html}<p>Questions? Write to <a href=\"mailto:{c}\">{c}</a>.</p>",
+         {where_html}{link_html}<p>Questions? Write to <a href=\"mailto:{c}\">{c}</a>.</p>",
         n = escape(name),
         h = escape(&headline),
         t = escape(&theirs),
@@ -510,13 +566,14 @@ pub fn consult_reminder(
     let minutes = email.minutes();
     let practice_name = &email.practice_name;
     let (link_text, link_html) = link_lines(email, "To move or cancel it, use your private link");
+    let (where_text, where_html) = email.where_lines();
     let body_text = format!(
         "Hello {name},\n\nA reminder of your consult with {practice_name}.\n\n\
-         When: {theirs}, {minutes} minutes\n{practice_line}\n{link_text}"
+         When: {theirs}, {minutes} minutes\n{practice_line}{where_text}\n{link_text}"
     );
     let body_html = format!(
         "<p>Hello {n},</p><p>A reminder of your consult with {p}.</p>\
-         <p><strong>When:</strong> {t}, {m} minutes{x}</p>{link_html}",
+         <p><strong>When:</strong> {t}, {m} minutes{x}</p>{where_html}{link_html}",
         n = escape(name),
         p = escape(practice_name),
         t = escape(&theirs),
@@ -613,7 +670,55 @@ mod tests {
             uid: calendar_uid("k1", "https://intake.harbour.example:8443/x"),
             sequence: 0,
             calendar_ok: true,
+            place: None,
         }
+    }
+
+    #[test]
+    fn the_place_of_the_consult_is_in_the_confirmation_the_reminder_and_the_calendar() {
+        let c = ConsultEmail {
+            place: Some(ConsultPlace {
+                video: false,
+                place: "12 Quay Street, Room 3".into(),
+            }),
+            ..consult()
+        };
+        let m = consult_confirmation(&c, "sam@example.org", "Sam");
+        assert!(m
+            .body_text
+            .contains("Where: In person at 12 Quay Street, Room 3\n"));
+        assert!(m
+            .body_html
+            .contains("<strong>Where:</strong> In person at 12 Quay Street"));
+        let ics = m.calendar.expect("calendar file");
+        assert!(
+            ics.contains("LOCATION:In person at 12 Quay Street\\, Room 3\r\n"),
+            "{ics}"
+        );
+        let at = c.start - chrono::Duration::hours(24);
+        let r = consult_reminder(&c, "sam@example.org", "Sam", at);
+        assert!(r
+            .body_text
+            .contains("Where: In person at 12 Quay Street, Room 3"));
+        let video = ConsultEmail {
+            place: Some(ConsultPlace {
+                video: true,
+                place: String::new(),
+            }),
+            ..consult()
+        };
+        let m = consult_confirmation(&video, "sam@example.org", "Sam");
+        assert!(m
+            .body_text
+            .contains("Where: By video (the practice will send you the link)"));
+        // A cancellation says no place, and its calendar file none either.
+        let m = consult_cancellation(&c, "sam@example.org", "Sam");
+        assert!(!m.body_text.contains("Where:"));
+        assert!(!m.calendar.expect("calendar").contains("LOCATION"));
+        // Without a profile's place, no line at all.
+        let m = consult_confirmation(&consult(), "sam@example.org", "Sam");
+        assert!(!m.body_text.contains("Where:"));
+        assert!(!m.calendar.expect("calendar").contains("LOCATION"));
     }
 
     #[test]

@@ -202,11 +202,17 @@ pub async fn reschedule(
         &request_key,
         booking.sequence + 1,
     );
-    let mut emails = vec![templates::consult_moved_practice(&email)];
-    for r in booking_recipients(state, &booking, &email).await? {
-        emails.push(templates::consult_moved(&r.email, &r.to, &r.name));
-        emails.extend(reminder(state, &r.email, &r.to, &r.name, now));
-    }
+    let recipients = booking_recipients(state, &booking, &email).await?;
+    // Each calendar tried gets messages naming its clinician's place.
+    let emails = |place: Option<&ConsultPlace>| {
+        let mut emails = vec![templates::consult_moved_practice(&email)];
+        for r in &recipients {
+            let email = r.email.at(place);
+            emails.push(templates::consult_moved(&email, &r.to, &r.name));
+            emails.extend(reminder(state, &email, &r.to, &r.name, now));
+        }
+        emails
+    };
     let new = NewBooking {
         submission_id: booking.submission_id,
         practice_zone: &booking.practice_zone,

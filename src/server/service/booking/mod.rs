@@ -15,7 +15,7 @@ use crate::server::db::{
     Audit, AuditAction, BookAttempt, Booking, BookingId, BookingStatus, ClinicianCalendar,
     ClinicianId, NewBooking, NewEmail, Submission, SubmissionStatus,
 };
-use crate::server::email::templates::{self, ConsultEmail};
+use crate::server::email::templates::{self, ConsultEmail, ConsultPlace};
 use crate::server::error::{AppError, FieldError};
 use crate::server::service::questionnaire::{self as questionnaire, Opened};
 use crate::server::state::AppState;
@@ -207,6 +207,7 @@ fn consult_email(
         uid: templates::calendar_uid(uid_key, &config.public_base_url),
         sequence,
         calendar_ok: true,
+        place: None,
     }
 }
 
@@ -418,14 +419,20 @@ async fn book_submission(
         0,
     );
     let (to, name) = (details.email.as_str(), details.name.as_str());
-    let mut emails = Vec::with_capacity(5);
-    if let Booker::Client = booker {
-        emails.push(templates::consult_booked_practice(&email));
-    }
-    for r in recipients(state, submission.id, for_couple, (to, name), &email).await? {
-        emails.push(templates::consult_confirmation(&r.email, &r.to, &r.name));
-        emails.extend(reminder(state, &r.email, &r.to, &r.name, now));
-    }
+    let recipients = recipients(state, submission.id, for_couple, (to, name), &email).await?;
+    // Each calendar tried gets messages naming its clinician's place.
+    let emails = |place: Option<&ConsultPlace>| {
+        let mut emails = Vec::with_capacity(5);
+        if let Booker::Client = booker {
+            emails.push(templates::consult_booked_practice(&email));
+        }
+        for r in &recipients {
+            let email = r.email.at(place);
+            emails.push(templates::consult_confirmation(&email, &r.to, &r.name));
+            emails.extend(reminder(state, &email, &r.to, &r.name, now));
+        }
+        emails
+    };
     let audit = match booker {
         Booker::Client => None,
         Booker::Clinician(id) => Some(Audit::new(

@@ -12,6 +12,8 @@ pub struct Plan {
     pub only_fitting: bool,
     /// The practice chose any free clinician on purpose.
     pub overridden: bool,
+    /// Where each clinician with a profile sees clients (for the messages).
+    pub places: std::collections::HashMap<ClinicianId, ConsultPlace>,
 }
 
 /// The plan for a consult on `submission` (`for_couple`: the couple's, together).
@@ -33,10 +35,21 @@ pub async fn plan(
             crate::domain::routing::fits(recommendation, for_couple, &profile)
         })
         .collect();
+    let places = profiles
+        .iter()
+        .map(|(id, p)| {
+            let place = ConsultPlace {
+                video: p.format == crate::domain::routing::ConsultFormat::Video,
+                place: p.place.clone(),
+            };
+            (*id, place)
+        })
+        .collect();
     let plan = Plan {
         fitting,
         only_fitting: false,
         overridden: false,
+        places,
     };
     Ok((plan, recommendation))
 }
@@ -78,7 +91,7 @@ pub(super) async fn try_calendars(
     reschedule: Option<BookingId>,
     consult_rules: &ConsultRules,
     start: DateTime<Utc>,
-    emails: &[NewEmail],
+    emails: &(dyn Fn(Option<&ConsultPlace>) -> Vec<NewEmail> + Sync),
     now: DateTime<Utc>,
     plan: &Plan,
 ) -> Result<BookAttempt, AppError> {
@@ -106,6 +119,7 @@ pub(super) async fn try_calendars(
             routing: Some(routing),
             ..*new
         };
+        let emails = emails(plan.places.get(&calendar.clinician_id));
         let attempt = state
             .db
             .book_consult(
@@ -114,7 +128,7 @@ pub(super) async fn try_calendars(
                 reschedule,
                 &check,
                 busy_window(consult_rules, now),
-                emails,
+                &emails,
                 now,
             )
             .await?;
