@@ -53,6 +53,8 @@ from bench import Conn, build_request, ms, one_shot, split_base, vm_hwm_kib  # n
 
 T0 = 1735689600  # 2025-01-01T00:00:00Z
 STEP = 30  # seconds between two seeded submissions
+# A quarter of the submissions belong to the bench's account (the first one), the rest to nobody.
+OWNER_SQL = "case when h1 % 4 = 0 then (select min(id) from clinicians) end"
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # src/server/tokens.rs
 REF_MOD = 31**8
 REF_MUL = 550226813369  # coprime with 31: i -> i·m mod 31^8 is a bijection
@@ -116,13 +118,13 @@ def seed_sqlite(a):
         rows
         + f"""
         insert into submissions (id, reference, resume_token_hash, instrument_version, status,
-                                 note, created_at, updated_at, submitted_at, workflow)
+                                 note, created_at, updated_at, submitted_at, workflow, owner_id)
         select i, {ref_sql('substr')}, printf('%048x%016x', x * 4093 + h3, i), 1,
                case when sub then 'submitted' else 'in_progress' end, null,
                {created},
                case when sub then {submitted} else {created} end,
                case when sub then {submitted} end,
-               {WORKFLOW_SQL}
+               {WORKFLOW_SQL}, {OWNER_SQL}
         from v""",
         {"a": a.from_, "b": a.to},
     )
@@ -187,7 +189,7 @@ def seed_pg(a):
         set local session_replication_role = replica;
         set local synchronous_commit = off;
         insert into submissions (id, reference, resume_token_hash, instrument_version, status,
-                                 note, created_at, updated_at, submitted_at, workflow)
+                                 note, created_at, updated_at, submitted_at, workflow, owner_id)
         overriding system value
         {rows}
         select i, {ref_sql('substr')},
@@ -196,7 +198,7 @@ def seed_pg(a):
                {created},
                case when sub then {submitted} else {created} end,
                case when sub then {submitted} end,
-               {WORKFLOW_SQL}
+               {WORKFLOW_SQL}, {OWNER_SQL}
         from v;
         insert into results (submission_id, instrument_version, overall, band, created_at)
         {rows}
@@ -319,6 +321,8 @@ def cases(size, extra):
         ("deep", f"deep (`before=1000`, page ≈ {(size - 1000) // 50 + 1:,})", "/staff?before=1000", 50),
         ("workflow", "filter `workflow=contacted` (15 %)", "/staff?workflow=contacted", 50),
         ("band", "filter `band=building` (≈ 21 %)", "/staff?band=building", 50),
+        ("owner", "filter `owner=mine` (25 %)", "/staff?owner=mine", 50),
+        ("unassigned-first", "order `sort=unassigned` (75 % unassigned)", "/staff?sort=unassigned", 50),
     ]
     if extra:
         ref = reference(500)

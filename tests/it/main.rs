@@ -12,6 +12,7 @@ mod couples;
 mod email;
 mod hardening;
 mod intake;
+mod owners;
 mod pathway;
 mod questionnaire;
 mod referral;

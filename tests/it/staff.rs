@@ -51,6 +51,7 @@ async fn workspace_pages_refuse_strangers(app: TestApp) {
         ("GET", format!("/staff/submissions/{reference}")),
         ("POST", format!("/staff/submissions/{reference}/status")),
         ("POST", format!("/staff/submissions/{reference}/notes")),
+        ("POST", format!("/staff/submissions/{reference}/owner")),
         ("POST", format!("/staff/submissions/{reference}/book")),
         ("POST", format!("/staff/submissions/{reference}/delete")),
         (

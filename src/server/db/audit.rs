@@ -58,6 +58,10 @@ pub enum AuditAction {
     UnlockClinician {
         clinician: i64,
     },
+    /// Names the new owner's account id, or none.
+    AssignOwner {
+        owner: Option<i64>,
+    },
     /// Names the new version of the intake form: it is about no submission.
     PublishIntakeForm {
         version: i32,
@@ -103,6 +107,12 @@ impl AuditAction {
             AuditAction::ChangePassword => "change_password",
             AuditAction::UnlockClinician { clinician } => {
                 return Cow::Owned(format!("unlock_clinician {clinician}"))
+            }
+            AuditAction::AssignOwner { owner } => {
+                return Cow::Owned(match owner {
+                    Some(owner) => format!("assign_owner {owner}"),
+                    None => "unassign_owner".to_owned(),
+                })
             }
             AuditAction::PublishIntakeForm { version } => {
                 return Cow::Owned(format!("publish_intake_form {version}"))

@@ -15,21 +15,60 @@ pub struct ClinicianId(pub i64);
 pub enum Role {
     Admin,
     Clinician,
+    /// Sees and assigns submissions, books and refers; does not administer accounts (what a
+    /// clinician may do, under another name, and no consults of their own unless given hours).
+    Coordinator,
 }
 
 impl Role {
+    /// The `role` column: a coordinator is a non-admin account.
+    fn column(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Clinician | Role::Coordinator => "clinician",
+        }
+    }
+
+    /// The `title` column.
+    fn title(self) -> &'static str {
+        match self {
+            Role::Coordinator => "intake_coordinator",
+            Role::Admin | Role::Clinician => "clinician",
+        }
+    }
+
+    /// The form value and the name the workspace shows.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "admin",
             Role::Clinician => "clinician",
+            Role::Coordinator => "coordinator",
         }
     }
 
-    fn parse(s: &str) -> Result<Self, sqlx::Error> {
-        match s {
-            "admin" => Ok(Role::Admin),
-            "clinician" => Ok(Role::Clinician),
-            other => Err(sqlx::Error::Decode(
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "Admin",
+            Role::Clinician => "Clinician",
+            Role::Coordinator => "Intake coordinator",
+        }
+    }
+
+    /// What the account creation form sends; anything unknown is the least privileged role.
+    pub fn from_form(raw: &str) -> Self {
+        match raw {
+            "admin" => Role::Admin,
+            "coordinator" => Role::Coordinator,
+            _ => Role::Clinician,
+        }
+    }
+
+    fn parse(role: &str, title: &str) -> Result<Self, sqlx::Error> {
+        match (role, title) {
+            ("admin", _) => Ok(Role::Admin),
+            ("clinician", "intake_coordinator") => Ok(Role::Coordinator),
+            ("clinician", _) => Ok(Role::Clinician),
+            (other, _) => Err(sqlx::Error::Decode(
                 format!("unknown role {other:?}").into(),
             )),
         }
@@ -64,7 +103,7 @@ impl std::fmt::Debug for LoginRecord {
     }
 }
 
-const CLINICIAN_COLUMNS: &str = "id, email, display_name, role, active";
+const CLINICIAN_COLUMNS: &str = "id, email, display_name, role, title, active";
 
 fn clinician_from_row<R>(row: &R) -> Result<Clinician, sqlx::Error>
 where
@@ -78,7 +117,10 @@ where
         id: ClinicianId(row.try_get("id")?),
         email: row.try_get("email")?,
         display_name: row.try_get("display_name")?,
-        role: Role::parse(&row.try_get::<String, _>("role")?)?,
+        role: Role::parse(
+            &row.try_get::<String, _>("role")?,
+            &row.try_get::<String, _>("title")?,
+        )?,
         active: row.try_get::<i16, _>("active")? == 1,
     })
 }
@@ -97,16 +139,18 @@ impl Db {
         audit: Option<&Audit>,
     ) -> Result<ClinicianId, sqlx::Error> {
         let sql = "insert into clinicians \
-                   (email, display_name, password_hash, role, active, failed_logins, created_at, updated_at) \
-                   values ($1, $2, $3, $4, 1, 0, $5, $5) returning id";
+                   (email, display_name, password_hash, role, title, active, failed_logins, \
+                   created_at, updated_at) \
+                   values ($1, $2, $3, $4, $6, 1, 0, $5, $5) returning id";
         let id: i64 = with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let id = sqlx::query_scalar(sql)
                 .bind(email)
                 .bind(display_name)
                 .bind(password_hash)
-                .bind(role.as_str())
+                .bind(role.column())
                 .bind(now)
+                .bind(role.title())
                 .fetch_one(&mut *tx)
                 .await?;
             if let Some(audit) = audit {

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::outbox;
-use super::{with_pool, Audit, Db};
+use super::{with_pool, Audit, ClinicianId, Db};
 
 /// How deleting a submission ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -307,6 +307,21 @@ pub struct SubmissionSummary {
     pub safety: bool,
     /// Its couple has a mixed agenda.
     pub mixed_agenda: bool,
+    /// Who looks after it, by name.
+    pub owner: Option<String>,
+    /// Its newest referral: `sent`, an outcome (`connected`, …) or `closed`.
+    pub referral: Option<String>,
+}
+
+/// Whose submissions the list shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OwnerFilter {
+    #[default]
+    Any,
+    /// Those this clinician owns.
+    Of(ClinicianId),
+    Unassigned,
+    Assigned,
 }
 
 /// Positive check-ins of a submission or its partner (> 0: flag). Correlated subqueries on
@@ -363,6 +378,7 @@ pub struct SubmissionFilter {
     pub client_name: Option<String>,
     /// Intake answers it must have: the question's key and the values that match (any one).
     pub intake: Vec<(&'static str, Vec<&'static str>)>,
+    pub owner: OwnerFilter,
 }
 
 impl Db {
@@ -385,7 +401,11 @@ impl Db {
              r.overall, r.band, s.partner, \
              (select b.starts_at from bookings b \
               where b.submission_id = s.id and b.status = 'booked') as consult, \
-             {SAFETY_EXPR} as safety, {mixed} as mixed_agenda \
+             {SAFETY_EXPR} as safety, {mixed} as mixed_agenda, \
+             (select o.display_name from clinicians o where o.id = s.owner_id) as owner, \
+             (select case when rf.closed_at is not null then 'closed' \
+              else coalesce(rf.outcome, 'sent') end from referrals rf \
+              where rf.submission_id = s.id order by rf.id desc limit 1) as referral \
              from submissions s left join results r on r.submission_id = s.id \
              where s.id < $1",
             mixed = mixed_agenda_expr()
@@ -457,6 +477,12 @@ impl Db {
                 &mut args,
             );
         }
+        match filter.owner {
+            OwnerFilter::Any => {}
+            OwnerFilter::Of(owner) => and("s.owner_id = ?0", vec![Arg::Int(owner.0)], &mut args),
+            OwnerFilter::Unassigned => and("s.owner_id is null", vec![], &mut args),
+            OwnerFilter::Assigned => and("s.owner_id is not null", vec![], &mut args),
+        }
         for (key, values) in &filter.intake {
             let placeholders: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
             let condition = format!(
@@ -482,6 +508,8 @@ impl Db {
             Option<DateTime<Utc>>,
             i32,
             i32,
+            Option<String>,
+            Option<String>,
         );
         let rows: Vec<Row> = with_pool!(self, pool => {
             let mut query = sqlx::query_as::<_, Row>(&sql);
@@ -509,6 +537,8 @@ impl Db {
                     consult,
                     safety,
                     mixed_agenda,
+                    owner,
+                    referral,
                 )| {
                     Ok(SubmissionSummary {
                         id: SubmissionId(id),
@@ -523,6 +553,8 @@ impl Db {
                         consult,
                         safety: safety > 0,
                         mixed_agenda: mixed_agenda > 0,
+                        owner,
+                        referral,
                     })
                 },
             )
@@ -590,5 +622,47 @@ impl Db {
             sqlx::query_as(&sql).bind(reference).fetch_optional(pool).await?
         });
         row.map(submission_from_row).transpose()
+    }
+}
+
+impl Db {
+    /// Gives a submission to `owner` (or to nobody), with its partner's when it is part of a
+    /// couple (a couple has one owner), and writes `audit` in the same transaction. `false`
+    /// when there is no such submission.
+    pub async fn assign_owner(
+        &self,
+        submission: SubmissionId,
+        owner: Option<ClinicianId>,
+        audit: &Audit,
+    ) -> Result<bool, sqlx::Error> {
+        let sql = "update submissions set owner_id = $2 where id = $1 \
+                   or (couple_id is not null \
+                   and couple_id = (select couple_id from submissions where id = $1))";
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let changed = sqlx::query(sql)
+                .bind(submission.0)
+                .bind(owner.map(|o| o.0))
+                .execute(&mut *tx)
+                .await?;
+            if changed.rows_affected() == 0 {
+                return Ok(false);
+            }
+            super::audit::write(&mut *tx, audit).await?;
+            tx.commit().await?;
+        });
+        Ok(true)
+    }
+
+    /// Who owns a submission.
+    pub async fn owner_of(
+        &self,
+        submission: SubmissionId,
+    ) -> Result<Option<ClinicianId>, sqlx::Error> {
+        let sql = "select owner_id from submissions where id = $1";
+        let owner: Option<Option<i64>> = with_pool!(self, pool => {
+            sqlx::query_scalar(sql).bind(submission.0).fetch_optional(pool).await?
+        });
+        Ok(owner.flatten().map(ClinicianId))
     }
 }

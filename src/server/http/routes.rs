@@ -78,6 +78,10 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
             post(staff::move_status),
         )
         .route(
+            "/staff/submissions/{reference}/owner",
+            post(staff::assign_owner),
+        )
+        .route(
             "/staff/submissions/{reference}/notes",
             post(staff::add_note),
         )

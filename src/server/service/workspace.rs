@@ -76,6 +76,24 @@ pub async fn add_note(
     Ok(())
 }
 
+/// Gives a submission (and its partner's, for a couple) to `owner`, or to nobody. Audited.
+pub async fn assign_owner(
+    state: &AppState,
+    clinician: &Clinician,
+    submission: &Submission,
+    owner: Option<crate::server::db::ClinicianId>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let action = AuditAction::AssignOwner {
+        owner: owner.map(|o| o.0),
+    };
+    let audit = Audit::new(clinician.id, action, Some(submission.id), now);
+    if !state.db.assign_owner(submission.id, owner, &audit).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
 /// A try to reach a client, as the clinician's form gave it.
 #[derive(Debug, Clone, Default)]
 pub struct FirstContactRequest {

@@ -54,7 +54,7 @@ async fn clinicians_page(
             id: c.id.0,
             name: c.display_name,
             email: c.email,
-            role: c.role.as_str(),
+            role: c.role.label(),
             active: c.active,
         })
         .collect();
@@ -104,11 +104,7 @@ pub async fn create_clinician(
         let form = retry("password", message);
         return clinicians_page(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, form).await;
     }
-    let role = if form.role == "admin" {
-        Role::Admin
-    } else {
-        Role::Clinician
-    };
+    let role = Role::from_form(&form.role);
     let hash = auth::hash_password(SecretString::from(form.password)).await?;
     let now = Utc::now();
     let audit = Audit::new(viewer.id, AuditAction::CreateClinician, None, now);

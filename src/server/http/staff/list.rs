@@ -10,7 +10,9 @@ use serde::Deserialize;
 use super::{local, staff_user, status_label, when};
 use crate::domain::scoring::ReadinessBand;
 use crate::domain::workflow::WorkflowStatus;
-use crate::server::db::{AuditAction, SubmissionFilter, SubmissionId};
+use crate::server::db::{
+    AuditAction, ClinicianId, OwnerFilter, SubmissionFilter, SubmissionId, SubmissionSummary,
+};
 use crate::server::http::error::AppError;
 use crate::server::http::guard::CurrentClinician;
 use crate::server::http::render;
@@ -47,11 +49,20 @@ pub struct ListQuery {
     /// The CSV export includes the clients' own words only when asked.
     #[serde(default)]
     free_text: String,
+    /// `mine` or `unassigned`.
+    #[serde(default)]
+    owner: String,
+    /// `unassigned`: those nobody owns first, then the rest, each newest first.
+    #[serde(default)]
+    sort: String,
+    /// With `sort=unassigned`, the part of the list the cursor is in: 2 is the assigned part.
+    #[serde(default)]
+    part: Option<u8>,
 }
 
 impl ListQuery {
     /// The filter, and the form as typed with a message for each value that was not usable.
-    fn filter(&self) -> (SubmissionFilter, FilterForm) {
+    fn filter(&self, me: ClinicianId) -> (SubmissionFilter, FilterForm) {
         let mut errors = Vec::new();
         let mut date = |field: &'static str, raw: &str| -> Option<DateTime<Utc>> {
             let raw = raw.trim();
@@ -80,8 +91,15 @@ impl ListQuery {
             mixed_agenda_only: self.flag == "mixed_agenda",
             client_name: Some(self.name.trim().to_owned()).filter(|n| !n.is_empty()),
             intake: self.intake_filter(),
+            owner: match self.owner.as_str() {
+                "mine" => OwnerFilter::Of(me),
+                "unassigned" => OwnerFilter::Unassigned,
+                _ => OwnerFilter::Any,
+            },
         };
         let form = FilterForm {
+            owner: self.owner.clone(),
+            sort: self.sort.clone(),
             meet: self.meet.clone(),
             children: self.children.clone(),
             pairs: self.pairs(),
@@ -129,6 +147,8 @@ impl ListQuery {
             ("name", &self.name),
             ("meet", &self.meet),
             ("children", &self.children),
+            ("owner", &self.owner),
+            ("sort", &self.sort),
         ]
         .into_iter()
         .filter(|(_, v)| !v.trim().is_empty())
@@ -138,7 +158,14 @@ impl ListQuery {
 
     /// `?workflow=…&…` for links that keep the current filter (and move the cursor).
     fn query_string(&self, before: Option<i64>) -> String {
+        self.query_in_part(before, None)
+    }
+
+    fn query_in_part(&self, before: Option<i64>, part: Option<u8>) -> String {
         let mut pairs = self.pairs();
+        if let Some(part) = part {
+            pairs.push(("part", part.to_string()));
+        }
         if let Some(b) = before {
             pairs.push(("before", b.to_string()));
         }
@@ -191,22 +218,73 @@ fn waiting(waited: chrono::Duration) -> String {
     }
 }
 
+/// One page of the list, and the link to the next. Sorted "unassigned first", the list is
+/// two keyset runs, those nobody owns and then the rest, each newest first: every page costs
+/// what the first does.
+async fn list_page(
+    state: &AppState,
+    query: &ListQuery,
+    filter: &SubmissionFilter,
+) -> Result<(Vec<SubmissionSummary>, Option<String>), AppError> {
+    let before = query.before.map(SubmissionId);
+    let full = |page: &[SubmissionSummary]| page.len() == PAGE_SIZE as usize;
+    if query.sort != "unassigned" || filter.owner != OwnerFilter::Any {
+        let page = state.db.submissions_page(filter, before, PAGE_SIZE).await?;
+        let next = page
+            .last()
+            .filter(|_| full(&page))
+            .map(|s| format!("/staff{}", query.query_string(Some(s.id.0))));
+        return Ok((page, next));
+    }
+    let part = |owner| SubmissionFilter {
+        owner,
+        ..filter.clone()
+    };
+    let mut page = Vec::new();
+    let in_assigned = query.part == Some(2);
+    if !in_assigned {
+        let unassigned = part(OwnerFilter::Unassigned);
+        page = state
+            .db
+            .submissions_page(&unassigned, before, PAGE_SIZE)
+            .await?;
+    }
+    let unassigned_rows = if in_assigned { 0 } else { page.len() };
+    if !full(&page) {
+        let rest = PAGE_SIZE - page.len() as u32;
+        let from = if in_assigned { before } else { None };
+        let assigned = part(OwnerFilter::Assigned);
+        page.extend(state.db.submissions_page(&assigned, from, rest).await?);
+    }
+    let next = page.last().filter(|_| full(&page)).map(|s| {
+        let part = if in_assigned || page.len() > unassigned_rows {
+            2
+        } else {
+            1
+        };
+        format!("/staff{}", query.query_in_part(Some(s.id.0), Some(part)))
+    });
+    Ok((page, next))
+}
+
+/// A referral's state in the list's words.
+fn referral_state(raw: &str) -> &'static str {
+    match raw {
+        "closed" => "Closed",
+        "connected" => "Connected",
+        "not_connected" => "Not connected",
+        "declined" => "Declined",
+        _ => "Sent",
+    }
+}
+
 pub async fn submissions(
     State(state): State<AppState>,
     CurrentClinician(clinician): CurrentClinician,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    let (filter, form) = query.filter();
-    let page = state
-        .db
-        .submissions_page(&filter, query.before.map(SubmissionId), PAGE_SIZE)
-        .await?;
-    let next_page = (page.len() == PAGE_SIZE as usize)
-        .then(|| {
-            page.last()
-                .map(|s| format!("/staff{}", query.query_string(Some(s.id.0))))
-        })
-        .flatten();
+    let (filter, form) = query.filter(clinician.id);
+    let (page, next_page) = list_page(&state, &query, &filter).await?;
     let rows = page
         .into_iter()
         .map(|s| SubmissionRow {
@@ -230,6 +308,8 @@ pub async fn submissions(
             }),
             safety: s.safety,
             mixed_agenda: s.mixed_agenda,
+            owner: s.owner,
+            referral: s.referral.as_deref().map(referral_state),
         })
         .collect();
     let now = Utc::now();
@@ -308,7 +388,7 @@ pub async fn export_csv(
     CurrentClinician(clinician): CurrentClinician,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    let (filter, _) = query.filter();
+    let (filter, _) = query.filter(clinician.id);
     let body = export(&state, &filter, query.free_text == "yes").await?;
     let export_csv = AuditAction::ExportCsv;
     workspace::record_view(&state, clinician.id, export_csv, None, Utc::now()).await?;
@@ -430,7 +510,7 @@ mod tests {
             q: "tb-7k".into(),
             ..Default::default()
         };
-        let (filter, form) = query.filter();
+        let (filter, form) = query.filter(ClinicianId(1));
         assert_eq!(filter.workflow, Some(WorkflowStatus::Contacted));
         assert_eq!(filter.from, None);
         assert_eq!(form.errors.len(), 1);

@@ -23,8 +23,8 @@ pub use consults::consults;
 pub use list::{csv_safe, export_csv, submissions};
 pub use login::{login, login_page, logout};
 pub use submission::{
-    add_note, book_consult, cancel_consult, delete_submission, move_status, print_referral,
-    record_first_contact, refer, submission, update_referral,
+    add_note, assign_owner, book_consult, cancel_consult, delete_submission, move_status,
+    print_referral, record_first_contact, refer, submission, update_referral,
 };
 
 fn when(t: DateTime<Utc>) -> String {

@@ -17,8 +17,8 @@ use crate::server::state::AppState;
 use crate::server::tokens::request_key_or_new;
 use crate::ui::pages::staff::{
     AnswerRow, ArrangeConsult, BookingSummary, CancelConsult, CoupleReportView, CoupleSummary,
-    DeleteSubmission, FirstContactForm, IntakeCard, ReferForm, ReferralItem, ReferralsCard,
-    SafetyPathway, SubmissionDetail,
+    DeleteSubmission, FirstContactForm, IntakeCard, OwnerCard, ReferForm, ReferralItem,
+    ReferralsCard, SafetyPathway, SubmissionDetail,
 };
 
 /// The "book a consult" form, for a finished questionnaire without a live consult.
@@ -144,6 +144,7 @@ pub(super) async fn submission_detail(
         .partition(|e| REFER_FIELDS.contains(&e.field.as_str()));
     let couple = couple_summary(state, submission.id).await?;
     let intake = intake_card(state, &submission).await?;
+    let owner = owner_card(state, &submission).await?;
     let pathway = pathway(state, &submission, contact_errors).await?;
     let referrals = referrals_card(state, &submission, sent, refer_errors).await?;
     let arrange = if live {
@@ -185,6 +186,7 @@ pub(super) async fn submission_detail(
     let detail = SubmissionDetail {
         couple,
         intake,
+        owner,
         pathway,
         referrals,
         booking,
@@ -564,6 +566,28 @@ async fn intake_card(state: &AppState, submission: &Submission) -> Result<Intake
         rows: rows
             .into_iter()
             .map(|(_, label, values)| (label, values))
+            .collect(),
+    })
+}
+
+/// Who looks after the submission, and the form to change it (active accounts only).
+async fn owner_card(state: &AppState, submission: &Submission) -> Result<OwnerCard, AppError> {
+    let current = state.db.owner_of(submission.id).await?;
+    let accounts = state.db.clinicians().await?;
+    let name = current
+        .and_then(|id| accounts.iter().find(|c| c.id == id))
+        .map(|c| c.display_name.clone());
+    Ok(OwnerCard {
+        action: format!("/staff/submissions/{}/owner", submission.reference),
+        owner: name,
+        current: current.map(|c| c.0.to_string()).unwrap_or_default(),
+        options: accounts
+            .into_iter()
+            .filter(|c| c.active)
+            .map(|c| {
+                let label = format!("{} ({})", c.display_name, c.role.label());
+                (c.id.0.to_string(), label)
+            })
             .collect(),
     })
 }

@@ -45,6 +45,39 @@ pub async fn move_status(
 }
 
 #[derive(Deserialize)]
+pub struct OwnerForm {
+    /// An account's id, or empty for nobody.
+    #[serde(default)]
+    owner: String,
+}
+
+/// `POST /staff/submissions/<ref>/owner`: who looks after it (and its partner's), or nobody.
+pub async fn assign_owner(
+    State(state): State<AppState>,
+    CurrentClinician(clinician): CurrentClinician,
+    Path(reference): Path<String>,
+    AppForm(form): AppForm<OwnerForm>,
+) -> Result<Redirect, AppError> {
+    let submission = find_submission(&state, &reference).await?;
+    let owner = match form.owner.trim() {
+        "" => None,
+        raw => {
+            let id = raw.parse::<i64>().map_err(|_| AppError::NotFound)?;
+            let account = state
+                .db
+                .clinicians()
+                .await?
+                .into_iter()
+                .find(|c| c.id.0 == id && c.active)
+                .ok_or_else(|| AppError::invalid("owner", "Please choose an active account."))?;
+            Some(account.id)
+        }
+    };
+    workspace::assign_owner(&state, &clinician, &submission, owner, Utc::now()).await?;
+    Ok(back_to_submission(&reference))
+}
+
+#[derive(Deserialize)]
 pub struct NoteForm {
     body: String,
 }

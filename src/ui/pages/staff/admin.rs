@@ -117,6 +117,7 @@ pub fn CliniciansPage(
                 <label for="new-role">"Role"</label>
                 <select id="new-role" name="role">
                     <option value="clinician">"Clinician"</option>
+                    <option value="coordinator">"Intake coordinator"</option>
                     <option value="admin">"Admin"</option>
                 </select>
                 <button type="submit" class="button primary">"Add"</button>

@@ -18,8 +18,8 @@ pub use consults::{ConsultDay, ConsultRow, ConsultsPage};
 pub use login::LoginPage;
 pub use submission::{
     AnswerRow, ArrangeConsult, BookingSummary, CancelConsult, CoupleReportView, CoupleSummary,
-    DeleteSubmission, FirstContactForm, IntakeCard, ReferForm, ReferralItem, ReferralsCard,
-    SafetyPathway, SubmissionDetail, SubmissionPage,
+    DeleteSubmission, FirstContactForm, IntakeCard, OwnerCard, ReferForm, ReferralItem,
+    ReferralsCard, SafetyPathway, SubmissionDetail, SubmissionPage,
 };
 pub use submissions::{FilterForm, FollowUpRow, ReviewRow, SubmissionRow, SubmissionsPage};
 

@@ -754,6 +754,45 @@ pub struct AnswerRow {
 }
 
 /// One submission as the clinician reads it.
+/// Who looks after a submission (a couple's two share one), and the form to change it.
+#[derive(Clone, Debug, Default)]
+pub struct OwnerCard {
+    pub action: String,
+    /// The owner's name; `None`: unassigned.
+    pub owner: Option<String>,
+    /// The owner's account id, or "".
+    pub current: String,
+    /// `(account id, "Name (Role)")` of every active account.
+    pub options: Vec<(String, String)>,
+}
+
+#[component]
+fn OwnerForm(card: OwnerCard) -> impl IntoView {
+    let current = card.current.clone();
+    let options = card
+        .options
+        .into_iter()
+        .map(|(id, label)| {
+            let selected = id == current;
+            view! { <option value=id selected=selected>{label}</option> }
+        })
+        .collect_view();
+    view! {
+        <form method="post" action=card.action class="inline-form owner-form">
+            <label for="owner">"Owner"</label>
+            <select id="owner" name="owner">
+                <option value="" selected=card.current.is_empty()>"Unassigned"</option>
+                {options}
+            </select>
+            <button type="submit" class="button secondary small">"Assign"</button>
+        </form>
+        <p class="owner-now">{match card.owner {
+            Some(name) => format!("Looked after by {name}."),
+            None => "Nobody looks after this submission yet.".to_owned(),
+        }}</p>
+    }
+}
+
 /// The intake answers: one column per partner (or one for someone on their own), one row per
 /// question, "" where a column has no answer.
 #[derive(Clone, Debug, Default)]
@@ -816,6 +855,7 @@ pub struct SubmissionDetail {
     pub delete: DeleteSubmission,
     pub couple: CoupleSummary,
     pub intake: IntakeCard,
+    pub owner: OwnerCard,
     pub pathway: SafetyPathway,
     pub referrals: ReferralsCard,
     /// Current workflow status label, and the moves allowed from it (value, label).
@@ -843,6 +883,7 @@ pub fn SubmissionPage(
         delete,
         couple,
         intake,
+        owner,
         pathway,
         referrals,
         workflow,
@@ -897,6 +938,7 @@ pub fn SubmissionPage(
         <section class="card">
             <h1>{format!("Submission {reference}")}</h1>
             <p>{format!("Started {started} · {status}")}</p>
+            <OwnerForm card=owner />
         </section>
         <CoupleCard couple />
         <IntakeCardView card=intake />

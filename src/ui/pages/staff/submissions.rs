@@ -21,6 +21,10 @@ pub struct SubmissionRow {
     pub safety: bool,
     /// Their couple has a mixed agenda.
     pub mixed_agenda: bool,
+    /// Who looks after them, by name.
+    pub owner: Option<String>,
+    /// Their newest referral's state ("Sent", "Connected", …).
+    pub referral: Option<&'static str>,
 }
 
 /// The list's filter form, as the clinician filled it in.
@@ -39,6 +43,9 @@ pub struct FilterForm {
     pub errors: Vec<(&'static str, String)>,
     /// The query string of the current filter, for the CSV link.
     pub query: String,
+    /// `mine` or `unassigned`, and `unassigned` to sort those first.
+    pub owner: String,
+    pub sort: String,
     /// How the client would like to meet (`in_person`, `video`) and children at home.
     pub meet: String,
     pub children: String,
@@ -101,6 +108,19 @@ pub(super) fn Filters(
                         vec![("safety", "Safety screen positive"), ("mixed_agenda", "Mixed agenda")],
                         form.flag,
                     )}
+                </select>
+            </div>
+            <div>
+                <label for="f-owner">"Owner"</label>
+                <select id="f-owner" name="owner">
+                    {options(vec![("mine", "Mine"), ("unassigned", "Unassigned")], form.owner)}
+                </select>
+            </div>
+            <div>
+                <label for="f-sort">"Order"</label>
+                <select id="f-sort" name="sort">
+                    <option value="">"Newest first"</option>
+                    <option value="unassigned" selected=form.sort == "unassigned">"Unassigned first"</option>
                 </select>
             </div>
             <div>
@@ -199,6 +219,8 @@ pub fn SubmissionsPage(
                     <td>{row.overall.map(|o| o.to_string()).unwrap_or_else(|| "—".into())}</td>
                     <td>{row.band.unwrap_or("—")}</td>
                     <td>{row.consult.unwrap_or_else(|| "—".into())}</td>
+                    <td>{row.owner.unwrap_or_else(|| "Unassigned".into())}</td>
+                    <td>{row.referral.unwrap_or("—")}</td>
                     <td>
                         {row.safety.then(|| view! { <strong class="flag-safety">"Safety"</strong> })}
                         {row.mixed_agenda.then_some(" Mixed agenda")}
@@ -292,16 +314,18 @@ pub fn SubmissionsPage(
             {empty.then(|| view! { <p>"No submissions match."</p> })}
             <div class="table-scroll" tabindex="0" role="region" aria-label="Submissions table">
                 <table class="submissions">
-                    <caption class="visually-hidden">"Submissions, newest first"</caption>
+                    <caption class="visually-hidden">"Submissions"</caption>
                     <thead>
                         <tr>
                             <th scope="col">"Reference"</th>
-                            <th scope="col">"Started (UTC)"</th>
+                            <th scope="col">"Started"</th>
                             <th scope="col">"Questionnaire"</th>
                             <th scope="col">"Workflow"</th>
                             <th scope="col">"Readiness"</th>
                             <th scope="col">"Band"</th>
                             <th scope="col">"Consult"</th>
+                            <th scope="col">"Owner"</th>
+                            <th scope="col">"Referral"</th>
                             <th scope="col">"Flags"</th>
                         </tr>
                     </thead>
