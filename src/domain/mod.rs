@@ -18,6 +18,8 @@ pub mod intake;
 pub mod questionnaire;
 #[cfg(feature = "ssr")]
 pub mod referral;
+#[cfg(feature = "ssr")]
+pub mod report;
 pub mod routing;
 pub mod safe_contact;
 pub mod scoring;

@@ -100,7 +100,7 @@ async fn a_client_answers_about_themselves_and_bad_input_loses_nothing(app: Test
     assert_eq!(status, StatusCode::OK);
     assert_eq!(texts(&html, "h1"), vec!["About you".to_owned()]);
     let labels = texts(&html, ".intake-question > label, .intake-question > legend");
-    assert_eq!(labels.len(), 12, "{labels:?}");
+    assert_eq!(labels.len(), 13, "{labels:?}");
     assert!(
         labels.iter().all(|l| l.ends_with("(optional)")),
         "{labels:?}"
@@ -437,3 +437,53 @@ async fn the_form_moves_between_installations_as_a_file(app: TestApp) {
     assert_ne!(status, StatusCode::OK);
 }
 on_both_databases!(form_file, the_form_moves_between_installations_as_a_file);
+
+async fn an_upgrade_adds_a_new_built_in_question_as_a_new_version(app: TestApp) {
+    // A form stored by an earlier version of the product, before "How did you hear about the
+    // practice?" existed, with a wording of its own.
+    let old = trustbridge::domain::intake::Form {
+        questions: trustbridge::domain::intake::about_you()
+            .into_iter()
+            .filter(|q| q.key != "about_source")
+            .map(|mut q| {
+                if q.key == "about_name" {
+                    q.label = "What should we call you?".into();
+                }
+                q
+            })
+            .collect(),
+        next_key: 1,
+    };
+    let json = serde_json::to_string(&old)
+        .expect("json")
+        .replace('\'', "''");
+    common::db_execute(
+        &app,
+        &format!("update intake_forms set definition = '{json}' where version = 1"),
+    )
+    .await;
+    let mut app = app;
+    app.stop().await;
+    app.restart(&[]).await;
+    assert_eq!(db_count(&app, "select count(*) from intake_forms").await, 2);
+    let token = new_client(&app).await;
+    let (_, _, html) = get(&app, &format!("/q/{token}/about")).await;
+    let labels = texts(&html, ".intake-question > label, .intake-question > legend");
+    assert_eq!(labels.len(), 13, "{labels:?}");
+    assert_eq!(
+        labels[0], "What should we call you? (optional)",
+        "stored wording kept"
+    );
+    assert_eq!(
+        labels[12],
+        "How did you hear about the practice? (optional)"
+    );
+    // Starting again changes nothing more.
+    app.stop().await;
+    app.restart(&[]).await;
+    assert_eq!(db_count(&app, "select count(*) from intake_forms").await, 2);
+}
+on_both_databases!(
+    upgrade,
+    an_upgrade_adds_a_new_built_in_question_as_a_new_version
+);

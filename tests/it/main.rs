@@ -16,6 +16,7 @@ mod owners;
 mod pathway;
 mod questionnaire;
 mod referral;
+mod report;
 mod safety;
 mod staff;
 mod startup;

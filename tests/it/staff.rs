@@ -48,6 +48,8 @@ async fn workspace_pages_refuse_strangers(app: TestApp) {
         ("GET", "/staff?before=5&workflow=new".to_owned()),
         ("GET", "/staff/export.csv".to_owned()),
         ("GET", "/staff/consults".to_owned()),
+        ("GET", "/staff/report".to_owned()),
+        ("GET", "/staff/report.csv".to_owned()),
         ("GET", format!("/staff/submissions/{reference}")),
         ("POST", format!("/staff/submissions/{reference}/status")),
         ("POST", format!("/staff/submissions/{reference}/notes")),

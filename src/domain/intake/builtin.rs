@@ -11,6 +11,8 @@ use super::{Choice, Kind, Question};
 pub const FORMAT: &str = "about_format";
 /// "Are there children living in your home?": the workspace filters on it.
 pub const CHILDREN: &str = "about_children";
+/// "How did you hear about the practice?": the practice's report counts intakes by it.
+pub const SOURCE: &str = "about_source";
 
 fn choices(pairs: &[(&str, &str)]) -> Vec<Choice> {
     pairs
@@ -145,6 +147,20 @@ pub fn about_you() -> Vec<Question> {
                 ("weekday_afternoons", "Weekday afternoons"),
                 ("weekday_evenings", "Weekday evenings"),
                 ("weekends", "Weekends"),
+            ],
+        ),
+        question(
+            SOURCE,
+            "How did you hear about the practice?",
+            "",
+            OneChoice,
+            &[
+                ("search", "A web search"),
+                ("friend", "A friend or family member"),
+                ("professional", "A doctor or another professional"),
+                ("service", "Another service or therapist"),
+                ("social", "Social media"),
+                ("other", "Somewhere else"),
             ],
         ),
     ]

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-pub use builtin::{about_you, CHILDREN, FORMAT};
+pub use builtin::{about_you, CHILDREN, FORMAT, SOURCE};
 pub use definition::{DefinitionError, NewQuestion, FILE_FORMAT, MAX_PRACTICE_QUESTIONS};
 
 /// Built-in questions' keys start with this; the practice's own are `p1`, `p2`, ….
@@ -294,6 +294,23 @@ impl Form {
 
     pub fn on_page(&self, page: Page) -> impl Iterator<Item = &Question> {
         self.questions.iter().filter(move |q| q.page() == page)
+    }
+
+    /// The form with every built-in question this version of the product has and the stored
+    /// form lacks (a product upgrade that adds one), after the built-in ones it has; `None`
+    /// when nothing is missing. The stored wording of the others is left as it is.
+    pub fn with_product_builtins(&self) -> Option<Form> {
+        let missing: Vec<Question> = about_you()
+            .into_iter()
+            .filter(|q| self.question(&q.key).is_none())
+            .collect();
+        if missing.is_empty() {
+            return None;
+        }
+        let at = self.questions.iter().filter(|q| q.is_builtin()).count();
+        let mut form = self.clone();
+        form.questions.splice(at..at, missing);
+        Some(form)
     }
 
     pub fn practice_questions(&self) -> impl Iterator<Item = &Question> {

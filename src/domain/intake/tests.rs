@@ -41,7 +41,7 @@ fn read(form: &Form, page: Page, saved: &Answers, posted: &[(&str, &str)]) -> Pa
 #[test]
 fn every_built_in_question_is_optional_keyed_and_on_the_first_page() {
     let form = Form::default();
-    assert_eq!(form.questions.len(), 12);
+    assert_eq!(form.questions.len(), 13);
     for q in &form.questions {
         assert!(q.is_builtin(), "{}", q.key);
         assert!(!q.required, "{}", q.key);
@@ -51,7 +51,7 @@ fn every_built_in_question_is_optional_keyed_and_on_the_first_page() {
     let mut keys: Vec<&str> = form.questions.iter().map(|q| q.key.as_str()).collect();
     keys.sort_unstable();
     keys.dedup();
-    assert_eq!(keys.len(), 12, "keys are unique");
+    assert_eq!(keys.len(), 13, "keys are unique");
     assert!(form.question(FORMAT).is_some() && form.question(CHILDREN).is_some());
     assert!(!form.practice_page_applies(&Answers::new()));
 }
@@ -63,7 +63,7 @@ fn an_empty_page_is_a_valid_answer_and_stores_nothing() {
         panic!("an empty page is fine");
     };
     assert!(missing.is_empty());
-    assert_eq!(values.len(), 12);
+    assert_eq!(values.len(), 13);
     assert!(values.iter().all(|(_, v)| v.is_none()));
 }
 
@@ -322,4 +322,20 @@ fn a_stored_form_reads_back_as_it_was_published() {
     let json = serde_json::to_string(&form).expect("json");
     let back: Form = serde_json::from_str(&json).expect("reads");
     assert_eq!(back, form);
+}
+
+#[test]
+fn an_upgrade_adds_the_built_in_questions_a_stored_form_lacks_before_the_practices_own() {
+    let mut stored = with_conditional();
+    stored.questions.retain(|q| q.key != SOURCE);
+    stored.questions[0].label = "What should we call you?".into();
+    let upgraded = stored.with_product_builtins().expect("one missing");
+    let keys: Vec<&str> = upgraded.questions.iter().map(|q| q.key.as_str()).collect();
+    assert_eq!(keys[12], SOURCE);
+    assert_eq!(&keys[13..], ["p1", "p2"]);
+    assert_eq!(
+        upgraded.questions[0].label, "What should we call you?",
+        "wording kept"
+    );
+    assert_eq!(upgraded.with_product_builtins(), None);
 }

@@ -37,6 +37,17 @@ impl Db {
         Ok(())
     }
 
+    /// Publishes `definition` after version `after` on the product's behalf (no audit row: no
+    /// clinician changed anything). `false` when that version exists already.
+    pub async fn publish_intake_form_upgrade(
+        &self,
+        after: i32,
+        definition: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, sqlx::Error> {
+        self.publish_form(after, definition, None, now).await
+    }
+
     /// The newest published version.
     pub async fn current_intake_form(&self) -> Result<Option<StoredForm>, sqlx::Error> {
         let sql = "select version, definition from intake_forms order by version desc limit 1";
@@ -75,6 +86,19 @@ impl Db {
         definition: &str,
         audit: &Audit,
     ) -> Result<bool, sqlx::Error> {
+        self.publish_form(after, definition, Some(audit), audit.at)
+            .await
+    }
+
+    /// As [`Db::publish_intake_form`]; `None` is the product itself (an upgrade adding a
+    /// built-in question), which no clinician did.
+    async fn publish_form(
+        &self,
+        after: i32,
+        definition: &str,
+        audit: Option<&Audit>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, sqlx::Error> {
         let sql = "insert into intake_forms (version, definition, published_by, published_at) \
                    values ($1, $2, $3, $4) on conflict (version) do nothing";
         with_pool!(self, pool => {
@@ -82,14 +106,16 @@ impl Db {
             let stored = sqlx::query(sql)
                 .bind(after + 1)
                 .bind(definition)
-                .bind(audit.by.0)
-                .bind(audit.at)
+                .bind(audit.map(|a| a.by.0))
+                .bind(now)
                 .execute(&mut *tx)
                 .await?;
             if stored.rows_affected() == 0 {
                 return Ok(false);
             }
-            audit::write(&mut *tx, audit).await?;
+            if let Some(audit) = audit {
+                audit::write(&mut *tx, audit).await?;
+            }
             tx.commit().await?;
         });
         Ok(true)

@@ -14,6 +14,7 @@ mod couples;
 mod intake;
 pub(crate) mod outbox;
 mod referrals;
+mod report;
 mod safety;
 mod sessions;
 mod submissions;
@@ -27,6 +28,7 @@ pub use couples::*;
 pub use intake::*;
 pub use outbox::*;
 pub use referrals::*;
+pub use report::ReportRows;
 pub use safety::{FirstContact, HoldOverride};
 pub use sessions::StoredSession;
 pub use submissions::*;
@@ -111,11 +113,31 @@ impl Db {
         } else {
             return Err(ConnectError::UnknownScheme);
         };
-        // A new database starts with the product's intake form as version 1.
-        let form =
-            serde_json::to_string(&crate::domain::intake::Form::default()).unwrap_or_default();
-        db.ensure_intake_form(&form, chrono::Utc::now()).await?;
+        db.upgrade_intake_form().await?;
         Ok(db)
+    }
+
+    /// A new database starts with the product's intake form as version 1; a form stored by an
+    /// older version of the product gains the built-in questions it lacks, as a new version.
+    async fn upgrade_intake_form(&self) -> Result<(), sqlx::Error> {
+        use crate::domain::intake::Form;
+        let now = chrono::Utc::now();
+        let first = serde_json::to_string(&Form::default()).unwrap_or_default();
+        self.ensure_intake_form(&first, now).await?;
+        let Some(stored) = self.current_intake_form().await? else {
+            return Ok(());
+        };
+        // A form this version cannot read is left alone; the pages say so when they load it.
+        let Ok(form) = serde_json::from_str::<Form>(&stored.definition) else {
+            return Ok(());
+        };
+        if let Some(upgraded) = form.with_product_builtins() {
+            let definition = serde_json::to_string(&upgraded).unwrap_or_default();
+            // Another instance may have done it a moment earlier: that is the same change.
+            self.publish_intake_form_upgrade(stored.version, &definition, now)
+                .await?;
+        }
+        Ok(())
     }
 
     /// Which backend this is, for start-up logs (never the URL: it may hold a password).

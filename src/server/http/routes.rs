@@ -105,6 +105,8 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
             "/staff/submissions/{reference}/referrals/{id}/print",
             get(staff::print_referral),
         )
+        .route("/staff/report", get(staff::report::page))
+        .route("/staff/report.csv", get(staff::report::export))
         .route("/staff/intake-form", get(staff::intake_form::page))
         .route("/staff/intake-form.json", get(staff::intake_form::export))
         .route(

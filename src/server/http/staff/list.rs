@@ -207,17 +207,6 @@ pub(super) fn band_choices() -> Vec<(&'static str, &'static str)> {
 /// How many intakes the needs-review queue shows at most (the oldest urgent ones first).
 const REVIEW_SHOWN: i64 = 50;
 
-/// "45 min", "3 h", "2 d 4 h": how long an intake has waited.
-fn waiting(waited: chrono::Duration) -> String {
-    let minutes = waited.num_minutes().max(0);
-    match (minutes / (24 * 60), minutes / 60 % 24, minutes % 60) {
-        (0, 0, m) => format!("{m} min"),
-        (0, h, _) => format!("{h} h"),
-        (d, 0, _) => format!("{d} d"),
-        (d, h, _) => format!("{d} d {h} h"),
-    }
-}
-
 /// One page of the list, and the link to the next. Sorted "unassigned first", the list is
 /// two keyset runs, those nobody owns and then the rest, each newest first: every page costs
 /// what the first does.
@@ -328,7 +317,8 @@ pub async fn submissions(
             ReviewRow {
                 reference: item.reference,
                 urgent: item.urgent,
-                waiting: waiting(waited),
+                // "45 min", "3 h", "2 d 4 h".
+                waiting: crate::domain::report::short(waited),
                 overdue: waited > chrono::Duration::hours(target),
                 tries: item.tries,
             }

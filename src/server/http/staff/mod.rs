@@ -9,6 +9,7 @@ pub mod intake_form;
 mod list;
 mod login;
 mod present;
+pub mod report;
 mod submission;
 
 use axum::response::Redirect;

@@ -9,6 +9,7 @@ mod consults;
 pub mod directory;
 pub mod intake_form;
 mod login;
+pub mod report;
 mod submission;
 mod submissions;
 
@@ -47,6 +48,7 @@ pub fn StaffBar(user: StaffUser) -> impl IntoView {
             <a href="/staff/consults">"Consults"</a>
             <a href="/staff/availability">"Availability"</a>
             <a href="/staff/directory">"Directory"</a>
+            <a href="/staff/report">"Report"</a>
             {admin_links}
             <a href="/staff/password">"Password"</a>
             <span class="who">{user.name}</span>
