@@ -434,7 +434,9 @@ def list_sql():
     """The statement `Db::submissions_page` runs, read from the Rust source (so it stays current)."""
     src = open(SQL_FILE).read()
     fn = src.index("pub async fn submissions_page")
-    m = re.search(r'let sql = "((?:[^"\\]|\\.)*)";', src[fn:], re.S)
+    # Only that function's body: a later function's statement is not the list's (and may write).
+    end = src.find("pub async fn", fn + 1)
+    m = re.search(r'let sql = "((?:[^"\\]|\\.)*)";', src[fn : end if end > 0 else None], re.S)
     if not m:
         return None
     return re.sub(r"\\\n\s*", "", m.group(1))

@@ -248,6 +248,33 @@ async fn a_practice_question_follows_its_condition_and_old_answers_keep_their_wo
     );
     assert!(rows.contains(&"Are there children living in your home? Yes".to_owned()));
 
+    // The practice words its own list of where people heard of it.
+    let version = form_version(&app, &cookie).await;
+    let worded = staff_post(
+        &app,
+        &cookie,
+        "/staff/intake-form/change",
+        &[
+            ("version", &version),
+            ("key", "about_source"),
+            ("action", "choices"),
+            ("choices", "A web search\nOur newsletter, or a flyer"),
+        ],
+    )
+    .await;
+    assert_eq!(worded.status(), StatusCode::SEE_OTHER);
+    let fresh = new_client(&app).await;
+    let (_, _, html) = get(&app, &format!("/q/{fresh}/about")).await;
+    let sources = texts(&html, "label[for^=in_about_source-]");
+    assert_eq!(
+        sources,
+        vec![
+            "A web search",
+            "Our newsletter, or a flyer",
+            "I'd rather not say"
+        ]
+    );
+
     // A change made on a page opened before another admin's is refused, not applied.
     let stale = staff_post(
         &app,

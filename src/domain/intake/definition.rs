@@ -166,6 +166,47 @@ impl Form {
         }
     }
 
+    /// Replaces the options of "How did you hear about the practice?", the one built-in list a
+    /// practice words itself (one per line). An option whose words stay keeps its stored value,
+    /// so answers already given still count under it; a new one is stored as its words.
+    pub fn set_source_choices(&self, lines: &str) -> Result<Form, DefinitionError> {
+        let question = self
+            .question(super::SOURCE)
+            .ok_or_else(|| refuse("choices", "That question is not on the form."))?;
+        let mut choices: Vec<Choice> = Vec::new();
+        for line in lines.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            if line.chars().count() > MAX_CHOICE_CHARS {
+                return Err(refuse(
+                    "choices",
+                    format!("Please keep each option under {MAX_CHOICE_CHARS} characters."),
+                ));
+            }
+            if choices.iter().any(|c| c.label == line) {
+                return Err(refuse("choices", format!("“{line}” is listed twice.")));
+            }
+            let value = question
+                .choices
+                .iter()
+                .find(|c| c.label == line)
+                .map_or(line, |c| c.value.as_str());
+            choices.push(Choice {
+                value: value.to_owned(),
+                label: line.to_owned(),
+            });
+        }
+        if choices.len() < 2 || choices.len() > MAX_CHOICES {
+            return Err(refuse(
+                "choices",
+                format!("Please give between 2 and {MAX_CHOICES} options, one per line."),
+            ));
+        }
+        let mut form = self.clone();
+        if let Some(q) = form.questions.iter_mut().find(|q| q.key == super::SOURCE) {
+            q.choices = choices;
+        }
+        Ok(form)
+    }
+
     /// Marks a question required or optional (built-in ones too).
     pub fn set_required(&self, key: &str, required: bool) -> Option<Form> {
         let mut form = self.clone();

@@ -339,3 +339,17 @@ fn an_upgrade_adds_the_built_in_questions_a_stored_form_lacks_before_the_practic
     );
     assert_eq!(upgraded.with_product_builtins(), None);
 }
+
+#[test]
+fn the_practice_words_its_own_list_of_sources_and_kept_options_keep_their_values() {
+    let form = Form::default();
+    let changed = form
+        .set_source_choices("A web search\nOur newsletter\n\nA friend or family member\n")
+        .expect("saved");
+    let q = changed.question(SOURCE).expect("source");
+    let values: Vec<&str> = q.choices.iter().map(|c| c.value.as_str()).collect();
+    assert_eq!(values, vec!["search", "Our newsletter", "friend"]);
+    assert_eq!(q.display("friend"), "A friend or family member");
+    assert!(form.set_source_choices("Only one").is_err());
+    assert!(form.set_source_choices("Twice\nTwice").is_err());
+}

@@ -41,12 +41,7 @@ fn rows(form: &Form) -> Vec<FormQuestionRow> {
             label: q.label.clone(),
             help: q.help.clone(),
             kind: q.kind.label(),
-            choices: q
-                .choices
-                .iter()
-                .map(|c| c.label.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            choices: q.choices.iter().map(|c| c.label.clone()).collect(),
             required: q.required,
             condition: q.show_if.as_ref().map(|c| {
                 let on = form.question(&c.question);
@@ -57,6 +52,7 @@ fn rows(form: &Form) -> Vec<FormQuestionRow> {
                 )
             }),
             builtin: q.is_builtin(),
+            editable_choices: q.key == crate::domain::intake::SOURCE,
             first: practice.first() == Some(&q.key.as_str()),
             last: practice.last() == Some(&q.key.as_str()),
         })
@@ -240,6 +236,9 @@ pub async fn change(
         "up" => form.move_question(key, true).map_err(Some),
         "down" => form.move_question(key, false).map_err(Some),
         "retire" => form.retire(key).map_err(Some),
+        "choices" => form
+            .set_source_choices(form::value(&fields, "choices"))
+            .map_err(Some),
         _ => Err(None),
     };
     match changed {

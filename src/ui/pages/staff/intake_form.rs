@@ -13,12 +13,14 @@ pub struct FormQuestionRow {
     pub label: String,
     pub help: String,
     pub kind: &'static str,
-    /// The options, joined with commas ("" for other kinds).
-    pub choices: String,
+    /// The options' words (none for other kinds).
+    pub choices: Vec<String>,
     pub required: bool,
     /// "Shown only if “…” is “…”".
     pub condition: Option<String>,
     pub builtin: bool,
+    /// The practice words this question's options itself ("How did you hear about us").
+    pub editable_choices: bool,
     pub first: bool,
     pub last: bool,
 }
@@ -90,11 +92,26 @@ fn QuestionRow(row: FormQuestionRow, version: i32) -> impl IntoView {
             <p><strong>{row.label}</strong>{if row.required { " (required)" } else { " (optional)" }}</p>
             <p class="hint">
                 {row.kind}
-                {(!row.choices.is_empty()).then(|| format!(": {}", row.choices))}
+                {(!row.choices.is_empty()).then(|| format!(": {}", row.choices.join(", ")))}
             </p>
             {(!row.help.is_empty()).then(|| view! { <p class="hint">{format!("Help: {}", row.help)}</p> })}
             {row.condition.map(|c| view! { <p class="hint">{c}</p> })}
             <div class="row-actions">{required}{practice}</div>
+            {row.editable_choices.then(|| {
+                let id = format!("choices-{}", row.key);
+                let label_for = id.clone();
+                let lines = row.choices.join("\n");
+                view! {
+                    <form method="post" action="/staff/intake-form/change" class="stack">
+                        <input type="hidden" name="version" value=version.to_string() />
+                        <input type="hidden" name="key" value=row.key.clone() />
+                        <input type="hidden" name="action" value="choices" />
+                        <label for=label_for>"Its options, one per line"</label>
+                        <textarea id=id name="choices" rows="6">{lines}</textarea>
+                        <button type="submit" class="button secondary small">"Save the options"</button>
+                    </form>
+                }
+            })}
         </li>
     }
 }
