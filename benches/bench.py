@@ -237,7 +237,8 @@ def section_answers(html):
 
 
 def token_from_location(location):
-    m = re.match(r"^(?:https?://[^/]+)?/q/([^/]+)/s/1$", location or "")
+    # `/start` leads to the intake's first page (older servers: straight to section 1).
+    m = re.match(r"^(?:https?://[^/]+)?/q/([^/]+)/(?:about|s/1)$", location or "")
     return m.group(1) if m else None
 
 
@@ -297,6 +298,14 @@ def vm_hwm_kib(pid):
     return None
 
 
+async def finish_intake(base, token):
+    """Through the intake's "About you" page, answering nothing (the questionnaire waits for it)."""
+    body = b"nav=next"
+    status, _, _ = await one_shot(base, "POST", f"/q/{token}/about", body, START_HEADERS)
+    if status != 303:
+        sys.exit(f"bench: POST /q/<token>/about answered {status}")
+
+
 def cmd_load(a):
     host, port, netloc = split_base(a.base)
 
@@ -309,6 +318,7 @@ def cmd_load(a):
         token = token_from_location(headers.get("location"))
         if status != 303 or not token:
             sys.exit(f"bench: POST /start answered {status} {headers.get('location')!r}")
+        await finish_intake(a.base, token)
         status, _, html = await one_shot(a.base, "GET", f"/q/{token}/s/1")
         answers = section_answers(html.decode("utf-8", "replace"))
         if not answers:

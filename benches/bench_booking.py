@@ -73,6 +73,7 @@ async def prepare_clients(base, n):
         token = bench.token_from_location(headers.get("location"))
         if status != 303 or not token:
             sys.exit(f"POST /start answered {status}")
+        await bench.finish_intake(base, token)
         for section in range(1, 7):
             status, _, html = await bench.one_shot(base, "GET", f"/q/{token}/s/{section}")
             pairs = bench.section_answers(html.decode("utf-8", "replace")) + [("nav", "next")]

@@ -229,6 +229,20 @@ pub fn describe(config: &Config) -> Vec<String> {
         "Review targets: urgent {} h, others {} h",
         config.review_hours_urgent, config.review_hours
     ));
+    lines.push(if config.trusted_proxies.is_empty() {
+        "Trusted proxies: none (X-Forwarded-For is ignored; behind a proxy, set TRUSTED_PROXIES)"
+            .to_owned()
+    } else {
+        let proxies: Vec<String> = config
+            .trusted_proxies
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        format!(
+            "Trusted proxies: {} (their X-Forwarded-For names the client)",
+            proxies.join(", ")
+        )
+    });
     lines
 }
 

@@ -35,6 +35,10 @@ pub struct Config {
     /// `DIRECTORY_STALE_DAYS`: a directory entry not checked for this many days is flagged
     /// (default 180).
     pub directory_stale_days: i64,
+    /// `TRUSTED_PROXIES`: the reverse proxies (addresses or CIDR ranges, comma-separated) whose
+    /// `X-Forwarded-For` names the client. Empty (the default): the peer address is the client,
+    /// and the header is ignored, since anyone can send it.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Hours within which an urgent check-in should have had a clinician's first contact
     /// (`REVIEW_HOURS_URGENT`, default 4), and any other positive one (`REVIEW_HOURS`, 24).
     pub review_hours_urgent: i64,
@@ -143,6 +147,24 @@ impl std::fmt::Debug for Config {
 pub struct ConfigError {
     pub name: &'static str,
     pub problem: String,
+}
+
+/// Reads `TRUSTED_PROXIES`: addresses (`10.0.0.5`, `::1`) or ranges (`10.0.0.0/8`).
+fn trusted_proxies(raw: &str) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    raw.split([',', ' '])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.parse::<ipnet::IpNet>()
+                .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| ConfigError {
+                    name: "TRUSTED_PROXIES",
+                    problem: format!(
+                        "{p:?} is not an address or a range; example: 127.0.0.1, 10.0.0.0/8"
+                    ),
+                })
+        })
+        .collect()
 }
 
 impl Config {
@@ -324,7 +346,9 @@ impl Config {
                 problem: format!("the policy text cannot be shown: {e}"),
             })?,
         };
+        let trusted_proxies = trusted_proxies(&get("TRUSTED_PROXIES", ""))?;
         Ok(Config {
+            trusted_proxies,
             directory_stale_days: number("DIRECTORY_STALE_DAYS", 180)?,
             consent,
             review_hours_urgent: number("REVIEW_HOURS_URGENT", 4)?,

@@ -349,6 +349,64 @@ on_both_databases!(
     rapid_logins_from_one_address_get_429_with_retry_after
 );
 
+/// Ten wrong logins with `X-Forwarded-For: forwarded` each, then one more with `then`: the
+/// eleventh's status.
+async fn eleventh_login(app: &TestApp, forwarded: &[&str], then: &str) -> StatusCode {
+    for (i, address) in forwarded.iter().enumerate() {
+        let response = app
+            .raw
+            .post(app.url("/staff/login"))
+            .header("x-forwarded-for", *address)
+            .form(&[
+                ("email", format!("nobody{i}@harbour.example")),
+                ("password", "x".into()),
+            ])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    app.raw
+        .post(app.url("/staff/login"))
+        .header("x-forwarded-for", then)
+        .form(&[("email", "last@harbour.example"), ("password", "x")])
+        .send()
+        .await
+        .expect("post")
+        .status()
+}
+
+async fn a_forged_forwarded_for_does_not_escape_the_limit_but_a_trusted_proxys_does_count(
+    app: TestApp,
+) {
+    // No trusted proxies: every request is the peer's, whatever the header says.
+    let forged: Vec<String> = (1..=10).map(|i| format!("203.0.113.{i}")).collect();
+    let forged: Vec<&str> = forged.iter().map(String::as_str).collect();
+    assert_eq!(
+        eleventh_login(&app, &forged, "203.0.113.99").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Behind the practice's proxy (here, loopback): two clients, two budgets.
+    let mut app = app;
+    app.stop().await;
+    app.restart(&[("TRUSTED_PROXIES", "127.0.0.1".to_owned())])
+        .await;
+    let same = ["198.51.100.1"; 10];
+    assert_eq!(
+        eleventh_login(&app, &same, "198.51.100.1").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        eleventh_login(&app, &[], "198.51.100.2").await,
+        StatusCode::UNAUTHORIZED,
+        "another client behind the same proxy is not limited with the first"
+    );
+}
+on_both_databases!(
+    forwarded_for,
+    a_forged_forwarded_for_does_not_escape_the_limit_but_a_trusted_proxys_does_count
+);
+
 async fn log_in_cookie(app: &TestApp) -> String {
     create_admin(app, EMAIL, "Ana Lima", PASSWORD).await;
     cookie_value(&session_cookie(&log_in(app, &app.raw, PASSWORD).await).expect("cookie"))

@@ -11,14 +11,19 @@ use crate::server::state::AppState;
 /// Limits a route's POSTs per client address: `burst` at once, then one every
 /// `every_seconds`; more get 429 with Retry-After.
 pub fn per_address(
+    state: &AppState,
     route: MethodRouter<AppState>,
     every_seconds: u64,
     burst: u32,
 ) -> MethodRouter<AppState> {
+    let client = ClientAddress {
+        trusted: std::sync::Arc::new(state.config.trusted_proxies.clone()),
+    };
     let Some(config) = GovernorConfigBuilder::default()
         .per_second(every_seconds)
         .burst_size(burst)
         .methods(vec![axum::http::Method::POST])
+        .key_extractor(client)
         .finish()
     else {
         return route;
@@ -34,6 +39,83 @@ pub fn per_address(
         }
     });
     route.layer(GovernorLayer::new(config))
+}
+
+/// The address a request comes from, for the per-address limits: the peer, or, when the peer
+/// is one of `TRUSTED_PROXIES`, the nearest address in `X-Forwarded-For` that is not (a client
+/// can write anything at the left of that header; only what the practice's own proxies added
+/// counts).
+#[derive(Debug, Clone)]
+pub struct ClientAddress {
+    pub trusted: std::sync::Arc<Vec<ipnet::IpNet>>,
+}
+
+impl ClientAddress {
+    fn trusts(&self, address: std::net::IpAddr) -> bool {
+        self.trusted.iter().any(|net| net.contains(&address))
+    }
+
+    /// The client's address, given the peer and the `X-Forwarded-For` values in order.
+    pub fn resolve<'a>(
+        &self,
+        peer: std::net::IpAddr,
+        forwarded: impl Iterator<Item = &'a str>,
+    ) -> std::net::IpAddr {
+        if !self.trusts(peer) {
+            return peer;
+        }
+        let hops: Vec<&str> = forwarded
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .collect();
+        let mut client = peer;
+        for hop in hops.into_iter().rev() {
+            match hop.parse::<std::net::IpAddr>() {
+                Ok(address) => {
+                    client = address;
+                    if !self.trusts(address) {
+                        break;
+                    }
+                }
+                // Unreadable: stop at the last address that could be read.
+                Err(_) => break,
+            }
+        }
+        client
+    }
+}
+
+impl tower_governor::key_extractor::KeyExtractor for ClientAddress {
+    type Key = std::net::IpAddr;
+
+    fn extract<T>(
+        &self,
+        req: &axum::http::Request<T>,
+    ) -> Result<Self::Key, tower_governor::GovernorError> {
+        let peer = req
+            .extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip())
+            .ok_or(tower_governor::GovernorError::UnableToExtractKey)?;
+        let forwarded = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .into_iter()
+            .filter_map(|v| v.to_str().ok());
+        Ok(per_device(self.resolve(peer, forwarded)))
+    }
+}
+
+/// The key one device is counted under: its IPv4 address, or its IPv6 /64 (a device may use
+/// many addresses inside the /64 it is given).
+fn per_device(address: std::net::IpAddr) -> std::net::IpAddr {
+    match address {
+        std::net::IpAddr::V6(v6) => {
+            let bits = u128::from(v6) & !((1u128 << 64) - 1);
+            std::net::IpAddr::V6(std::net::Ipv6Addr::from(bits))
+        }
+        v4 => v4,
+    }
 }
 
 /// Refuses state-changing requests from other sites (CSRF). Browsers say where a request comes
@@ -119,6 +201,58 @@ mod tests {
             h.insert(*k, HeaderValue::from_static(v));
         }
         h
+    }
+
+    #[test]
+    fn the_client_is_the_peer_unless_a_trusted_proxy_forwarded_it() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().expect("ip");
+        let none = ClientAddress {
+            trusted: std::sync::Arc::new(Vec::new()),
+        };
+        // Without trusted proxies the header is anyone's to write: ignored.
+        assert_eq!(
+            none.resolve(ip("198.51.100.7"), ["203.0.113.9"].into_iter()),
+            ip("198.51.100.7")
+        );
+        let proxies = ClientAddress {
+            trusted: std::sync::Arc::new(vec![
+                "10.0.0.0/8".parse().expect("net"),
+                "127.0.0.1/32".parse().expect("net"),
+            ]),
+        };
+        // Behind the practice's proxies: the nearest address they did not add.
+        assert_eq!(
+            proxies.resolve(
+                ip("127.0.0.1"),
+                ["6.6.6.6, 203.0.113.9", "10.1.2.3"].into_iter()
+            ),
+            ip("203.0.113.9"),
+            "what the client wrote further left does not count"
+        );
+        // A peer that is no proxy of ours: its header does not count.
+        assert_eq!(
+            proxies.resolve(ip("198.51.100.7"), ["203.0.113.9"].into_iter()),
+            ip("198.51.100.7")
+        );
+        // A proxy that sent no header, or nonsense: the last address that could be read.
+        assert_eq!(
+            proxies.resolve(ip("10.0.0.2"), std::iter::empty()),
+            ip("10.0.0.2")
+        );
+        assert_eq!(
+            proxies.resolve(ip("10.0.0.2"), ["not-an-address"].into_iter()),
+            ip("10.0.0.2")
+        );
+        // One device, many IPv6 addresses: one key.
+        assert_eq!(
+            per_device(ip("2001:db8:1:2:aaaa::1")),
+            per_device(ip("2001:db8:1:2:bbbb::9"))
+        );
+        assert_ne!(
+            per_device(ip("2001:db8:1:2::1")),
+            per_device(ip("2001:db8:1:3::1"))
+        );
+        assert_eq!(per_device(ip("192.0.2.4")), ip("192.0.2.4"));
     }
 
     #[test]

@@ -37,7 +37,7 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
         )));
     // Per address: 10 login attempts at once, then one every 6 seconds. (Per account, failed
     // logins also lock the account: see `auth::lockout`.)
-    let login = per_address(get(staff::login_page).post(staff::login), 6, 10);
+    let login = per_address(state, get(staff::login_page).post(staff::login), 6, 10);
     Router::new()
         .route("/staff/login", login)
         .route("/staff/logout", post(staff::logout))
@@ -178,7 +178,7 @@ fn private_link_routes(state: &AppState) -> Router<AppState> {
         // few invitations per address, then one a minute (and a few per invitation).
         .route(
             "/q/{token}/invite/email",
-            per_address(post(couples::email_invite), 60, 10),
+            per_address(state, post(couples::email_invite), 60, 10),
         )
         .route(
             "/q/{token}/private",
