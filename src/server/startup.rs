@@ -50,7 +50,8 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     };
     let app = router(state);
     spawn_session_cleanup(db.clone());
-    super::email::worker::spawn(db.clone(), std::sync::Arc::new(mailer), &mail_settings);
+    let worker =
+        super::email::worker::spawn(db.clone(), std::sync::Arc::new(mailer), &mail_settings);
     tracing::info!(backend = db.backend(), "database ready");
     if state_has_no_support_lines(&app_support) {
         tracing::warn!(
@@ -79,6 +80,10 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     .with_graceful_shutdown(shutdown_signal())
     .await
     .map_err(StartError::Serve)?;
+    // Requests are done; the message being sent (if any) is let finish, within one send's
+    // time limit, so it is not left claimed.
+    let grace = std::time::Duration::from_secs(mail_settings.timeout_seconds + 2);
+    worker.stop(grace).await;
     db.close().await;
     Ok(())
 }

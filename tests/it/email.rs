@@ -315,6 +315,49 @@ async fn crash_postgres() {
     killed_between_claim_and_send_it_is_delivered_after_restart(Backend::Postgres).await;
 }
 
+async fn stopped_mid_send_it_records_the_try_instead_of_leaving_it_claimed(backend: Backend) {
+    let port = free_port();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let maildir = dir.path().join("maildir");
+    // The server hangs, so the worker is mid-send with the message claimed…
+    let stuck = SmtpSink::start_in_mode("hang", port, &maildir).await;
+    let mut env = smtp_env(port);
+    env.push(("SMTP_TIMEOUT_SECONDS", "3".into()));
+    // Far longer than the test: only the graceful stop can free the claim in time.
+    env.push(("MAIL_STALE_CLAIM_SECONDS", "600".into()));
+    let mut app = common::spawn_app_with(backend, &env).await;
+    complete(&app).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let sending = "select count(*) from outbox where status = 'sending'";
+    assert_eq!(
+        common::db_count(&app, sending).await,
+        1,
+        "claimed, mid-send"
+    );
+    // …when the service manager stops the app: it finishes the try, within the send's limit.
+    let exit = app.terminate(Duration::from_secs(10)).await;
+    assert!(exit.is_some_and(|s| s.success()), "{exit:?}");
+    assert_eq!(common::db_count(&app, sending).await, 0, "not left claimed");
+    stuck.stop().await;
+    // The next start delivers it at once, exactly once (no waiting out a stale claim).
+    let sink = SmtpSink::start(port, &maildir).await;
+    app.restart(&env).await;
+    let messages = sink.wait_for(1, Duration::from_secs(20)).await;
+    assert_eq!(messages.len(), 1, "delivered after the restart");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(sink.messages().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graceful_stop_sqlite() {
+    stopped_mid_send_it_records_the_try_instead_of_leaving_it_claimed(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graceful_stop_postgres() {
+    stopped_mid_send_it_records_the_try_instead_of_leaving_it_claimed(Backend::Postgres).await;
+}
+
 /// Creates an admin with the binary's `create-admin` and logs in; returns the cookie.
 async fn admin_cookie(app: &TestApp) -> String {
     let password = "copper meadow lantern tide";

@@ -24,15 +24,41 @@ pub fn backoff(attempts: i32, base_seconds: i64) -> chrono::Duration {
     chrono::Duration::milliseconds((seconds as f64 * 1000.0 * jitter) as i64)
 }
 
-/// Runs forever on the current runtime.
-pub fn spawn(db: Db, mailer: Arc<Mailer>, settings: &MailConfig) {
+/// The running worker, so shutting down can let it finish the message in hand.
+pub struct Worker {
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Worker {
+    /// Stops claiming messages and waits, at most `grace`, for the one being sent to be sent or
+    /// recorded as failed (and so retried), instead of leaving it claimed until another worker
+    /// decides its sender died (`MAIL_STALE_CLAIM_SECONDS`).
+    pub async fn stop(self, grace: Duration) {
+        let _ = self.stop.send(true);
+        if tokio::time::timeout(grace, self.task).await.is_err() {
+            tracing::warn!("the email worker did not finish in time; its message is retried later");
+        }
+    }
+}
+
+/// Runs on the current runtime until [`Worker::stop`].
+pub fn spawn(db: Db, mailer: Arc<Mailer>, settings: &MailConfig) -> Worker {
     let max_attempts = settings.max_attempts;
     let retry_base_seconds = settings.retry_base_seconds;
     // How long a claimed message may stay "sending" before a worker takes it over: its sender
     // crashed or was killed between claim and send. Longer than any send may take.
     let stale_claim = chrono::Duration::seconds(settings.stale_claim_seconds);
-    tokio::spawn(async move {
-        loop {
+    let (stop, mut stopping) = tokio::sync::watch::channel(false);
+    // A pause that ends early when the server is stopping.
+    async fn pause(stopping: &mut tokio::sync::watch::Receiver<bool>, how_long: Duration) {
+        tokio::select! {
+            _ = tokio::time::sleep(how_long) => {}
+            _ = stopping.changed() => {}
+        }
+    }
+    let task = tokio::spawn(async move {
+        while !*stopping.borrow() {
             match db.claim_email(Utc::now(), stale_claim).await {
                 Ok(Some(email)) => {
                     let outcome = mailer.send(&email).await;
@@ -57,17 +83,18 @@ pub fn spawn(db: Db, mailer: Arc<Mailer>, settings: &MailConfig) {
                     };
                     if let Err(e) = recorded {
                         tracing::error!(error = %e, "could not record an email's outcome");
-                        tokio::time::sleep(IDLE_POLL).await;
+                        pause(&mut stopping, IDLE_POLL).await;
                     }
                 }
-                Ok(None) => tokio::time::sleep(IDLE_POLL).await,
+                Ok(None) => pause(&mut stopping, IDLE_POLL).await,
                 Err(e) => {
                     tracing::error!(error = %e, "could not read the outbox");
-                    tokio::time::sleep(Duration::from_secs(2)).await;
+                    pause(&mut stopping, Duration::from_secs(2)).await;
                 }
             }
         }
     });
+    Worker { stop, task }
 }
 
 #[cfg(test)]

@@ -190,6 +190,22 @@ impl TestApp {
     }
 
     /// Stops the server and waits for it, so its last log lines are flushed.
+    /// Asks the server to stop as a service manager does (SIGTERM) and waits for it, at most
+    /// `within`; `None` if it was still running then.
+    pub async fn terminate(&mut self, within: Duration) -> Option<std::process::ExitStatus> {
+        let pid = self.child.id().expect("a running server").to_string();
+        let sent = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .await
+            .expect("kill");
+        assert!(sent.success());
+        tokio::time::timeout(within, self.child.wait())
+            .await
+            .ok()
+            .and_then(Result::ok)
+    }
+
     pub async fn stop(&mut self) {
         let _ = self.child.start_kill();
         let _ = self.child.wait().await;
