@@ -2,7 +2,8 @@
 //! Against SQLite and PostgreSQL.
 
 use crate::common::{
-    self, cookie_value, create_admin, db_count, db_execute, log_in_as, session_cookie, TestApp,
+    self, cookie_value, create_admin, db_count, db_execute, db_text, log_in_as, session_cookie,
+    TestApp,
 };
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
@@ -744,6 +745,14 @@ on_both_databases!(password_change, changing_the_password_ends_every_session);
 
 async fn idle_and_old_sessions_end(app: TestApp) {
     let cookie = log_in_cookie(&app).await;
+    // The table holds only the id's SHA-256: a copy of the database opens no session.
+    let id = cookie
+        .strip_prefix("tb_staff=")
+        .expect("the session cookie");
+    let stored = db_text(&app, "select id from sessions").await;
+    assert_ne!(stored, id);
+    use sha2::Digest as _;
+    assert_eq!(stored, hex::encode(sha2::Sha256::digest(id.as_bytes())));
     assert_eq!(
         with_cookie(&app, &cookie, "/staff").await.status(),
         StatusCode::OK

@@ -1,9 +1,10 @@
 //! Server-side sessions in the app's own database (SQLite or PostgreSQL), for tower-sessions:
 //! the glue only; the SQL is `db::sessions`.
 //!
-//! The cookie carries only a random 128-bit id; everything else stays here. Rows record the
-//! clinician they belong to, so logging out everywhere (password change, deactivation) is one
-//! `delete`.
+//! The cookie carries only a random 128-bit id; everything else stays here. The table keeps
+//! only the id's SHA-256, so a copy of the database (a backup, a dump) holds no id that would
+//! let anyone into a clinician's live session. Rows record the clinician they belong to, so
+//! logging out everywhere (password change, deactivation) is one `delete`.
 
 use async_trait::async_trait;
 use time::OffsetDateTime;
@@ -23,9 +24,15 @@ fn backend(e: impl std::fmt::Display) -> Error {
     Error::Backend(e.to_string())
 }
 
+/// What the table stores for a session id: its SHA-256, hex.
+pub fn stored_id(id: &Id) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(id.to_string().as_bytes()))
+}
+
 impl DbSessionStore {
     async fn write(&self, record: &Record, create: bool) -> std::result::Result<(), sqlx::Error> {
-        let id = record.id.to_string();
+        let id = stored_id(&record.id);
         let data =
             serde_json::to_string(&record.data).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
         let session = StoredSession {
@@ -75,11 +82,7 @@ impl SessionStore for DbSessionStore {
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
         // The library does not check expiry itself: an expired row must read as no session.
         let now = OffsetDateTime::now_utc().unix_timestamp();
-        let row = self
-            .0
-            .session(&id.to_string(), now)
-            .await
-            .map_err(backend)?;
+        let row = self.0.session(&stored_id(id), now).await.map_err(backend)?;
         let Some((data, expires)) = row else {
             return Ok(None);
         };
@@ -91,9 +94,6 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
-        self.0
-            .delete_session(&id.to_string())
-            .await
-            .map_err(backend)
+        self.0.delete_session(&stored_id(id)).await.map_err(backend)
     }
 }
