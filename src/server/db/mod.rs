@@ -13,6 +13,7 @@ mod constraint;
 mod couples;
 mod intake;
 pub(crate) mod outbox;
+mod owners;
 mod referrals;
 mod report;
 mod safety;

@@ -315,7 +315,8 @@ fn render_in_the_viewers_zone() {
 
 #[test]
 fn extreme_instants_give_no_slots_and_no_panic() {
-    let widest = ConsultRules::from_minutes(720, 720, 90 * 24 * 60, 366).unwrap();
+    let widest = ConsultRules::from_minutes(720, 720, 90 * 24 * 60, 366)
+        .unwrap_or_else(|e| panic!("the widest rules: {e:?}"));
     let avail = Availability::new(
         Tz::Pacific__Kiritimati,
         every_day(&[win((0, 0), (23, 59))]),

@@ -15,15 +15,16 @@ const NIGHT: (u32, u32) = (0, 0);
 const DAWN: (u32, u32) = (4, 0);
 
 fn utc(s: &str) -> DateTime<Utc> {
-    s.parse().unwrap()
+    s.parse()
+        .unwrap_or_else(|e| panic!("test instant {s:?}: {e}"))
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("test date {y}-{m}-{d}"))
 }
 
 fn win(start: (u32, u32), end: (u32, u32)) -> WorkingWindow {
-    WorkingWindow::hm(start, end).unwrap()
+    WorkingWindow::hm(start, end).unwrap_or_else(|e| panic!("test window: {e:?}"))
 }
 
 fn every_day(windows: &[WorkingWindow]) -> WeeklyHours {
@@ -36,7 +37,9 @@ fn every_day(windows: &[WorkingWindow]) -> WeeklyHours {
         Weekday::Sat,
         Weekday::Sun,
     ];
-    WeeklyHours::new().with_days(&all, windows).unwrap()
+    WeeklyHours::new()
+        .with_days(&all, windows)
+        .unwrap_or_else(|e| panic!("test hours: {e:?}"))
 }
 
 /// Rules with no notice and a long horizon, so a test sees a whole day.

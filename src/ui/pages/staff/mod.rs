@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod availability;
+mod cards;
 mod consults;
 pub mod directory;
 pub mod intake_form;
