@@ -18,7 +18,8 @@ Subcommands:
 
 Seeded data (deterministic, so runs are comparable): row i is created at
 2025-01-01T00:00:00Z + 30 s · i (1M rows span about 347 days), ~70 % are submitted
-(submitted_at 10–60 min later, with a results row: overall 0..100, band from overall), workflow
+(submitted_at 10–60 min later, with a version 2 results row: overall 0..100, band and leaning
+from overall), workflow
 spread new 45 % · contacted 15 % · consult_booked 10 % · in_therapy 12 % · referred_out 3 % ·
 closed 15 %; references are TB- + 8 characters of the app's alphabet (a bijection of i, so
 unique), resume-token hashes are 64 hex digits (unique). No answers or result_dimensions rows:
@@ -96,6 +97,9 @@ OVERALL_SQL = "(h2 * 101) / 65536"
 BAND_SQL = """case when {o} < 40 then 'foundations_first'
                    when {o} < 70 then 'building'
                    else 'ready_to_rebuild' end"""
+# Where each person is about the relationship, as version 2 stores it (read by the mixed-agenda
+# column of the list).
+LEANING_SQL = """case when {o} < 40 then 'out' when {o} < 70 then 'unsure' else 'in' end"""
 
 
 def seed_sqlite(a):
@@ -131,8 +135,9 @@ def seed_sqlite(a):
     con.execute(
         rows
         + f"""
-        insert into results (submission_id, instrument_version, overall, band, created_at)
-        select i, 1, {OVERALL_SQL}, {BAND_SQL.format(o=OVERALL_SQL)}, {submitted}
+        insert into results (submission_id, instrument_version, overall, band, leaning, created_at)
+        select i, 2, {OVERALL_SQL}, {BAND_SQL.format(o=OVERALL_SQL)},
+               {LEANING_SQL.format(o=OVERALL_SQL)}, {submitted}
         from v where sub""",
         {"a": a.from_, "b": a.to},
     )
@@ -200,9 +205,10 @@ def seed_pg(a):
                case when sub then {submitted} end,
                {WORKFLOW_SQL}, {OWNER_SQL}
         from v;
-        insert into results (submission_id, instrument_version, overall, band, created_at)
+        insert into results (submission_id, instrument_version, overall, band, leaning, created_at)
         {rows}
-        select i, 1, {OVERALL_SQL}, {BAND_SQL.format(o=OVERALL_SQL)}, {submitted}
+        select i, 2, {OVERALL_SQL}, {BAND_SQL.format(o=OVERALL_SQL)},
+               {LEANING_SQL.format(o=OVERALL_SQL)}, {submitted}
         from v where sub;
         select setval(pg_get_serial_sequence('submissions', 'id'), {a.to});
         commit;

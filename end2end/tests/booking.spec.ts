@@ -1,6 +1,6 @@
 import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { expectAccessible, expectNoHorizontalScroll, privateCheckIn, SERVER_BIN, agreeToPolicy } from './helpers';
+import { expectAccessible, expectNoHorizontalScroll, privateCheckIn, SERVER_BIN, agreeToPolicy, answerSection } from './helpers';
 
 const EMAIL = 'e2e-hours@harbour.example';
 const PASSWORD = 'amber harbour kettle spruce';
@@ -30,9 +30,7 @@ async function finishQuestionnaire(page: Page) {
   await agreeToPolicy(page);
   for (let section = 1; section <= 6; section++) {
     await expect(page.locator('#progress-label')).toHaveText(`Section ${section} of 6`);
-    const qs = page.locator('fieldset.question');
-    const n = await qs.count();
-    for (let i = 0; i < n; i++) await qs.nth(i).locator('label.choice').nth(3).click();
+    await answerSection(page, 3);
     await page.getByRole('button', { name: section === 6 ? 'Submit my answers' : 'Save and continue' }).click();
   }
   await privateCheckIn(page);

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { expectAccessible, expectNoHorizontalScroll, privateCheckIn, agreeToPolicy } from './helpers';
+import { expectAccessible, expectNoHorizontalScroll, privateCheckIn, agreeToPolicy, answerSection } from './helpers';
 
 const A_NOTE = 'CANARY-a-wrote-this-privately-5d1';
 
@@ -7,9 +7,7 @@ const A_NOTE = 'CANARY-a-wrote-this-privately-5d1';
 async function answerAll(page: Page, pick: number, note = '') {
   for (let section = 1; section <= 6; section++) {
     await expect(page.locator('#progress-label')).toHaveText(`Section ${section} of 6`);
-    const qs = page.locator('fieldset.question');
-    const n = await qs.count();
-    for (let i = 0; i < n; i++) await qs.nth(i).locator('label.choice').nth(pick).click();
+    await answerSection(page, pick);
     if (section === 6 && note) await page.locator('textarea#note').fill(note);
     await page.getByRole('button', { name: section === 6 ? 'Submit my answers' : 'Save and continue' }).click();
   }

@@ -4,14 +4,25 @@ import AxeBuilder from '@axe-core/playwright';
 /** The server binary under test: the debug build `scripts/test`'s integration tests made. */
 export const SERVER_BIN = process.env.E2E_SERVER_BIN ?? '../target/debug/trustbridge';
 
-/** Picks an answer for every statement on the current section: the `pick(i)`-th choice (0-based). */
+/**
+ * Answers every question on the current section: the `pick(i)`-th choice (0-based) of each
+ * statement, and the first option of a framing question ("Mostly something I did", "I want to
+ * work on it"), so the statements alone decide the result. Returns how many were answered.
+ */
 export async function answerAll(page: Page, pick: (index: number) => number = (i) => (i * 2 + 1) % 5) {
   const questions = page.locator('fieldset.question');
   const count = await questions.count();
   for (let i = 0; i < count; i++) {
-    await questions.nth(i).locator('label.choice').nth(pick(i)).click();
+    const question = questions.nth(i);
+    const framing = await question.evaluate((e) => e.classList.contains('framing'));
+    await question.locator('label.choice').nth(framing ? 0 : pick(i)).click();
   }
   return count;
+}
+
+/** [answerAll] with the same `pick`-th choice for every statement. */
+export async function answerSection(page: Page, pick: number) {
+  return answerAll(page, () => pick);
 }
 
 /** Fails on any axe violation (WCAG 2.1 A and AA rules), listing what was found. */

@@ -1,6 +1,6 @@
 import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { agreeToPolicy, expectAccessible, expectNoHorizontalScroll, privateCheckIn, SERVER_BIN } from './helpers';
+import { agreeToPolicy, expectAccessible, expectNoHorizontalScroll, privateCheckIn, SERVER_BIN, answerSection } from './helpers';
 
 const EMAIL = 'e2e-intake-admin@harbour.example';
 const PASSWORD = 'amber willow compass reef';
@@ -86,9 +86,7 @@ test('an admin adds a conditional question; a client answers it with and without
   // Client A finishes and invites a partner, who answers on their own device.
   for (let section = 1; section <= 6; section++) {
     await expect(a.locator('#progress-label')).toHaveText(`Section ${section} of 6`);
-    const qs = a.locator('fieldset.question');
-    const n = await qs.count();
-    for (let i = 0; i < n; i++) await qs.nth(i).locator('label.choice').nth(2).click();
+    await answerSection(a, 2);
     await a.getByRole('button', { name: section === 6 ? 'Submit my answers' : 'Save and continue' }).click();
   }
   await privateCheckIn(a, 'No');

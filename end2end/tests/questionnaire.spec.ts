@@ -32,6 +32,9 @@ test.describe('with JavaScript on (hydrated island)', () => {
 
     // Continuing with nothing answered: a message next to every statement, at once.
     const firstCount = await page.locator('fieldset.question').count();
+    // Asked first, so nothing after it assumes who broke trust.
+    await expect(page.locator('fieldset.question').first()).toHaveClass(/framing/);
+    await expect(page.locator('fieldset.question.framing legend')).toContainText('What has most affected trust between you?');
     await page.getByRole('button', { name: 'Save and continue' }).click();
     await expect(page.locator('.field-error')).toHaveCount(firstCount);
     await expect(page).toHaveURL(/\/s\/1$/);
@@ -67,6 +70,14 @@ test.describe('with JavaScript on (hydrated island)', () => {
 
     for (let section = 2; section <= SECTIONS; section++) {
       await expect(page.locator('#progress-label')).toHaveText(`Section ${section} of ${SECTIONS}`);
+      if (section === 4) {
+        // "Doesn't apply to me" where a statement assumes a part in breaking trust, and only there.
+        const own = page.locator('fieldset.question', { hasText: 'If I did things that hurt trust' });
+        await expect(own.getByText("Doesn't apply to me")).toBeVisible();
+        await expect(page.locator('label.choice', { hasText: "Doesn't apply to me" })).toHaveCount(3);
+        await expectAccessible(page);
+        await expectNoHorizontalScroll(page);
+      }
       await answerAll(page);
       const label = section === SECTIONS ? 'Submit my answers' : 'Save and continue';
       await page.getByRole('button', { name: label }).click();
@@ -84,7 +95,8 @@ test.describe('with JavaScript on (hydrated island)', () => {
     const score = Number(await page.locator('.overall-score .number').textContent());
     expect(score).toBeGreaterThanOrEqual(0);
     expect(score).toBeLessThanOrEqual(100);
-    await expect(page.locator('.dimension')).toHaveCount(6);
+    // Version 2: eight dimensions, own commitment and openness to help among them.
+    await expect(page.locator('.dimension')).toHaveCount(8);
     await expect(page.locator('ol.ways > li')).toHaveCount(5);
     await expectAccessible(page);
     await expectNoHorizontalScroll(page);

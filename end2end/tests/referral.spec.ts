@@ -1,7 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { agreeToPolicy, expectAccessible, expectNoHorizontalScroll, privateCheckIn, receivedMail, SERVER_BIN } from './helpers';
+import { agreeToPolicy, expectAccessible, expectNoHorizontalScroll, privateCheckIn, receivedMail, SERVER_BIN, answerSection } from './helpers';
 
 const EMAIL = 'e2e-referral@harbour.example';
 const PASSWORD = 'amber pier evening tide';
@@ -23,9 +23,7 @@ test.beforeAll(() => {
 async function answerAll(page: import('@playwright/test').Page) {
   for (let section = 1; section <= 6; section++) {
     await expect(page.locator('#progress-label')).toHaveText(`Section ${section} of 6`);
-    const qs = page.locator('fieldset.question');
-    const n = await qs.count();
-    for (let i = 0; i < n; i++) await qs.nth(i).locator('label.choice').nth(3).click();
+    await answerSection(page, 3);
     await page.getByRole('button', { name: section === 6 ? 'Submit my answers' : 'Save and continue' }).click();
   }
 }

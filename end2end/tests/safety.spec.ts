@@ -7,6 +7,7 @@ import {
   privateCheckIn,
   receivedMail,
   SERVER_BIN,
+  answerSection,
 } from './helpers';
 
 const EMAIL = 'e2e-safety@harbour.example';
@@ -36,9 +37,7 @@ test('a client at risk is screened in private, sees support and a private route;
   await agreeToPolicy(page);
   for (let section = 1; section <= 6; section++) {
     await expect(page.locator('#progress-label')).toHaveText(`Section ${section} of 6`);
-    const qs = page.locator('fieldset.question');
-    const n = await qs.count();
-    for (let i = 0; i < n; i++) await qs.nth(i).locator('label.choice').nth(1).click();
+    await answerSection(page, 1);
     await page.getByRole('button', { name: section === 6 ? 'Submit my answers' : 'Save and continue' }).click();
   }
 

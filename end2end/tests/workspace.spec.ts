@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { expectAccessible, expectNoHorizontalScroll, privateCheckIn, SERVER_BIN, agreeToPolicy } from './helpers';
+import { expectAccessible, expectNoHorizontalScroll, privateCheckIn, SERVER_BIN, agreeToPolicy, answerSection } from './helpers';
 
 const EMAIL = 'e2e-admin@harbour.example';
 const PASSWORD = 'copper meadow lantern tide';
@@ -30,10 +30,8 @@ test('a clinician logs in, opens a submission and logs out', async ({ page }) =>
   await page.getByRole('button', { name: 'Start the questionnaire' }).click();
   await agreeToPolicy(page);
   for (let section = 1; section <= 6; section++) {
-    const qs = page.locator('fieldset.question');
     await expect(page.locator('#progress-label')).toHaveText(`Section ${section} of 6`);
-    const n = await qs.count();
-    for (let i = 0; i < n; i++) await qs.nth(i).locator('label.choice').nth(2).click();
+    await answerSection(page, 2);
     await page.getByRole('button', { name: section === 6 ? 'Submit my answers' : 'Save and continue' }).click();
   }
   // Their private check-in asks for a clinician's review.
@@ -60,7 +58,8 @@ test('a clinician logs in, opens a submission and logs out', async ({ page }) =>
 
   await page.locator('table.submissions').getByRole('link', { name: reference }).click();
   await expect(page.getByRole('heading', { name: `Submission ${reference}` })).toBeVisible();
-  await expect(page.locator('table.answers tbody tr')).toHaveCount(42);
+  // Every answer in the words it was asked in: version 2's 46 statements and 2 framing questions.
+  await expect(page.locator('table.answers tbody tr')).toHaveCount(48);
   await expectAccessible(page);
 
   await page.getByLabel('Move to', { exact: true }).selectOption({ label: 'Contacted' });

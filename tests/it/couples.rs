@@ -155,7 +155,8 @@ async fn partners_answer_privately_then_see_a_summary_together(app: TestApp) {
     assert!(card.contains("Mixed agenda"), "{card}");
     assert!(card.contains("Discernment-style consult"), "{card}");
     assert!(card.contains("Side by side"), "{card}");
-    assert_eq!(select(&staff, ".couple-card tbody tr").len(), 7);
+    // The overall line and the eight dimensions of version 2.
+    assert_eq!(select(&staff, ".couple-card tbody tr").len(), 9);
     let list = common::staff_html(&app, &cookie, "/staff?flag=mixed_agenda").await;
     let rows = select(&list, "table.submissions tbody tr");
     assert_eq!(rows.len(), 2, "{rows:?}");

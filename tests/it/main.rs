@@ -11,6 +11,7 @@ mod booking;
 mod couples;
 mod email;
 mod hardening;
+mod instrument;
 mod intake;
 mod owners;
 mod pathway;

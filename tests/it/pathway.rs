@@ -121,8 +121,10 @@ async fn consent_comes_first_and_a_changed_policy_asks_again(mut app: TestApp) {
     let (_, _, html) = get(&app, &format!("/q/{token}/consent")).await;
     assert!(main_text(&html).contains("CANARY-POLICY-TEXT"));
     assert!(main_text(&html).contains("The practice has changed this since you last agreed"));
-    let form: Vec<(String, String)> = trustbridge::domain::questionnaire::items_in_section(1)
-        .map(|i| (i.field_name(), "2".to_owned()))
+    let questions = trustbridge::domain::questionnaire::Instrument::CURRENT.questions_in_section(1);
+    let form: Vec<(String, String)> = questions
+        .into_iter()
+        .map(|q| (q.field_name(), "2".to_owned()))
         .chain([("nav".to_owned(), "next".to_owned())])
         .collect();
     let saved = app

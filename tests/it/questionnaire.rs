@@ -22,15 +22,23 @@ async fn start(app: &TestApp) -> String {
     common::start_questionnaire(app).await
 }
 
-/// The value a test client picks for an item: varied, deterministic.
-fn pick(item: &q::Item, seed: u8) -> u8 {
+const CURRENT: q::Instrument = q::Instrument::CURRENT;
+
+/// The value a test client picks for a statement: varied, deterministic. The framing
+/// questions get their first option ("Mostly something I did", "I want to work on it").
+fn pick(question: q::Question, seed: u8) -> u8 {
+    let q::Question::Item(item) = question else {
+        return 1;
+    };
     let sum: u32 = item.id.bytes().map(u32::from).sum::<u32>() + u32::from(seed);
     (sum % 5) as u8 + 1
 }
 
 fn section_form(section: u8, seed: u8, nav: &str) -> Vec<(String, String)> {
-    let mut form: Vec<(String, String)> = q::items_in_section(section)
-        .map(|item| (item.field_name(), pick(item, seed).to_string()))
+    let mut form: Vec<(String, String)> = CURRENT
+        .questions_in_section(section)
+        .into_iter()
+        .map(|question| (question.field_name(), pick(question, seed).to_string()))
         .collect();
     form.push(("nav".into(), nav.into()));
     form
@@ -67,10 +75,16 @@ async fn get_html(app: &TestApp, path: &str) -> (StatusCode, Html) {
 }
 
 fn expected_result(seed: u8) -> scoring::ReadinessResult {
-    let mut answers = Answers::new();
-    for item in q::items() {
-        let v = Likert::parse(i64::from(pick(item, seed))).expect("valid");
-        answers.set(item.id, v).expect("known item");
+    let mut answers = Answers::new(CURRENT);
+    for question in CURRENT.questions() {
+        let v = i64::from(pick(question, seed));
+        let response = match question {
+            q::Question::Item(_) => q::Response::Rated(Likert::parse(v).expect("valid")),
+            q::Question::Framing(_) => q::Response::Chose(1),
+        };
+        answers
+            .respond(question.id(), response)
+            .expect("known question");
     }
     scoring::score(&answers.complete().expect("complete"))
 }
@@ -96,7 +110,7 @@ async fn a_client_completes_the_questionnaire_without_javascript(app: TestApp) {
             format!("Section {section} of {SECTION_COUNT}")
         );
         let questions = select(&html, "fieldset.question");
-        assert_eq!(questions.len(), q::items_in_section(section).count());
+        assert_eq!(questions.len(), CURRENT.questions_in_section(section).len());
         let response = post_section(&app, &token, section, &section_form(section, 3, "next")).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         let expected = if section < SECTION_COUNT {
@@ -125,7 +139,7 @@ async fn a_client_completes_the_questionnaire_without_javascript(app: TestApp) {
     assert_eq!(text(&select(&html, "h2.band")[0]), expected.band.label());
     let body = html.root_element().html();
     assert!(body.contains("This is not a diagnosis."));
-    assert_eq!(select(&html, ".dimension").len(), 6);
+    assert_eq!(select(&html, ".dimension").len(), 8);
     assert_eq!(select(&html, "ol.ways > li").len(), 5);
     let cta = select(&html, ".next-step a.button");
     let book = format!("/q/{token}/book");
@@ -182,7 +196,7 @@ async fn going_back_keeps_answers_and_the_resume_link_continues(app: TestApp) {
     let (_, html) = get_html(&app, &format!("/q/{token}/s/1")).await;
     assert_eq!(
         select(&html, "input[type=radio][checked]").len(),
-        q::items_in_section(1).count()
+        CURRENT.questions_in_section(1).len()
     );
     let (_, html) = get_html(&app, &format!("/q/{token}/s/2")).await;
     assert_eq!(select(&html, "input[type=radio][checked]").len(), 2);
@@ -243,7 +257,11 @@ async fn invalid_answers_are_refused_whole_with_a_clear_message(app: TestApp) {
     // An answer for another section's statement is refused too.
     let other: Vec<(String, String)> = vec![
         (
-            q::items_in_section(2).next().expect("item").field_name(),
+            CURRENT
+                .items_in_section(2)
+                .next()
+                .expect("item")
+                .field_name(),
             "3".into(),
         ),
         ("nav".into(), "save".into()),
@@ -283,7 +301,7 @@ async fn the_island_gets_json_replies(app: TestApp) {
     let body: serde_json::Value = response.json().await.expect("json");
     assert_eq!(
         body["missing"].as_array().map(Vec::len),
-        Some(q::items_in_section(1).count() - 1)
+        Some(CURRENT.questions_in_section(1).len() - 1)
     );
 
     let response = post_json(1, section_form(1, 4, "next")).await;

@@ -10,7 +10,7 @@ use super::*;
 pub struct CoupleFlags {
     /// Set when either partner's safety screen is positive.
     pub safety: Option<SafetyHold>,
-    /// Set when one partner is willing and the other unable or unwilling.
+    /// Set when the partners do not both lean in ([`MixedAgenda`]).
     pub mixed_agenda: Option<MixedAgenda>,
 }
 
@@ -69,7 +69,7 @@ impl Recommendation {
                 "A safety screen is positive. Do not book joint sessions yet: contact the screened partner privately and offer an individual consult first. Never mention the screen to the other partner."
             }
             Recommendation::DiscernmentConsult => {
-                "One partner is willing to rebuild and the other describes being unable or unwilling right now. Offer a discernment-style consult, to explore whether and how to work on the relationship, rather than standard couples therapy."
+                "The partners do not both want to work on the relationship right now: one may be unsure, leaning out or decided, or both may be unsure. Offer a discernment-style consult, to explore whether and how to work on the relationship, rather than standard couples therapy (refer on if no one here is trained in it). Where a partner has decided to end it, offer separation-focused help instead."
             }
             Recommendation::CouplesConsult => {
                 "No flags: a standard couples consult."

@@ -8,14 +8,15 @@ use super::*;
 /// the level whose own summary describes it as a strength.
 pub const SHARED_STRENGTH_FROM: u8 = 70;
 
-/// The dimensions the joint summary speaks about. Willingness is left out on
-/// purpose: it would tell one partner how willing the other is, which is for
-/// a clinician to explore (see [`MixedAgenda`]).
-pub const JOINT_DIMENSIONS: [Dimension; 5] = [
+/// The dimensions the joint summary speaks about. Willingness and commitment are left out on
+/// purpose: they would tell one partner how willing the other is, which is for a clinician to
+/// explore (see [`MixedAgenda`]). So is owning one's part: "an area to grow together" would
+/// hand one partner's part to both, and would shift with the private answer that leaves it
+/// unscored for someone whose partner broke trust (clinical review P7, P11).
+pub const JOINT_DIMENSIONS: [Dimension; 4] = [
     Dimension::Honesty,
     Dimension::Respect,
     Dimension::Connection,
-    Dimension::Accountability,
     Dimension::RepairSkills,
 ];
 
@@ -54,8 +55,8 @@ pub(super) fn is_strength(r: &ReadinessResult, d: Dimension) -> bool {
 }
 
 /// How the joint summary names a dimension, addressed to both partners.
-/// Willingness has a phrase only so the match is total; the summary never
-/// uses it ([`JOINT_DIMENSIONS`]).
+/// The dimensions outside [`JOINT_DIMENSIONS`] have a phrase only so the match is total; the
+/// summary never uses them.
 pub fn joint_phrase(d: Dimension) -> &'static str {
     match d {
         Dimension::Honesty => "being open and honest with each other",
@@ -63,7 +64,9 @@ pub fn joint_phrase(d: Dimension) -> &'static str {
         Dimension::Connection => "working through disagreements and staying close",
         Dimension::Accountability => "being ready to own your part",
         Dimension::RepairSkills => "talking things through and repairing after hard moments",
-        Dimension::Willingness => "wanting to rebuild trust together",
+        Dimension::Willingness | Dimension::OwnCommitment => "wanting to rebuild trust together",
+        Dimension::PartnerCommitment => "trusting that you both want this",
+        Dimension::OpennessToHelp => "being open to support",
     }
 }
 

@@ -31,8 +31,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::questionnaire::{items, About, CompleteAnswers, Dimension, Item, Likert, SeedTopic};
-use super::scoring::{item_points, ReadinessBand, ReadinessResult, WILLINGNESS_CAP_BELOW};
+use super::questionnaire::{About, CompleteAnswers, Dimension, Item, Leaning, Likert, SeedTopic};
+use super::scoring::{item_points, ReadinessBand, ReadinessResult};
 
 mod agenda;
 mod decision;
@@ -168,7 +168,7 @@ pub struct FinishedQuestionnaire {
 /// How far one partner has got: each part is `None` until they finish it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Partner {
-    /// The 42-item questionnaire, once complete.
+    /// The questionnaire (of its own version), once complete.
     pub questionnaire: Option<FinishedQuestionnaire>,
     /// The private safety screen, once answered.
     pub safety: Option<SafetyScreen>,
@@ -234,15 +234,12 @@ impl Couple {
     /// screen is answered, without waiting for the other partner.
     pub fn flags(&self) -> CoupleFlags {
         let screens = self.partners.as_ref().map(|p| p.safety.as_ref());
-        let willingness = self.finished_questionnaires().and_then(|q| {
-            Some(ByPartner::new(
-                q.a.result.dimension(Dimension::Willingness)?,
-                q.b.result.dimension(Dimension::Willingness)?,
-            ))
-        });
+        let leaning = self
+            .finished_questionnaires()
+            .map(|q| q.map(|q| q.result.leaning));
         CoupleFlags {
             safety: SafetyHold::from_screens(screens),
-            mixed_agenda: willingness.and_then(MixedAgenda::detect),
+            mixed_agenda: leaning.and_then(MixedAgenda::detect),
         }
     }
 

@@ -17,14 +17,19 @@ pub const MAX_DISAGREEMENTS: usize = 5;
 pub struct DimensionComparison {
     /// The dimension.
     pub dimension: Dimension,
-    /// Each partner's score, 0..=100.
-    pub scores: ByPartner<u8>,
+    /// Each partner's score, 0..=100; `None` where their version does not score it for them
+    /// (another version's dimension, or ownership for someone who says their partner broke
+    /// trust).
+    pub scores: ByPartner<Option<u8>>,
 }
 
 impl DimensionComparison {
-    /// How far apart the two scores are.
+    /// How far apart the two scores are (0 unless both have one).
     pub fn gap(&self) -> u8 {
-        self.scores.a.abs_diff(self.scores.b)
+        match (self.scores.a, self.scores.b) {
+            (Some(a), Some(b)) => a.abs_diff(b),
+            _ => 0,
+        }
     }
 
     fn swapped(self) -> Self {
@@ -172,7 +177,7 @@ pub struct CoupleReport {
     pub overall: ByPartner<u8>,
     /// Each partner's band.
     pub bands: ByPartner<ReadinessBand>,
-    /// Every dimension, in [`Dimension::ALL`] order.
+    /// Every dimension either partner has a score on, in [`Dimension::ALL`] order.
     pub dimensions: Vec<DimensionComparison>,
     /// The 16 trust breakers then the 5 ways to rebuild, in seed order.
     pub topics: Vec<TopicComparison>,
@@ -223,15 +228,15 @@ impl CoupleReport {
     }
 }
 
-/// Both partners' score on every dimension, in [`Dimension::ALL`] order.
-/// A missing score (never produced) shows as 0.
+/// Both partners' score on every dimension either has one on, in [`Dimension::ALL`] order.
 pub fn compare_dimensions(results: ByPartner<&ReadinessResult>) -> Vec<DimensionComparison> {
     Dimension::ALL
         .into_iter()
         .map(|dimension| DimensionComparison {
             dimension,
-            scores: results.map(|r| r.dimension(dimension).unwrap_or(0)),
+            scores: results.map(|r| r.dimension(dimension)),
         })
+        .filter(|d| d.scores.a.is_some() || d.scores.b.is_some())
         .collect()
 }
 
@@ -247,7 +252,9 @@ pub fn compared_topics() -> impl Iterator<Item = SeedTopic> {
 /// `about`: on balance they sit on the difficult side of neutral (mean item score below 0.5,
 /// i.e. points < 2 × items, kept in integers).
 pub fn describes_concern(answers: &CompleteAnswers, topic: SeedTopic, about: About) -> bool {
-    let (points, n) = items()
+    let (points, n) = answers
+        .version()
+        .items()
         .iter()
         .filter(|i| i.source.topic == topic && i.about == about)
         .filter_map(|i| answers.get(i.id).map(|v| u32::from(item_points(i, v))))
@@ -264,9 +271,12 @@ pub fn compare_topics(answers: ByPartner<&CompleteAnswers>) -> Vec<TopicComparis
             [About::Own, About::Relationship]
                 .into_iter()
                 .filter(move |&about| {
-                    items()
-                        .iter()
-                        .any(|i| i.source.topic == topic && i.about == about)
+                    let versions = [answers.a.version(), answers.b.version()];
+                    versions.into_iter().any(|v| {
+                        v.items()
+                            .iter()
+                            .any(|i| i.source.topic == topic && i.about == about)
+                    })
                 })
                 .map(move |about| TopicComparison {
                     topic,
@@ -281,9 +291,13 @@ pub fn compare_topics(answers: ByPartner<&CompleteAnswers>) -> Vec<TopicComparis
 /// thing) answered at least [`DISAGREEMENT_MIN_GAP`] steps apart, widest gap first and, within
 /// a gap, in questionnaire order; at most [`MAX_DISAGREEMENTS`]. Statements about each person
 /// themselves are never compared: "I am honest" answered differently by two people is not a
-/// disagreement.
+/// disagreement. Across versions, only statements both were asked (one id, one wording) are
+/// compared.
 pub fn largest_disagreements(answers: ByPartner<&CompleteAnswers>) -> Vec<ItemDisagreement> {
-    let mut found: Vec<ItemDisagreement> = items()
+    let mut found: Vec<ItemDisagreement> = answers
+        .a
+        .version()
+        .items()
         .iter()
         .filter(|item| item.about == About::Relationship)
         .filter_map(|item| {

@@ -1,5 +1,5 @@
-//! The intake questionnaire: the item bank, its sections, and the answers a
-//! client gives to it.
+//! The trust questionnaire: its versions (each an item bank and sections), and the answers a
+//! client gives to one of them.
 //!
 //! Every item is original wording for this practice and is traced to a line of
 //! the practice's article on rebuilding trust (the "seed"): the 16 ways trust
@@ -7,24 +7,137 @@
 //! feed sections 4–5, and "get the help you need" (line 50) plus the attempt to
 //! rebuild (line 32) feed section 6.
 //!
-//! Answers are parsed at the edge into [`Likert`] and [`Answers`], which cannot
-//! hold an out-of-range rating or an unknown item; [`CompleteAnswers`] is the
-//! proof that every item is answered and the only thing scoring accepts.
+//! A submission is answered under one [`Instrument`] version for good: its answers are read,
+//! scored and shown with that version's bank, so a new version never rewords or rescores what
+//! someone already answered. Answers are parsed at the edge into [`Answers`], which cannot hold
+//! an out-of-range rating or an item of another version; [`CompleteAnswers`] is the proof that
+//! every question is answered and the only thing scoring accepts.
 //!
-//! Any change to the items (wording, keying, sections) must bump
-//! [`INSTRUMENT_VERSION`] — see `docs/scoring.md`.
+//! Any change to the items (wording, keying, sections) is a new version — see
+//! `docs/scoring.md`.
 
-use std::collections::BTreeMap;
-use std::fmt;
+mod answers;
+mod bank;
 
-use serde::{Deserialize, Deserializer, Serialize};
+pub use answers::{
+    parse_section_form, AnswerError, Answers, ClientNote, CompleteAnswers, Leaning, Likert,
+    Response, TrustRole,
+};
 
-/// Version of the item bank and scoring formula. Every stored submission
-/// records it, so a later change never reinterprets an old result.
-pub const INSTRUMENT_VERSION: u32 = 1;
+use serde::{Deserialize, Serialize};
 
-/// Number of sections; sections are numbered `1..=SECTION_COUNT`.
+/// The version every new questionnaire is answered under (the number of
+/// [`Instrument::CURRENT`]). Every stored submission records its own.
+pub const INSTRUMENT_VERSION: u32 = Instrument::CURRENT.number();
+
+/// Number of sections in every version; sections are numbered `1..=SECTION_COUNT`.
 pub const SECTION_COUNT: u8 = 6;
+
+/// A version of the item bank and its scoring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Instrument {
+    /// 42 statements, until 2026-12. Assumed the person answering broke trust, and pooled
+    /// willingness with the partner's and with openness to help (clinical review P7, P8).
+    V1 = 1,
+    /// 46 statements and two framing questions: who they feel broke trust, and whether they
+    /// are leaning in or out (`docs/scoring.md`, "Version 2").
+    V2 = 2,
+}
+
+impl Instrument {
+    /// The version new questionnaires use.
+    pub const CURRENT: Instrument = Instrument::V2;
+
+    /// Every version, oldest first.
+    pub const ALL: [Instrument; 2] = [Instrument::V1, Instrument::V2];
+
+    pub const fn number(self) -> u32 {
+        self as u32
+    }
+
+    /// The version a stored number names.
+    pub fn from_number(n: i64) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| i64::from(v.number()) == n)
+    }
+
+    /// The rated statements, in the order shown.
+    pub fn items(self) -> &'static [Item] {
+        match self {
+            Instrument::V1 => &bank::ITEMS_V1,
+            Instrument::V2 => &bank::ITEMS_V2,
+        }
+    }
+
+    /// The questions answered by choosing one option, not by rating (none in version 1).
+    pub fn framings(self) -> &'static [Framing] {
+        match self {
+            Instrument::V1 => &[],
+            Instrument::V2 => &bank::FRAMINGS_V2,
+        }
+    }
+
+    pub fn sections(self) -> &'static [Section] {
+        match self {
+            Instrument::V1 => &bank::SECTIONS_V1,
+            Instrument::V2 => &bank::SECTIONS_V2,
+        }
+    }
+
+    /// The section with this 1-based number, if any.
+    pub fn section(self, number: u8) -> Option<&'static Section> {
+        self.sections().iter().find(|s| s.number == number)
+    }
+
+    /// The statements of one section, in order (empty for an unknown section).
+    pub fn items_in_section(self, number: u8) -> impl Iterator<Item = &'static Item> {
+        self.items().iter().filter(move |i| i.section == number)
+    }
+
+    /// Every question of a section as the page asks it: its framing question first, then its
+    /// statements.
+    pub fn questions_in_section(self, number: u8) -> Vec<Question> {
+        let framings = self.framings().iter().filter(|f| f.section == number);
+        framings
+            .map(Question::Framing)
+            .chain(self.items_in_section(number).map(Question::Item))
+            .collect()
+    }
+
+    /// Every question, in the order asked.
+    pub fn questions(self) -> Vec<Question> {
+        (1..=SECTION_COUNT)
+            .flat_map(|s| self.questions_in_section(s))
+            .collect()
+    }
+
+    /// The statement with this id, if this version has it.
+    pub fn item(self, id: &str) -> Option<&'static Item> {
+        self.items().iter().find(|i| i.id == id)
+    }
+
+    /// The framing question with this id, if this version has it.
+    pub fn framing(self, id: &str) -> Option<&'static Framing> {
+        self.framings().iter().find(|f| f.id == id)
+    }
+
+    /// The dimensions this version scores, in [`Dimension::ALL`] order.
+    pub fn dimensions(self) -> Vec<Dimension> {
+        Dimension::ALL
+            .into_iter()
+            .filter(|d| self.items().iter().any(|i| i.dimension == *d))
+            .collect()
+    }
+}
+
+/// The wording of a question id in whichever version asked it (an id is never reused for
+/// other wording).
+fn text_of(id: &str) -> Option<&'static str> {
+    Instrument::ALL.into_iter().find_map(|v| {
+        v.item(id)
+            .map(|i| i.text)
+            .or_else(|| v.framing(id).map(|f| f.text))
+    })
+}
 
 /// Prefix of the HTML form field that carries an item's answer: `q_hon1`.
 ///
@@ -46,19 +159,30 @@ pub enum Dimension {
     Accountability,
     /// Love language, communication and conflict skills (section 5; ways 3–5).
     RepairSkills,
-    /// Able and willing to rebuild, and open to help (section 6).
+    /// Able and willing to rebuild, and open to help (section 6 of version 1 only).
     Willingness,
+    /// Their own wish and commitment to rebuild (section 6, version 2).
+    OwnCommitment,
+    /// What they believe of their partner's commitment (section 6, version 2). Shown, never
+    /// counted in readiness: it is about someone else.
+    PartnerCommitment,
+    /// Openness to working with a professional (section 6, version 2).
+    OpennessToHelp,
 }
 
 impl Dimension {
-    /// All dimensions, in section order. Results list dimensions in this order.
-    pub const ALL: [Dimension; 6] = [
+    /// All dimensions of every version, in section order. Results list dimensions in this
+    /// order.
+    pub const ALL: [Dimension; 9] = [
         Dimension::Honesty,
         Dimension::Respect,
         Dimension::Connection,
         Dimension::Accountability,
         Dimension::RepairSkills,
         Dimension::Willingness,
+        Dimension::OwnCommitment,
+        Dimension::PartnerCommitment,
+        Dimension::OpennessToHelp,
     ];
 
     /// Short human label for result pages.
@@ -70,6 +194,9 @@ impl Dimension {
             Dimension::Accountability => "Owning your part",
             Dimension::RepairSkills => "Skills for rebuilding",
             Dimension::Willingness => "Willingness and support",
+            Dimension::OwnCommitment => "Your own commitment",
+            Dimension::PartnerCommitment => "Your partner's commitment, as you see it",
+            Dimension::OpennessToHelp => "Openness to support",
         }
     }
 
@@ -83,6 +210,9 @@ impl Dimension {
             Dimension::Accountability => "accountability",
             Dimension::RepairSkills => "repair_skills",
             Dimension::Willingness => "willingness",
+            Dimension::OwnCommitment => "own_commitment",
+            Dimension::PartnerCommitment => "partner_commitment",
+            Dimension::OpennessToHelp => "openness_to_help",
         }
     }
 
@@ -99,7 +229,10 @@ impl Dimension {
             Dimension::Connection => 3,
             Dimension::Accountability => 4,
             Dimension::RepairSkills => 5,
-            Dimension::Willingness => 6,
+            Dimension::Willingness
+            | Dimension::OwnCommitment
+            | Dimension::PartnerCommitment
+            | Dimension::OpennessToHelp => 6,
         }
     }
 }
@@ -192,6 +325,8 @@ pub struct Item {
     pub source: SeedRef,
     /// Whom the statement is about: the person answering, the two of them, or the partner.
     pub about: About,
+    /// "Doesn't apply to me" is offered, and such an answer is left out of every mean.
+    pub not_applicable: bool,
 }
 
 /// Whom a statement is about. Two partners' answers to an [`About::Own`] statement are about
@@ -214,6 +349,14 @@ impl Item {
         Item { about, ..self }
     }
 
+    /// The same item, with "Doesn't apply to me" offered.
+    const fn or_not_applicable(self) -> Self {
+        Item {
+            not_applicable: true,
+            ..self
+        }
+    }
+
     /// The form field name carrying this item's answer (`q_<id>`).
     pub fn field_name(&self) -> String {
         format!("{FIELD_PREFIX}{}", self.id)
@@ -231,446 +374,92 @@ pub struct Section {
     pub intro: &'static str,
 }
 
-static SECTIONS: [Section; SECTION_COUNT as usize] = [
-    Section {
-        number: 1,
-        title: "Honesty and openness",
-        intro: "These statements are about how openly you and your partner share what matters to you.",
-    },
-    Section {
-        number: 2,
-        title: "How we treat each other",
-        intro: "These statements are about the everyday ways you and your partner speak to and treat each other.",
-    },
-    Section {
-        number: 3,
-        title: "Conflict and closeness",
-        intro: "These statements are about how you and your partner handle disagreements and stay close.",
-    },
-    Section {
-        number: 4,
-        title: "Owning my part",
-        intro: "These statements invite you to look gently at your own part, without blaming yourself or anyone else.",
-    },
-    Section {
-        number: 5,
-        title: "Skills for rebuilding",
-        intro: "These statements are about skills that help trust grow again; it is fine if some feel new to you.",
-    },
-    Section {
-        number: 6,
-        title: "Willingness and support",
-        intro: "These last statements are about where you are right now and what support might help.",
-    },
-];
-
-/// Shorthand for the item table below; keeps each row on one screen line.
-const fn it(
-    id: &'static str,
-    section: u8,
-    dimension: Dimension,
-    reverse: bool,
-    line: u32,
-    topic: SeedTopic,
-    text: &'static str,
-) -> Item {
-    Item {
-        id,
-        section,
-        dimension,
-        text,
-        reverse,
-        source: SeedRef { line, topic },
-        about: About::Own,
-    }
+/// A question answered by choosing one of its options (1-based), not rated and not scored:
+/// it frames how the rated answers are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Framing {
+    /// Stable id, like an item's (and never one an item uses).
+    pub id: &'static str,
+    /// 1-based section number; asked before that section's statements.
+    pub section: u8,
+    pub text: &'static str,
+    /// The options, shown in this order; the answer is the option's 1-based position.
+    pub options: &'static [&'static str],
+    /// The seed line this question is traced to.
+    pub source: SeedRef,
 }
 
-use Dimension::{Accountability, Connection, Honesty, RepairSkills, Respect, Willingness};
-use SeedTopic::{Foundation, GetHelp, RebuildWay, TrustBreaker};
-
-// Reverse-keyed items (`true` in the fourth column) are there so that a
-// respondent who agrees with everything does not look "ready": agreeing with
-// them describes more difficulty. Kept as a one-row-per-item table on purpose.
-#[rustfmt::skip]
-static ITEMS: [Item; 42] = [
-    // 1. Honesty and openness
-    it("hon1", 1, Honesty, false, 15, TrustBreaker(1), "I am honest with my partner, even when the truth is uncomfortable."),
-    it("hon2", 1, Honesty, true, 15, TrustBreaker(1), "I sometimes tell my partner small untruths to avoid an argument."),
-    it("hon3", 1, Honesty, false, 16, TrustBreaker(2), "I have kept to what my partner and I agreed about closeness with other people."),
-    it("hon4", 1, Honesty, true, 23, TrustBreaker(9), "I sometimes keep things from my partner that they would want to know."),
-    it("hon5", 1, Honesty, false, 26, TrustBreaker(12), "When something matters to me, I say it clearly rather than hinting."),
-    it("hon6", 1, Honesty, true, 26, TrustBreaker(12), "I often leave my partner guessing about what I really feel or need."),
-    it("hon7", 1, Honesty, false, 30, TrustBreaker(16), "My partner and I have talked openly about what we expect from each other.").about(About::Relationship),
-    // 2. How we treat each other
-    it("res1", 2, Respect, true, 17, TrustBreaker(3), "When something goes wrong between us, my first thought is who is to blame."),
-    it("res2", 2, Respect, false, 17, TrustBreaker(3), "When we have a problem, my partner and I look at it together instead of blaming each other.").about(About::Relationship),
-    it("res3", 2, Respect, false, 18, TrustBreaker(4), "I can raise a concern without criticizing who my partner is as a person."),
-    it("res4", 2, Respect, true, 22, TrustBreaker(8), "In arguments, I sometimes say things that make my partner feel ashamed."),
-    it("res5", 2, Respect, true, 24, TrustBreaker(10), "I sometimes use guilt to get my partner to do what I want."),
-    it("res6", 2, Respect, true, 25, TrustBreaker(11), "I sometimes react to my partner as if they were someone who hurt me before."),
-    it("res7", 2, Respect, false, 28, TrustBreaker(14), "I accept my partner as they are, not only as I wish they were."),
-    // 3. Conflict and closeness
-    it("con1", 3, Connection, false, 19, TrustBreaker(5), "When we disagree, my partner and I can usually work it out in the end.").about(About::Relationship),
-    it("con2", 3, Connection, true, 19, TrustBreaker(5), "Our arguments often go round in circles without being settled.").about(About::Relationship),
-    it("con3", 3, Connection, true, 20, TrustBreaker(6), "Our disagreements often feel like a contest that one of us has to win.").about(About::Relationship),
-    it("con4", 3, Connection, false, 21, TrustBreaker(7), "I can accept that my partner sees some things differently from me."),
-    it("con5", 3, Connection, false, 27, TrustBreaker(13), "I feel genuinely close to my partner, emotionally and physically."),
-    it("con6", 3, Connection, true, 29, TrustBreaker(15), "I put up walls so my partner can't see how I really feel."),
-    it("con7", 3, Connection, false, 7, Foundation, "I feel safe being myself around my partner."),
-    // 4. Owning my part
-    it("acc1", 4, Accountability, false, 38, RebuildWay(1), "I can name things I did that hurt trust between us, even if I didn't mean to."),
-    it("acc2", 4, Accountability, false, 38, RebuildWay(1), "I am willing to take responsibility for my part without making excuses."),
-    it("acc3", 4, Accountability, true, 38, RebuildWay(1), "I find it hard to see any part I played in our trust problems."),
-    it("acc4", 4, Accountability, false, 40, RebuildWay(2), "I want to understand the habits of mine that added to our trust problems."),
-    it("acc5", 4, Accountability, false, 40, RebuildWay(2), "I can see patterns from my past that show up in how I act with my partner."),
-    it("acc6", 4, Accountability, true, 40, RebuildWay(2), "I would rather move on than look at why things went wrong between us."),
-    // 5. Skills for rebuilding
-    it("rep1", 5, RepairSkills, false, 42, RebuildWay(3), "I know what makes my partner feel most loved and cared for."),
-    it("rep2", 5, RepairSkills, false, 42, RebuildWay(3), "I make an effort to show care in the way my partner likes best."),
-    it("rep3", 5, RepairSkills, false, 44, RebuildWay(4), "I can listen to my partner without interrupting or getting defensive."),
-    it("rep4", 5, RepairSkills, false, 44, RebuildWay(4), "I can share a hard feeling with my partner calmly and clearly."),
-    it("rep5", 5, RepairSkills, true, 46, RebuildWay(5), "Once an argument starts, I don't know how to calm it down."),
-    it("rep6", 5, RepairSkills, false, 46, RebuildWay(5), "When we argue, I can take a break and come back to it calmly."),
-    it("rep7", 5, RepairSkills, false, 46, RebuildWay(5), "My partner and I have ways to make up and repair things after a fight.").about(About::Relationship),
-    // 6. Willingness and support
-    it("wil1", 6, Willingness, false, 32, Foundation, "I want to try to rebuild trust in this relationship."),
-    it("wil2", 6, Willingness, false, 50, GetHelp, "I feel able to work on rebuilding trust right now."),
-    it("wil3", 6, Willingness, true, 50, GetHelp, "Right now, I'm not sure I'm willing to try to rebuild trust."),
-    it("wil4", 6, Willingness, false, 50, GetHelp, "I believe my partner wants to rebuild trust with me.").about(About::Partner),
-    it("wil5", 6, Willingness, true, 50, GetHelp, "I worry my partner may not be able to trust again, whatever we do.").about(About::Partner),
-    it("wil6", 6, Willingness, false, 32, Foundation, "I am committed to this relationship, even while things are hard."),
-    it("wil7", 6, Willingness, false, 50, GetHelp, "I am open to working with a couples therapist."),
-    it("wil8", 6, Willingness, true, 50, GetHelp, "I would rather not involve a professional in our relationship."),
-];
-
-/// All sections, in order.
-pub fn sections() -> &'static [Section] {
-    &SECTIONS
+/// One question as a section page asks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Question {
+    Framing(&'static Framing),
+    Item(&'static Item),
 }
 
-/// The section with this 1-based number, if any.
-pub fn section(number: u8) -> Option<&'static Section> {
-    SECTIONS.iter().find(|s| s.number == number)
-}
-
-/// All items, in the order they are shown.
-pub fn items() -> &'static [Item] {
-    &ITEMS
-}
-
-/// The items of one section, in order (empty for an unknown section).
-pub fn items_in_section(number: u8) -> impl Iterator<Item = &'static Item> {
-    ITEMS.iter().filter(move |i| i.section == number)
-}
-
-/// The item with this id, if any.
-pub fn item(id: &str) -> Option<&'static Item> {
-    ITEMS.iter().find(|i| i.id == id)
-}
-
-/// Why an answer could not be accepted. `Display` is written for the client.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AnswerError {
-    /// A field named like an answer refers to no item of this section.
-    UnknownItem(String),
-    /// A number outside 1..=5. `item` is empty when no item is known yet
-    /// (from [`Likert::parse`] alone).
-    OutOfRange {
-        /// The item id, or empty.
-        item: String,
-        /// The value received.
-        value: i64,
-    },
-    /// A value that is not a whole number.
-    NotANumber {
-        /// The item id.
-        item: String,
-    },
-    /// The free-text note is longer than allowed.
-    NoteTooLong {
-        /// The limit, in characters.
-        max: usize,
-    },
-}
-
-impl fmt::Display for AnswerError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Shown to a client who may be upset: say what to do, not what broke.
+impl Question {
+    pub fn id(self) -> &'static str {
         match self {
-            AnswerError::UnknownItem(_) => f.write_str(
-                "One of the answers didn't match a question on this page. Please reload the page and try again.",
-            ),
-            AnswerError::OutOfRange { item, .. } | AnswerError::NotANumber { item } => {
-                match self::item(item) {
-                    Some(i) => write!(
-                        f,
-                        "Please choose one of the five options for “{}”.",
-                        i.text.trim_end_matches('.')
-                    ),
-                    None => f.write_str("Please choose one of the five options."),
-                }
+            Question::Framing(f) => f.id,
+            Question::Item(i) => i.id,
+        }
+    }
+
+    pub fn text(self) -> &'static str {
+        match self {
+            Question::Framing(f) => f.text,
+            Question::Item(i) => i.text,
+        }
+    }
+
+    pub fn section(self) -> u8 {
+        match self {
+            Question::Framing(f) => f.section,
+            Question::Item(i) => i.section,
+        }
+    }
+
+    /// The form field name carrying its answer (`q_<id>`).
+    pub fn field_name(self) -> String {
+        format!("{FIELD_PREFIX}{}", self.id())
+    }
+
+    /// The answers offered, as (stored value, label), in the order shown.
+    pub fn choices(self) -> Vec<(u8, &'static str)> {
+        match self {
+            Question::Framing(f) => (1u8..).zip(f.options.iter().copied()).collect(),
+            Question::Item(i) => {
+                let rated = Likert::ALL.iter().map(|l| (l.value(), l.label()));
+                rated
+                    .chain(i.not_applicable.then_some((0, NOT_APPLICABLE_LABEL)))
+                    .collect()
             }
-            AnswerError::NoteTooLong { max } => write!(
-                f,
-                "Your note is a little too long. Please keep it to {max} characters or fewer."
-            ),
-        }
-    }
-}
-
-impl std::error::Error for AnswerError {}
-
-/// A validated rating, 1 (Strongly disagree) to 5 (Strongly agree).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "i64")]
-pub struct Likert(u8);
-
-impl Likert {
-    /// Every rating, from "Strongly disagree" to "Strongly agree".
-    pub const ALL: [Likert; 5] = [Likert(1), Likert(2), Likert(3), Likert(4), Likert(5)];
-
-    /// Accept 1..=5; anything else is [`AnswerError::OutOfRange`] with an empty item.
-    pub fn parse(v: i64) -> Result<Self, AnswerError> {
-        match u8::try_from(v) {
-            Ok(n @ 1..=5) => Ok(Likert(n)),
-            _ => Err(AnswerError::OutOfRange {
-                item: String::new(),
-                value: v,
-            }),
         }
     }
 
-    /// The rating, 1..=5.
-    pub fn value(self) -> u8 {
-        self.0
-    }
-
-    /// The wording shown beside the rating.
-    pub fn label(self) -> &'static str {
-        match self.0 {
-            1 => "Strongly disagree",
-            2 => "Disagree",
-            3 => "Neither agree nor disagree",
-            4 => "Agree",
-            _ => "Strongly agree",
-        }
-    }
-}
-
-impl TryFrom<i64> for Likert {
-    type Error = AnswerError;
-    fn try_from(v: i64) -> Result<Self, Self::Error> {
-        Likert::parse(v)
-    }
-}
-
-/// A partial set of answers (item id → rating) that can only contain known
-/// items. Deserializing checks this too, so stored JSON can't smuggle one in.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "BTreeMap<String, Likert>")]
-pub struct Answers(BTreeMap<String, Likert>);
-
-impl TryFrom<BTreeMap<String, Likert>> for Answers {
-    type Error = AnswerError;
-    fn try_from(map: BTreeMap<String, Likert>) -> Result<Self, Self::Error> {
-        match map.keys().find(|id| item(id).is_none()) {
-            Some(id) => Err(AnswerError::UnknownItem(id.clone())),
-            None => Ok(Answers(map)),
-        }
-    }
-}
-
-impl Answers {
-    /// No answers yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Record (or replace) the answer to an item.
-    pub fn set(&mut self, item_id: &str, v: Likert) -> Result<(), AnswerError> {
-        let item = item(item_id).ok_or_else(|| AnswerError::UnknownItem(item_id.to_owned()))?;
-        self.0.insert(item.id.to_owned(), v);
-        Ok(())
-    }
-
-    /// The answer to an item, if given.
-    pub fn get(&self, id: &str) -> Option<Likert> {
-        self.0.get(id).copied()
-    }
-
-    /// Answered items with their ratings, in questionnaire order.
-    pub fn iter(&self) -> impl Iterator<Item = (&'static Item, Likert)> + '_ {
-        ITEMS
-            .iter()
-            .filter_map(move |i| self.get(i.id).map(|v| (i, v)))
-    }
-
-    /// Number of answered items.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// True when nothing is answered.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// Add `other`'s answers; where both answer an item, `other` wins (it is
-    /// the newer page the client just submitted).
-    pub fn merge(&mut self, other: &Answers) {
-        self.0.extend(other.0.iter().map(|(k, v)| (k.clone(), *v)));
-    }
-
-    /// Items of a section that are not yet answered, in order.
-    pub fn missing_in_section(&self, number: u8) -> Vec<&'static Item> {
-        items_in_section(number)
-            .filter(|i| !self.0.contains_key(i.id))
-            .collect()
-    }
-
-    /// The first section with an unanswered item, if any — where a returning
-    /// client should resume.
-    pub fn first_incomplete_section(&self) -> Option<u8> {
-        ITEMS
-            .iter()
-            .find(|i| !self.0.contains_key(i.id))
-            .map(|i| i.section)
-    }
-
-    /// Prove every item is answered, or list the missing items in order.
-    pub fn complete(&self) -> Result<CompleteAnswers, Vec<&'static Item>> {
-        let missing: Vec<&'static Item> = ITEMS
-            .iter()
-            .filter(|i| !self.0.contains_key(i.id))
-            .collect();
-        if missing.is_empty() {
-            Ok(CompleteAnswers(self.clone()))
-        } else {
-            Err(missing)
-        }
-    }
-}
-
-/// Proof that every item is answered; the only input scoring accepts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CompleteAnswers(Answers);
-
-impl CompleteAnswers {
-    /// The answers.
-    pub fn answers(&self) -> &Answers {
-        &self.0
-    }
-
-    /// Give the answers back.
-    pub fn into_answers(self) -> Answers {
-        self.0
-    }
-
-    /// The rating of an item. Every item is answered, so this is `Some` for
-    /// every known id.
-    pub fn get(&self, id: &str) -> Option<Likert> {
-        self.0.get(id)
-    }
-}
-
-/// Parse one section's submitted form into answers.
-///
-/// Only fields named `q_<id>` ([`FIELD_PREFIX`]) are answers; other fields are
-/// ignored. An empty value means "not answered yet" and is skipped. A `q_`
-/// field naming no item of *this* section is [`AnswerError::UnknownItem`], so
-/// a page can never write answers for another page. All errors are collected,
-/// so the page can show them together. If a field repeats, the last one wins.
-pub fn parse_section_form(
-    section: u8,
-    pairs: impl IntoIterator<Item = (String, String)>,
-) -> Result<Answers, Vec<AnswerError>> {
-    let mut answers = Answers::new();
-    let mut errors = Vec::new();
-    for (name, value) in pairs {
-        let Some(id) = name.strip_prefix(FIELD_PREFIX) else {
-            continue;
-        };
-        let Some(item) = item(id).filter(|i| i.section == section) else {
-            errors.push(AnswerError::UnknownItem(id.to_owned()));
-            continue;
-        };
-        let value = value.trim();
-        if value.is_empty() {
-            continue;
-        }
-        let parsed = value
-            .parse::<i64>()
-            .map_err(|_| AnswerError::NotANumber {
-                item: item.id.to_owned(),
-            })
-            .and_then(|n| {
-                Likert::parse(n).map_err(|_| AnswerError::OutOfRange {
-                    item: item.id.to_owned(),
-                    value: n,
-                })
-            });
-        match parsed {
-            Ok(v) => {
-                answers.0.insert(item.id.to_owned(), v);
+    /// Whether `response` is one this question offers.
+    fn accepts(self, response: Response) -> bool {
+        match (self, response) {
+            (Question::Item(_), Response::Rated(_)) => true,
+            (Question::Item(i), Response::NotApplicable) => i.not_applicable,
+            (Question::Framing(f), Response::Chose(n)) => {
+                (1..=f.options.len()).contains(&usize::from(n))
             }
-            Err(e) => errors.push(e),
+            _ => false,
         }
     }
-    if errors.is_empty() {
-        Ok(answers)
-    } else {
-        Err(errors)
+
+    /// The response a stored or posted number means for this question.
+    fn response(self, value: i64) -> Option<Response> {
+        let response = match self {
+            Question::Item(_) if value == 0 => Response::NotApplicable,
+            Question::Item(_) => Response::Rated(Likert::parse(value).ok()?),
+            Question::Framing(_) => Response::Chose(u8::try_from(value).ok()?),
+        };
+        self.accepts(response).then_some(response)
     }
 }
 
-/// An optional free-text note for the practice, given on the last section.
-///
-/// Trimmed, at most [`ClientNote::MAX_CHARS`] characters, never empty. Line
-/// endings are normalised to `\n` and other control characters (including
-/// NUL, which PostgreSQL `text` rejects) are dropped.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ClientNote(String);
-
-impl ClientNote {
-    /// Longest note accepted, in characters (not bytes).
-    pub const MAX_CHARS: usize = 2000;
-
-    /// `Ok(None)` for an empty or whitespace-only note.
-    pub fn parse(s: &str) -> Result<Option<Self>, AnswerError> {
-        let cleaned: String = s
-            .replace("\r\n", "\n")
-            .chars()
-            .map(|c| if c == '\r' { '\n' } else { c })
-            .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
-            .collect();
-        let trimmed = cleaned.trim();
-        if trimmed.is_empty() {
-            return Ok(None);
-        }
-        if trimmed.chars().count() > Self::MAX_CHARS {
-            return Err(AnswerError::NoteTooLong {
-                max: Self::MAX_CHARS,
-            });
-        }
-        Ok(Some(ClientNote(trimmed.to_owned())))
-    }
-
-    /// The note's text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl<'de> Deserialize<'de> for ClientNote {
-    // Re-validate on the way in, so a note from storage or the wire keeps the
-    // same guarantees as one typed into the form.
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(deserializer)?;
-        ClientNote::parse(&raw)
-            .map_err(serde::de::Error::custom)?
-            .ok_or_else(|| serde::de::Error::custom("a note cannot be empty"))
-    }
-}
-
+/// The label of the answer that leaves an item out of the scores.
+pub const NOT_APPLICABLE_LABEL: &str = "Doesn't apply to me";
 #[cfg(test)]
 mod tests;

@@ -1,193 +1,352 @@
-//! The item bank, answers and form parsing.
+//! The item banks, answers and form parsing.
 
 use super::*;
 use std::collections::HashSet;
 
-fn all_answered(v: u8) -> Answers {
-    let mut a = Answers::new();
-    for i in items() {
-        a.set(i.id, Likert::ALL[usize::from(v - 1)]).unwrap();
+use Instrument::{V1, V2};
+
+fn all_answered(version: Instrument, v: u8) -> Answers {
+    let mut a = Answers::new(version);
+    for q in version.questions() {
+        a.respond(q.id(), answer(q, v)).unwrap();
     }
     a
 }
 
-#[test]
-fn six_sections_in_order_with_5_to_8_items_each() {
-    assert_eq!(sections().len(), usize::from(SECTION_COUNT));
-    for (idx, s) in sections().iter().enumerate() {
-        assert_eq!(usize::from(s.number), idx + 1);
-        let n = items_in_section(s.number).count();
-        assert!((5..=8).contains(&n), "section {} has {n} items", s.number);
-        assert!(!s.intro.is_empty() && s.intro.ends_with('.'));
+/// `v` (1..=5) as an answer to `q`: the rating, or the option at that place.
+fn answer(q: Question, v: u8) -> Response {
+    match q {
+        Question::Item(_) => Response::Rated(Likert::ALL[usize::from(v - 1)]),
+        Question::Framing(_) => Response::Chose(v),
     }
-    assert!((36..=42).contains(&items().len()));
-    assert!(section(0).is_none() && section(7).is_none());
-    assert_eq!(items_in_section(7).count(), 0);
+}
+
+#[test]
+fn six_sections_in_order_with_5_to_9_items_each() {
+    for v in Instrument::ALL {
+        assert_eq!(v.sections().len(), usize::from(SECTION_COUNT));
+        for (idx, s) in v.sections().iter().enumerate() {
+            assert_eq!(usize::from(s.number), idx + 1);
+            let n = v.items_in_section(s.number).count();
+            assert!(
+                (5..=9).contains(&n),
+                "{v:?} section {} has {n} items",
+                s.number
+            );
+            assert!(!s.intro.is_empty() && s.intro.ends_with('.'));
+        }
+        assert!((36..=48).contains(&v.items().len()));
+        assert!(v.section(0).is_none() && v.section(7).is_none());
+        assert_eq!(v.items_in_section(7).count(), 0);
+        assert_eq!(Instrument::from_number(i64::from(v.number())), Some(v));
+    }
+    assert_eq!(V1.items().len(), 42);
+    assert_eq!(V2.items().len(), 46);
+    assert_eq!(INSTRUMENT_VERSION, 2);
+    assert_eq!(Instrument::from_number(3), None);
 }
 
 #[test]
 fn items_are_grouped_by_section_and_dimension_matches_section() {
-    let mut last = 0;
-    for i in items() {
-        assert!(i.section >= last, "{} out of order", i.id);
-        last = i.section;
-        assert_eq!(i.dimension.section(), i.section, "{}", i.id);
+    for v in Instrument::ALL {
+        let mut last = 0;
+        for i in v.items() {
+            assert!(i.section >= last, "{} out of order", i.id);
+            last = i.section;
+            assert_eq!(i.dimension.section(), i.section, "{}", i.id);
+        }
     }
 }
 
 #[test]
-fn ids_are_unique_short_ascii_lowercase_and_digits() {
-    let mut seen = HashSet::new();
-    for i in items() {
-        assert!(seen.insert(i.id), "duplicate id {}", i.id);
-        assert!(!i.id.is_empty() && i.id.len() <= 8, "{}", i.id);
-        assert!(
-            i.id.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
-            "{}",
-            i.id
-        );
-        assert!(i.id.as_bytes()[0].is_ascii_lowercase(), "{}", i.id);
-        assert_eq!(item(i.id), Some(i));
-        assert_eq!(i.field_name(), format!("q_{}", i.id));
+fn ids_are_unique_short_ascii_lowercase_and_digits_and_mean_one_wording() {
+    let mut wording = std::collections::HashMap::new();
+    for v in Instrument::ALL {
+        let mut seen = HashSet::new();
+        for q in v.questions() {
+            let id = q.id();
+            assert!(seen.insert(id), "duplicate id {id}");
+            assert!(!id.is_empty() && id.len() <= 8, "{id}");
+            assert!(
+                id.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
+                "{id}"
+            );
+            assert!(id.as_bytes()[0].is_ascii_lowercase(), "{id}");
+            // An id never changes its wording from one version to the next.
+            assert_eq!(*wording.entry(id).or_insert(q.text()), q.text(), "{id}");
+        }
+        for i in v.items() {
+            assert_eq!(v.item(i.id), Some(i));
+            assert_eq!(i.field_name(), format!("q_{}", i.id));
+        }
+        assert!(v.item("nope").is_none());
     }
-    assert!(item("nope").is_none());
 }
 
 #[test]
 fn every_trust_breaker_is_covered_by_sections_1_to_3() {
-    for k in 1..=16u8 {
-        assert!(
-            items()
-                .iter()
-                .any(|i| i.section <= 3 && i.source.topic == SeedTopic::TrustBreaker(k)),
-            "trust breaker {k} not covered"
-        );
+    for v in Instrument::ALL {
+        for k in 1..=16u8 {
+            assert!(
+                v.items()
+                    .iter()
+                    .any(|i| i.section <= 3 && i.source.topic == SeedTopic::TrustBreaker(k)),
+                "{v:?}: trust breaker {k} not covered"
+            );
+        }
     }
 }
 
 #[test]
 fn every_rebuild_way_is_covered_by_sections_4_and_5() {
-    for k in 1..=5u8 {
-        assert!(
-            items()
-                .iter()
-                .any(|i| (4..=5).contains(&i.section)
-                    && i.source.topic == SeedTopic::RebuildWay(k)),
-            "rebuild way {k} not covered"
-        );
+    for v in Instrument::ALL {
+        for k in 1..=5u8 {
+            assert!(
+                v.items()
+                    .iter()
+                    .any(|i| (4..=5).contains(&i.section)
+                        && i.source.topic == SeedTopic::RebuildWay(k)),
+                "{v:?}: rebuild way {k} not covered"
+            );
+        }
     }
 }
 
 #[test]
 fn seed_lines_match_topics() {
-    for i in items() {
-        let SeedRef { line, topic } = i.source;
-        match topic {
-            SeedTopic::TrustBreaker(k) => {
-                assert!((1..=16).contains(&k), "{}", i.id);
-                assert_eq!(line, 14 + u32::from(k), "{}", i.id);
-                assert!(i.section <= 3, "{}", i.id);
+    for v in Instrument::ALL {
+        let framings = v.framings().iter().map(|f| (f.id, f.source, f.section));
+        let items = v.items().iter().map(|i| (i.id, i.source, i.section));
+        for (id, SeedRef { line, topic }, section) in items.chain(framings) {
+            match topic {
+                SeedTopic::TrustBreaker(k) => {
+                    assert!((1..=16).contains(&k), "{id}");
+                    assert_eq!(line, 14 + u32::from(k), "{id}");
+                    assert!(section <= 3, "{id}");
+                }
+                SeedTopic::RebuildWay(k) => {
+                    assert!((1..=5).contains(&k), "{id}");
+                    assert_eq!(line, 36 + 2 * u32::from(k), "{id}");
+                }
+                SeedTopic::GetHelp => {
+                    assert_eq!(line, 50, "{id}");
+                    assert_eq!(section, 6, "{id}");
+                }
+                SeedTopic::Foundation => {
+                    assert!((3..=13).contains(&line) || line == 32, "{id}")
+                }
             }
-            SeedTopic::RebuildWay(k) => {
-                assert!((1..=5).contains(&k), "{}", i.id);
-                assert_eq!(line, 36 + 2 * u32::from(k), "{}", i.id);
-                assert!((4..=5).contains(&i.section), "{}", i.id);
-            }
-            SeedTopic::GetHelp => {
-                assert_eq!(line, 50, "{}", i.id);
-                assert_eq!(i.dimension, Dimension::Willingness, "{}", i.id);
-            }
-            SeedTopic::Foundation => {
-                assert!((3..=13).contains(&line) || line == 32, "{}", i.id)
-            }
+            assert_eq!(topic.expected_line().unwrap_or(line), line);
         }
-        assert_eq!(topic.expected_line().unwrap_or(line), line);
     }
 }
 
 #[test]
-fn willingness_items_trace_to_get_help_or_the_attempt_to_rebuild() {
-    for i in items_in_section(6) {
-        assert!(
-            i.source.line == 50 || i.source.line == 32,
-            "{} traces to line {}",
-            i.id,
-            i.source.line
-        );
+fn section_6_traces_to_get_help_or_the_attempt_to_rebuild() {
+    for v in Instrument::ALL {
+        for i in v.items_in_section(6) {
+            assert!(
+                i.source.line == 50 || i.source.line == 32,
+                "{} traces to line {}",
+                i.id,
+                i.source.line
+            );
+        }
     }
     // The "unable or unwilling" case is asked about both for the
     // respondent and as they see their partner, plus professional help.
     for id in ["wil2", "wil3", "wil4", "wil5", "wil7"] {
-        assert_eq!(item(id).unwrap().source.topic, SeedTopic::GetHelp);
+        assert_eq!(V1.item(id).unwrap().source.topic, SeedTopic::GetHelp);
     }
 }
 
 #[test]
-fn enough_reverse_keyed_items_spread_over_sections() {
-    let reversed: Vec<_> = items().iter().filter(|i| i.reverse).collect();
-    assert!(reversed.len() >= 8);
-    let sections: HashSet<u8> = reversed.iter().map(|i| i.section).collect();
-    assert!(sections.len() >= 4, "reverse items only in {sections:?}");
+fn reverse_keyed_items_are_balanced_across_sections() {
+    for v in Instrument::ALL {
+        let reversed: Vec<_> = v.items().iter().filter(|i| i.reverse).collect();
+        assert!(reversed.len() >= 8);
+        let sections: HashSet<u8> = reversed.iter().map(|i| i.section).collect();
+        assert!(sections.len() >= 4, "reverse items only in {sections:?}");
+    }
+    // Version 2 evens them out: every section has at least two of each keying, and overall
+    // between a third and a half are reversed (version 1 had one in seven in section 5).
+    for s in 1..=SECTION_COUNT {
+        let (rev, fwd): (Vec<&Item>, Vec<&Item>) = V2.items_in_section(s).partition(|i| i.reverse);
+        assert!(
+            rev.len() >= 2 && fwd.len() >= 2,
+            "section {s}: {} reversed",
+            rev.len()
+        );
+    }
+    let rev = V2.items().iter().filter(|i| i.reverse).count();
+    assert!(
+        3 * rev >= V2.items().len() && 2 * rev <= V2.items().len(),
+        "{rev}"
+    );
+    // Each commitment dimension of version 2 has both keyings, so agreeing with everything
+    // lands it in the middle, not at the top.
+    for d in [
+        Dimension::OwnCommitment,
+        Dimension::PartnerCommitment,
+        Dimension::OpennessToHelp,
+    ] {
+        let keys: HashSet<bool> = V2
+            .items()
+            .iter()
+            .filter(|i| i.dimension == d)
+            .map(|i| i.reverse)
+            .collect();
+        assert_eq!(keys.len(), 2, "{d:?}");
+    }
 }
 
 #[test]
 fn texts_are_short_plain_first_person_statements() {
-    for i in items() {
-        let t = i.text;
-        assert!(t.chars().count() <= 110, "{} is too long", i.id);
-        assert!(t.ends_with('.'), "{} should be a statement", i.id);
-        assert!(!t.contains('?'), "{}", i.id);
-        let lower = format!(" {} ", t.to_lowercase());
-        assert!(
-            [" i ", " i'm ", " my ", " me ", " our ", " we ", " us"]
-                .iter()
-                .any(|w| lower.contains(w)),
-            "{} is not first person",
-            i.id
-        );
+    for v in Instrument::ALL {
+        for i in v.items() {
+            let t = i.text;
+            assert!(t.chars().count() <= 110, "{} is too long", i.id);
+            assert!(t.ends_with('.'), "{} should be a statement", i.id);
+            assert!(!t.contains('?'), "{}", i.id);
+            let lower = format!(" {} ", t.to_lowercase());
+            assert!(
+                [" i ", " i'm ", " my ", " me ", " our ", " we ", " us"]
+                    .iter()
+                    .any(|w| lower.contains(w)),
+                "{} is not first person",
+                i.id
+            );
+        }
+        let texts: HashSet<_> = v.items().iter().map(|i| i.text).collect();
+        assert_eq!(texts.len(), v.items().len(), "duplicate wording");
     }
-    let texts: HashSet<_> = items().iter().map(|i| i.text).collect();
-    assert_eq!(texts.len(), items().len(), "duplicate wording");
+}
+
+#[test]
+fn version_2_wording_mends_what_the_review_found() {
+    for i in V2.items() {
+        let lower = format!(" {} ", i.text.to_lowercase().trim_end_matches('.'));
+        // No frequency words inside an agree/disagree statement, no "not" to disagree with,
+        // and no double "and/or" asks (P12).
+        for word in [
+            " sometimes ",
+            " often ",
+            " not sure ",
+            " rather not ",
+            " don't know ",
+        ] {
+            assert!(!lower.contains(word), "{}: {word}", i.id);
+        }
+        for pair in [
+            " and physically",
+            " or getting",
+            " calmly and ",
+            " and come back",
+        ] {
+            assert!(!lower.contains(pair), "{}: {pair}", i.id);
+        }
+        // Nothing presupposes that the person answering broke trust (P7).
+        for presumes in ["things i did that", "our trust problems", "my part in"] {
+            assert!(!lower.contains(presumes), "{}: {presumes}", i.id);
+        }
+    }
+    // The statements about one's own part in breaking trust offer "Doesn't apply to me".
+    let own_part: Vec<&str> = V2
+        .items()
+        .iter()
+        .filter(|i| i.source.topic == SeedTopic::RebuildWay(1))
+        .map(|i| i.id)
+        .collect();
+    assert!(own_part.len() >= 2);
+    for id in &own_part {
+        assert!(V2.item(id).unwrap().not_applicable, "{id}");
+    }
+    assert!(V1.items().iter().all(|i| !i.not_applicable));
+    // Willingness is split three ways; version 1 keeps its single dimension.
+    assert_eq!(
+        V2.dimensions(),
+        [
+            Dimension::Honesty,
+            Dimension::Respect,
+            Dimension::Connection,
+            Dimension::Accountability,
+            Dimension::RepairSkills,
+            Dimension::OwnCommitment,
+            Dimension::PartnerCommitment,
+            Dimension::OpennessToHelp,
+        ]
+    );
+    assert_eq!(V1.dimensions().last(), Some(&Dimension::Willingness));
+    assert!(V2
+        .items()
+        .iter()
+        .filter(|i| i.dimension == Dimension::PartnerCommitment)
+        .all(|i| i.about == About::Partner));
+}
+
+#[test]
+fn framing_questions_come_first_in_their_sections() {
+    assert!(V1.framings().is_empty());
+    let ids: Vec<&str> = V2.framings().iter().map(|f| f.id).collect();
+    assert_eq!(ids, ["role", "lean"]);
+    assert_eq!(V2.questions_in_section(1)[0].id(), "role");
+    assert_eq!(V2.questions_in_section(6)[0].id(), "lean");
+    assert_eq!(V2.questions().len(), 48);
+    for f in V2.framings() {
+        assert_eq!(f.options.len(), 5, "fits the stored 1..=5");
+        assert_eq!(f.options.last(), Some(&"I'd rather not say"));
+        assert!(f.text.ends_with('?'));
+    }
 }
 
 #[test]
 fn scoring_doc_lists_every_item_as_in_the_bank() {
-    // docs/scoring.md is the written formula; keep its item table honest.
+    // docs/scoring.md is the written formula; keep its item tables honest.
     let doc = include_str!("../../../docs/scoring.md");
-    let table = doc.split("## All items").nth(1).unwrap_or_default();
-    let rows = table.lines().filter(|l| l.starts_with("| `")).count();
-    assert_eq!(rows, items().len(), "item table rows");
-    for i in items() {
-        let row = format!(
-            "| `{}` | {} | {:?} | {} | {} | {} — {} | {} |",
-            i.id,
-            i.section,
-            i.dimension,
-            if i.reverse { "yes" } else { "no" },
-            i.source.line,
-            match i.source.topic {
-                SeedTopic::TrustBreaker(k) => format!("TrustBreaker({k})"),
-                SeedTopic::RebuildWay(k) => format!("RebuildWay({k})"),
-                t => format!("{t:?}"),
-            },
-            i.source.topic.label(),
-            i.text,
-        );
+    for v in Instrument::ALL {
+        let heading = format!("## All items, version {}", v.number());
+        let table = doc.split(heading.as_str()).nth(1).unwrap_or_default();
+        let table = table.split("\n## ").next().unwrap_or_default();
+        let rows = table.lines().filter(|l| l.starts_with("| `")).count();
+        assert_eq!(rows, v.items().len(), "{heading} rows");
+        for i in v.items() {
+            let row = format!(
+                "| `{}` | {} | {:?} | {} | {} | {} — {} | {}{} |",
+                i.id,
+                i.section,
+                i.dimension,
+                if i.reverse { "yes" } else { "no" },
+                i.source.line,
+                match i.source.topic {
+                    SeedTopic::TrustBreaker(k) => format!("TrustBreaker({k})"),
+                    SeedTopic::RebuildWay(k) => format!("RebuildWay({k})"),
+                    t => format!("{t:?}"),
+                },
+                i.source.topic.label(),
+                i.text,
+                if i.not_applicable {
+                    " (or “Doesn't apply to me”)"
+                } else {
+                    ""
+                },
+            );
+            assert!(
+                table.contains(&row),
+                "{heading} is missing or differs: {row}"
+            );
+        }
+        let reversed: Vec<String> = v
+            .items()
+            .iter()
+            .filter(|i| i.reverse)
+            .map(|i| format!("`{}`", i.id))
+            .collect();
         assert!(
-            doc.contains(&row),
-            "docs/scoring.md is missing or differs: {row}"
+            table.contains(&format!("{}.", reversed.join(", "))),
+            "{heading}: reversed list"
         );
     }
-    let reversed: Vec<String> = items()
-        .iter()
-        .filter(|i| i.reverse)
-        .map(|i| format!("`{}`", i.id))
-        .collect();
-    assert!(
-        doc.contains(&format!("{}.", reversed.join(", "))),
-        "reversed list"
-    );
     assert!(doc.contains(&format!("INSTRUMENT_VERSION = {INSTRUMENT_VERSION}")));
 }
 
@@ -198,29 +357,23 @@ fn dimension_keys_round_trip_and_match_serde() {
         assert_eq!(Dimension::parse(d.as_str()), Some(d));
         let de: Result<Dimension, Error> = Dimension::deserialize(d.as_str().into_deserializer());
         assert_eq!(de, Ok(d), "serde name of {d:?} must equal as_str");
-        assert!(items().iter().any(|i| i.dimension == d));
+        assert!(Instrument::ALL
+            .iter()
+            .any(|v| v.items().iter().any(|i| i.dimension == d)));
     }
     assert_eq!(Dimension::parse("Honesty"), None);
+    for l in Leaning::ALL {
+        assert_eq!(Leaning::parse(l.as_str()), Some(l));
+    }
 }
 
 #[test]
 fn deserializing_revalidates() {
-    use serde::de::{value::Error, value::MapDeserializer, IntoDeserializer};
+    use serde::de::{value::Error, IntoDeserializer};
     let ok: Result<Likert, Error> = Likert::deserialize(4i64.into_deserializer());
     assert_eq!(ok.map(Likert::value), Ok(4));
     let bad: Result<Likert, Error> = Likert::deserialize(6i64.into_deserializer());
     assert!(bad.is_err());
-
-    let good = vec![("hon1".to_string(), 3i64), ("wil8".to_string(), 1)];
-    let a: Result<Answers, Error> = Answers::deserialize(MapDeserializer::new(good.into_iter()));
-    assert_eq!(a.map(|a| a.len()), Ok(2));
-    let unknown = vec![("hon1".to_string(), 3i64), ("evil".to_string(), 1)];
-    let a: Result<Answers, Error> = Answers::deserialize(MapDeserializer::new(unknown.into_iter()));
-    assert!(a.is_err());
-    let out_of_range = vec![("hon1".to_string(), 0i64)];
-    let a: Result<Answers, Error> =
-        Answers::deserialize(MapDeserializer::new(out_of_range.into_iter()));
-    assert!(a.is_err());
 
     let n: Result<ClientNote, Error> =
         ClientNote::deserialize(" hi ".to_string().into_deserializer());
@@ -231,6 +384,51 @@ fn deserializing_revalidates() {
     let long = "x".repeat(ClientNote::MAX_CHARS + 1);
     let n: Result<ClientNote, Error> = ClientNote::deserialize(long.into_deserializer());
     assert!(n.is_err());
+}
+
+#[test]
+fn stored_answers_are_read_under_their_own_version() {
+    let rows = |v: &[(&str, i64)]| {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), *b))
+            .collect::<Vec<_>>()
+    };
+    // A version 1 row keeps its version 1 meaning; what version 1 never asked is passed over.
+    let v1 = Answers::from_stored(
+        V1,
+        rows(&[
+            ("hon2", 4),
+            ("acc1", 2),
+            ("role", 2),
+            ("acc7", 0),
+            ("hon1", 0),
+        ]),
+    );
+    assert_eq!(v1.len(), 2);
+    assert_eq!(v1.get("hon2").map(Likert::value), Some(4));
+    assert_eq!(v1.role(), None);
+    // Version 2 reads "Doesn't apply" (0) only where it is offered, and framing choices.
+    let v2 = Answers::from_stored(
+        V2,
+        rows(&[
+            ("role", 2),
+            ("acc7", 0),
+            ("hon1", 0),
+            ("hon2", 4),
+            ("lean", 6),
+            ("lean", 5),
+        ]),
+    );
+    assert_eq!(v2.role(), Some(TrustRole::Partner));
+    assert_eq!(v2.response("acc7"), Some(Response::NotApplicable));
+    assert_eq!(v2.get("acc7"), None);
+    assert_eq!(v2.response("hon1"), None, "hon1 offers no 'Doesn't apply'");
+    assert_eq!(v2.response("hon2"), None, "hon2 is not asked in version 2");
+    assert_eq!(v2.response("lean"), Some(Response::Chose(5)));
+    assert_eq!(v2.said_leaning(), None, "I'd rather not say");
+    let mut stored = v2.stored();
+    stored.sort();
+    assert_eq!(stored, [("acc7", 0), ("lean", 5), ("role", 2)]);
 }
 
 #[test]
@@ -255,7 +453,7 @@ fn likert_accepts_only_1_to_5() {
 
 #[test]
 fn answers_accept_only_known_items() {
-    let mut a = Answers::new();
+    let mut a = Answers::new(V1);
     assert!(a.is_empty());
     a.set("hon1", Likert::ALL[3]).unwrap();
     assert_eq!(a.get("hon1"), Some(Likert::ALL[3]));
@@ -263,15 +461,28 @@ fn answers_accept_only_known_items() {
         a.set("zzz1", Likert::ALL[0]),
         Err(AnswerError::UnknownItem("zzz1".into()))
     );
+    assert_eq!(
+        a.set("acc7", Likert::ALL[0]),
+        Err(AnswerError::UnknownItem("acc7".into())),
+        "a version 2 item is unknown to version 1"
+    );
     assert_eq!(a.len(), 1);
     a.set("hon1", Likert::ALL[0]).unwrap();
     assert_eq!(a.len(), 1);
     assert_eq!(a.get("hon1"), Some(Likert::ALL[0]));
+
+    let mut b = Answers::new(V2);
+    assert!(b.respond("acc7", Response::NotApplicable).is_ok());
+    assert!(b.respond("hon1", Response::NotApplicable).is_err());
+    assert!(b.respond("role", Response::Chose(6)).is_err());
+    assert!(b.respond("role", Response::Rated(Likert::ALL[0])).is_err());
+    assert!(b.respond("acc7", Response::Chose(1)).is_err());
+    assert_eq!(b.len(), 1);
 }
 
 #[test]
 fn answers_iterate_in_questionnaire_order() {
-    let mut a = Answers::new();
+    let mut a = Answers::new(V1);
     a.set("wil1", Likert::ALL[0]).unwrap();
     a.set("acc1", Likert::ALL[0]).unwrap();
     a.set("hon2", Likert::ALL[0]).unwrap();
@@ -281,10 +492,10 @@ fn answers_iterate_in_questionnaire_order() {
 
 #[test]
 fn merge_prefers_the_newer_answers() {
-    let mut old = Answers::new();
+    let mut old = Answers::new(V1);
     old.set("hon1", Likert::ALL[0]).unwrap();
     old.set("hon2", Likert::ALL[0]).unwrap();
-    let mut new = Answers::new();
+    let mut new = Answers::new(V1);
     new.set("hon2", Likert::ALL[4]).unwrap();
     new.set("res1", Likert::ALL[2]).unwrap();
     old.merge(&new);
@@ -296,24 +507,39 @@ fn merge_prefers_the_newer_answers() {
 
 #[test]
 fn progress_and_completion() {
-    let mut a = Answers::new();
-    assert_eq!(a.first_incomplete_section(), Some(1));
-    assert_eq!(a.missing_in_section(1).len(), items_in_section(1).count());
-    for i in items_in_section(1) {
-        a.set(i.id, Likert::ALL[2]).unwrap();
-    }
-    assert!(a.missing_in_section(1).is_empty());
-    assert_eq!(a.first_incomplete_section(), Some(2));
-    let missing = a.complete().unwrap_err();
-    assert_eq!(missing.len(), items().len() - items_in_section(1).count());
-    assert_eq!(missing[0].section, 2);
+    for v in Instrument::ALL {
+        let mut a = Answers::new(v);
+        assert_eq!(a.first_incomplete_section(), Some(1));
+        assert_eq!(
+            a.missing_in_section(1).len(),
+            v.questions_in_section(1).len()
+        );
+        for q in v.questions_in_section(1) {
+            a.respond(q.id(), answer(q, 3)).unwrap();
+        }
+        assert!(a.missing_in_section(1).is_empty());
+        assert_eq!(a.first_incomplete_section(), Some(2));
+        let missing = a.complete().unwrap_err();
+        assert_eq!(
+            missing.len(),
+            v.questions().len() - v.questions_in_section(1).len()
+        );
+        assert_eq!(missing[0], v.questions_in_section(2)[0].id());
 
-    let full = all_answered(3);
-    assert_eq!(full.first_incomplete_section(), None);
-    let c = full.complete().unwrap();
-    assert_eq!(c.answers(), &full);
-    assert_eq!(c.get("wil8"), Some(Likert::ALL[2]));
-    assert_eq!(c.into_answers(), full);
+        let full = all_answered(v, 3);
+        assert_eq!(full.first_incomplete_section(), None);
+        let c = full.complete().unwrap();
+        assert_eq!(c.answers(), &full);
+        assert_eq!(c.version(), v);
+        assert_eq!(c.get("wil1"), Some(Likert::ALL[2]));
+        assert_eq!(c.into_answers(), full);
+    }
+    // Version 2's framing questions must be answered too ("I'd rather not say" is an answer).
+    let mut a = Answers::new(V2);
+    for q in V2.questions().into_iter().filter(|q| q.id() != "lean") {
+        a.respond(q.id(), answer(q, 5)).unwrap();
+    }
+    assert_eq!(a.complete().unwrap_err(), ["lean"]);
 }
 
 fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -325,6 +551,7 @@ fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
 #[test]
 fn section_form_parses_answers_and_ignores_other_fields() {
     let a = parse_section_form(
+        V1,
         1,
         pairs(&[
             ("q_hon1", "5"),
@@ -345,6 +572,7 @@ fn section_form_parses_answers_and_ignores_other_fields() {
 #[test]
 fn section_form_collects_every_error() {
     let errs = parse_section_form(
+        V1,
         1,
         pairs(&[
             ("q_hon1", "6"),
@@ -377,7 +605,7 @@ fn section_form_collects_every_error() {
 
 #[test]
 fn section_form_rejects_another_sections_items_even_when_empty() {
-    let errs = parse_section_form(2, pairs(&[("q_hon1", "")])).unwrap_err();
+    let errs = parse_section_form(V1, 2, pairs(&[("q_hon1", "")])).unwrap_err();
     assert_eq!(errs, vec![AnswerError::UnknownItem("hon1".into())]);
 }
 
@@ -388,17 +616,41 @@ fn error_messages_are_client_friendly() {
         value: 9,
     };
     let msg = e.to_string();
-    assert!(msg.starts_with("Please choose one of the five options"));
+    assert!(msg.starts_with("Please choose one of the answers offered"));
     assert!(msg.contains("I am honest with my partner"));
     assert!(!msg.contains("hon1"), "internal ids stay internal");
     assert_eq!(
         Likert::parse(0).unwrap_err().to_string(),
-        "Please choose one of the five options."
+        "Please choose one of the answers offered."
     );
     assert!(AnswerError::NoteTooLong { max: 2000 }
         .to_string()
         .contains("2000 characters"));
     assert!(!AnswerError::UnknownItem("x".into()).to_string().is_empty());
+}
+
+#[test]
+fn version_2_pages_take_doesnt_apply_and_framing_choices() {
+    let a = parse_section_form(
+        V2,
+        4,
+        pairs(&[("q_acc7", "0"), ("q_acc8", "4"), ("q_acc9", "0")]),
+    )
+    .unwrap_err();
+    assert_eq!(
+        a,
+        vec![AnswerError::OutOfRange {
+            item: "acc9".into(),
+            value: 0
+        }]
+    );
+    let a = parse_section_form(V2, 1, pairs(&[("q_role", "3"), ("q_hon1", "5")])).unwrap();
+    assert_eq!(a.role(), Some(TrustRole::Both));
+    let e = parse_section_form(V2, 1, pairs(&[("q_role", "0")])).unwrap_err();
+    assert!(e[0]
+        .to_string()
+        .contains("What has most affected trust between you"));
+    assert!(parse_section_form(V2, 6, pairs(&[("q_role", "1")])).is_err());
 }
 
 #[test]
@@ -453,9 +705,11 @@ mod props {
                 .into_iter()
                 .map(|(n, v)| (format!("q_{n}"), v))
                 .collect();
-            if let Ok(a) = parse_section_form(section, fields) {
-                for (i, _) in a.iter() {
-                    prop_assert_eq!(i.section, section);
+            for v in Instrument::ALL {
+                if let Ok(a) = parse_section_form(v, section, fields.clone()) {
+                    for (q, _) in a.responses() {
+                        prop_assert_eq!(q.section(), section);
+                    }
                 }
             }
         }

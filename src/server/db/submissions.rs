@@ -13,7 +13,7 @@ pub enum DeleteOutcome {
     ConsultBooked,
     NotFound,
 }
-use crate::domain::questionnaire::{Dimension, Likert};
+use crate::domain::questionnaire::{Answers, Dimension, Instrument, Leaning};
 use crate::domain::scoring::{DimensionScore, ReadinessBand, ReadinessResult};
 use crate::domain::workflow::WorkflowStatus;
 
@@ -43,7 +43,8 @@ impl SubmissionStatus {
 pub struct Submission {
     pub id: SubmissionId,
     pub reference: String,
-    pub instrument_version: u32,
+    /// The version it is answered under, for good.
+    pub instrument: Instrument,
     pub status: SubmissionStatus,
     pub note: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -82,8 +83,14 @@ fn submission_from_row(row: SubmissionRow) -> Result<Submission, sqlx::Error> {
     Ok(Submission {
         id: SubmissionId(row.id),
         reference: row.reference,
-        instrument_version: u32::try_from(row.instrument_version)
-            .map_err(|_| corrupt("negative instrument version".into()))?,
+        instrument: Instrument::from_number(i64::from(row.instrument_version)).ok_or_else(
+            || {
+                corrupt(format!(
+                    "unknown instrument version {}",
+                    row.instrument_version
+                ))
+            },
+        )?,
         status: SubmissionStatus::parse(&row.status)?,
         note: row.note,
         created_at: row.created_at,
@@ -145,19 +152,18 @@ impl Db {
         }))
     }
 
-    /// Every answer saved so far for a submission, by item id.
-    pub async fn answers(&self, id: SubmissionId) -> Result<Vec<(String, Likert)>, sqlx::Error> {
+    /// Every answer saved so far for a submission, read under its own instrument version.
+    pub async fn answers(
+        &self,
+        id: SubmissionId,
+        version: Instrument,
+    ) -> Result<Answers, sqlx::Error> {
         let sql = "select item_id, value from answers where submission_id = $1";
         let rows: Vec<(String, i16)> = with_pool!(self, pool => {
             sqlx::query_as(sql).bind(id.0).fetch_all(pool).await?
         });
-        rows.into_iter()
-            .map(|(item, value)| {
-                Likert::parse(i64::from(value))
-                    .map(|v| (item, v))
-                    .map_err(|e| corrupt(e.to_string()))
-            })
-            .collect()
+        let rows = rows.into_iter().map(|(id, v)| (id, i64::from(v)));
+        Ok(Answers::from_stored(version, rows))
     }
 
     /// Saves one section's answers (and, when given, the note) in one transaction: either all
@@ -165,7 +171,7 @@ impl Db {
     pub async fn save_answers(
         &self,
         id: SubmissionId,
-        answers: &[(&str, Likert)],
+        answers: &[(&str, u8)],
         note: Option<Option<&str>>,
         now: DateTime<Utc>,
     ) -> Result<(), SaveError> {
@@ -189,7 +195,7 @@ impl Db {
                 sqlx::query(upsert)
                     .bind(id.0)
                     .bind(*item)
-                    .bind(i16::from(value.value()))
+                    .bind(i16::from(*value))
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
@@ -212,8 +218,8 @@ impl Db {
             "update submissions set status = 'submitted', submitted_at = $2, updated_at = $2 \
                     where id = $1 and status = 'in_progress'";
         let insert_result = "insert into results \
-                             (submission_id, instrument_version, overall, band, created_at) \
-                             values ($1, $2, $3, $4, $5)";
+                             (submission_id, instrument_version, overall, band, leaning, \
+                             created_at) values ($1, $2, $3, $4, $5, $6)";
         let insert_dimension = "insert into result_dimensions \
                                 (submission_id, dimension, score, created_at) \
                                 values ($1, $2, $3, $4)";
@@ -230,6 +236,7 @@ impl Db {
                 .bind(version)
                 .bind(i16::from(result.overall))
                 .bind(result.band.as_str())
+                .bind(result.leaning.map(Leaning::as_str))
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
@@ -254,16 +261,17 @@ impl Db {
 
     /// The result stored when the submission was submitted, exactly as it was scored then.
     pub async fn result(&self, id: SubmissionId) -> Result<Option<ReadinessResult>, sqlx::Error> {
-        let head = "select instrument_version, overall, band from results where submission_id = $1";
+        let head = "select instrument_version, overall, band, leaning from results \
+                    where submission_id = $1";
         let dims = "select dimension, score from result_dimensions where submission_id = $1";
-        type Head = Option<(i32, i16, String)>;
+        type Head = Option<(i32, i16, String, Option<String>)>;
         type Dimensions = Vec<(String, i16)>;
         let (head, dims): (Head, Dimensions) = with_pool!(self, pool => {
             let head = sqlx::query_as(head).bind(id.0).fetch_optional(pool).await?;
             let dims = sqlx::query_as(dims).bind(id.0).fetch_all(pool).await?;
             (head, dims)
         });
-        let Some((version, overall, band)) = head else {
+        let Some((version, overall, band, leaning)) = head else {
             return Ok(None);
         };
         let mut dimensions = dims
@@ -284,6 +292,12 @@ impl Db {
             band: ReadinessBand::parse(&band)
                 .ok_or_else(|| corrupt(format!("unknown band {band:?}")))?,
             dimensions,
+            leaning: match leaning {
+                None => None,
+                Some(l) => Some(
+                    Leaning::parse(&l).ok_or_else(|| corrupt(format!("unknown leaning {l:?}")))?,
+                ),
+            },
         }))
     }
 }
@@ -332,25 +346,12 @@ const SAFETY_EXPR: &str = "cast(coalesce((select max(ss.positive) from safety_sc
      join safety_screens ss on ss.submission_id = p.id where p.couple_id = s.couple_id), 0) \
      as integer)";
 
-/// 1 when one partner of the submission's couple is willing to rebuild and the other is not
-/// (the mixed-agenda rule of `domain::couple`, on the stored Willingness scores), else 0.
-fn mixed_agenda_expr() -> String {
-    use crate::domain::couple::MIXED_AGENDA_WILLING_FROM;
-    use crate::domain::scoring::WILLINGNESS_CAP_BELOW;
-    let willingness = Dimension::Willingness.as_str();
-    let partner_with = |condition: String| {
-        format!(
-            "exists (select 1 from submissions p join result_dimensions d \
-             on d.submission_id = p.id and d.dimension = '{willingness}' \
-             where p.couple_id = s.couple_id and {condition})"
-        )
-    };
-    format!(
-        "(case when {} and {} then 1 else 0 end)",
-        partner_with(format!("d.score >= {MIXED_AGENDA_WILLING_FROM}")),
-        partner_with(format!("d.score < {WILLINGNESS_CAP_BELOW}")),
-    )
-}
+/// 1 when the submission's couple has a mixed agenda (the rule of `domain::couple`: both
+/// partners' results say where they are, and they do not both lean in), else 0.
+const MIXED_AGENDA_EXPR: &str = "coalesce((select case when count(r.leaning) = 2 \
+     and sum(case when r.leaning = 'in' then 1 else 0 end) < 2 then 1 else 0 end \
+     from submissions p join results r on r.submission_id = p.id \
+     where p.couple_id = s.couple_id), 0)";
 
 /// A value bound into a query assembled at run time.
 enum Arg<'a> {
@@ -408,7 +409,7 @@ impl Db {
               where rf.submission_id = s.id order by rf.id desc limit 1) as referral \
              from submissions s left join results r on r.submission_id = s.id \
              where s.id < $1",
-            mixed = mixed_agenda_expr()
+            mixed = MIXED_AGENDA_EXPR
         );
         let mut and = |condition: &str, values: Vec<Arg<'static>>, args: &mut Vec<Arg<'_>>| {
             let mut condition = condition.to_owned();
@@ -458,7 +459,7 @@ impl Db {
             and(&format!("{SAFETY_EXPR} > 0"), vec![], &mut args);
         }
         if filter.mixed_agenda_only {
-            and(&format!("{} = 1", mixed_agenda_expr()), vec![], &mut args);
+            and(&format!("{MIXED_AGENDA_EXPR} = 1"), vec![], &mut args);
         }
         if let Some(name) = filter.client_name.as_deref().map(str::trim) {
             // LIKE's own wildcards in the name are matched literally.

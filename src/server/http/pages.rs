@@ -15,7 +15,7 @@ use crate::ui::pages::landing::LandingPage;
 
 pub async fn landing(State(state): State<AppState>) -> Response {
     let practice_name = state.config.practice_name.clone();
-    let item_count = q::items().len();
+    let item_count = q::Instrument::CURRENT.questions().len();
     render::page(&state, StatusCode::OK, "Welcome", false, move || {
         view! { <LandingPage practice_name section_count=SECTION_COUNT item_count /> }
     })

@@ -9,9 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::error::{AppError, Wants};
 use super::extract::AppForm;
 use super::render;
-use crate::domain::questionnaire::{
-    self as q, ClientNote, Likert, INSTRUMENT_VERSION, SECTION_COUNT,
-};
+use crate::domain::questionnaire::{self as q, ClientNote, SECTION_COUNT};
 use crate::domain::scoring;
 use crate::server::db::SubmissionStatus;
 use crate::server::service::couples;
@@ -133,32 +131,41 @@ async fn section_page(
         answers
             .missing_in_section(current)
             .iter()
-            .map(|i| i.id.to_owned())
+            .map(|&id| id.to_owned())
             .collect()
     } else {
         Default::default()
     };
-    let section = q::section(current).ok_or(AppError::NotFound)?;
+    let version = submission.instrument;
+    let section = version.section(current).ok_or(AppError::NotFound)?;
     let form = SectionForm {
         base: format!("/q/{token}"),
         number: current,
         total: SECTION_COUNT,
         title: section.title.to_owned(),
         intro: section.intro.to_owned(),
-        items: q::items_in_section(current)
-            .map(|i| ItemView {
-                id: i.id.to_owned(),
-                text: i.text.to_owned(),
+        items: version
+            .questions_in_section(current)
+            .into_iter()
+            .map(|q| ItemView {
+                id: q.id().to_owned(),
+                text: q.text().to_owned(),
+                choices: q
+                    .choices()
+                    .into_iter()
+                    .map(|(v, label)| (v, label.to_owned()))
+                    .collect(),
+                framing: matches!(q, q::Question::Framing(_)),
             })
             .collect(),
         answers: answers
-            .iter()
-            .map(|(item, v)| (item.id.to_owned(), v.value()))
+            .stored()
+            .into_iter()
+            .map(|(id, v)| (id.to_owned(), v))
             .collect(),
         missing,
         note: submission.note.clone().unwrap_or_default(),
         note_max_chars: ClientNote::MAX_CHARS,
-        scale: Likert::ALL.iter().map(|l| l.label().to_owned()).collect(),
     };
     let resume_url = format!("{}/q/{token}", state.config.public_base_url);
     let title = format!("Questionnaire, section {current} of {SECTION_COUNT}");
@@ -213,10 +220,9 @@ pub async fn result_page(
     if state.db.safety_screen(submission.id).await?.is_none() {
         return Ok(Redirect::to(&format!("/q/{token}/private")).into_response());
     }
-    // Guidance is derived from the answers with today's instrument; show it only when the
-    // result was scored by this same instrument version.
+    // Guidance is derived from the answers, read (like the result) under their own version.
     let guidance = match answers.complete() {
-        Ok(complete) if result.instrument_version == INSTRUMENT_VERSION => {
+        Ok(complete) if result.instrument_version == answers.version().number() => {
             scoring::rebuild_guidance(&complete)
         }
         _ => Vec::new(),

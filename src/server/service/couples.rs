@@ -13,7 +13,7 @@ use crate::domain::couple::{
     ByPartner, Couple, FinishedQuestionnaire, JointBookingOffer, JointBookingPolicy, JointSummary,
     Partner, PartnerRole, SafetyScreen,
 };
-use crate::domain::questionnaire::{Answers, INSTRUMENT_VERSION};
+use crate::domain::questionnaire::{Instrument, INSTRUMENT_VERSION};
 use crate::server::db::{CoupleId, InvitationEmail, JoinOutcome, SubmissionId, SubmissionStatus};
 use crate::server::email::templates;
 use crate::server::error::AppError;
@@ -277,10 +277,9 @@ async fn partner(state: &AppState, id: SubmissionId) -> Result<Partner, AppError
             safety,
         });
     };
-    let mut answers = Answers::new();
-    for (item, value) in state.db.answers(id).await? {
-        let _ = answers.set(&item, value);
-    }
+    let version = Instrument::from_number(i64::from(result.instrument_version))
+        .ok_or_else(|| AppError::Internal("a result of an unknown instrument version".into()))?;
+    let answers = state.db.answers(id, version).await?;
     let questionnaire = answers
         .complete()
         .ok()

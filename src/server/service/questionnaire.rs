@@ -120,11 +120,11 @@ pub async fn open(state: &AppState, raw_token: &str) -> Result<Opened, AppError>
     if submission.created_at + chrono::Duration::days(state.config.resume_link_days) < Utc::now() {
         return Err(AppError::LinkExpired);
     }
-    let mut answers = Answers::new();
-    for (item, value) in state.db.answers(submission.id).await? {
-        // Items of a retired instrument version are kept in the database but not shown.
-        let _ = answers.set(&item, value);
-    }
+    // Read under the version it was started with, whatever the current one is.
+    let answers = state
+        .db
+        .answers(submission.id, submission.instrument)
+        .await?;
     Ok(Opened {
         submission,
         answers,
@@ -166,7 +166,7 @@ pub async fn save_section(
         .rev()
         .find(|(k, _)| k == "note")
         .map(|(_, v)| v.clone());
-    let posted = parse_section_form(section, form).map_err(field_errors)?;
+    let posted = parse_section_form(submission.instrument, section, form).map_err(field_errors)?;
     // The note belongs to the last section; elsewhere it is ignored.
     let note = match note {
         Some(raw) if section == SECTION_COUNT => {
@@ -174,7 +174,7 @@ pub async fn save_section(
         }
         _ => None,
     };
-    let pairs: Vec<(&str, q::Likert)> = posted.iter().map(|(item, v)| (item.id, v)).collect();
+    let pairs = posted.stored();
     let note_text = note.as_ref().map(|n| n.as_ref().map(ClientNote::as_str));
     match state
         .db
@@ -195,7 +195,7 @@ pub async fn save_section(
             if !missing.is_empty() {
                 return Ok(Outcome::Incomplete {
                     section,
-                    missing: missing.iter().map(|i| i.id.to_owned()).collect(),
+                    missing: missing.iter().map(|&id| id.to_owned()).collect(),
                 });
             }
             if section < SECTION_COUNT {
@@ -220,7 +220,7 @@ async fn submit(
             let missing = answers
                 .missing_in_section(section)
                 .iter()
-                .map(|i| i.id.to_owned())
+                .map(|&id| id.to_owned())
                 .collect();
             return Ok(Outcome::Incomplete { section, missing });
         }

@@ -18,11 +18,16 @@ pub const INTAKE_FORM_ID: &str = "intake-form";
 /// Shown next to a statement left unanswered (the enhancer shows the same words).
 pub const MISSING_MESSAGE: &str = "Please choose an answer for this statement.";
 
-/// One statement as the form shows it.
+/// One question as the form shows it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ItemView {
     pub id: String,
     pub text: String,
+    /// (value posted, label), in the order shown: the five ratings (and "Doesn't apply to me"
+    /// where offered), or a framing question's options.
+    pub choices: Vec<(u8, String)>,
+    /// A question answered by choosing an option, not a statement to rate.
+    pub framing: bool,
 }
 
 /// Everything one section's form needs.
@@ -35,15 +40,13 @@ pub struct SectionForm {
     pub title: String,
     pub intro: String,
     pub items: Vec<ItemView>,
-    /// Saved answers, item id → 1..=5.
+    /// Saved answers, question id → the value posted (0 for "Doesn't apply to me").
     pub answers: BTreeMap<String, u8>,
     /// Item ids to mark as unanswered (after a "continue" that found some).
     pub missing: BTreeSet<String>,
     /// The saved note for the practice (last section only).
     pub note: String,
     pub note_max_chars: usize,
-    /// Labels of the five answer choices, "Strongly disagree" first.
-    pub scale: Vec<String>,
 }
 
 #[component]
@@ -59,16 +62,16 @@ pub fn QuestionnaireForm(form: SectionForm) -> impl IntoView {
         missing,
         note,
         note_max_chars,
-        scale,
     } = form;
     let last = number == total;
+    let frames = items.iter().any(|i| i.framing);
     let questions = items
         .into_iter()
         .enumerate()
         .map(|(index, item)| {
             let saved = answers.get(&item.id).copied();
             let unanswered = missing.contains(&item.id);
-            view! { <Question number=index + 1 item saved unanswered scale=scale.clone() /> }
+            view! { <Question number=index + 1 item saved unanswered /> }
         })
         .collect_view();
     let note_field = last.then(|| {
@@ -116,7 +119,11 @@ pub fn QuestionnaireForm(form: SectionForm) -> impl IntoView {
             <h1 id="section-title" tabindex="-1">{title}</h1>
             <p class="intro">{intro}</p>
             <p class="scale-hint">
-                "How much do you agree with each statement? There are no right or wrong answers."
+                {if frames {
+                    "Choose the answer that fits best, and for each statement how much you agree. There are no right or wrong answers."
+                } else {
+                    "How much do you agree with each statement? There are no right or wrong answers."
+                }}
             </p>
             {(!missing.is_empty())
                 .then(|| {
@@ -142,19 +149,13 @@ pub fn QuestionnaireForm(form: SectionForm) -> impl IntoView {
 }
 
 #[component]
-fn Question(
-    number: usize,
-    item: ItemView,
-    saved: Option<u8>,
-    unanswered: bool,
-    scale: Vec<String>,
-) -> impl IntoView {
+fn Question(number: usize, item: ItemView, saved: Option<u8>, unanswered: bool) -> impl IntoView {
     let id = item.id;
     let error_id = format!("err-{id}");
-    let choices = scale
+    let choices = item
+        .choices
         .into_iter()
-        .zip(1u8..)
-        .map(|(label, v)| {
+        .map(|(v, label)| {
             let input_id = format!("q-{id}-{v}");
             view! {
                 <label class="choice" for=input_id.clone()>
@@ -173,6 +174,7 @@ fn Question(
     view! {
         <fieldset
             class="question"
+            class:framing=item.framing
             class:unanswered=unanswered
             data-item=id.clone()
             aria-describedby=unanswered.then(|| error_id.clone())

@@ -14,7 +14,7 @@ pub fn LandingPage(practice_name: String, section_count: u8, item_count: usize) 
                 )}
             </p>
             <ul class="facts">
-                <li>{format!("{item_count} statements in {section_count} short sections, about 10 minutes.")}</li>
+                <li>{format!("{item_count} questions in {section_count} short sections, about 10 minutes.")}</li>
                 <li>"First, the practice's privacy policy: who sees your answers, and when it must share them."</li>
                 <li>"Your answers are saved as you go. You can stop and continue later from a private link."</li>
                 <li>"Your answers are seen only by you and the practice's clinicians, never by your partner."</li>

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::couples::{InviteCard, InvitePartner, JointCard, JointSummaryCard};
-use crate::domain::questionnaire::Dimension;
+use crate::domain::questionnaire::Leaning;
 use crate::domain::scoring::{
     dimension_summary, ReadinessResult, RebuildWayGuidance, WILLINGNESS_CAP_BELOW,
 };
@@ -80,17 +80,14 @@ pub fn ResultPage(summary: ResultView) -> impl IntoView {
             .collect_view();
         view! {
             <section class="card">
-                <h2>"Five ways to rebuild trust, and what they mean for you"</h2>
+                <h2>"Ways to rebuild trust, and what they mean for you"</h2>
                 <ol class="ways">{items}</ol>
             </section>
         }
     });
-    let willingness = result
-        .dimensions
-        .iter()
-        .find(|d| d.dimension == Dimension::Willingness)
-        .map(|d| d.score)
-        .unwrap_or(0);
+    let unsure = result.commitment().unwrap_or(0) < WILLINGNESS_CAP_BELOW
+        || result.leaning.is_some_and(|l| l < Leaning::In);
+    let decided = result.leaning == Some(Leaning::Decided);
     // A refused partner's email is shown at its field, at the end of the page: say so up here.
     let email_alert = invite
         .as_ref()
@@ -130,8 +127,10 @@ pub fn ResultPage(summary: ResultView) -> impl IntoView {
         <section class="card next-step">
             <h2>"A next step"</h2>
             <p>
-                {if willingness < WILLINGNESS_CAP_BELOW {
-                    "When one partner feels unable or unwilling to rebuild trust, talking with a couples therapist can help you both see the way forward."
+                {if decided {
+                    "You said you have decided to end the relationship. A clinician can help with that too: talking on your own about what comes next, or about separating as well as you can, for you and anyone who depends on you."
+                } else if unsure {
+                    "When you are unsure whether to rebuild, talking it through with a clinician, on your own or together, can help you see the way forward, whatever you decide."
                 } else {
                     "A couples therapist can help you turn these first steps into lasting change."
                 }}

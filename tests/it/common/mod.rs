@@ -478,17 +478,40 @@ pub async fn agree_to_policy(app: &TestApp, token: &str) {
 }
 
 /// Answers every statement of every section in order, `value(item)` each, with `note` on the
-/// last section, as plain form posts; each must answer 303.
+/// last section, as plain form posts; each must answer 303. The framing questions get their
+/// first option ("Mostly something I did", "I want to work on it").
 pub async fn answer_every_section(
     app: &TestApp,
     token: &str,
     value: impl Fn(&trustbridge::domain::questionnaire::Item) -> &'static str,
     note: &str,
 ) {
-    use trustbridge::domain::questionnaire::{items_in_section, SECTION_COUNT};
+    answer_sections(app, token, value, &[], note).await;
+}
+
+/// [`answer_every_section`], choosing `framing` (question id, option number) where given.
+pub async fn answer_sections(
+    app: &TestApp,
+    token: &str,
+    value: impl Fn(&trustbridge::domain::questionnaire::Item) -> &'static str,
+    framing: &[(&str, &str)],
+    note: &str,
+) {
+    use trustbridge::domain::questionnaire::{Instrument, Question, SECTION_COUNT};
     for section in 1..=SECTION_COUNT {
-        let mut form: Vec<(String, String)> = items_in_section(section)
-            .map(|item| (item.field_name(), value(item).to_owned()))
+        let questions = Instrument::CURRENT.questions_in_section(section);
+        let mut form: Vec<(String, String)> = questions
+            .into_iter()
+            .map(|q| {
+                let answer = match q {
+                    Question::Item(item) => value(item),
+                    Question::Framing(f) => framing
+                        .iter()
+                        .find(|(id, _)| *id == f.id)
+                        .map_or("1", |(_, v)| v),
+                };
+                (q.field_name(), answer.to_owned())
+            })
             .collect();
         if section == SECTION_COUNT && !note.is_empty() {
             form.push(("note".into(), note.into()));

@@ -21,7 +21,7 @@ fn answers_strategy() -> impl Strategy<Value = Vec<u8>> {
                 .iter()
                 .zip(jitter)
                 .map(|(i, j)| {
-                    let d = Dimension::ALL.iter().position(|&d| d == i.dimension);
+                    let d = V1_DIMENSIONS.iter().position(|&d| d == i.dimension);
                     let level = levels[d.unwrap_or(0)];
                     value_for_points(i, (level + j).saturating_sub(1).min(4))
                 })
@@ -67,7 +67,7 @@ fn rotate_within_dimensions(values: &[u8], k: usize) -> Vec<u8> {
         .map(|(i, &v)| item_points(i, likert(v)))
         .collect();
     let mut out = values.to_vec();
-    for d in Dimension::ALL {
+    for d in V1_DIMENSIONS {
         let idx: Vec<usize> = (0..items().len())
             .filter(|&j| items()[j].dimension == d)
             .collect();
@@ -154,12 +154,26 @@ proptest! {
     }
 
     #[test]
-    fn mixed_agenda_is_symmetric(a in 0u8..=100, b in 0u8..=100) {
+    fn mixed_agenda_is_symmetric(
+        a in proptest::option::of(proptest::sample::select(Leaning::ALL.to_vec())),
+        b in proptest::option::of(proptest::sample::select(Leaning::ALL.to_vec())),
+    ) {
         let m = MixedAgenda::detect(ByPartner::new(a, b));
         prop_assert_eq!(MixedAgenda::detect(ByPartner::new(b, a)), m.map(MixedAgenda::swapped));
-        let expected = (a >= MIXED_AGENDA_WILLING_FROM && b < WILLINGNESS_CAP_BELOW)
-            || (b >= MIXED_AGENDA_WILLING_FROM && a < WILLINGNESS_CAP_BELOW);
+        let expected = matches!((a, b), (Some(a), Some(b)) if !(a == Leaning::In && b == Leaning::In));
         prop_assert_eq!(m.is_some(), expected);
+    }
+
+    #[test]
+    fn version_1_mixed_agenda_is_its_old_rule(a in 0u8..=100, b in 0u8..=100) {
+        // 70 and over against under 40, as before version 2; and now both under 40 too.
+        let leaning = |w| crate::domain::scoring::leaning(Instrument::V1, w, None);
+        let m = MixedAgenda::detect(ByPartner::new(leaning(a), leaning(b)));
+        let old = (a >= MIXED_AGENDA_WILLING_FROM && b < WILLINGNESS_CAP_BELOW)
+            || (b >= MIXED_AGENDA_WILLING_FROM && a < WILLINGNESS_CAP_BELOW);
+        let both_out = a < WILLINGNESS_CAP_BELOW && b < WILLINGNESS_CAP_BELOW;
+        prop_assert_eq!(m.is_some(), old || both_out);
+        prop_assert_eq!(m.is_some_and(|m| m.willing.is_some()), old);
     }
 
     #[test]

@@ -5,18 +5,48 @@ use super::*;
 // --- Mixed agenda -----------------------------------------------------
 
 #[test]
-fn mixed_agenda_thresholds() {
-    let m = |a, b| MixedAgenda::detect(ByPartner::new(a, b)).map(|m| m.willing);
-    assert_eq!(m(70, 39), Some(PartnerRole::A));
-    assert_eq!(m(39, 70), Some(PartnerRole::B));
-    assert_eq!(m(100, 0), Some(PartnerRole::A));
-    assert_eq!(m(69, 39), None, "the willing side needs 70");
-    assert_eq!(m(70, 40), None, "the unsure side is below the cap");
-    assert_eq!(m(20, 20), None, "both unsure is not a mixed agenda");
-    assert_eq!(m(90, 90), None);
-    let flag = MixedAgenda::detect(ByPartner::new(80, 10)).unwrap();
-    assert_eq!(flag.unsure(), PartnerRole::B);
-    assert_eq!(flag.willingness, ByPartner::new(80, 10));
+fn mixed_agenda_from_where_each_partner_is() {
+    use Leaning::{Decided, In, Out, Unsure};
+    let m = |a, b| MixedAgenda::detect(ByPartner::new(a, b));
+    let willing = |a, b| m(a, b).map(|m| m.willing);
+    assert_eq!(willing(Some(In), Some(Out)), Some(Some(PartnerRole::A)));
+    assert_eq!(
+        willing(Some(Unsure), Some(In)),
+        Some(Some(PartnerRole::B)),
+        "ambivalence is seen"
+    );
+    assert_eq!(willing(Some(In), Some(Decided)), Some(Some(PartnerRole::A)));
+    assert_eq!(
+        willing(Some(Unsure), Some(Unsure)),
+        Some(None),
+        "shared doubt"
+    );
+    assert_eq!(
+        willing(Some(Out), Some(Out)),
+        Some(None),
+        "both leaning out"
+    );
+    assert_eq!(m(Some(In), Some(In)), None);
+    assert_eq!(
+        m(None, Some(Out)),
+        None,
+        "a version 1 middle score says nothing"
+    );
+    assert!(m(Some(In), Some(Decided)).unwrap().ending());
+    assert!(!m(Some(In), Some(Out)).unwrap().ending());
+    let shared = m(Some(Unsure), Some(Out)).unwrap().describe();
+    assert_eq!(
+        shared,
+        "Shared doubt: Partner A is unsure; Partner B is leaning toward ending it."
+    );
+    let ending = m(Some(In), Some(Decided)).unwrap().describe();
+    assert!(ending.contains("separation-focused"), "{ending}");
+    // Version 1 reads only the clear ends of its Willingness score.
+    let v1 = |w| crate::domain::scoring::leaning(Instrument::V1, w, None);
+    assert_eq!(
+        [v1(70), v1(69), v1(40), v1(39)],
+        [Some(In), None, None, Some(Out)]
+    );
     assert_eq!(WILLINGNESS_CAP_BELOW, 40);
 }
 
@@ -26,7 +56,7 @@ fn mixed_agenda_recommends_discernment_and_holds_booking() {
     let unwilling = by_level(|d| if d == Dimension::Willingness { 0 } else { 4 });
     let c = couple(&willing, &unwilling, clear(), clear());
     let flags = c.flags();
-    assert_eq!(flags.mixed_agenda.unwrap().willing, PartnerRole::A);
+    assert_eq!(flags.mixed_agenda.unwrap().willing, Some(PartnerRole::A));
     assert!(flags.safety.is_none());
     assert_eq!(flags.recommendation(), Recommendation::DiscernmentConsult);
     let d = c.booking_decision(JointBookingPolicy::OpenWhenClear);
@@ -331,12 +361,9 @@ fn report_covers_every_trust_breaker_and_rebuild_way_in_seed_order() {
             .any(|i| i.source.topic == t.topic && i.about == t.about));
         assert!(!t.sentence().contains("Partner"), "{}", t.sentence());
     }
-    assert_eq!(
-        r.instrument_versions,
-        ByPartner::new(INSTRUMENT_VERSION, INSTRUMENT_VERSION)
-    );
+    assert_eq!(r.instrument_versions, ByPartner::new(1, 1));
     let dims: Vec<_> = r.dimensions.iter().map(|d| d.dimension).collect();
-    assert_eq!(dims, Dimension::ALL);
+    assert_eq!(dims, V1_DIMENSIONS);
     assert!(r.disagreements.is_empty());
     assert_eq!(r.recommendation(), Recommendation::CouplesConsult);
     assert!(!r.flags.needs_attention());

@@ -5,7 +5,8 @@ use chrono::Utc;
 
 use super::{find_submission, local, status_label};
 use crate::domain::form;
-use crate::domain::questionnaire::{self as q, Likert};
+use crate::domain::questionnaire::{self as q, Dimension, Response, TrustRole};
+use crate::domain::scoring::ReadinessResult;
 use crate::domain::workflow::WorkflowStatus;
 use crate::server::db::{
     AuditAction, BookingStatus, HistoryItem, Submission, SubmissionId, SubmissionStatus,
@@ -61,6 +62,46 @@ pub(super) async fn arrange_form(
     }))
 }
 
+/// What the clinician needs to read the scores right: where the person is about the
+/// relationship, who they feel most affected trust, and what that leaves unscored.
+fn readiness_notes(answers: &q::Answers, result: Option<&ReadinessResult>) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(leaning) = result.and_then(|r| r.leaning) {
+        let own = result.and_then(|r| r.commitment());
+        let mut line = format!("Where they are: {}", leaning.label());
+        if let (Some(said), Some(score)) = (answers.response("lean"), own) {
+            let chosen = q::Instrument::V2
+                .framing("lean")
+                .and_then(|f| f.options.get(usize::from(said.value()).wrapping_sub(1)));
+            if let Some(chosen) = chosen {
+                line.push_str(&format!(" (they chose “{chosen}”; own commitment {score})"));
+            }
+        }
+        line.push('.');
+        notes.push(line);
+    }
+    if let Some(role) = answers.role() {
+        notes.push(format!(
+            "What has most affected trust, in their words: “{}”.",
+            role.label()
+        ));
+        if role == TrustRole::Partner {
+            notes.push(
+                "Ownership (section 4) is not scored for them and not counted in the overall: \
+                 a low score there would be expected, not a deficit."
+                    .to_owned(),
+            );
+        }
+    }
+    if result.is_some_and(|r| r.dimension(Dimension::PartnerCommitment).is_some()) {
+        notes.push(
+            "Their partner's commitment, as they see it, is shown but never counted in the overall."
+                .to_owned(),
+        );
+    }
+    notes
+}
+
 pub(super) async fn submission_detail(
     state: &AppState,
     viewer: crate::server::db::ClinicianId,
@@ -73,7 +114,10 @@ pub(super) async fn submission_detail(
     let view = AuditAction::ViewSubmission;
     workspace::record_view(state, viewer, view, Some(&submission), Utc::now()).await?;
     let result = state.db.result(submission.id).await?;
-    let saved = state.db.answers(submission.id).await?;
+    let saved = state
+        .db
+        .answers(submission.id, submission.instrument)
+        .await?;
     let history = state
         .db
         .history(submission.id)
@@ -91,23 +135,30 @@ pub(super) async fn submission_detail(
             (local(h.at, state.config.practice_zone), h.by, what)
         })
         .collect();
-    let answers = q::items()
-        .iter()
-        .filter_map(|item| {
-            let value = saved
-                .iter()
-                .find(|(id, _)| id == item.id)
-                .map(|(_, v)| *v)?;
-            Some(AnswerRow {
-                section: q::section(item.section)
-                    .map(|s| s.title.to_owned())
-                    .unwrap_or_default(),
-                text: item.text.to_owned(),
-                answer: format!("{} ({})", Likert::label(value), value.value()),
-                reverse: item.reverse,
-            })
+    // In the words of the version they answered, whatever today's is.
+    let version = submission.instrument;
+    let answers = saved
+        .responses()
+        .into_iter()
+        .map(|(question, response)| AnswerRow {
+            section: version
+                .section(question.section())
+                .map(|s| s.title.to_owned())
+                .unwrap_or_default(),
+            text: question.text().to_owned(),
+            answer: match response {
+                Response::Rated(v) => format!("{} ({})", v.label(), v.value()),
+                Response::NotApplicable => q::NOT_APPLICABLE_LABEL.to_owned(),
+                Response::Chose(n) => question
+                    .choices()
+                    .into_iter()
+                    .find(|(v, _)| *v == n)
+                    .map_or_else(String::new, |(_, label)| label.to_owned()),
+            },
+            reverse: matches!(question, q::Question::Item(i) if i.reverse),
         })
         .collect();
+    let readiness_notes = readiness_notes(&saved, result.as_ref());
     let workflow_key = submission.workflow.as_str().to_owned();
     let zone = state.config.practice_zone;
     // A couple has one consult: the partner's live booking is this submission's too.
@@ -207,6 +258,7 @@ pub(super) async fn submission_detail(
         started: local(submission.created_at, zone),
         status: status_label(submission.status),
         result,
+        readiness_notes,
         answers,
         note: submission.note,
     };
@@ -473,15 +525,7 @@ pub(super) async fn couple_summary(
                 .collect()
         })
         .unwrap_or_default();
-    let mixed_agenda = flags.mixed_agenda.as_ref().map(|m| {
-        format!(
-            "{} is willing to rebuild (willingness {}); {} is unsure or unwilling ({}).",
-            m.willing.label(),
-            m.willingness.get(m.willing),
-            m.unsure().label(),
-            m.willingness.get(m.unsure()),
-        )
-    });
+    let mixed_agenda = flags.mixed_agenda.as_ref().map(|m| m.describe());
     let report = couple.report().map(|r| CoupleReportView {
         overall: (r.overall.a, r.overall.b),
         dimensions: r

@@ -304,8 +304,8 @@ pub struct CoupleSummary {
 #[derive(Clone, Debug)]
 pub struct CoupleReportView {
     pub overall: (u8, u8),
-    /// Dimension label, A's score, B's score.
-    pub dimensions: Vec<(&'static str, u8, u8)>,
+    /// Dimension label, A's score, B's score (`None`: not scored for them).
+    pub dimensions: Vec<(&'static str, Option<u8>, Option<u8>)>,
     /// "Both / one / neither" sentences, with the partner named where one.
     pub topics: Vec<String>,
     /// Statement, A's answer, B's answer.
@@ -341,7 +341,10 @@ pub(super) fn CoupleCard(couple: CoupleSummary) -> impl IntoView {
         let dims = r
             .dimensions
             .into_iter()
-            .map(|(label, a, b)| view! { <tr><th scope="row">{label}</th><td>{a}</td><td>{b}</td></tr> })
+            .map(|(label, a, b)| {
+                let cell = |s: Option<u8>| s.map_or_else(|| "not scored".to_owned(), |s| s.to_string());
+                view! { <tr><th scope="row">{label}</th><td>{cell(a)}</td><td>{cell(b)}</td></tr> }
+            })
             .collect_view();
         let topics = r.topics.into_iter().map(|t| view! { <li>{t}</li> }).collect_view();
         let gaps = if r.disagreements.is_empty() {
@@ -779,6 +782,8 @@ pub struct SubmissionDetail {
     pub started: String,
     pub status: &'static str,
     pub result: Option<ReadinessResult>,
+    /// How to read the scores: leaning, who they feel affected trust, what is not counted.
+    pub readiness_notes: Vec<String>,
     pub answers: Vec<AnswerRow>,
     pub note: Option<String>,
 }
@@ -805,6 +810,7 @@ pub fn SubmissionPage(
         started,
         status,
         result,
+        readiness_notes,
         answers,
         note,
     } = detail;
@@ -827,6 +833,9 @@ pub fn SubmissionPage(
                     <caption class="visually-hidden">"Scores by dimension"</caption>
                     <tbody>{dims}</tbody>
                 </table>
+                <ul class="readiness-notes">
+                    {readiness_notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}
+                </ul>
             </section>
         }
     });
