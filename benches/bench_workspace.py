@@ -123,7 +123,7 @@ def seed_sqlite(a):
         + f"""
         insert into submissions (id, reference, resume_token_hash, instrument_version, status,
                                  note, created_at, updated_at, submitted_at, workflow, owner_id)
-        select i, {ref_sql('substr')}, printf('%048x%016x', x * 4093 + h3, i), 1,
+        select i, {ref_sql('substr')}, printf('%048x%016x', x * 4093 + h3, i), 2,
                case when sub then 'submitted' else 'in_progress' end, null,
                {created},
                case when sub then {submitted} else {created} end,
@@ -198,7 +198,7 @@ def seed_pg(a):
         overriding system value
         {rows}
         select i, {ref_sql('substr')},
-               lpad(to_hex(x * 4093 + h3), 48, '0') || lpad(to_hex(i), 16, '0'), 1,
+               lpad(to_hex(x * 4093 + h3), 48, '0') || lpad(to_hex(i), 16, '0'), 2,
                case when sub then 'submitted' else 'in_progress' end, null,
                {created},
                case when sub then {submitted} else {created} end,

@@ -1,7 +1,7 @@
 -- Instrument version 2: an answer may be 0, "Doesn't apply to me" (offered by a few version 2
 -- statements), and a result records where the person is about the relationship (leaning in,
 -- unsure, out or decided), which the couples rules and the workspace list read.
-alter table answers drop constraint if exists answers_value_check;
+alter table answers drop constraint answers_value_check;
 alter table answers add constraint answers_value_check check (value between 0 and 5);
 
 alter table results add column leaning text

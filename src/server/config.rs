@@ -58,8 +58,8 @@ pub struct Config {
     pub invite_emails_per_day: i64,
     /// `JOINT_BOOKING`: `practice_contacts` (default: the practice contacts every couple, so no
     /// partner can ever tell a hold from the ordinary path) or `open` (couples with no flag pick
-    /// a time themselves; then a partner whose own willingness rules out a mixed agenda can
-    /// infer that the other's private check-in was positive when booking stays closed).
+    /// a time themselves; then booking staying closed tells a partner that the other either
+    /// does not lean in or checked in positive).
     pub joint_booking: crate::domain::couple::JointBookingPolicy,
     /// `SESSION_IDLE_MINUTES`: a clinician idle this long is logged out (default 120).
     pub session_idle_minutes: i64,

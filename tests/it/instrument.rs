@@ -211,8 +211,9 @@ async fn an_unsure_partner_beside_one_leaning_in_is_a_mixed_agenda(app: TestApp)
     common::answer_sections(&app, &a, ready, &[("lean", "1")], "").await;
     check_in(&app, &a, "no").await;
     let b = invite(&app, &a).await;
-    // B is as ready as A in every answer but one: "I'm unsure".
-    common::answer_sections(&app, &b, ready, &[("lean", "2")], "").await;
+    // B is as ready as A but for "I'm unsure", and does not feel safe being themselves.
+    let unsafe_b = |i: &Item| if i.id == "con7" { "1" } else { ready(i) };
+    common::answer_sections(&app, &b, unsafe_b, &[("lean", "2")], "").await;
     check_in(&app, &b, "no").await;
 
     let list = common::staff_html(&app, &cookie, "/staff?flag=mixed_agenda").await;
@@ -225,6 +226,15 @@ async fn an_unsure_partner_beside_one_leaning_in_is_a_mixed_agenda(app: TestApp)
         card.contains("Mixed agenda: Partner A wants to work on it; Partner B is unsure."),
         "{card}"
     );
+    // The clinician sees B's soft safety sign on B's page only.
+    let b_ref = reference(&app, &b).await;
+    let b_page = common::staff_html(&app, &cookie, &format!("/staff/submissions/{b_ref}")).await;
+    let b_notes = texts(&b_page, ".readiness-notes li").join(" | ");
+    assert!(b_notes.contains("Soft safety sign"), "{b_notes}");
+    assert!(b_notes.contains("Where they are: is unsure"), "{b_notes}");
+    assert!(!texts(&page, ".readiness-notes li")
+        .concat()
+        .contains("Soft safety sign"));
     // B's own summary reads "unsure", and neither partner's pages say anything of the other.
     let b_result = html(&app, &format!("/q/{b}/result")).await;
     assert_eq!(texts(&b_result, "h2.band").concat(), "Building readiness");
@@ -241,4 +251,44 @@ async fn an_unsure_partner_beside_one_leaning_in_is_a_mixed_agenda(app: TestApp)
 on_both_databases!(
     mixed_agenda,
     an_unsure_partner_beside_one_leaning_in_is_a_mixed_agenda
+);
+
+async fn a_couple_on_two_versions_is_read_each_by_its_own(app: TestApp) {
+    let cookie = admin(&app).await;
+    // A started before version 2 shipped and answers version 1; B joins under version 2.
+    let a = start_questionnaire(&app).await;
+    db_execute(&app, "update submissions set instrument_version = 1").await;
+    for section in 1..=SECTION_COUNT {
+        let mut form: Vec<(String, String)> = Instrument::V1
+            .items_in_section(section)
+            .map(|i| (i.field_name(), ready(i).to_owned()))
+            .collect();
+        form.push(("nav".into(), "next".into()));
+        post(&app, &format!("/q/{a}/s/{section}"), &form).await;
+    }
+    check_in(&app, &a, "no").await;
+    let b = invite(&app, &a).await;
+    let b_first = html(&app, &format!("/q/{b}/s/1")).await;
+    assert!(b_first.contains("What has most affected trust between you?"));
+    common::answer_sections(&app, &b, ready, &[("lean", "4")], "").await;
+    check_in(&app, &b, "no").await;
+
+    let a_ref = reference(&app, &a).await;
+    let page = common::staff_html(&app, &cookie, &format!("/staff/submissions/{a_ref}")).await;
+    let card = texts(&page, ".couple-card").concat();
+    assert!(
+        card.contains("Partner A answered version 1 of the questionnaire and Partner B version 2"),
+        "{card}"
+    );
+    assert!(
+        card.contains("Mixed agenda: Partner A wants to work on it; Partner B has decided to end the relationship."),
+        "{card}"
+    );
+    assert!(card.contains("separation-focused"), "{card}");
+    let list = common::staff_html(&app, &cookie, "/staff?flag=mixed_agenda").await;
+    assert_eq!(texts(&list, "table.submissions tbody tr").len(), 2);
+}
+on_both_databases!(
+    two_versions,
+    a_couple_on_two_versions_is_read_each_by_its_own
 );

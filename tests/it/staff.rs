@@ -540,7 +540,8 @@ async fn a_clinician_moves_a_submission_and_keeps_private_notes(app: TestApp) {
     // The list's columns, then one per question of the intake form.
     assert!(
         lines[0].starts_with(
-            "reference,started_utc,submitted_utc,questionnaire,workflow,readiness,band,"
+            "reference,started_utc,submitted_utc,questionnaire,workflow,readiness,band,\
+             instrument_version,leaning,"
         ),
         "{}",
         lines[0]
@@ -549,6 +550,8 @@ async fn a_clinician_moves_a_submission_and_keeps_private_notes(app: TestApp) {
     assert_eq!(lines.len(), 2, "{body}");
     assert!(lines[1].starts_with(&format!("{reference},")));
     assert!(lines[1].contains(",Submitted,Contacted,"));
+    // Scores of different instrument versions are not alike: each row says which it is.
+    assert_eq!(lines[1].split(',').nth(7), Some("2"), "{}", lines[1]);
 }
 on_both_databases!(
     workflow,

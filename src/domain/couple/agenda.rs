@@ -12,7 +12,8 @@ pub const MIXED_AGENDA_WILLING_FROM: u8 = crate::domain::scoring::LEANING_IN_FRO
 /// The partners do not both want to work on the relationship: one leans in and the other is
 /// unsure, leaning out or has decided (the seed's "unable or unwilling" case), or neither
 /// leans in (shared doubt). Read from each partner's [`Leaning`], whichever version they
-/// answered.
+/// answered; a version 1 result in the middle of its scale has none, and then the other
+/// partner's alone decides.
 ///
 /// Standard couples therapy assumes both want to work on the relationship; a
 /// discernment-style consult is recommended instead.
@@ -20,22 +21,19 @@ pub const MIXED_AGENDA_WILLING_FROM: u8 = crate::domain::scoring::LEANING_IN_FRO
 pub struct MixedAgenda {
     /// The partner who wants to work on it; `None` when neither does.
     pub willing: Option<PartnerRole>,
-    /// Where each partner is, for the clinician.
-    pub leaning: ByPartner<Leaning>,
+    /// Where each partner is, for the clinician (`None`: a version 1 result in the middle).
+    pub leaning: ByPartner<Option<Leaning>>,
 }
 
 impl MixedAgenda {
-    /// The flag for two leanings; none when both lean in, or when either is not known (a
-    /// version 1 result in the middle of the scale).
+    /// The flag for two finished partners' leanings: set when either is known not to lean in.
     pub fn detect(leaning: ByPartner<Option<Leaning>>) -> Option<Self> {
-        let leaning = ByPartner::new(leaning.a?, leaning.b?);
-        let leans_in = |r: PartnerRole| *leaning.get(r) == Leaning::In;
-        let willing = match (leans_in(PartnerRole::A), leans_in(PartnerRole::B)) {
-            (true, true) => return None,
-            (true, false) => Some(PartnerRole::A),
-            (false, true) => Some(PartnerRole::B),
-            (false, false) => None,
-        };
+        let not_in = |r: PartnerRole| leaning.get(r).is_some_and(|l| l != Leaning::In);
+        if !not_in(PartnerRole::A) && !not_in(PartnerRole::B) {
+            return None;
+        }
+        let leans_in = |r: PartnerRole| *leaning.get(r) == Some(Leaning::In);
+        let willing = PartnerRole::ALL.into_iter().find(|&r| leans_in(r));
         Some(MixedAgenda { willing, leaning })
     }
 
@@ -43,12 +41,18 @@ impl MixedAgenda {
     pub fn ending(&self) -> bool {
         PartnerRole::ALL
             .into_iter()
-            .any(|r| *self.leaning.get(r) == Leaning::Decided)
+            .any(|r| *self.leaning.get(r) == Some(Leaning::Decided))
     }
 
     /// One sentence for the clinician: where each partner is.
     pub fn describe(&self) -> String {
-        let each = |r: PartnerRole| format!("{} {}", r.label(), self.leaning.get(r).label());
+        let each = |r: PartnerRole| {
+            let where_ = self.leaning.get(r).map_or(
+                "is neither clearly in nor out (version 1 answers)",
+                Leaning::label,
+            );
+            format!("{} {where_}", r.label())
+        };
         let kind = match self.willing {
             Some(_) => "Mixed agenda",
             None => "Shared doubt",

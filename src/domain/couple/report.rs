@@ -251,7 +251,16 @@ pub fn compared_topics() -> impl Iterator<Item = SeedTopic> {
 /// Whether a partner's answers point to a topic as a concern, over its statements about
 /// `about`: on balance they sit on the difficult side of neutral (mean item score below 0.5,
 /// i.e. points < 2 × items, kept in integers).
+///
+/// Owning one's part and one's patterns (rebuild ways 1 and 2, section 4) are never a concern
+/// for someone whose section 4 is not scored (they say their partner broke trust).
 pub fn describes_concern(answers: &CompleteAnswers, topic: SeedTopic, about: About) -> bool {
+    let own_part = matches!(topic, SeedTopic::RebuildWay(1 | 2));
+    if own_part
+        && answers.answers().role() == Some(crate::domain::questionnaire::TrustRole::Partner)
+    {
+        return false;
+    }
     let (points, n) = answers
         .version()
         .items()

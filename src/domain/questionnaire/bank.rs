@@ -56,6 +56,7 @@ const fn it(
         source: SeedRef { line, topic },
         about: About::Own,
         not_applicable: false,
+        scored: true,
     }
 }
 
@@ -200,7 +201,7 @@ pub(super) static ITEMS_V2: [Item; 46] = [
     // 1. Honesty and openness
     it("hon1", 1, Honesty, false, 15, TrustBreaker(1), "I am honest with my partner, even when the truth is uncomfortable."),
     it("hon8", 1, Honesty, true, 15, TrustBreaker(1), "I have hidden or lied about things that matter to my partner."),
-    it("hon9", 1, Honesty, true, 16, TrustBreaker(2), "Trust between us has been hurt by closeness with someone outside our relationship.").about(About::Relationship),
+    it("hon9", 1, Honesty, true, 16, TrustBreaker(2), "Trust between us has been hurt by closeness with someone outside our relationship.").about(About::Relationship).unscored(),
     it("hon10", 1, Honesty, true, 23, TrustBreaker(9), "There are things my partner would want to know that I keep from them."),
     it("hon5", 1, Honesty, false, 26, TrustBreaker(12), "When something matters to me, I say it clearly rather than hinting."),
     it("hon11", 1, Honesty, true, 26, TrustBreaker(12), "My partner has to guess what I really feel."),

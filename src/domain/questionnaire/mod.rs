@@ -327,6 +327,9 @@ pub struct Item {
     pub about: About,
     /// "Doesn't apply to me" is offered, and such an answer is left out of every mean.
     pub not_applicable: bool,
+    /// Counted in its dimension's score. An unscored statement is asked and shown to the
+    /// clinician only: one whose answer would count against the wrong person.
+    pub scored: bool,
 }
 
 /// Whom a statement is about. Two partners' answers to an [`About::Own`] statement are about
@@ -347,6 +350,14 @@ impl Item {
     /// The same item, about someone other than the person answering.
     const fn about(self, about: About) -> Self {
         Item { about, ..self }
+    }
+
+    /// The same item, asked and shown to the clinician but never counted in a score.
+    const fn unscored(self) -> Self {
+        Item {
+            scored: false,
+            ..self
+        }
     }
 
     /// The same item, with "Doesn't apply to me" offered.

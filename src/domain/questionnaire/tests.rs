@@ -325,10 +325,10 @@ fn scoring_doc_lists_every_item_as_in_the_bank() {
                 },
                 i.source.topic.label(),
                 i.text,
-                if i.not_applicable {
-                    " (or “Doesn't apply to me”)"
-                } else {
-                    ""
+                match (i.not_applicable, i.scored) {
+                    (true, _) => " (or “Doesn't apply to me”)",
+                    (false, false) => " (shown to the clinician, not scored)",
+                    (false, true) => "",
                 },
             );
             assert!(

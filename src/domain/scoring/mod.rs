@@ -234,13 +234,13 @@ impl ReadinessResult {
 }
 
 /// Sum of points and number of answered items for the items `keep` selects.
-/// "Doesn't apply" answers count for neither.
+/// "Doesn't apply" answers and unscored statements count for neither.
 fn tally(answers: &CompleteAnswers, keep: impl Fn(&Item) -> bool) -> (u64, u64) {
     answers
         .version()
         .items()
         .iter()
-        .filter(|i| keep(i))
+        .filter(|i| i.scored && keep(i))
         .filter_map(|i| answers.get(i.id).map(|v| u64::from(item_points(i, v))))
         .fold((0, 0), |(pts, n), p| (pts + p, n + 1))
 }
@@ -358,7 +358,7 @@ pub fn dimension_summary(d: Dimension, score: u8) -> &'static str {
         (OwnCommitment, FoundationsFirst) => "Part of you may not want to rebuild right now, or may not feel able to, and that is worth talking through with a therapist, whatever you decide.",
         (OwnCommitment, Building) => "Part of you wants to work on trust and part of you is still unsure, which is completely understandable.",
         (OwnCommitment, ReadyToRebuild) => "You describe wanting to work on rebuilding trust, and feeling able to.",
-        (PartnerCommitment, FoundationsFirst) => "You may doubt whether your partner wants to rebuild, and a first consult is a safe place to ask where each of you stands.",
+        (PartnerCommitment, FoundationsFirst) => "You may doubt whether your partner wants to rebuild, and a clinician, on your own or together, can help you think it through.",
         (PartnerCommitment, Building) => "You are not sure how committed your partner is, a question many people bring to a first consult.",
         (PartnerCommitment, ReadyToRebuild) => "You believe your partner wants to work on rebuilding trust too.",
         (OpennessToHelp, FoundationsFirst) => "You may have doubts about involving a professional, and a first conversation is a chance to ask questions, with no obligation.",
@@ -413,15 +413,16 @@ const REBUILD_WAYS: [(&str, &str, &str); 5] = [
 ];
 
 /// The 5 ways to rebuild, in order, each marked as a strength or a place to start. A way is
-/// left out when nothing of it was rated ("Doesn't apply"), and the first (owning one's part)
-/// for someone who says trust was mostly hurt by their partner.
+/// left out when nothing of it was rated ("Doesn't apply"), and the first two (owning one's
+/// part, one's patterns: section 4) for someone who says trust was mostly hurt by their
+/// partner, whose section 4 is not scored.
 pub fn rebuild_guidance(answers: &CompleteAnswers) -> Vec<RebuildWayGuidance> {
     let theirs = answers.answers().role() == Some(TrustRole::Partner);
     (1u8..=5)
         .zip(REBUILD_WAYS)
         .filter_map(|(number, (title, strong, start))| {
             let (pts, n) = tally(answers, |i| i.source.topic == SeedTopic::RebuildWay(number));
-            if n == 0 || (number == 1 && theirs) {
+            if n == 0 || (number <= 2 && theirs) {
                 return None;
             }
             // mean = pts / (4n) ≥ 0.6  ⇔  5·pts ≥ 12·n, kept in integers.

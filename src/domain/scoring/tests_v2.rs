@@ -74,6 +74,26 @@ fn agreeing_with_everything_lands_every_dimension_in_the_middle() {
 }
 
 #[test]
+fn closeness_outside_the_relationship_counts_against_no_one() {
+    // hon9 ("Trust between us has been hurt by closeness with someone outside our
+    // relationship") is about the relationship: the partner who was cheated on agrees as
+    // readily as the one who cheated, so it is asked and shown, never scored.
+    let hon9 = |points: u8| move |i: &Item| if i.id == "hon9" { points } else { 2 };
+    let (agree, disagree) = (
+        score(&answers(hon9(0), ME, IN)),
+        score(&answers(hon9(4), ME, IN)),
+    );
+    assert_eq!(
+        agree.dimension(Dimension::Honesty),
+        disagree.dimension(Dimension::Honesty)
+    );
+    assert_eq!(agree.overall, disagree.overall);
+    assert!(!V2.item("hon9").unwrap().scored);
+    assert!(V2.items().iter().filter(|i| !i.scored).count() == 1);
+    assert!(Instrument::V1.items().iter().all(|i| i.scored));
+}
+
+#[test]
 fn the_weights_of_version_2_sum_to_100_and_ignore_the_partner() {
     let total: u32 = V2.dimensions().into_iter().map(weight_percent).sum();
     assert_eq!(total, 100);
@@ -107,7 +127,11 @@ fn ownership_is_not_scored_for_someone_whose_partner_broke_trust() {
         .iter()
         .map(|w| w.number)
         .collect();
-    assert_eq!(ways, [2, 3, 4, 5], "no 'name your own part' for them");
+    assert_eq!(
+        ways,
+        [3, 4, 5],
+        "no 'name your own part' or 'your patterns' for them"
+    );
     assert_eq!(rebuild_guidance(&answers(rate, ME, IN)).len(), 5);
 }
 
@@ -229,7 +253,7 @@ proptest! {
         prop_assert_eq!(r.band, capped_band(r.overall, own, r.leaning));
         if a.answers().role() == Some(TrustRole::Partner) {
             prop_assert!(r.dimension(Dimension::Accountability).is_none());
-            prop_assert!(rebuild_guidance(&a).iter().all(|w| w.number != 1));
+            prop_assert!(rebuild_guidance(&a).iter().all(|w| w.number > 2));
         }
     }
 

@@ -313,6 +313,10 @@ pub struct SubmissionSummary {
     pub submitted_at: Option<DateTime<Utc>>,
     pub overall: Option<u8>,
     pub band: Option<ReadinessBand>,
+    /// The instrument version that scored it (scores of different versions are not alike).
+    pub instrument: Option<u32>,
+    /// Where the person is about the relationship, from their result.
+    pub leaning: Option<Leaning>,
     /// "a" or "b" when part of a couple.
     pub partner: Option<String>,
     /// The live consult's start, if one is booked.
@@ -347,9 +351,10 @@ const SAFETY_EXPR: &str = "cast(coalesce((select max(ss.positive) from safety_sc
      as integer)";
 
 /// 1 when the submission's couple has a mixed agenda (the rule of `domain::couple`: both
-/// partners' results say where they are, and they do not both lean in), else 0.
-const MIXED_AGENDA_EXPR: &str = "coalesce((select case when count(r.leaning) = 2 \
-     and sum(case when r.leaning = 'in' then 1 else 0 end) < 2 then 1 else 0 end \
+/// partners have a result, and either is known not to lean in), else 0.
+const MIXED_AGENDA_EXPR: &str = "coalesce((select case when count(*) = 2 \
+     and sum(case when r.leaning in ('unsure', 'out', 'decided') then 1 else 0 end) > 0 \
+     then 1 else 0 end \
      from submissions p join results r on r.submission_id = p.id \
      where p.couple_id = s.couple_id), 0)";
 
@@ -399,7 +404,7 @@ impl Db {
         ];
         let mut sql = format!(
             "select s.id, s.reference, s.status, s.workflow, s.created_at, s.submitted_at, \
-             r.overall, r.band, s.partner, \
+             r.overall, r.band, r.instrument_version, r.leaning, s.partner, \
              (select b.starts_at from bookings b \
               where b.submission_id = s.id and b.status = 'booked') as consult, \
              {SAFETY_EXPR} as safety, {mixed} as mixed_agenda, \
@@ -505,6 +510,8 @@ impl Db {
             Option<DateTime<Utc>>,
             Option<i16>,
             Option<String>,
+            Option<i32>,
+            Option<String>,
             Option<String>,
             Option<DateTime<Utc>>,
             i32,
@@ -534,6 +541,8 @@ impl Db {
                     submitted_at,
                     overall,
                     band,
+                    instrument,
+                    leaning,
                     partner,
                     consult,
                     safety,
@@ -550,6 +559,8 @@ impl Db {
                         submitted_at,
                         overall: overall.and_then(|o| u8::try_from(o).ok()),
                         band: band.as_deref().and_then(ReadinessBand::parse),
+                        instrument: instrument.and_then(|v| u32::try_from(v).ok()),
+                        leaning: leaning.as_deref().and_then(Leaning::parse),
                         partner,
                         consult,
                         safety: safety > 0,

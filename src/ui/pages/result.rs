@@ -87,7 +87,6 @@ pub fn ResultPage(summary: ResultView) -> impl IntoView {
     });
     let unsure = result.commitment().unwrap_or(0) < WILLINGNESS_CAP_BELOW
         || result.leaning.is_some_and(|l| l < Leaning::In);
-    let decided = result.leaning == Some(Leaning::Decided);
     // A refused partner's email is shown at its field, at the end of the page: say so up here.
     let email_alert = invite
         .as_ref()
@@ -127,10 +126,8 @@ pub fn ResultPage(summary: ResultView) -> impl IntoView {
         <section class="card next-step">
             <h2>"A next step"</h2>
             <p>
-                {if decided {
-                    "You said you have decided to end the relationship. A clinician can help with that too: talking on your own about what comes next, or about separating as well as you can, for you and anyone who depends on you."
-                } else if unsure {
-                    "When you are unsure whether to rebuild, talking it through with a clinician, on your own or together, can help you see the way forward, whatever you decide."
+                {if unsure {
+                    "If you are unsure about the relationship, or thinking about ending it, a clinician can help with that too: talking on your own or together about what comes next, whatever you decide."
                 } else {
                     "A couples therapist can help you turn these first steps into lasting change."
                 }}

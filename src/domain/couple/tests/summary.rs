@@ -28,9 +28,20 @@ fn mixed_agenda_from_where_each_partner_is() {
     );
     assert_eq!(m(Some(In), Some(In)), None);
     assert_eq!(
-        m(None, Some(Out)),
+        m(None, Some(In)),
         None,
-        "a version 1 middle score says nothing"
+        "a version 1 middle score says nothing itself"
+    );
+    assert_eq!(m(None, None), None);
+    assert_eq!(
+        willing(None, Some(Decided)),
+        Some(None),
+        "beside it, the other partner's leaning decides"
+    );
+    let mixed_versions = m(None, Some(Out)).unwrap().describe();
+    assert!(
+        mixed_versions.contains("Partner A is neither clearly in nor out"),
+        "{mixed_versions}"
     );
     assert!(m(Some(In), Some(Decided)).unwrap().ending());
     assert!(!m(Some(In), Some(Out)).unwrap().ending());

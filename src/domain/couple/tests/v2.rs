@@ -45,7 +45,10 @@ fn an_ambivalent_partner_is_seen_beside_one_leaning_in() {
     let c = Couple::new(v2_partner(4, 4, 1, IN), v2_partner(4, 2, 1, RATHER_NOT_SAY));
     let m = c.flags().mixed_agenda.expect("flagged");
     assert_eq!(m.willing, Some(PartnerRole::A));
-    assert_eq!(m.leaning, ByPartner::new(Leaning::In, Leaning::Unsure));
+    assert_eq!(
+        m.leaning,
+        ByPartner::new(Some(Leaning::In), Some(Leaning::Unsure))
+    );
     assert_eq!(
         c.flags().recommendation(),
         Recommendation::DiscernmentConsult
@@ -91,6 +94,23 @@ fn partners_on_different_versions_are_read_each_by_their_own() {
         score_of(Dimension::OwnCommitment),
         Some(ByPartner::new(None, Some(100)))
     );
+    // A version 1 score in the middle says nothing by itself; beside it, B's leaning decides.
+    let middling_v1 = finished(
+        &by_level(|d| if d == Dimension::Willingness { 2 } else { 4 }),
+        clear(),
+    );
+    let c = Couple::new(middling_v1, v2_partner(4, 4, 1, DECIDED));
+    let m = c.flags().mixed_agenda.expect("flagged");
+    assert_eq!(m.willing, None);
+    assert_eq!(m.leaning, ByPartner::new(None, Some(Leaning::Decided)));
+    let c = Couple::new(
+        finished(
+            &by_level(|d| if d == Dimension::Willingness { 2 } else { 4 }),
+            clear(),
+        ),
+        v2_partner(4, 4, 1, IN),
+    );
+    assert_eq!(c.flags().mixed_agenda, None);
     // Statements both versions asked, word for word, can still be compared.
     let shared: Vec<&str> = r.disagreements.iter().map(|d| d.item.id).collect();
     assert!(

@@ -419,6 +419,8 @@ pub(super) async fn export(
         "workflow",
         "readiness",
         "band",
+        "instrument_version",
+        "leaning",
     ]
     .into_iter()
     .map(str::to_owned)
@@ -455,6 +457,8 @@ pub(super) async fn export(
                 s.workflow.label().to_owned(),
                 s.overall.map(|o| o.to_string()).unwrap_or_default(),
                 s.band.map(|b| b.label().to_owned()).unwrap_or_default(),
+                s.instrument.map(|v| v.to_string()).unwrap_or_default(),
+                s.leaning.map(|l| l.as_str().to_owned()).unwrap_or_default(),
             ]
             .into_iter()
             .chain(intake)

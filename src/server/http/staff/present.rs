@@ -70,7 +70,8 @@ fn readiness_notes(answers: &q::Answers, result: Option<&ReadinessResult>) -> Ve
         let own = result.and_then(|r| r.commitment());
         let mut line = format!("Where they are: {}", leaning.label());
         if let (Some(said), Some(score)) = (answers.response("lean"), own) {
-            let chosen = q::Instrument::V2
+            let chosen = answers
+                .version()
                 .framing("lean")
                 .and_then(|f| f.options.get(usize::from(said.value()).wrapping_sub(1)));
             if let Some(chosen) = chosen {
@@ -92,6 +93,14 @@ fn readiness_notes(answers: &q::Answers, result: Option<&ReadinessResult>) -> Ve
                     .to_owned(),
             );
         }
+    }
+    // A soft sign, never a finding: read it with the private check-in (clinical review P7).
+    if answers.get("con7").is_some_and(|v| v.value() <= 2) {
+        notes.push(
+            "Soft safety sign: they disagree that they feel safe being themselves around their \
+             partner. Read it with the private check-in."
+                .to_owned(),
+        );
     }
     if result.is_some_and(|r| r.dimension(Dimension::PartnerCommitment).is_some()) {
         notes.push(
@@ -527,6 +536,13 @@ pub(super) async fn couple_summary(
         .unwrap_or_default();
     let mixed_agenda = flags.mixed_agenda.as_ref().map(|m| m.describe());
     let report = couple.report().map(|r| CoupleReportView {
+        versions: (r.instrument_versions.a != r.instrument_versions.b).then(|| {
+            format!(
+                "Partner A answered version {} of the questionnaire and Partner B version {}: \
+                 their scores are not alike, so compare them with care.",
+                r.instrument_versions.a, r.instrument_versions.b
+            )
+        }),
         overall: (r.overall.a, r.overall.b),
         dimensions: r
             .dimensions

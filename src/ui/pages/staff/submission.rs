@@ -303,6 +303,8 @@ pub struct CoupleSummary {
 /// Both partners side by side.
 #[derive(Clone, Debug)]
 pub struct CoupleReportView {
+    /// Set when the partners answered different instrument versions.
+    pub versions: Option<String>,
     pub overall: (u8, u8),
     /// Dimension label, A's score, B's score (`None`: not scored for them).
     pub dimensions: Vec<(&'static str, Option<u8>, Option<u8>)>,
@@ -359,6 +361,7 @@ pub(super) fn CoupleCard(couple: CoupleSummary) -> impl IntoView {
         };
         view! {
             <h3>"Side by side"</h3>
+            {r.versions.map(|v| view! { <p class="hint versions">{v}</p> })}
             <div class="table-scroll" tabindex="0" role="region" aria-label="Partners' scores">
                 <table class="scores">
                     <caption class="visually-hidden">"Scores by dimension, partner A and partner B"</caption>
