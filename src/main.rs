@@ -64,6 +64,19 @@ async fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Purge => match cli::purge(&config).await {
+            Ok(p) => {
+                println!(
+                    "Purged {} unfinished questionnaires, {} closed submissions; emptied {} delivered messages.",
+                    p.unfinished, p.closed, p.messages
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("could not purge: {}", chain(&e));
+                ExitCode::FAILURE
+            }
+        },
         Command::CheckConfig => {
             for line in cli::describe(&config) {
                 println!("{line}");

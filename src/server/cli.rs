@@ -7,6 +7,9 @@
 //! `trustbridge unlock --email EMAIL` lifts a lock after wrong passwords (one also ends by
 //! itself, and an admin can lift it in the workspace).
 //!
+//! `trustbridge purge` runs the retention purge now (the server also runs it hourly) and says
+//! what it removed, as counts.
+//!
 //! `trustbridge set-hours --email EMAIL --hours "09:00-12:00, 13:00-17:00" [--days mon,tue]`
 //! sets the weekly hours a clinician offers consults in (weekdays by default), so a practice
 //! can take bookings before anyone opens the workspace's availability page.
@@ -40,6 +43,8 @@ pub enum Command {
     },
     /// Reads the settings, says what they amount to and what looks wrong, and exits.
     CheckConfig,
+    /// Runs the retention purge once.
+    Purge,
 }
 
 /// Parses `args` (without the program name).
@@ -99,6 +104,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             Ok(Command::SetHours { email, hours, days })
         }
         "check-config" if args.len() == 1 => Ok(Command::CheckConfig),
+        "purge" if args.len() == 1 => Ok(Command::Purge),
         "unlock" => match (args.get(1).map(String::as_str), args.get(2)) {
             (Some("--email"), Some(email)) if args.len() == 3 => Ok(Command::Unlock {
                 email: email.trim().to_lowercase(),
@@ -107,7 +113,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         },
         other => Err(format!(
             "unknown command {other:?}; use `serve` (default), `create-admin --email …`, \
-             `set-hours --email … --hours …`, `unlock --email …` or `check-config`"
+             `set-hours --email … --hours …`, `unlock --email …`, `purge` or `check-config`"
         )),
     }
 }
@@ -229,6 +235,16 @@ pub fn describe(config: &Config) -> Vec<String> {
         "Review targets: urgent {} h, others {} h",
         config.review_hours_urgent, config.review_hours
     ));
+    lines.push(format!(
+        "Retention: unfinished questionnaires go after {} days (when their link expires); {}; \
+         delivered messages keep their contents {} h",
+        config.resume_link_days,
+        match config.retention_days {
+            Some(days) => format!("closed submissions go {days} days after closing"),
+            None => "closed submissions are kept (RETENTION_DAYS is not set)".to_owned(),
+        },
+        config.mail_keep_hours
+    ));
     lines.push(if config.trusted_proxies.is_empty() {
         "Trusted proxies: none (X-Forwarded-For is ignored; behind a proxy, set TRUSTED_PROXIES)"
             .to_owned()
@@ -272,6 +288,23 @@ pub async fn unlock(config: &Config, email: &str) -> Result<(), UnlockError> {
     .await;
     db.close().await;
     result
+}
+
+/// Why `purge` did not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum PurgeError {
+    #[error(transparent)]
+    Database(#[from] super::db::ConnectError),
+    #[error("the purge stopped part way (what it removed is gone; run it again)")]
+    Purge(#[from] sqlx::Error),
+}
+
+/// Runs the retention purge once, as the server does hourly.
+pub async fn purge(config: &Config) -> Result<super::db::Purged, PurgeError> {
+    let db = Db::connect(&config.database_url).await?;
+    let purged = db.purge(config.retention(), Utc::now()).await;
+    db.close().await;
+    Ok(purged?)
 }
 
 /// Why `set-hours` did not set the hours.
@@ -327,6 +360,12 @@ mod tests {
     #[test]
     fn no_arguments_serves() {
         assert_eq!(parse(&[]), Ok(Command::Serve));
+    }
+
+    #[test]
+    fn purge_takes_no_options() {
+        assert_eq!(parse(&args("purge")), Ok(Command::Purge));
+        assert!(parse(&args("purge --now")).is_err());
     }
 
     #[test]

@@ -53,6 +53,13 @@ pub struct Config {
     /// after the questionnaire was started (default 180). Invitations last 14 days; a manage
     /// link stops allowing changes at the booking's cut-off.
     pub resume_link_days: i64,
+    /// `RETENTION_DAYS`: a closed submission is erased this many days after it was closed
+    /// (unset: kept until an admin deletes it). An unfinished questionnaire always goes once its
+    /// link has expired.
+    pub retention_days: Option<i64>,
+    /// `MAIL_KEEP_HOURS`: a delivered message keeps its recipient, subject and body this long
+    /// (default 24), then only its kind, status and times.
+    pub mail_keep_hours: i64,
     /// `INVITE_EMAILS_PER_DAY`: invitations the practice emails to partners in 24 hours at most,
     /// whoever asks (default 200), so its mail server is nobody's way to write to strangers.
     pub invite_emails_per_day: i64,
@@ -122,6 +129,15 @@ pub struct MailConfig {
 }
 
 impl Config {
+    /// How long things are kept, for the purge.
+    pub fn retention(&self) -> crate::server::db::Retention {
+        crate::server::db::Retention {
+            unfinished_days: self.resume_link_days,
+            closed_days: self.retention_days,
+            mail_keep_hours: self.mail_keep_hours,
+        }
+    }
+
     /// Cookies get `Secure` when clients reach the app over HTTPS.
     pub fn secure_cookies(&self) -> bool {
         self.public_base_url.starts_with("https://")
@@ -361,6 +377,11 @@ impl Config {
             booking_change_cutoff_hours: number("BOOKING_CHANGE_CUTOFF_HOURS", 24)?,
             reminder_hours_before: number("REMINDER_HOURS_BEFORE", 24)?,
             resume_link_days,
+            retention_days: match get("RETENTION_DAYS", "").trim() {
+                "" => None,
+                _ => Some(number("RETENTION_DAYS", 1)?),
+            },
+            mail_keep_hours: number("MAIL_KEEP_HOURS", 24)?,
             invite_emails_per_day: number("INVITE_EMAILS_PER_DAY", 200)?,
             quick_exit_url,
             session_idle_minutes: number("SESSION_IDLE_MINUTES", 120)?,

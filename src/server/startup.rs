@@ -43,6 +43,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     // An https address means a real deployment, not a try-out on a laptop.
     let public_https = config.secure_cookies();
     let app_support = config.support.clone();
+    let retention = config.retention();
     let state = AppState {
         config: Arc::new(config),
         db: db.clone(),
@@ -50,6 +51,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     };
     let app = router(state);
     spawn_session_cleanup(db.clone());
+    spawn_purge(db.clone(), retention);
     let worker =
         super::email::worker::spawn(db.clone(), std::sync::Arc::new(mailer), &mail_settings);
     tracing::info!(backend = db.backend(), "database ready");
@@ -107,6 +109,28 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = terminate => {},
     }
+}
+
+/// The retention purge (`db::retention`): once at start, then every hour.
+fn spawn_purge(db: Db, retention: super::db::Retention) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match db.purge(retention, chrono::Utc::now()).await {
+                Ok(p) if !p.is_empty() => tracing::info!(
+                    unfinished = p.unfinished,
+                    closed = p.closed,
+                    messages = p.messages,
+                    "purged"
+                ),
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "the retention purge failed; it runs again in an hour")
+                }
+            }
+        }
+    });
 }
 
 /// Expired sessions already read as absent; this only keeps the table small.

@@ -18,6 +18,7 @@ mod pathway;
 mod questionnaire;
 mod referral;
 mod report;
+mod retention;
 mod safety;
 mod staff;
 mod startup;

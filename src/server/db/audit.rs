@@ -66,6 +66,8 @@ pub enum AuditAction {
     PublishIntakeForm {
         version: i32,
     },
+    /// The retention purge, by the app itself: counts only.
+    Purge(super::retention::Purged),
 }
 
 impl AuditAction {
@@ -116,6 +118,12 @@ impl AuditAction {
             }
             AuditAction::PublishIntakeForm { version } => {
                 return Cow::Owned(format!("publish_intake_form {version}"))
+            }
+            AuditAction::Purge(p) => {
+                return Cow::Owned(format!(
+                    "purge {} unfinished, {} closed, {} delivered messages emptied",
+                    p.unfinished, p.closed, p.messages
+                ))
             }
         };
         Cow::Borrowed(name)
@@ -174,6 +182,33 @@ where
     Ok(())
 }
 
+/// Writes `action` as done by the app itself (no clinician), through `executor`.
+pub(crate) async fn write_by_app<'e, E, DB>(
+    executor: E,
+    action: &AuditAction,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error>
+where
+    E: Executor<'e, Database = DB>,
+    DB: Database,
+    for<'q> <DB as Database>::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> Option<i64>: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> DateTime<Utc>: Encode<'q, DB> + Type<DB>,
+{
+    sqlx::query::<DB>(INSERT)
+        .bind(None::<i64>)
+        .bind(action.name().into_owned())
+        .bind(None::<i64>)
+        .bind(at)
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+/// Who the audit page names for a row the app wrote itself.
+pub const BY_APP: &str = "TrustBridge (automatic)";
+
 /// One audit row as admins read it.
 #[derive(Debug, Clone)]
 pub struct AuditEntry {
@@ -206,10 +241,10 @@ impl Db {
         limit: u32,
     ) -> Result<Vec<AuditEntry>, sqlx::Error> {
         let sql = "select a.id, a.created_at, c.display_name, a.action, s.reference \
-                   from audit_events a join clinicians c on c.id = a.clinician_id \
+                   from audit_events a left join clinicians c on c.id = a.clinician_id \
                    left join submissions s on s.id = a.submission_id \
                    where a.id < $1 order by a.id desc limit $2";
-        type Row = (i64, DateTime<Utc>, String, String, Option<String>);
+        type Row = (i64, DateTime<Utc>, Option<String>, String, Option<String>);
         let rows: Vec<Row> = with_pool!(self, pool => {
             sqlx::query_as(sql)
                 .bind(before.unwrap_or(i64::MAX))
@@ -222,7 +257,7 @@ impl Db {
             .map(|(id, at, who, action, reference)| AuditEntry {
                 id,
                 at,
-                who,
+                who: who.unwrap_or_else(|| BY_APP.to_owned()),
                 action,
                 reference,
             })

@@ -582,6 +582,16 @@ impl Db {
         id: SubmissionId,
         audit: &Audit,
     ) -> Result<DeleteOutcome, sqlx::Error> {
+        self.erase_submission(id, Some(audit)).await
+    }
+
+    /// [`Db::delete_submission`], with `audit` written in the same transaction when given (the
+    /// purge writes one row of counts for all it removed instead).
+    pub(super) async fn erase_submission(
+        &self,
+        id: SubmissionId,
+        audit: Option<&Audit>,
+    ) -> Result<DeleteOutcome, sqlx::Error> {
         let couple = "select couple_id from submissions where id = $1";
         let live = "select count(*) from bookings where submission_id = $1 and status = 'booked'";
         // A cancellation not sent yet still goes out (it says all the client needs); other
@@ -618,7 +628,9 @@ impl Db {
                 sqlx::query(leave_couple).bind(couple).execute(&mut *tx).await?;
                 sqlx::query(drop_couple).bind(couple).execute(&mut *tx).await?;
             }
-            super::audit::write(&mut *tx, audit).await?;
+            if let Some(audit) = audit {
+                super::audit::write(&mut *tx, audit).await?;
+            }
             tx.commit().await?;
         });
         Ok(DeleteOutcome::Deleted)
