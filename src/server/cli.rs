@@ -340,7 +340,7 @@ pub async fn set_hours(
         let weekly = weekly
             .with_days(days, &windows)
             .map_err(|e| SetHoursError::Hours(e.to_string()))?;
-        db.set_calendar(clinician.id, Some((&weekly, &days_off)), Utc::now())
+        db.set_calendar(clinician.id, Some((&weekly, &days_off)), Utc::now(), None)
             .await?;
         Ok(())
     }

@@ -179,3 +179,114 @@ on_both_databases!(
     audit_failure_rolls_back,
     an_action_whose_audit_row_fails_changes_nothing
 );
+
+async fn logins_and_admin_changes_are_in_the_audit_log_naming_their_target(app: TestApp) {
+    assert!(create_admin(&app, ADMIN, "Ana Lima", PASSWORD)
+        .await
+        .status
+        .success());
+    // Guesses: an email that is no account, then Ana's with a wrong password until it locks.
+    assert!(log_in_as(&app, "nobody@harbour.example", PASSWORD)
+        .await
+        .is_none());
+    for _ in 0..5 {
+        assert!(log_in_as(&app, ADMIN, "wrong wrong wrong wrong")
+            .await
+            .is_none());
+    }
+    db_execute(
+        &app,
+        "update clinicians set locked_until = null, failed_logins = 0",
+    )
+    .await;
+    let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("login");
+    let post = |path: &'static str, form: Vec<(&'static str, &'static str)>| {
+        let cookie = cookie.clone();
+        let app = &app;
+        async move {
+            app.raw
+                .post(app.url(path))
+                .header("cookie", cookie)
+                .form(&form)
+                .send()
+                .await
+                .expect("post")
+        }
+    };
+    let created = post(
+        "/staff/clinicians",
+        vec![
+            ("name", "Sam Okafor"),
+            ("email", "sam@harbour.example"),
+            ("password", "amber kettle north willow"),
+            ("role", "clinician"),
+        ],
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let sam: i64 = db_count(
+        &app,
+        "select id from clinicians where email = 'sam@harbour.example'",
+    )
+    .await;
+    let path: &'static str = Box::leak(format!("/staff/clinicians/{sam}/active").into_boxed_str());
+    assert_eq!(
+        post(path, vec![("active", "0")]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let rules = vec![
+        ("length", "50"),
+        ("buffer", "10"),
+        ("notice_hours", "24"),
+        ("horizon_days", "30"),
+    ];
+    assert_eq!(
+        post("/staff/availability/rules", rules).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let hours = vec![("offers", "yes"), ("mon", "09:00-12:00")];
+    assert_eq!(
+        post("/staff/availability/hours", hours).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let out = post("/staff/logout", vec![]).await;
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+
+    let ana: i64 = db_count(
+        &app,
+        &format!("select id from clinicians where email = '{ADMIN}'"),
+    )
+    .await;
+    let actions =
+        |who: &str| format!("select count(*) from audit_events where {who} and action = ");
+    let by_app = actions("clinician_id is null");
+    let by_ana = actions(&format!("clinician_id = {ana}"));
+    for (sql, action) in [
+        (&by_app, "'failed_login (no such account)'".to_owned()),
+        (&by_app, format!("'failed_login {ana}'")),
+        (&by_app, format!("'failed_login {ana} (now locked)'")),
+        (&by_ana, "'log_in'".to_owned()),
+        (&by_ana, format!("'create_clinician {sam}'")),
+        (&by_ana, format!("'deactivate_clinician {sam}'")),
+        (&by_ana, "'set_consult_rules'".to_owned()),
+        (&by_ana, format!("'set_availability {ana}'")),
+        (&by_ana, "'log_out'".to_owned()),
+    ] {
+        assert!(
+            db_count(&app, &format!("{sql}{action}")).await >= 1,
+            "{action}"
+        );
+    }
+    // No email or password is ever written there.
+    let leaked =
+        "select count(*) from audit_events where action like '%@%' or action like '%wrong%'";
+    assert_eq!(db_count(&app, leaked).await, 0);
+    // The audit page names the app for what nobody logged in did.
+    let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("login");
+    let page = common::staff_html(&app, &cookie, "/staff/audit").await;
+    assert!(page.contains("TrustBridge (automatic)"));
+}
+on_both_databases!(
+    logins_and_admin_changes,
+    logins_and_admin_changes_are_in_the_audit_log_naming_their_target
+);

@@ -7,7 +7,7 @@ pub mod session_store;
 use chrono::{DateTime, Duration, Utc};
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::server::db::Clinician;
+use crate::server::db::{Audit, AuditAction, Clinician};
 use crate::server::error::AppError;
 use crate::server::state::AppState;
 
@@ -85,11 +85,12 @@ pub fn lockout(failures: i32) -> Option<Duration> {
 
 /// Counts a wrong password for `clinician` (at login, or the current-password check on the
 /// password page). A lock that starts tells the account's owner by email, with no details.
+/// Returns whether this failure locked the account.
 pub async fn count_failure(
     state: &AppState,
     clinician: &Clinician,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
     let config = &state.config;
     let notice = |until: DateTime<Utc>| {
         let local = until.with_timezone(&config.practice_zone);
@@ -105,7 +106,7 @@ pub async fn count_failure(
         .record_failed_login(clinician.id, lockout, notice, now)
         .await?;
     tracing::warn!(clinician.id = clinician.id.0, ?failures, "failed login");
-    Ok(())
+    Ok(failures.is_some_and(|f| lockout(f).is_some()))
 }
 
 /// The result of a login attempt. One refusal for every reason: the page never says whether
@@ -130,19 +131,33 @@ pub async fn login(
     let hash = record.as_ref().map(|r| r.password_hash.clone());
     let matches = verify_password(password, hash).await;
     let Some(record) = record else {
+        let action = AuditAction::FailedLogIn {
+            clinician: None,
+            locked: false,
+        };
+        state.db.audit_by_app(&action, now).await?;
         return Ok(LoginOutcome::Refused);
     };
+    let id = record.clinician.id;
     if matches && !locked && record.clinician.active {
+        state.db.reset_failed_logins(id, now).await?;
         state
             .db
-            .reset_failed_logins(record.clinician.id, now)
+            .audit(&Audit::new(id, AuditAction::LogIn, None, now))
             .await?;
-        tracing::info!(clinician.id = record.clinician.id.0, "clinician logged in");
+        tracing::info!(clinician.id = id.0, "clinician logged in");
         return Ok(LoginOutcome::LoggedIn(record.clinician));
     }
-    if !matches {
-        count_failure(state, &record.clinician, now).await?;
-    }
+    let now_locked = if matches {
+        false
+    } else {
+        count_failure(state, &record.clinician, now).await?
+    };
+    let action = AuditAction::FailedLogIn {
+        clinician: Some(id.0),
+        locked: now_locked,
+    };
+    state.db.audit_by_app(&action, now).await?;
     Ok(LoginOutcome::Refused)
 }
 

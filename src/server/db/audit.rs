@@ -50,10 +50,33 @@ pub enum AuditAction {
     },
     ReferClient,
     UpdateReferral,
-    CreateClinician,
-    ReactivateClinician,
-    DeactivateClinician,
+    /// Names the new account.
+    CreateClinician {
+        clinician: i64,
+    },
+    /// Names the account.
+    ReactivateClinician {
+        clinician: i64,
+    },
+    /// Names the account.
+    DeactivateClinician {
+        clinician: i64,
+    },
     ChangePassword,
+    LogIn,
+    LogOut,
+    /// Written by the app (nobody is logged in): names the account tried, if the email is one,
+    /// and whether the attempt locked it. Never the email or the password.
+    FailedLogIn {
+        clinician: Option<i64>,
+        locked: bool,
+    },
+    /// The practice's consult length, buffer, notice and horizon.
+    SetConsultRules,
+    /// Names whose weekly hours changed.
+    SetAvailability {
+        clinician: i64,
+    },
     /// Names the account: it is about no submission.
     UnlockClinician {
         clinician: i64,
@@ -103,10 +126,29 @@ impl AuditAction {
             }
             AuditAction::ReferClient => "refer_client",
             AuditAction::UpdateReferral => "update_referral",
-            AuditAction::CreateClinician => "create_clinician",
-            AuditAction::ReactivateClinician => "reactivate_clinician",
-            AuditAction::DeactivateClinician => "deactivate_clinician",
+            AuditAction::CreateClinician { clinician } => {
+                return Cow::Owned(format!("create_clinician {clinician}"))
+            }
+            AuditAction::ReactivateClinician { clinician } => {
+                return Cow::Owned(format!("reactivate_clinician {clinician}"))
+            }
+            AuditAction::DeactivateClinician { clinician } => {
+                return Cow::Owned(format!("deactivate_clinician {clinician}"))
+            }
             AuditAction::ChangePassword => "change_password",
+            AuditAction::LogIn => "log_in",
+            AuditAction::LogOut => "log_out",
+            AuditAction::FailedLogIn { clinician, locked } => {
+                let lock = if *locked { " (now locked)" } else { "" };
+                return Cow::Owned(match clinician {
+                    Some(id) => format!("failed_login {id}{lock}"),
+                    None => "failed_login (no such account)".to_owned(),
+                });
+            }
+            AuditAction::SetConsultRules => "set_consult_rules",
+            AuditAction::SetAvailability { clinician } => {
+                return Cow::Owned(format!("set_availability {clinician}"))
+            }
             AuditAction::UnlockClinician { clinician } => {
                 return Cow::Owned(format!("unlock_clinician {clinician}"))
             }
@@ -223,6 +265,15 @@ impl Db {
     /// Records a view: something a clinician looked at, which changed nothing.
     pub async fn audit(&self, audit: &Audit) -> Result<(), sqlx::Error> {
         with_pool!(self, pool => write(pool, audit).await)
+    }
+
+    /// Records something the app saw with no clinician behind it (a failed login).
+    pub async fn audit_by_app(
+        &self,
+        action: &AuditAction,
+        at: DateTime<Utc>,
+    ) -> Result<(), sqlx::Error> {
+        with_pool!(self, pool => write_by_app(pool, action, at).await)
     }
 
     /// How many audit rows name a submission (for tests and the audit view).

@@ -240,6 +240,7 @@ impl Db {
         &self,
         rules: &ConsultRules,
         now: DateTime<Utc>,
+        audit: &Audit,
     ) -> Result<(), sqlx::Error> {
         let sql = "insert into consult_settings \
                    (id, length_minutes, buffer_after_minutes, min_notice_minutes, horizon_days, \
@@ -250,14 +251,17 @@ impl Db {
                    horizon_days = excluded.horizon_days, updated_at = excluded.updated_at";
         let n = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
         with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
             sqlx::query(sql)
                 .bind(n(rules.length_minutes()))
                 .bind(n(rules.buffer_after_minutes()))
                 .bind(n(rules.min_notice_minutes()))
                 .bind(n(rules.horizon_days()))
                 .bind(now)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?;
+            super::audit::write(&mut *tx, audit).await?;
+            tx.commit().await?;
         });
         Ok(())
     }
@@ -276,17 +280,24 @@ impl Db {
             .transpose()
     }
 
-    /// Sets (or, with `None`, removes) the hours a clinician offers consults in.
+    /// Sets (or, with `None`, removes) the hours a clinician offers consults in; `audit`, when
+    /// given, is written with the change (the CLI's `set-hours` has no clinician to name).
     pub async fn set_calendar(
         &self,
         clinician: ClinicianId,
         week: Option<(&WeeklyHours, &BTreeSet<NaiveDate>)>,
         now: DateTime<Utc>,
+        audit: Option<&Audit>,
     ) -> Result<(), sqlx::Error> {
         let Some((weekly, days_off)) = week else {
             let sql = "delete from availability where clinician_id = $1";
             with_pool!(self, pool => {
-                sqlx::query(sql).bind(clinician.0).execute(pool).await?;
+                let mut tx = pool.begin().await?;
+                sqlx::query(sql).bind(clinician.0).execute(&mut *tx).await?;
+                if let Some(audit) = audit {
+                    super::audit::write(&mut *tx, audit).await?;
+                }
+                tx.commit().await?;
             });
             return Ok(());
         };
@@ -298,13 +309,18 @@ impl Db {
                    on conflict (clinician_id) do update set weekly_hours = excluded.weekly_hours, \
                    days_off = excluded.days_off, updated_at = excluded.updated_at";
         with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
             sqlx::query(sql)
                 .bind(clinician.0)
                 .bind(&weekly)
                 .bind(&days_off)
                 .bind(now)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?;
+            if let Some(audit) = audit {
+                super::audit::write(&mut *tx, audit).await?;
+            }
+            tx.commit().await?;
         });
         Ok(())
     }

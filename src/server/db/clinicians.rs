@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use super::audit::Audit;
+use super::audit::{Audit, AuditAction};
 use super::{with_pool, Db};
 
 /// Primary key of a clinician.
@@ -136,7 +136,7 @@ impl Db {
         password_hash: &str,
         role: Role,
         now: DateTime<Utc>,
-        audit: Option<&Audit>,
+        by: Option<ClinicianId>,
     ) -> Result<ClinicianId, sqlx::Error> {
         let sql = "insert into clinicians \
                    (email, display_name, password_hash, role, title, active, failed_logins, \
@@ -153,8 +153,9 @@ impl Db {
                 .bind(role.title())
                 .fetch_one(&mut *tx)
                 .await?;
-            if let Some(audit) = audit {
-                super::audit::write(&mut *tx, audit).await?;
+            if let Some(by) = by {
+                let action = AuditAction::CreateClinician { clinician: id };
+                super::audit::write(&mut *tx, &Audit::new(by, action, None, now)).await?;
             }
             tx.commit().await?;
             id

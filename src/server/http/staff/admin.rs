@@ -107,10 +107,9 @@ pub async fn create_clinician(
     let role = Role::from_form(&form.role);
     let hash = auth::hash_password(SecretString::from(form.password)).await?;
     let now = Utc::now();
-    let audit = Audit::new(viewer.id, AuditAction::CreateClinician, None, now);
     match state
         .db
-        .create_clinician(&email, &name, &hash, role, now, Some(&audit))
+        .create_clinician(&email, &name, &hash, role, now, Some(viewer.id))
         .await
     {
         Ok(_) => {}
@@ -282,10 +281,11 @@ pub async fn set_active(
         ]));
     }
     let now = Utc::now();
+    let clinician = target.id.0;
     let action = if active {
-        AuditAction::ReactivateClinician
+        AuditAction::ReactivateClinician { clinician }
     } else {
-        AuditAction::DeactivateClinician
+        AuditAction::DeactivateClinician { clinician }
     };
     let audit = Audit::new(viewer.id, action, None, now);
     state

@@ -16,7 +16,7 @@ use crate::domain::booking::{
     format_day_windows, parse_day_windows, parse_days_off, ConsultRules, WeeklyHours,
 };
 use crate::domain::form;
-use crate::server::db::{Clinician, ClinicianId, Role};
+use crate::server::db::{Audit, AuditAction, Clinician, ClinicianId, Role};
 use crate::server::http::error::AppError;
 use crate::server::http::extract::AppForm;
 use crate::server::http::guard::CurrentClinician;
@@ -204,7 +204,9 @@ pub async fn save_rules(
     }
     match parse_rules(&input) {
         Ok(rules) => {
-            state.db.set_consult_rules(&rules, Utc::now()).await?;
+            let now = Utc::now();
+            let audit = Audit::new(viewer.id, AuditAction::SetConsultRules, None, now);
+            state.db.set_consult_rules(&rules, now, &audit).await?;
             tracing::info!("consult rules changed");
             Ok(Redirect::to("/staff/availability?saved=1").into_response())
         }
@@ -275,7 +277,15 @@ pub async fn save_hours(
     match parse_hours(&form) {
         Ok((weekly, days_off)) => {
             let week = offers.then_some((&weekly, &days_off));
-            state.db.set_calendar(who.id, week, Utc::now()).await?;
+            let now = Utc::now();
+            let action = AuditAction::SetAvailability {
+                clinician: who.id.0,
+            };
+            let audit = Audit::new(viewer.id, action, None, now);
+            state
+                .db
+                .set_calendar(who.id, week, now, Some(&audit))
+                .await?;
             tracing::info!("availability changed");
             let target = format!("/staff/availability?clinician={}&saved=1", who.id.0);
             Ok(Redirect::to(&target).into_response())

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::server::auth::{self, LoginOutcome};
+use crate::server::db::{Audit, AuditAction, ClinicianId};
 use crate::server::http::error::AppError;
 use crate::server::http::extract::AppForm;
 use crate::server::http::guard::{self};
@@ -70,7 +71,15 @@ pub async fn login(
     )
 }
 
-pub async fn logout(session: Session) -> Response {
+pub async fn logout(State(state): State<AppState>, session: Session) -> Response {
+    let key = crate::server::auth::session_store::CLINICIAN_KEY;
+    if let Ok(Some(id)) = session.get::<i64>(key).await {
+        let audit = Audit::new(ClinicianId(id), AuditAction::LogOut, None, Utc::now());
+        if let Err(e) = state.db.audit(&audit).await {
+            // Logging out must work even when the audit row cannot be written.
+            tracing::warn!(error = %e, "could not record a logout");
+        }
+    }
     // Deletes the session row and tells the browser to drop the cookie.
     let _ = session.flush().await;
     Redirect::to("/staff/login").into_response()
