@@ -302,7 +302,9 @@ pub enum PurgeError {
 /// Runs the retention purge once, as the server does hourly.
 pub async fn purge(config: &Config) -> Result<super::db::Purged, PurgeError> {
     let db = Db::connect(&config.database_url).await?;
-    let purged = db.purge(config.retention(), Utc::now()).await;
+    let purged = db
+        .purge(config.retention(), Utc::now(), std::time::Duration::ZERO)
+        .await;
     db.close().await;
     Ok(purged?)
 }

@@ -117,7 +117,9 @@ fn spawn_purge(db: Db, retention: super::db::Retention) {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             tick.tick().await;
-            match db.purge(retention, chrono::Utc::now()).await {
+            // A backlog goes a batch a second, so requests keep their turn.
+            let pause = std::time::Duration::from_secs(1);
+            match db.purge(retention, chrono::Utc::now(), pause).await {
                 Ok(p) if !p.is_empty() => tracing::info!(
                     unfinished = p.unfinished,
                     closed = p.closed,

@@ -199,3 +199,29 @@ async fn the_server_purges_when_it_starts(mut app: TestApp) {
     assert_eq!(db_count(&app, audited).await, 1);
 }
 on_both_databases!(purge_at_start, the_server_purges_when_it_starts);
+
+async fn a_backlog_larger_than_a_batch_is_purged_whole_and_audited_once(app: TestApp) {
+    // A database from before the purge existed: 450 unfinished questionnaires, long expired.
+    let inserts: String = (0..450)
+        .map(|i| {
+            format!(
+                "insert into submissions (reference, resume_token_hash, instrument_version, \
+                 created_at, updated_at) values ('TB-OLD{i:04}', 'hash{i:060}', 1, \
+                 '{LONG_AGO}', '{LONG_AGO}');"
+            )
+        })
+        .collect();
+    db_execute(&app, &inserts).await;
+    let out = purge(&app, &[]).await;
+    assert!(
+        out.starts_with("Purged 450 unfinished questionnaires"),
+        "{out}"
+    );
+    assert_eq!(db_count(&app, "select count(*) from submissions").await, 0);
+    let audited = "select count(*) from audit_events where action like 'purge 450 unfinished%'";
+    assert_eq!(db_count(&app, audited).await, 1);
+}
+on_both_databases!(
+    purge_backlog,
+    a_backlog_larger_than_a_batch_is_purged_whole_and_audited_once
+);

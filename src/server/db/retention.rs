@@ -21,7 +21,12 @@ pub struct Retention {
     pub mail_keep_hours: i64,
 }
 
-/// What one purge removed.
+/// Submissions one batch of the purge erases at most, of each kind: a backlog (a database
+/// upgraded from before the purge existed) is worked through batch by batch, so requests keep
+/// their turn between them.
+pub const PURGE_BATCH: i64 = 200;
+
+/// What a purge removed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Purged {
     pub unfinished: u64,
@@ -34,57 +39,90 @@ impl Purged {
     pub fn is_empty(&self) -> bool {
         *self == Purged::default()
     }
+
+    fn add(&mut self, other: Purged) {
+        self.unfinished += other.unfinished;
+        self.closed += other.closed;
+        self.messages += other.messages;
+    }
 }
 
 impl Db {
-    /// Runs the purge as of `now`. Each submission goes in its own transaction (with its
-    /// answers, result, check-in, notes and past consults, and its couple's invitation, as a
-    /// deletion by an admin would); one closed with a consult still booked stays. When anything
-    /// was removed, one audit row says how much, naming no one.
+    /// Runs the whole purge as of `now`, batch after batch ([`Db::purge_batch`]) with `pause`
+    /// between them, then records it: when anything was removed, one audit row says how much,
+    /// naming no one.
     pub async fn purge(
         &self,
         retention: Retention,
         now: DateTime<Utc>,
+        pause: std::time::Duration,
     ) -> Result<Purged, sqlx::Error> {
-        let unfinished_before = now - Duration::days(retention.unfinished_days);
+        let mut total = Purged::default();
+        loop {
+            let (batch, more) = self.purge_batch(retention, now).await?;
+            total.add(batch);
+            if !more {
+                break;
+            }
+            tokio::time::sleep(pause).await;
+        }
+        if !total.is_empty() {
+            let action = AuditAction::Purge(total);
+            with_pool!(self, pool => write_by_app(pool, &action, now).await?);
+        }
+        Ok(total)
+    }
+
+    /// One batch of the purge as of `now`, and whether more is left. Each submission goes in
+    /// its own transaction (with its answers, result, check-in, notes and past consults, and its
+    /// couple's invitation, as a deletion by an admin would); one closed with a consult still
+    /// booked stays.
+    async fn purge_batch(
+        &self,
+        retention: Retention,
+        now: DateTime<Utc>,
+    ) -> Result<(Purged, bool), sqlx::Error> {
         let unfinished = "select id from submissions where status = 'in_progress' \
-                          and created_at < $1 order by id";
+                          and created_at < $1 order by id limit $2";
         // When it was closed: the latest move into `closed`.
         let closed = "select s.id from submissions s where s.workflow = 'closed' \
                       and (select max(w.created_at) from workflow_events w \
                            where w.submission_id = s.id and w.to_status = 'closed') < $1 \
-                      order by s.id";
+                      and not exists (select 1 from bookings b where b.submission_id = s.id \
+                                      and b.status = 'booked') \
+                      order by s.id limit $2";
         let empty_messages = "update outbox set recipient = '', subject = '', body_text = '', \
                               body_html = '', calendar = null \
                               where status = 'sent' and sent_at < $1 \
                               and (recipient <> '' or body_text <> '')";
-        let mut purged = Purged::default();
         let ids = |sql: &'static str, before: DateTime<Utc>| async move {
             let ids: Vec<i64> = with_pool!(self, pool => {
-                sqlx::query_scalar(sql).bind(before).fetch_all(pool).await?
+                sqlx::query_scalar(sql).bind(before).bind(PURGE_BATCH).fetch_all(pool).await?
             });
             Ok::<_, sqlx::Error>(ids)
         };
-        for id in ids(unfinished, unfinished_before).await? {
-            if self.erase_submission(SubmissionId(id), None).await? == DeleteOutcome::Deleted {
-                purged.unfinished += 1;
-            }
-        }
-        if let Some(days) = retention.closed_days {
-            for id in ids(closed, now - Duration::days(days)).await? {
+        let erase = |ids: Vec<i64>| async move {
+            let mut erased = 0;
+            for id in ids {
                 if self.erase_submission(SubmissionId(id), None).await? == DeleteOutcome::Deleted {
-                    purged.closed += 1;
+                    erased += 1;
                 }
             }
+            Ok::<_, sqlx::Error>(erased)
+        };
+        let mut purged = Purged::default();
+        let found = ids(unfinished, now - Duration::days(retention.unfinished_days)).await?;
+        let mut more = found.len() as i64 == PURGE_BATCH;
+        purged.unfinished = erase(found).await?;
+        if let Some(days) = retention.closed_days {
+            let found = ids(closed, now - Duration::days(days)).await?;
+            more |= found.len() as i64 == PURGE_BATCH;
+            purged.closed = erase(found).await?;
         }
         let sent_before = now - Duration::hours(retention.mail_keep_hours);
         purged.messages = with_pool!(self, pool => {
             sqlx::query(empty_messages).bind(sent_before).execute(pool).await?.rows_affected()
         });
-        if !purged.is_empty() {
-            let action = AuditAction::Purge(purged);
-            with_pool!(self, pool => write_by_app(pool, &action, now).await?);
-        }
-        Ok(purged)
+        Ok((purged, more))
     }
 }
