@@ -17,6 +17,15 @@ fn chain(e: &dyn std::error::Error) -> String {
     message
 }
 
+/// Says why a backup or restore failed; exit 2 for a PostgreSQL database (nothing to do here).
+fn backup_failed(what: &str, e: &trustbridge::server::db::backup::BackupError) -> ExitCode {
+    eprintln!("could not {what}: {}", chain(e));
+    match e {
+        trustbridge::server::db::backup::BackupError::Postgres => ExitCode::from(2),
+        _ => ExitCode::FAILURE,
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     telemetry::init();
@@ -64,6 +73,24 @@ async fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Backup { to } => {
+            match trustbridge::server::db::backup::backup(&config.database_url, &to).await {
+                Ok(()) => {
+                    println!("Backed up to {}.", to.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => backup_failed("back up", &e),
+            }
+        }
+        Command::Restore { from } => {
+            match trustbridge::server::db::backup::restore(&config.database_url, &from).await {
+                Ok(()) => {
+                    println!("Restored {}; start the server as usual.", from.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => backup_failed("restore", &e),
+            }
+        }
         Command::Purge => match cli::purge(&config).await {
             Ok(p) => {
                 println!(

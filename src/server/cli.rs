@@ -7,6 +7,10 @@
 //! `trustbridge unlock --email EMAIL` lifts a lock after wrong passwords (one also ends by
 //! itself, and an admin can lift it in the workspace).
 //!
+//! `trustbridge backup FILE` copies the SQLite database to a new file, consistently, while the
+//! server runs; `trustbridge restore FILE` puts one back into an empty database (PostgreSQL:
+//! `pg_dump`, see `docs/deploy.md`).
+//!
 //! `trustbridge purge` runs the retention purge now (the server also runs it hourly) and says
 //! what it removed, as counts.
 //!
@@ -45,6 +49,14 @@ pub enum Command {
     CheckConfig,
     /// Runs the retention purge once.
     Purge,
+    /// Copies the SQLite database to a new file.
+    Backup {
+        to: std::path::PathBuf,
+    },
+    /// Puts a backup into an empty database.
+    Restore {
+        from: std::path::PathBuf,
+    },
 }
 
 /// Parses `args` (without the program name).
@@ -105,6 +117,21 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         }
         "check-config" if args.len() == 1 => Ok(Command::CheckConfig),
         "purge" if args.len() == 1 => Ok(Command::Purge),
+        "backup" => match args.get(1) {
+            Some(file) if args.len() == 2 && !file.starts_with('-') => {
+                Ok(Command::Backup { to: file.into() })
+            }
+            _ => Err(
+                "backup needs the file to write, e.g. `backup /var/backups/tb-2026-12-02.db`"
+                    .into(),
+            ),
+        },
+        "restore" => match args.get(1) {
+            Some(file) if args.len() == 2 && !file.starts_with('-') => {
+                Ok(Command::Restore { from: file.into() })
+            }
+            _ => Err("restore needs the backup file to read".into()),
+        },
         "unlock" => match (args.get(1).map(String::as_str), args.get(2)) {
             (Some("--email"), Some(email)) if args.len() == 3 => Ok(Command::Unlock {
                 email: email.trim().to_lowercase(),
@@ -113,7 +140,8 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         },
         other => Err(format!(
             "unknown command {other:?}; use `serve` (default), `create-admin --email …`, \
-             `set-hours --email … --hours …`, `unlock --email …`, `purge` or `check-config`"
+             `set-hours --email … --hours …`, `unlock --email …`, `backup FILE`, `restore FILE`, \
+             `purge` or `check-config`"
         )),
     }
 }
@@ -362,6 +390,25 @@ mod tests {
     #[test]
     fn no_arguments_serves() {
         assert_eq!(parse(&[]), Ok(Command::Serve));
+    }
+
+    #[test]
+    fn backup_and_restore_take_one_file() {
+        assert_eq!(
+            parse(&args("backup /tmp/b.db")),
+            Ok(Command::Backup {
+                to: "/tmp/b.db".into()
+            })
+        );
+        assert_eq!(
+            parse(&args("restore b.db")),
+            Ok(Command::Restore {
+                from: "b.db".into()
+            })
+        );
+        assert!(parse(&args("backup")).is_err());
+        assert!(parse(&args("restore a.db b.db")).is_err());
+        assert!(parse(&args("backup --to")).is_err());
     }
 
     #[test]

@@ -7,6 +7,7 @@
 mod common;
 
 mod audit;
+mod backup;
 mod booking;
 mod couples;
 mod email;

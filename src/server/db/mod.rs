@@ -7,6 +7,7 @@
 //! folder because column types (identity, timestamptz) differ.
 
 mod audit;
+pub mod backup;
 mod bookings;
 mod clinicians;
 mod constraint;

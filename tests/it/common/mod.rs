@@ -176,6 +176,11 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// The test's own folder (removed with the app), for files a test writes.
+    pub fn dir(&self) -> &std::path::Path {
+        &self.dir_path
+    }
+
     /// Everything the server printed so far.
     pub fn logs(&self) -> String {
         self.logs.lock().map(|l| l.clone()).unwrap_or_default()

@@ -1,0 +1,124 @@
+//! Backups of the embedded SQLite database: a consistent copy while the app runs (SQLite's
+//! `VACUUM INTO`, which reads one snapshot), and restoring one into an empty database (then
+//! migrated to this version, so an older backup comes back upgraded). PostgreSQL deployments
+//! use `pg_dump` (see `docs/deploy.md`).
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+use sqlx::{ConnectOptions as _, Connection as _};
+
+use super::{ConnectError, Db};
+
+/// Why a backup or a restore did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error(
+        "DATABASE_URL is PostgreSQL: back it up with pg_dump and restore with pg_restore \
+         (docs/deploy.md, \"Backups\")"
+    )]
+    Postgres,
+    #[error("DATABASE_URL must start with sqlite: or postgres:")]
+    UnknownScheme,
+    #[error("{} already exists; a backup never overwrites a file, so name a new one", .0.display())]
+    Exists(PathBuf),
+    #[error("{} is not a TrustBridge backup", .0.display())]
+    NotABackup(PathBuf),
+    #[error(
+        "the database at DATABASE_URL already holds submissions or accounts; restore into a new, \
+         empty one"
+    )]
+    NotEmpty,
+    #[error("could not read or write the database")]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
+    #[error("could not remove the empty database's files")]
+    Files(#[from] std::io::Error),
+}
+
+fn sqlite_options(url: &str) -> Result<SqliteConnectOptions, BackupError> {
+    if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        return Err(BackupError::Postgres);
+    }
+    if !url.starts_with("sqlite:") {
+        return Err(BackupError::UnknownScheme);
+    }
+    Ok(SqliteConnectOptions::from_str(url)?)
+}
+
+async fn vacuum_into(from: &mut SqliteConnection, to: &Path) -> Result<(), sqlx::Error> {
+    sqlx::query("vacuum into $1")
+        .bind(to.to_string_lossy().into_owned())
+        .execute(from)
+        .await?;
+    Ok(())
+}
+
+/// Copies the database at `url` to the new file `to`, consistently, while the app may be
+/// writing to it.
+pub async fn backup(url: &str, to: &Path) -> Result<(), BackupError> {
+    let options = sqlite_options(url)?;
+    if to.exists() {
+        return Err(BackupError::Exists(to.to_owned()));
+    }
+    let mut live = options.connect().await?;
+    vacuum_into(&mut live, to).await?;
+    live.close().await?;
+    Ok(())
+}
+
+/// Puts the backup `from` into the database at `url`, which must be missing or hold no
+/// submissions and no accounts, then migrates it to this version.
+pub async fn restore(url: &str, from: &Path) -> Result<(), BackupError> {
+    let target = sqlite_options(url)?;
+    let not_a_backup = || BackupError::NotABackup(from.to_owned());
+    if !from.is_file() {
+        return Err(not_a_backup());
+    }
+    let mut backup = SqliteConnectOptions::new()
+        .filename(from)
+        .connect()
+        .await
+        .map_err(|_| not_a_backup())?;
+    let ours = "select count(*) from sqlite_master where type = 'table' \
+                and name in ('_sqlx_migrations', 'submissions', 'clinicians')";
+    let tables: i64 = sqlx::query_scalar(ours)
+        .fetch_one(&mut backup)
+        .await
+        .map_err(|_| not_a_backup())?;
+    if tables != 3 {
+        return Err(not_a_backup());
+    }
+    let path = target.get_filename().to_owned();
+    if path.exists() {
+        let mut existing = target.clone().connect().await?;
+        let tables: i64 = sqlx::query_scalar(ours).fetch_one(&mut existing).await?;
+        if tables == 3 {
+            let rows = "select (select count(*) from submissions) \
+                        + (select count(*) from clinicians)";
+            let rows: i64 = sqlx::query_scalar(rows).fetch_one(&mut existing).await?;
+            if rows > 0 {
+                return Err(BackupError::NotEmpty);
+            }
+        } else if tables > 0 {
+            return Err(BackupError::NotEmpty);
+        }
+        existing.close().await?;
+        for suffix in ["", "-wal", "-shm"] {
+            let file = PathBuf::from(format!("{}{suffix}", path.display()));
+            if file.exists() {
+                std::fs::remove_file(file)?;
+            }
+        }
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    vacuum_into(&mut backup, &path).await?;
+    backup.close().await?;
+    // Brings an older backup up to this version's schema.
+    Db::connect(url).await?.close().await;
+    Ok(())
+}
