@@ -535,3 +535,63 @@ on_both_databases!(
     quick_exit,
     every_client_page_offers_a_quick_exit_with_an_honest_note
 );
+
+async fn a_client_can_end_their_private_link_on_every_device(app: TestApp) {
+    let token = start(&app).await;
+    let response = post_section(&app, &token, 1, &section_form(1, 2, "save")).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, html) = get_html(&app, &format!("/q/{token}/s/1")).await;
+    let end = format!("form.end-link[action='/q/{token}/end'] button");
+    assert_eq!(select(&html, &end).len(), 1, "offered under Continue later");
+
+    let ended = app
+        .raw
+        .post(app.url(&format!("/q/{token}/end")))
+        .send()
+        .await
+        .expect("end");
+    assert_eq!(ended.status(), StatusCode::OK);
+    let clear = ended.headers()["clear-site-data"]
+        .to_str()
+        .expect("header")
+        .to_owned();
+    assert!(
+        clear.contains("\"storage\"") && clear.contains("\"cache\""),
+        "{clear}"
+    );
+    assert!(ended
+        .text()
+        .await
+        .expect("body")
+        .contains("Your private link has ended"));
+    // The link opens nothing any more, whichever page it names.
+    for path in ["", "/s/1", "/about", "/result"] {
+        let (status, _) = get_html(&app, &format!("/q/{token}{path}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let again = app
+        .raw
+        .post(app.url(&format!("/q/{token}/end")))
+        .send()
+        .await
+        .expect("end");
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+    // What was sent stays with the practice.
+    assert_eq!(
+        common::db_count(&app, "select count(*) from submissions").await,
+        1
+    );
+    assert!(common::db_count(&app, "select count(*) from answers").await > 0);
+
+    // A finished client is offered it on their summary too.
+    let done = start(&app).await;
+    common::answer_every_section(&app, &done, |_| "3", "").await;
+    common::check_in(&app, &done, "no").await;
+    let (_, summary) = get_html(&app, &format!("/q/{done}/result")).await;
+    let end = format!("form.end-link[action='/q/{done}/end'] button");
+    assert_eq!(select(&summary, &end).len(), 1);
+}
+on_both_databases!(
+    end_link,
+    a_client_can_end_their_private_link_on_every_device
+);

@@ -141,6 +141,29 @@ impl Db {
         row.map(submission_from_row).transpose()
     }
 
+    /// Makes the resume link whose token hashes to `resume_token_hash` open nothing any more,
+    /// by giving the submission `replacement` (the hash of a token nobody holds). `false` when
+    /// that link opened nothing already.
+    pub async fn end_resume_link(
+        &self,
+        resume_token_hash: &str,
+        replacement: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, sqlx::Error> {
+        let sql = "update submissions set resume_token_hash = $2, updated_at = $3 \
+                   where resume_token_hash = $1";
+        let done = with_pool!(self, pool => {
+            sqlx::query(sql)
+                .bind(resume_token_hash)
+                .bind(replacement)
+                .bind(now)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(done == 1)
+    }
+
     /// A submission's reference (for the clinician's links between partners).
     pub async fn submission_reference(
         &self,

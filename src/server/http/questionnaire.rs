@@ -100,6 +100,23 @@ pub struct SectionQuery {
     check: Option<String>,
 }
 
+/// `POST /q/<token>/end`: the client ends their private link. The page that follows asks the
+/// browser to forget what it stored of this site (`Clear-Site-Data`).
+pub async fn end_link(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    service::end_link(&state, &token).await?;
+    let mut response = render::page(&state, StatusCode::OK, "Your link has ended", false, || {
+        view! { <crate::ui::pages::errors::LinkEndedPage /> }
+    });
+    response.headers_mut().insert(
+        "clear-site-data",
+        axum::http::HeaderValue::from_static("\"cache\", \"storage\""),
+    );
+    Ok(response)
+}
+
 /// `/q/<token>/s/<n>`: one section of the questionnaire.
 pub async fn section(
     State(state): State<AppState>,
@@ -233,6 +250,7 @@ pub async fn result_page(
         joint,
         reference: submission.reference,
         book_url: format!("/q/{token}/book"),
+        end_url: format!("/q/{token}/end"),
         result,
         guidance,
         practice_email: state.config.practice_email.clone(),

@@ -170,6 +170,7 @@ fn private_link_routes(state: &AppState) -> Router<AppState> {
             get(intake::more).post(intake::save_more),
         )
         .route("/q/{token}/result", get(questionnaire::result))
+        .route("/q/{token}/end", post(questionnaire::end_link))
         .route("/q/{token}/book", get(booking::choose).post(booking::book))
         .route("/q/{token}/book/confirm", get(booking::confirm))
         .route("/q/{token}/invite", post(couples::invite))

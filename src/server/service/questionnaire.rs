@@ -131,6 +131,23 @@ pub async fn open(state: &AppState, raw_token: &str) -> Result<Opened, AppError>
     })
 }
 
+/// Ends a client's private link at their request (a shared or unsafe device): it stops opening
+/// anything, on every device. The submission and everything sent stay for the practice.
+pub async fn end_link(state: &AppState, raw_token: &str) -> Result<(), AppError> {
+    let token = ResumeToken::parse(raw_token).ok_or(AppError::LinkNotFound)?;
+    // The hash of a fresh token that is never shown to anyone.
+    let replacement = ResumeToken::generate().hash();
+    let ended = state
+        .db
+        .end_resume_link(&token.hash(), &replacement, Utc::now())
+        .await?;
+    if !ended {
+        return Err(AppError::LinkNotFound);
+    }
+    tracing::info!("a client ended their private link");
+    Ok(())
+}
+
 /// Parses a section number from a URL.
 pub fn section_number(raw: &str) -> Result<u8, AppError> {
     raw.parse::<u8>()

@@ -54,6 +54,25 @@ pub fn LinkExpiredPage() -> impl IntoView {
     }
 }
 
+/// After a client ended their own private link.
+#[component]
+pub fn LinkEndedPage() -> impl IntoView {
+    view! {
+        <section class="card">
+            <h1>"Your private link has ended"</h1>
+            <p>
+                "It no longer opens your answers, on this device or any other. What you sent "
+                "is kept for the practice's clinicians, as before."
+            </p>
+            <p>
+                "If others use this device, you may also want to clear this browser's history. "
+                "If you had not finished, you can start again at any time."
+            </p>
+            <p><a class="button primary" href="/">"Go to the start page"</a>" "<a href="/contact">"Contact the practice"</a></p>
+        </section>
+    }
+}
+
 #[component]
 pub fn AdminsOnlyPage() -> impl IntoView {
     view! {

@@ -6,6 +6,7 @@ use crate::ui::components::questionnaire_form::{QuestionnaireForm, SectionForm};
 
 #[component]
 pub fn QuestionnairePage(form: SectionForm, resume_url: String) -> impl IntoView {
+    let end_url = format!("{}/end", form.base);
     view! {
         <section class="card">
             <QuestionnaireForm form=form />
@@ -19,6 +20,22 @@ pub fn QuestionnairePage(form: SectionForm, resume_url: String) -> impl IntoView
             <p class="resume-link">
                 <code>{resume_url}</code>
             </p>
+            <EndLinkForm action=end_url />
         </details>
+    }
+}
+
+/// Ends the client's private link, for a shared or unsafe device. Shared by the questionnaire
+/// and the summary.
+#[component]
+pub fn EndLinkForm(action: String) -> impl IntoView {
+    view! {
+        <form class="end-link" method="post" action=action>
+            <p>
+                "On a shared or unsafe device? You can end this link now. It will stop opening "
+                "your answers on every device; what you have sent stays with the practice."
+            </p>
+            <button type="submit" class="button secondary">"End my private link"</button>
+        </form>
     }
 }

@@ -16,6 +16,8 @@ pub struct ResultView {
     pub reference: String,
     /// Where "Arrange a first consult" leads.
     pub book_url: String,
+    /// Where "End my private link" posts.
+    pub end_url: String,
     pub result: ReadinessResult,
     /// Empty when the stored result came from an older instrument version.
     pub guidance: Vec<RebuildWayGuidance>,
@@ -34,6 +36,7 @@ pub fn ResultPage(summary: ResultView) -> impl IntoView {
     let ResultView {
         reference,
         book_url,
+        end_url,
         result,
         guidance,
         invite,
@@ -148,5 +151,9 @@ pub fn ResultPage(summary: ResultView) -> impl IntoView {
         {joint.map(|card| view! { <JointSummaryCard card /> })}
         {invite.map(|card| view! { <InvitePartner card /> })}
         <SupportPanel resources=support />
+        <section class="card">
+            <h2>"Keeping this private"</h2>
+            <super::questionnaire::EndLinkForm action=end_url />
+        </section>
     }
 }
