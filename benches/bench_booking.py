@@ -36,6 +36,8 @@ def start_server(binary, database_url, workdir):
         DATABASE_URL=database_url,
         SITE_ROOT="target/site",
         RUST_LOG="warn",
+        # Every bench client starts from one address.
+        START_BURST="0",
         MAIL_DIR=os.path.join(workdir, "mail"),
         PRACTICE_EMAIL="bench@practice.example",
     )

@@ -57,6 +57,9 @@ pub struct Config {
     /// (unset: kept until an admin deletes it). An unfinished questionnaire always goes once its
     /// link has expired.
     pub retention_days: Option<i64>,
+    /// `START_BURST`: questionnaires one address can start at once (default 60; then one every
+    /// 30 seconds). 0 turns the limit off (benchmarks, load tests).
+    pub start_burst: u32,
     /// `MAIL_KEEP_HOURS`: a delivered message keeps its recipient, subject and body this long
     /// (default 24), then only its kind, status and times.
     pub mail_keep_hours: i64,
@@ -382,6 +385,13 @@ impl Config {
                 _ => Some(number("RETENTION_DAYS", 1)?),
             },
             mail_keep_hours: number("MAIL_KEEP_HOURS", 24)?,
+            start_burst: match get("START_BURST", "60").trim() {
+                "0" => 0,
+                _ => u32::try_from(number("START_BURST", 60)?).map_err(|_| ConfigError {
+                    name: "START_BURST",
+                    problem: "must be a whole number from 0 to 4294967295".into(),
+                })?,
+            },
             invite_emails_per_day: number("INVITE_EMAILS_PER_DAY", 200)?,
             quick_exit_url,
             session_idle_minutes: number("SESSION_IDLE_MINUTES", 120)?,

@@ -261,3 +261,58 @@ on_both_databases!(
     manage_link_ends,
     a_manage_link_stops_working_after_its_consult
 );
+
+async fn starting_questionnaires_is_limited_per_address_with_a_calm_page(app: TestApp) {
+    let mut statuses = Vec::new();
+    let mut last = None;
+    for _ in 0..4 {
+        let response = app
+            .raw
+            .post(app.url("/start"))
+            .form(&[("agree", "yes")])
+            .send()
+            .await
+            .expect("start");
+        statuses.push(response.status());
+        last = Some(response);
+    }
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::SEE_OTHER,
+            StatusCode::SEE_OTHER,
+            StatusCode::SEE_OTHER,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+    );
+    let limited = last.expect("a response");
+    let retry = limited
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    assert!(retry.and_then(|r| r.parse::<u64>().ok()).is_some());
+    let body = limited.text().await.expect("body");
+    assert!(body.contains("Please wait a moment"), "{body}");
+    assert!(
+        !body.contains("Too Many Requests!"),
+        "our page, not the library's"
+    );
+    assert_eq!(
+        crate::common::db_count(&app, "select count(*) from submissions").await,
+        3
+    );
+    // The start page itself is never limited.
+    let page = app.raw.get(app.url("/start")).send().await.expect("get");
+    assert_eq!(page.status(), StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_limit() {
+    let app = crate::common::spawn_app_with(
+        crate::common::Backend::Sqlite,
+        &[("START_BURST", "3".into())],
+    )
+    .await;
+    starting_questionnaires_is_limited_per_address_with_a_calm_page(app).await;
+}

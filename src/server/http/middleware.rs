@@ -38,7 +38,35 @@ pub fn per_address(
             limiter.retain_recent();
         }
     });
-    route.layer(GovernorLayer::new(config))
+    route.layer(GovernorLayer::new(config).error_handler(too_many))
+}
+
+/// What someone limited reads: a calm page of our own (no internals), with `Retry-After`.
+fn too_many(error: tower_governor::GovernorError) -> Response {
+    let tower_governor::GovernorError::TooManyRequests { wait_time, headers } = error else {
+        return error.into();
+    };
+    let page = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta name=\"robots\" content=\"noindex, nofollow\">\
+         <title>Please wait a moment</title>\
+         <link rel=\"stylesheet\" href=\"/pkg/trustbridge.css\"></head>\
+         <body><main><section class=\"card\"><h1>Please wait a moment</h1>\
+         <p>There have been many tries from this connection just now. Please wait {wait_time} \
+         seconds, then try again.</p><p><a href=\"/\">Go to the start page</a></p>\
+         </section></main></body></html>"
+    );
+    let mut response = (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        page,
+    )
+        .into_response();
+    if let Some(headers) = headers {
+        response.headers_mut().extend(headers);
+    }
+    response
 }
 
 /// The address a request comes from, for the per-address limits: the peer, or, when the peer

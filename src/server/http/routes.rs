@@ -217,7 +217,15 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::landing))
         .route("/contact", get(pages::contact))
-        .route("/start", get(consent::before_start).post(consent::start))
+        // Each start creates a submission: a burst (a waiting room's shared Wi-Fi), then one
+        // every 30 seconds per address (`START_BURST`; 0 turns it off).
+        .route("/start", {
+            let start = get(consent::before_start).post(consent::start);
+            match state.config.start_burst {
+                0 => start,
+                burst => per_address(&state, start, 30, burst),
+            }
+        })
         .merge(private_link_routes(&state))
         .route("/join/{invite}", get(couples::welcome).post(couples::join))
         .route("/r/{token}", get(referral::page))
