@@ -212,7 +212,11 @@ async fn an_unsure_partner_beside_one_leaning_in_is_a_mixed_agenda(app: TestApp)
     check_in(&app, &a, "no").await;
     let b = invite(&app, &a).await;
     // B is as ready as A but for "I'm unsure", and does not feel safe being themselves.
-    let unsafe_b = |i: &Item| if i.id == "con7" { "1" } else { ready(i) };
+    let unsafe_b = |i: &Item| match i.id {
+        "con7" => "1",
+        "con6" => "5",
+        _ => ready(i),
+    };
     common::answer_sections(&app, &b, unsafe_b, &[("lean", "2")], "").await;
     check_in(&app, &b, "no").await;
 
@@ -231,6 +235,7 @@ async fn an_unsure_partner_beside_one_leaning_in_is_a_mixed_agenda(app: TestApp)
     let b_page = common::staff_html(&app, &cookie, &format!("/staff/submissions/{b_ref}")).await;
     let b_notes = texts(&b_page, ".readiness-notes li").join(" | ");
     assert!(b_notes.contains("Soft safety sign"), "{b_notes}");
+    assert!(b_notes.contains("put up walls"), "{b_notes}");
     assert!(b_notes.contains("Where they are: is unsure"), "{b_notes}");
     assert!(!texts(&page, ".readiness-notes li")
         .concat()

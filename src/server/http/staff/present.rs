@@ -94,11 +94,26 @@ fn readiness_notes(answers: &q::Answers, result: Option<&ReadinessResult>) -> Ve
             );
         }
     }
-    // A soft sign, never a finding: read it with the private check-in (clinical review P7).
+    // Soft signs, never findings: read them with the private check-in (clinical review P7).
     if answers.get("con7").is_some_and(|v| v.value() <= 2) {
         notes.push(
             "Soft safety sign: they disagree that they feel safe being themselves around their \
              partner. Read it with the private check-in."
+                .to_owned(),
+        );
+    }
+    // Version 1 only: version 2 no longer asks it.
+    if answers.get("res6").is_some_and(|v| v.value() >= 4) {
+        notes.push(
+            "Soft sign: they agree that they react to their partner as if to someone who hurt \
+             them before, which can be a trauma response. Read it with the private check-in."
+                .to_owned(),
+        );
+    }
+    if answers.get("con6").is_some_and(|v| v.value() >= 4) {
+        notes.push(
+            "Soft sign: they agree that they put up walls so their partner can't see how they \
+             feel, which can be self-protection. Read it with the private check-in."
                 .to_owned(),
         );
     }
