@@ -66,7 +66,11 @@ async fn a_questionnaire_started_under_version_1_stays_version_1(app: TestApp) {
     for section in 1..=SECTION_COUNT {
         let mut form: Vec<(String, String)> = Instrument::V1
             .items_in_section(section)
-            .map(|i| (i.field_name(), ready(i).to_owned()))
+            // One version 1 statement a trauma response answers "Strongly agree" to.
+            .map(|i| {
+                let v = if i.id == "res6" { "5" } else { ready(i) };
+                (i.field_name(), v.to_owned())
+            })
             .collect();
         form.push(("nav".into(), "next".into()));
         let response = post(&app, &format!("/q/{token}/s/{section}"), &form).await;
@@ -98,6 +102,8 @@ async fn a_questionnaire_started_under_version_1_stays_version_1(app: TestApp) {
     assert!(texts(&page, ".overall-line")
         .concat()
         .contains("instrument v1"));
+    let notes = texts(&page, ".readiness-notes li").join(" | ");
+    assert!(notes.contains("can be a trauma response"), "{notes}");
 }
 on_both_databases!(
     stays_v1,
