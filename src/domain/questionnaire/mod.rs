@@ -129,6 +129,17 @@ impl Instrument {
     }
 }
 
+/// Version 1's dimensions, in order (for the tests that pin version 1).
+#[cfg(test)]
+pub(crate) const V1_DIMENSIONS: [Dimension; 6] = [
+    Dimension::Honesty,
+    Dimension::Respect,
+    Dimension::Connection,
+    Dimension::Accountability,
+    Dimension::RepairSkills,
+    Dimension::Willingness,
+];
+
 /// The wording of a question id in whichever version asked it (an id is never reused for
 /// other wording).
 fn text_of(id: &str) -> Option<&'static str> {

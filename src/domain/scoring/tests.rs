@@ -3,16 +3,7 @@
 
 use super::*;
 use crate::domain::questionnaire::Answers;
-
-/// Version 1's dimensions, in order.
-const V1_DIMENSIONS: [Dimension; 6] = [
-    Dimension::Honesty,
-    Dimension::Respect,
-    Dimension::Connection,
-    Dimension::Accountability,
-    Dimension::RepairSkills,
-    Dimension::Willingness,
-];
+use crate::domain::questionnaire::V1_DIMENSIONS;
 
 fn items() -> &'static [Item] {
     Instrument::V1.items()

@@ -22,6 +22,7 @@ mod safety;
 mod sessions;
 mod submissions;
 pub(crate) mod workflow;
+mod workspace_list;
 
 pub use audit::{Audit, AuditAction, AuditEntry};
 pub use bookings::*;
@@ -37,6 +38,7 @@ pub use safety::{FirstContact, HoldOverride};
 pub use sessions::StoredSession;
 pub use submissions::*;
 pub use workflow::*;
+pub use workspace_list::*;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::outbox;
-use super::{with_pool, Audit, ClinicianId, Db};
+use super::{with_pool, Audit, Db};
 
 /// How deleting a submission ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +29,7 @@ pub enum SubmissionStatus {
 }
 
 impl SubmissionStatus {
-    fn parse(s: &str) -> Result<Self, sqlx::Error> {
+    pub(super) fn parse(s: &str) -> Result<Self, sqlx::Error> {
         match s {
             "in_progress" => Ok(Self::InProgress),
             "submitted" => Ok(Self::Submitted),
@@ -75,7 +75,7 @@ struct SubmissionRow {
 const SUBMISSION_COLUMNS: &str =
     "id, reference, instrument_version, status, note, created_at, workflow";
 
-fn workflow(s: &str) -> Result<WorkflowStatus, sqlx::Error> {
+pub(super) fn workflow(s: &str) -> Result<WorkflowStatus, sqlx::Error> {
     WorkflowStatus::parse(s).ok_or_else(|| corrupt(format!("unknown workflow status {s:?}")))
 }
 
@@ -98,7 +98,7 @@ fn submission_from_row(row: SubmissionRow) -> Result<Submission, sqlx::Error> {
     })
 }
 
-fn corrupt(message: String) -> sqlx::Error {
+pub(super) fn corrupt(message: String) -> sqlx::Error {
     sqlx::Error::Decode(message.into())
 }
 
@@ -325,277 +325,7 @@ impl Db {
     }
 }
 
-/// One row of the workspace's submission list.
-#[derive(Debug, Clone)]
-pub struct SubmissionSummary {
-    pub id: SubmissionId,
-    pub reference: String,
-    pub status: SubmissionStatus,
-    pub workflow: WorkflowStatus,
-    pub created_at: DateTime<Utc>,
-    pub submitted_at: Option<DateTime<Utc>>,
-    pub overall: Option<u8>,
-    pub band: Option<ReadinessBand>,
-    /// The instrument version that scored it (scores of different versions are not alike).
-    pub instrument: Option<u32>,
-    /// Where the person is about the relationship, from their result.
-    pub leaning: Option<Leaning>,
-    /// "a" or "b" when part of a couple.
-    pub partner: Option<String>,
-    /// The live consult's start, if one is booked.
-    pub consult: Option<DateTime<Utc>>,
-    /// Its own or its partner's private check-in is positive.
-    pub safety: bool,
-    /// Its couple has a mixed agenda.
-    pub mixed_agenda: bool,
-    /// Who looks after it, by name.
-    pub owner: Option<String>,
-    /// Its newest referral: `sent`, an outcome (`connected`, …) or `closed`.
-    pub referral: Option<String>,
-}
-
-/// Whose submissions the list shows.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum OwnerFilter {
-    #[default]
-    Any,
-    /// Those this clinician owns.
-    Of(ClinicianId),
-    Unassigned,
-    Assigned,
-}
-
-/// Positive check-ins of a submission or its partner (> 0: flag). Correlated subqueries on
-/// primary keys and the couple index: cheap for the 50 rows of a page.
-const SAFETY_EXPR: &str = "cast(coalesce((select max(ss.positive) from safety_screens ss \
-     where ss.submission_id = s.id), 0) \
-     + coalesce((select max(ss.positive) from submissions p \
-     join safety_screens ss on ss.submission_id = p.id where p.couple_id = s.couple_id), 0) \
-     as integer)";
-
-/// 1 when the submission's couple has a mixed agenda (the rule of `domain::couple`: both
-/// partners have a result, and either is known not to lean in), else 0.
-const MIXED_AGENDA_EXPR: &str = "coalesce((select case when count(*) = 2 \
-     and sum(case when r.leaning in ('unsure', 'out', 'decided') then 1 else 0 end) > 0 \
-     then 1 else 0 end \
-     from submissions p join results r on r.submission_id = p.id \
-     where p.couple_id = s.couple_id), 0)";
-
-/// A value bound into a query assembled at run time.
-enum Arg<'a> {
-    Int(i64),
-    Text(std::borrow::Cow<'a, str>),
-    Time(DateTime<Utc>),
-}
-
-/// What the workspace list is narrowed to. Empty means everything.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SubmissionFilter {
-    pub workflow: Option<WorkflowStatus>,
-    pub band: Option<ReadinessBand>,
-    /// Started at or after.
-    pub from: Option<DateTime<Utc>>,
-    /// Started before.
-    pub until: Option<DateTime<Utc>>,
-    /// A reference, or the start of one (case-insensitive).
-    pub reference: Option<String>,
-    /// Only those flagged by a positive private check-in (theirs or their partner's).
-    pub safety_only: bool,
-    /// Only couples with a mixed agenda.
-    pub mixed_agenda_only: bool,
-    /// Part of the name given when booking (case-insensitive).
-    pub client_name: Option<String>,
-    /// Intake answers it must have: the question's key and the values that match (any one).
-    pub intake: Vec<(&'static str, Vec<&'static str>)>,
-    pub owner: OwnerFilter,
-}
-
 impl Db {
-    /// Submissions newest first, `limit` at a time, starting below `before` (keyset
-    /// pagination: page 2,000 costs what page 1 costs, unlike OFFSET).
-    pub async fn submissions_page(
-        &self,
-        filter: &SubmissionFilter,
-        before: Option<SubmissionId>,
-        limit: u32,
-    ) -> Result<Vec<SubmissionSummary>, sqlx::Error> {
-        // The WHERE clause holds only the filters given: a catch-all `($n is null or …)` would
-        // be planned once for every combination and could use no index (seen at 1M rows).
-        let mut args: Vec<Arg<'_>> = vec![
-            Arg::Int(before.map_or(i64::MAX, |b| b.0)),
-            Arg::Int(i64::from(limit)),
-        ];
-        let mut sql = format!(
-            "select s.id, s.reference, s.status, s.workflow, s.created_at, s.submitted_at, \
-             r.overall, r.band, r.instrument_version, r.leaning, s.partner, \
-             (select b.starts_at from bookings b \
-              where b.submission_id = s.id and b.status = 'booked') as consult, \
-             {SAFETY_EXPR} as safety, {mixed} as mixed_agenda, \
-             (select o.display_name from clinicians o where o.id = s.owner_id) as owner, \
-             (select case when rf.closed_at is not null then 'closed' \
-              else coalesce(rf.outcome, 'sent') end from referrals rf \
-              where rf.submission_id = s.id order by rf.id desc limit 1) as referral \
-             from submissions s left join results r on r.submission_id = s.id \
-             where s.id < $1",
-            mixed = MIXED_AGENDA_EXPR
-        );
-        let mut and = |condition: &str, values: Vec<Arg<'static>>, args: &mut Vec<Arg<'_>>| {
-            let mut condition = condition.to_owned();
-            for (i, value) in values.into_iter().enumerate() {
-                args.push(value);
-                condition = condition.replace(&format!("?{i}"), &format!("${}", args.len()));
-            }
-            sql.push_str(" and ");
-            sql.push_str(&condition);
-        };
-        if let Some(w) = filter.workflow {
-            and(
-                "s.workflow = ?0",
-                vec![Arg::Text(w.as_str().into())],
-                &mut args,
-            );
-        }
-        if let Some(b) = filter.band {
-            and("r.band = ?0", vec![Arg::Text(b.as_str().into())], &mut args);
-        }
-        if let Some(from) = filter.from {
-            and("s.created_at >= ?0", vec![Arg::Time(from)], &mut args);
-        }
-        if let Some(until) = filter.until {
-            and("s.created_at < ?0", vec![Arg::Time(until)], &mut args);
-        }
-        // A reference prefix as a range on the unique index (references are `TB-` and
-        // upper-case letters and digits, all below `~`).
-        let prefix: String = filter
-            .reference
-            .as_deref()
-            .unwrap_or_default()
-            .trim()
-            .to_uppercase()
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .collect();
-        if !prefix.is_empty() {
-            let upper = format!("{prefix}~");
-            and(
-                "s.reference >= ?0 and s.reference < ?1",
-                vec![Arg::Text(prefix.into()), Arg::Text(upper.into())],
-                &mut args,
-            );
-        }
-        if filter.safety_only {
-            and(&format!("{SAFETY_EXPR} > 0"), vec![], &mut args);
-        }
-        if filter.mixed_agenda_only {
-            and(&format!("{MIXED_AGENDA_EXPR} = 1"), vec![], &mut args);
-        }
-        if let Some(name) = filter.client_name.as_deref().map(str::trim) {
-            // LIKE's own wildcards in the name are matched literally.
-            let pattern: String = name
-                .to_lowercase()
-                .chars()
-                .flat_map(|c| match c {
-                    '%' | '_' | '\\' => vec!['\\', c],
-                    c => vec![c],
-                })
-                .collect();
-            and(
-                "exists (select 1 from bookings b where b.submission_id = s.id \
-                 and lower(b.client_name) like ?0 escape '\\')",
-                vec![Arg::Text(format!("%{pattern}%").into())],
-                &mut args,
-            );
-        }
-        match filter.owner {
-            OwnerFilter::Any => {}
-            OwnerFilter::Of(owner) => and("s.owner_id = ?0", vec![Arg::Int(owner.0)], &mut args),
-            OwnerFilter::Unassigned => and("s.owner_id is null", vec![], &mut args),
-            OwnerFilter::Assigned => and("s.owner_id is not null", vec![], &mut args),
-        }
-        for (key, values) in &filter.intake {
-            let placeholders: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
-            let condition = format!(
-                "exists (select 1 from intake_answers ia where ia.submission_id = s.id \
-                 and ia.question_key = ?0 and ia.value in ({}))",
-                placeholders.join(", ")
-            );
-            let mut bound = vec![Arg::Text((*key).into())];
-            bound.extend(values.iter().map(|v| Arg::Text((*v).into())));
-            and(&condition, bound, &mut args);
-        }
-        sql.push_str(" order by s.id desc limit $2");
-        type Row = (
-            i64,
-            String,
-            String,
-            String,
-            DateTime<Utc>,
-            Option<DateTime<Utc>>,
-            Option<i16>,
-            Option<String>,
-            Option<i32>,
-            Option<String>,
-            Option<String>,
-            Option<DateTime<Utc>>,
-            i32,
-            i32,
-            Option<String>,
-            Option<String>,
-        );
-        let rows: Vec<Row> = with_pool!(self, pool => {
-            let mut query = sqlx::query_as::<_, Row>(&sql);
-            for arg in &args {
-                query = match arg {
-                    Arg::Int(v) => query.bind(*v),
-                    Arg::Text(t) => query.bind(t.as_ref()),
-                    Arg::Time(t) => query.bind(*t),
-                };
-            }
-            query.fetch_all(pool).await?
-        });
-        rows.into_iter()
-            .map(
-                |(
-                    id,
-                    reference,
-                    status,
-                    workflow_status,
-                    created_at,
-                    submitted_at,
-                    overall,
-                    band,
-                    instrument,
-                    leaning,
-                    partner,
-                    consult,
-                    safety,
-                    mixed_agenda,
-                    owner,
-                    referral,
-                )| {
-                    Ok(SubmissionSummary {
-                        id: SubmissionId(id),
-                        reference,
-                        status: SubmissionStatus::parse(&status)?,
-                        workflow: workflow(&workflow_status)?,
-                        created_at,
-                        submitted_at,
-                        overall: overall.and_then(|o| u8::try_from(o).ok()),
-                        band: band.as_deref().and_then(ReadinessBand::parse),
-                        instrument: instrument.and_then(|v| u32::try_from(v).ok()),
-                        leaning: leaning.as_deref().and_then(Leaning::parse),
-                        partner,
-                        consult,
-                        safety: safety > 0,
-                        mixed_agenda: mixed_agenda > 0,
-                        owner,
-                        referral,
-                    })
-                },
-            )
-            .collect()
-    }
-
     /// Deletes a questionnaire for good, with everything hanging off it (answers, result,
     /// check-in, notes, history, past consults), and writes `audit` (who, what) in the same
     /// transaction. A cancellation not sent yet is kept, unlinked: the client must still get it. A partner left on their own leaves the couple, which goes with its invitation,

@@ -44,7 +44,7 @@ fn every_day(windows: &[WorkingWindow]) -> WeeklyHours {
 
 /// Rules with no notice and a long horizon, so a test sees a whole day.
 fn rules(length: u32, buffer: u32) -> ConsultRules {
-    ConsultRules::from_minutes(length, buffer, 0, 7).unwrap()
+    ConsultRules::from_minutes(length, buffer, 0, 7).unwrap_or_else(|e| panic!("test rules: {e:?}"))
 }
 
 /// The slots of one local date, with "now" a day before it.
@@ -58,9 +58,8 @@ fn day_slots(
     let avail = Availability::new(zone, every_day(windows), BTreeSet::new());
     let now = day
         .pred_opt()
-        .unwrap()
-        .and_hms_opt(0, 0, 0)
-        .unwrap()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .unwrap_or_else(|| panic!("no day before {day}"))
         .and_utc();
     slots(&avail, rules, busy, now)
         .into_iter()
@@ -138,14 +137,15 @@ fn rules_refuse_nonsense() {
         ConsultRules::from_minutes(u32::MAX, 0, 0, 1),
         Err(BookingRuleError::ConsultLength)
     );
-    let widest = ConsultRules::from_minutes(720, 720, 90 * 24 * 60, 366).unwrap();
+    let widest = ConsultRules::from_minutes(720, 720, 90 * 24 * 60, 366)
+        .unwrap_or_else(|e| panic!("the widest rules: {e:?}"));
     assert_eq!(widest.length(), Duration::hours(12));
     assert!(!e(m(0), m(0), m(0), 1).to_string().is_empty());
 }
 
 #[test]
 fn windows_are_whole_minutes_and_not_empty() {
-    let t = |h, m, s| NaiveTime::from_hms_opt(h, m, s).unwrap();
+    let t = |h, m, s| NaiveTime::from_hms_opt(h, m, s).unwrap_or_else(|| panic!("{h}:{m}:{s}"));
     assert!(WorkingWindow::new(t(9, 0, 0), t(17, 0, 0)).is_ok());
     assert_eq!(
         WorkingWindow::new(t(9, 0, 0), t(9, 0, 0)),

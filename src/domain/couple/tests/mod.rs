@@ -1,22 +1,13 @@
 #![cfg(test)]
 
 use super::*;
+use crate::domain::questionnaire::V1_DIMENSIONS;
 use crate::domain::questionnaire::{Answers, Instrument};
 use crate::domain::scoring::{score, WILLINGNESS_CAP_BELOW};
 use proptest::prelude::*;
 
 // These tests build version 1 answers (whose couples rules must not change) unless they say
 // otherwise; `v2.rs` has version 2's and mixed versions'.
-/// Version 1's dimensions, in order.
-const V1_DIMENSIONS: [Dimension; 6] = [
-    Dimension::Honesty,
-    Dimension::Respect,
-    Dimension::Connection,
-    Dimension::Accountability,
-    Dimension::RepairSkills,
-    Dimension::Willingness,
-];
-
 fn items() -> &'static [Item] {
     Instrument::V1.items()
 }

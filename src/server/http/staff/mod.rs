@@ -9,6 +9,7 @@ pub mod intake_form;
 mod list;
 mod login;
 mod present;
+mod reading;
 pub mod report;
 mod submission;
 
