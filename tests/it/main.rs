@@ -21,5 +21,6 @@ mod referral;
 mod report;
 mod retention;
 mod safety;
+mod sessions;
 mod staff;
 mod startup;

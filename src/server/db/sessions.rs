@@ -17,16 +17,17 @@ pub struct StoredSession<'a> {
 
 const INSERT: &str = "insert into sessions (id, data, expires_at, clinician_id, created_at) \
                       values ($1, $2, $3, $4, $5)";
-const UPSERT: &str = "insert into sessions (id, data, expires_at, clinician_id, created_at) \
-                      values ($1, $2, $3, $4, $5) \
-                      on conflict (id) do update set data = excluded.data, \
-                      expires_at = excluded.expires_at, clinician_id = excluded.clinician_id";
+// Only ever updates: a session that a logout or password change removed while one of its
+// requests was still being answered stays removed when that request saves on its way out.
+const UPDATE: &str =
+    "update sessions set data = $2, expires_at = $3, clinician_id = $4 where id = $1";
 
 impl Db {
-    async fn write_session(&self, sql: &str, s: &StoredSession<'_>) -> Result<(), sqlx::Error> {
+    /// A new session; fails with a unique violation if the id is taken.
+    pub async fn insert_session(&self, s: &StoredSession<'_>) -> Result<(), sqlx::Error> {
         let now = Utc::now();
         with_pool!(self, pool => {
-            sqlx::query(sql)
+            sqlx::query(INSERT)
                 .bind(s.id)
                 .bind(s.data)
                 .bind(s.expires_at)
@@ -38,14 +39,18 @@ impl Db {
         Ok(())
     }
 
-    /// A new session; fails with a unique violation if the id is taken.
-    pub async fn insert_session(&self, session: &StoredSession<'_>) -> Result<(), sqlx::Error> {
-        self.write_session(INSERT, session).await
-    }
-
-    /// Saves a session, creating it if it is not there.
-    pub async fn save_session(&self, session: &StoredSession<'_>) -> Result<(), sqlx::Error> {
-        self.write_session(UPSERT, session).await
+    /// Saves a session that still exists; one that has ended is not brought back.
+    pub async fn save_session(&self, s: &StoredSession<'_>) -> Result<(), sqlx::Error> {
+        with_pool!(self, pool => {
+            sqlx::query(UPDATE)
+                .bind(s.id)
+                .bind(s.data)
+                .bind(s.expires_at)
+                .bind(s.clinician)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
     }
 
     /// A session's data and expiry, unless it has expired by `now` (Unix seconds).
