@@ -76,6 +76,11 @@ pub struct Config {
     /// `SESSION_MAX_HOURS`: a clinician session ends this long after login, however active
     /// (default 12: a working day).
     pub session_max_hours: i64,
+    /// `HEADER_READ_TIMEOUT_SECONDS`: a client has this long to send a request's head
+    /// (default 10); a connection that trickles it, or sends nothing, is closed.
+    pub header_read_seconds: u64,
+    /// `MAX_CONNECTIONS`: connections served at once (default 512); more wait their turn.
+    pub max_connections: usize,
 }
 
 /// How TLS is used with the SMTP server.
@@ -396,6 +401,8 @@ impl Config {
             quick_exit_url,
             session_idle_minutes: number("SESSION_IDLE_MINUTES", 120)?,
             session_max_hours: number("SESSION_MAX_HOURS", 12)?,
+            header_read_seconds: number("HEADER_READ_TIMEOUT_SECONDS", 10)? as u64,
+            max_connections: number("MAX_CONNECTIONS", 512)? as usize,
             bind_addr,
             database_url: get("DATABASE_URL", "sqlite://data/trustbridge.db"),
             practice_name,

@@ -7,6 +7,7 @@ pub mod db;
 pub mod email;
 pub mod error;
 pub mod http;
+pub mod serve;
 pub mod service;
 pub mod startup;
 pub mod state;

@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use axum::serve::ListenerExt as _;
 use leptos::config::{Env, LeptosOptions};
 use tokio::net::TcpListener;
 
@@ -20,8 +19,6 @@ pub enum StartError {
     Mail(#[from] super::email::MailerError),
     #[error("could not listen on the configured address")]
     Bind(#[source] std::io::Error),
-    #[error("the server stopped unexpectedly")]
-    Serve(#[source] std::io::Error),
 }
 
 /// Opens the database (applying migrations), binds, prints the URL and serves.
@@ -44,6 +41,12 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let public_https = config.secure_cookies();
     let app_support = config.support.clone();
     let retention = config.retention();
+    let limits = super::serve::Limits {
+        header_read: std::time::Duration::from_secs(config.header_read_seconds),
+        max_connections: config.max_connections,
+        // Longer than any request may take (`http::routes`' 30-second limit).
+        drain: std::time::Duration::from_secs(40),
+    };
     let state = AppState {
         config: Arc::new(config),
         db: db.clone(),
@@ -70,18 +73,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     }
     // Tests read this line to find the port the OS picked.
     println!("listening on http://{local}");
-    // Without TCP_NODELAY, small keep-alive responses wait on Nagle's algorithm (~40 ms each).
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    // The login rate limit keys on the peer address.
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(StartError::Serve)?;
+    super::serve::serve(listener, app, limits, shutdown_signal()).await;
     // Requests are done; the message being sent (if any) is let finish, within one send's
     // time limit, so it is not left claimed.
     let grace = std::time::Duration::from_secs(mail_settings.timeout_seconds + 2);

@@ -9,6 +9,7 @@ mod common;
 mod audit;
 mod backup;
 mod booking;
+mod connections;
 mod couples;
 mod email;
 mod hardening;

@@ -199,6 +199,10 @@ fn private_link_routes(state: &AppState) -> Router<AppState> {
 /// so only a stuck request meets it.
 const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// How long a request's body may take to arrive (a form is a few kilobytes; the largest upload
+/// is a few megabytes): a client trickling one is answered before `REQUEST_TIMEOUT`.
+const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
 pub fn router(state: AppState) -> Router {
     let https = state.config.secure_cookies();
     let pkg_dir = format!("{}/{}", state.leptos.site_root, state.leptos.site_pkg_dir);
@@ -302,6 +306,9 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(move |request, next| {
             super::middleware::security_headers(https, request, next)
         }))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            BODY_TIMEOUT,
+        ))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
