@@ -24,7 +24,8 @@ use tower::ServiceExt as _;
 /// What one server process allows its clients.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// From a connection's first byte of a request head to its end.
+    /// How long a request head may take once the server waits for one (a silent connection
+    /// included).
     pub header_read: Duration,
     /// Connections open at once.
     pub max_connections: usize,
