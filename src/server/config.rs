@@ -235,6 +235,13 @@ impl Config {
                     problem: "must be a whole number above 0".into(),
                 })
         };
+        let database_url = get("DATABASE_URL", "sqlite://data/trustbridge.db");
+        if let Some(problem) = crate::server::db::clear_text_to_remote(&database_url) {
+            return Err(ConfigError {
+                name: "DATABASE_URL",
+                problem,
+            });
+        }
         let quick_exit_url = get("QUICK_EXIT_URL", "https://www.bbc.com/weather");
         if !quick_exit_url.starts_with("https://") && !quick_exit_url.starts_with("http://") {
             return Err(ConfigError {
@@ -404,7 +411,7 @@ impl Config {
             header_read_seconds: number("HEADER_READ_TIMEOUT_SECONDS", 10)? as u64,
             max_connections: number("MAX_CONNECTIONS", 512)? as usize,
             bind_addr,
-            database_url: get("DATABASE_URL", "sqlite://data/trustbridge.db"),
+            database_url,
             practice_name,
             practice_email,
             public_base_url: public_base_url.trim_end_matches('/').to_owned(),
@@ -455,8 +462,34 @@ mod tests {
 
     #[test]
     fn the_database_url_never_appears_in_debug_output() {
-        let c = config(&[("DATABASE_URL", "postgres://u:hunter2@db/x")]).expect("valid");
+        let c = config(&[("DATABASE_URL", "postgres://u:hunter2@db/x?sslmode=require")])
+            .expect("valid");
         assert!(!format!("{c:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn postgresql_elsewhere_must_be_asked_for_tls() {
+        for refused in [
+            "postgres://u:hunter2@db.internal/x",
+            "postgres://u@10.0.0.7:5432/x?sslmode=prefer",
+            "postgresql://u@db.internal/x?sslmode=disable",
+        ] {
+            let err = config(&[("DATABASE_URL", refused)]).expect_err(refused);
+            assert_eq!(err.name, "DATABASE_URL");
+            assert!(err.problem.contains("sslmode=verify-full"), "{err}");
+            assert!(!err.to_string().contains("hunter2"), "{err}");
+        }
+        for allowed in [
+            "postgres://u@db.internal/x?sslmode=verify-full&sslrootcert=/etc/ca.crt",
+            "postgres://u@db.internal/x?sslmode=require",
+            "postgres://u@127.0.0.1:5432/x",
+            "postgres://u@localhost/x?sslmode=disable",
+            "postgres://u@[::1]:5432/x",
+            "postgres://u@%2Frun%2Fpostgresql/x",
+            "sqlite://data/trustbridge.db",
+        ] {
+            assert!(config(&[("DATABASE_URL", allowed)]).is_ok(), "{allowed}");
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod instrument;
 mod intake;
 mod owners;
 mod pathway;
+mod pg_tls;
 mod questionnaire;
 mod referral;
 mod report;

@@ -81,6 +81,41 @@ pub enum ConnectError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+/// Why a PostgreSQL `url` would carry clients' data over the network unencrypted, if it would.
+///
+/// A server on this machine (loopback or a Unix socket) may be reached in clear text; any other
+/// must be asked for TLS with `sslmode=require`, `verify-ca` or `verify-full`. sqlx's default
+/// (`prefer`) falls back to clear text without a word, so it is refused too. A URL that does not
+/// parse is left for [`Db::connect`] to report.
+pub fn clear_text_to_remote(url: &str) -> Option<String> {
+    use sqlx::postgres::PgSslMode;
+    if !(url.starts_with("postgres:") || url.starts_with("postgresql:")) {
+        return None;
+    }
+    let options = PgConnectOptions::from_str(url).ok()?;
+    if options.get_socket().is_some() {
+        return None;
+    }
+    let host = options.get_host();
+    let local = host == "localhost"
+        || host.starts_with('/')
+        || host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    let encrypted = matches!(
+        options.get_ssl_mode(),
+        PgSslMode::Require | PgSslMode::VerifyCa | PgSslMode::VerifyFull
+    );
+    (!local && !encrypted).then(|| {
+        format!(
+            "PostgreSQL at {host:?} is not on this machine, so the connection must be encrypted: \
+             add sslmode=verify-full to the URL (with sslrootcert=/path/to/ca.crt for a private \
+             certificate authority), or at least sslmode=require"
+        )
+    })
+}
+
 impl Db {
     /// Opens the database named by `url` and applies pending migrations.
     pub async fn connect(url: &str) -> Result<Self, ConnectError> {

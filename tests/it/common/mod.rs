@@ -83,6 +83,22 @@ pub async fn spawn_app_with(backend: Backend, env: &[(&str, String)]) -> TestApp
             (url, Some(name))
         }
     };
+    start(dir, database_url, pg_database, env).await
+}
+
+/// Starts the server on a database the test made itself (e.g. its own PostgreSQL cluster); the
+/// test cleans that database up.
+pub async fn spawn_app_on(database_url: String, env: &[(&str, String)]) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    start(dir, database_url, None, env).await
+}
+
+async fn start(
+    dir: tempfile::TempDir,
+    database_url: String,
+    pg_database: Option<String>,
+    env: &[(&str, String)],
+) -> TestApp {
     let (child, base, logs) = launch(&database_url, dir.path(), env).await;
     let client = reqwest::Client::builder()
         .cookie_store(true)
