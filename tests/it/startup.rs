@@ -85,7 +85,7 @@ async fn check_config_says_what_the_settings_amount_to_and_what_to_fix() {
         ("PUBLIC_BASE_URL", "https://intake.example.org"),
         (
             "DATABASE_URL",
-            "postgres://app:hunter2@db.internal/trustbridge",
+            "postgres://app:hunter2@db.internal/trustbridge?sslmode=verify-full",
         ),
     ])
     .await;
