@@ -83,7 +83,13 @@ async fn main() -> ExitCode {
             }
         }
         Command::Restore { from } => {
-            match trustbridge::server::db::backup::restore(&config.database_url, &from).await {
+            match trustbridge::server::db::backup::restore(
+                &config.database_url,
+                &config.data_key,
+                &from,
+            )
+            .await
+            {
                 Ok(()) => {
                     println!("Restored {}; start the server as usual.", from.display());
                     ExitCode::SUCCESS
@@ -109,6 +115,23 @@ async fn main() -> ExitCode {
                 println!("{line}");
             }
             ExitCode::SUCCESS
+        }
+        Command::RotateKey { new_key_file } => {
+            match cli::rotate_key(&config, &new_key_file).await {
+                Ok((changed, id)) => {
+                    println!(
+                        "Sealed {changed} values again with the new key ({id}). Start every \
+                         instance with DATA_KEY_FILE={} (or DATA_KEY set to that key); the old \
+                         key no longer opens anything.",
+                        new_key_file.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("could not change the key: {}", chain(&e));
+                    ExitCode::FAILURE
+                }
+            }
         }
         Command::Unlock { email } => match cli::unlock(&config, &email).await {
             Ok(()) => {

@@ -14,6 +14,10 @@
 //! `trustbridge purge` runs the retention purge now (the server also runs it hourly) and says
 //! what it removed, as counts.
 //!
+//! `trustbridge rotate-key --new-key-file PATH` seals every sensitive field again with the key
+//! in PATH (made there if the file does not exist), with every server stopped; then each
+//! instance is started with `DATA_KEY_FILE=PATH`.
+//!
 //! `trustbridge set-hours --email EMAIL --hours "09:00-12:00, 13:00-17:00" [--days mon,tue]`
 //! sets the weekly hours a clinician offers consults in (weekdays by default), so a practice
 //! can take bookings before anyone opens the workspace's availability page.
@@ -56,6 +60,10 @@ pub enum Command {
     /// Puts a backup into an empty database.
     Restore {
         from: std::path::PathBuf,
+    },
+    /// Seals everything again with a new data key.
+    RotateKey {
+        new_key_file: std::path::PathBuf,
     },
 }
 
@@ -132,6 +140,12 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             }
             _ => Err("restore needs the backup file to read".into()),
         },
+        "rotate-key" => match (args.get(1).map(String::as_str), args.get(2)) {
+            (Some("--new-key-file"), Some(path)) if args.len() == 3 => Ok(Command::RotateKey {
+                new_key_file: path.into(),
+            }),
+            _ => Err("rotate-key needs --new-key-file PATH (made there if missing)".into()),
+        },
         "unlock" => match (args.get(1).map(String::as_str), args.get(2)) {
             (Some("--email"), Some(email)) if args.len() == 3 => Ok(Command::Unlock {
                 email: email.trim().to_lowercase(),
@@ -141,7 +155,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         other => Err(format!(
             "unknown command {other:?}; use `serve` (default), `create-admin --email …`, \
              `set-hours --email … --hours …`, `unlock --email …`, `backup FILE`, `restore FILE`, \
-             `purge` or `check-config`"
+             `rotate-key --new-key-file …`, `purge` or `check-config`"
         )),
     }
 }
@@ -181,7 +195,7 @@ pub async fn create_admin(
     let password = read_password(password_stdin).map_err(CreateAdminError::Read)?;
     check_password_strength(password.expose_secret(), &[email, name])
         .map_err(CreateAdminError::WeakPassword)?;
-    let db = Db::connect(&config.database_url).await?;
+    let db = Db::connect(&config.database_url, &config.data_key).await?;
     let hash = hash_password(password)
         .await
         .map_err(|e| CreateAdminError::Save(Box::new(e)))?;
@@ -208,6 +222,22 @@ pub fn describe(config: &Config) -> Vec<String> {
     };
     lines.push(format!("Database: {backend}"));
     let https = config.secure_cookies();
+    lines.push(format!("Data key: {:?}", config.data_key));
+    let sqlite = config.database_url.starts_with("sqlite:");
+    let beside = matches!(config.data_key, super::db::KeySource::BesideDatabase);
+    if beside && !sqlite {
+        lines.push(
+            "warning: PostgreSQL needs DATA_KEY or DATA_KEY_FILE (the same for every instance); \
+             the server will not start without it"
+                .into(),
+        );
+    } else if beside && https {
+        lines.push(
+            "warning: the data key is a file beside the database, so a copy of that folder \
+             holds both; set DATA_KEY or DATA_KEY_FILE to a key kept elsewhere"
+                .into(),
+        );
+    }
     lines.push(format!(
         "Public address: {} ({})",
         config.public_base_url,
@@ -303,7 +333,7 @@ pub enum UnlockError {
 
 /// `trustbridge unlock --email EMAIL`: lifts a lock after wrong passwords.
 pub async fn unlock(config: &Config, email: &str) -> Result<(), UnlockError> {
-    let db = Db::connect(&config.database_url).await?;
+    let db = Db::connect(&config.database_url, &config.data_key).await?;
     let result = async {
         let record = db
             .login_record(email)
@@ -312,6 +342,37 @@ pub async fn unlock(config: &Config, email: &str) -> Result<(), UnlockError> {
         db.unlock_clinician(record.clinician.id, Utc::now(), None)
             .await?;
         Ok(())
+    }
+    .await;
+    db.close().await;
+    result
+}
+
+/// Why `rotate-key` did not change the key.
+#[derive(Debug, thiserror::Error)]
+pub enum RotateKeyError {
+    #[error(transparent)]
+    Database(#[from] super::db::ConnectError),
+    #[error("the new key is the one already in use")]
+    SameKey,
+    #[error("nothing was changed: the database still uses the old key")]
+    Rotate(#[from] sqlx::Error),
+}
+
+/// Seals every sensitive field again with the key in `new_key_file` (made there when the
+/// file does not exist); returns how many values were sealed again and the new key's id.
+pub async fn rotate_key(
+    config: &Config,
+    new_key_file: &std::path::Path,
+) -> Result<(u64, String), RotateKeyError> {
+    let db = Db::connect(&config.database_url, &config.data_key).await?;
+    let result = async {
+        let to = super::db::seal::key_file(new_key_file).await?;
+        if to.key_id() == db.key_id() {
+            return Err(RotateKeyError::SameKey);
+        }
+        let changed = db.rotate_key(&to).await?;
+        Ok((changed, to.key_id().to_owned()))
     }
     .await;
     db.close().await;
@@ -329,7 +390,7 @@ pub enum PurgeError {
 
 /// Runs the retention purge once, as the server does hourly.
 pub async fn purge(config: &Config) -> Result<super::db::Purged, PurgeError> {
-    let db = Db::connect(&config.database_url).await?;
+    let db = Db::connect(&config.database_url, &config.data_key).await?;
     let purged = db
         .purge(config.retention(), Utc::now(), std::time::Duration::ZERO)
         .await;
@@ -358,7 +419,7 @@ pub async fn set_hours(
     days: &[chrono::Weekday],
 ) -> Result<(), SetHoursError> {
     let windows = crate::domain::booking::parse_day_windows(hours).map_err(SetHoursError::Hours)?;
-    let db = Db::connect(&config.database_url).await?;
+    let db = Db::connect(&config.database_url, &config.data_key).await?;
     let result = async {
         let clinician = db
             .login_record(email)

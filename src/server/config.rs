@@ -9,6 +9,9 @@ pub struct Config {
     pub bind_addr: SocketAddr,
     /// `DATABASE_URL`: `sqlite:…` (default, created on first run) or `postgres://…`.
     pub database_url: String,
+    /// `DATA_KEY` or `DATA_KEY_FILE`: the key sensitive fields are sealed with (see
+    /// `db::seal`); for SQLite without either, a key file beside the database.
+    pub data_key: crate::server::db::KeySource,
     /// `PRACTICE_NAME`: shown on every page.
     pub practice_name: String,
     /// `PRACTICE_EMAIL`: where clients can write, and (later) where notifications go.
@@ -242,6 +245,20 @@ impl Config {
                 problem,
             });
         }
+        let data_key = match (lookup("DATA_KEY"), lookup("DATA_KEY_FILE")) {
+            (Some(key), _) if !key.trim().is_empty() => {
+                let key =
+                    crate::server::db::DataKey::parse(&key).map_err(|problem| ConfigError {
+                        name: "DATA_KEY",
+                        problem,
+                    })?;
+                crate::server::db::KeySource::Given(std::sync::Arc::new(key))
+            }
+            (_, Some(path)) if !path.trim().is_empty() => {
+                crate::server::db::KeySource::File(path.trim().into())
+            }
+            _ => crate::server::db::KeySource::BesideDatabase,
+        };
         let quick_exit_url = get("QUICK_EXIT_URL", "https://www.bbc.com/weather");
         if !quick_exit_url.starts_with("https://") && !quick_exit_url.starts_with("http://") {
             return Err(ConfigError {
@@ -412,6 +429,7 @@ impl Config {
             max_connections: number("MAX_CONNECTIONS", 512)? as usize,
             bind_addr,
             database_url,
+            data_key,
             practice_name,
             practice_email,
             public_base_url: public_base_url.trim_end_matches('/').to_owned(),

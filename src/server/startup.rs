@@ -23,7 +23,7 @@ pub enum StartError {
 
 /// Opens the database (applying migrations), binds, prints the URL and serves.
 pub async fn run(config: Config) -> Result<(), StartError> {
-    let db = Db::connect(&config.database_url).await?;
+    let db = Db::connect(&config.database_url, &config.data_key).await?;
     let mailer = super::email::Mailer::from_config(&config.mail)?;
     let leptos = LeptosOptions::builder()
         .output_name("trustbridge")

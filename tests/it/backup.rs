@@ -122,10 +122,31 @@ async fn a_backup_taken_while_clients_write_restores_into_a_working_practice() {
         text(&refused.stderr)
     );
 
-    // Into a new database: the server started on it serves the practice as it was.
-    let restored = cli(&target, &["restore", file.to_str().expect("path")]).await;
+    // A backup is sealed with the practice's data key: without it, nothing is restored.
+    let keyless = cli(&target, &["restore", file.to_str().expect("path")]).await;
+    assert!(!keyless.status.success());
+    assert!(
+        text(&keyless.stderr).contains("the data key is missing"),
+        "{}",
+        text(&keyless.stderr)
+    );
+    assert!(!app.dir().join("restored").join("practice.db").exists());
+
+    // Into a new database, with the key: the server started on it serves the practice as it was.
+    let key_file = format!("{}.key", app.dir().join("test.db").display());
+    let restored = Command::new(env!("CARGO_BIN_EXE_trustbridge"))
+        .args(["restore", file.to_str().expect("path")])
+        .env("DATABASE_URL", &target)
+        .env("DATA_KEY_FILE", &key_file)
+        .output()
+        .await
+        .expect("run restore");
     assert!(restored.status.success(), "{}", text(&restored.stderr));
-    app.restart(&[("DATABASE_URL", target.clone())]).await;
+    app.restart(&[
+        ("DATABASE_URL", target.clone()),
+        ("DATA_KEY_FILE", key_file),
+    ])
+    .await;
     let cookie = log_in_as(&app, ADMIN, PASSWORD)
         .await
         .expect("the account came back");

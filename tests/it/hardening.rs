@@ -6,7 +6,6 @@ use std::process::Stdio;
 
 use crate::common::{self, create_admin, db_count, db_execute, db_text, log_in_as, TestApp};
 use reqwest::StatusCode;
-use tokio::process::Command;
 
 const ADMIN: &str = "ana@harbour.example";
 const OTHER: &str = "ben@harbour.example";
@@ -42,11 +41,11 @@ async fn a_lock_is_not_extended_by_more_guesses_and_ends_on_time(app: TestApp) {
     // The owner is told once, with no details.
     let told = "select count(*) from outbox where kind = 'account_locked'";
     assert_eq!(db_count(&app, told).await, 1);
-    let body = db_text(
-        &app,
-        "select body_text from outbox where kind = 'account_locked'",
-    )
-    .await;
+    let body = common::mail(&app, "account_locked")
+        .await
+        .pop()
+        .map(|m| m.text)
+        .expect("the lock message");
     assert!(
         body.contains("locked until") && !body.contains("127.0.0.1"),
         "{body}"
@@ -143,9 +142,9 @@ async fn parallel_guesses_all_count_and_admins_or_the_cli_unlock(app: TestApp) {
     let lock = format!("update clinicians set failed_logins = 9 where email = '{OTHER}'");
     db_execute(&app, &lock).await;
     wrong(&app, OTHER).await;
-    let out = Command::new(env!("CARGO_BIN_EXE_trustbridge"))
+    let out = app
+        .cli()
         .args(["unlock", "--email", OTHER])
-        .env("DATABASE_URL", &app.database_url)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .output()

@@ -6,6 +6,7 @@
 #[macro_use]
 mod common;
 
+mod at_rest;
 mod audit;
 mod backup;
 mod booking;

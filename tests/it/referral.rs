@@ -342,14 +342,12 @@ async fn a_partner_is_referred_privately_and_closes_the_loop(app: TestApp) {
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
 
     // A's message: through A's safe address, a neutral subject, no reason, no scores.
-    let message = db_text(
-        &app,
-        &format!(
-            "select subject || ' ' || body_text from outbox \
-             where kind = 'referral_list' and recipient = '{SAFE_EMAIL}'"
-        ),
-    )
-    .await;
+    let message = common::mail(&app, "referral_list")
+        .await
+        .into_iter()
+        .find(|m| m.recipient == SAFE_EMAIL)
+        .map(|m| format!("{} {}", m.subject, m.text))
+        .expect("the list went to the safe address");
     assert!(message.contains(DV_SERVICE) && message.contains("These people are kind."));
     for word in ["safety", "Safety", "/ 100", "check-in", "partner"] {
         assert!(!message.contains(word), "{word} in {message}");
@@ -686,12 +684,12 @@ async fn a_couples_consult_goes_to_a_clinician_who_fits_their_recommendation(app
         "{card}"
     );
     // The confirmation and the calendar file say where: Dee's video room.
-    let confirmation = db_text(
-        &app,
-        "select body_text || ' ' || coalesce(calendar, '') from outbox \
-         where kind = 'consult_confirmation' and recipient = 'alex@example.org'",
-    )
-    .await;
+    let confirmation = common::mail(&app, "consult_confirmation")
+        .await
+        .into_iter()
+        .find(|m| m.recipient == "alex@example.org")
+        .map(|m| format!("{} {}", m.text, m.calendar.unwrap_or_default()))
+        .expect("a confirmation to Alex");
     assert!(
         confirmation.contains("Where: By video: https://video.example/room-7"),
         "{confirmation}"

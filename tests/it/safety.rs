@@ -163,18 +163,13 @@ async fn a_positive_check_in_tells_the_practice_without_saying_why(app: TestApp)
         "select reference from submissions order by id desc limit 1",
     )
     .await;
-    let subject = common::db_text(
-        &app,
-        "select subject from outbox where kind = 'intake_needs_review'",
-    )
-    .await;
+    let review_mail = common::mail(&app, "intake_needs_review").await;
+    let [message] = review_mail.as_slice() else {
+        panic!("one review message: {review_mail:?}");
+    };
+    let subject = message.subject.clone();
     assert_eq!(subject, format!("An intake needs review ({reference})"));
-    let body = common::db_text(
-        &app,
-        "select body_text || body_html from outbox where kind = 'intake_needs_review'",
-    )
-    .await
-    .to_lowercase();
+    let body = format!("{}{}", message.text, message.html).to_lowercase();
     assert!(body.contains(&format!("/staff/submissions/{}", reference.to_lowercase())));
     for word in [
         "safety", "safe", "afraid", "hurt", "check-in", "positive", "violence",
@@ -198,11 +193,12 @@ async fn a_positive_check_in_tells_the_practice_without_saying_why(app: TestApp)
         "select reference from submissions order by id desc limit 1",
     )
     .await;
-    let sql = format!(
-        "select subject || ' ' || body_text from outbox where kind = 'intake_needs_review' \
-         and subject like '%{reference}%'"
-    );
-    let message = common::db_text(&app, &sql).await;
+    let message = common::mail(&app, "intake_needs_review")
+        .await
+        .into_iter()
+        .find(|m| m.subject.contains(&reference))
+        .map(|m| format!("{} {}", m.subject, m.text))
+        .expect("the urgent review message");
     assert!(
         message.starts_with(&format!("An intake needs review today ({reference})")),
         "{message}"

@@ -99,8 +99,13 @@ async fn check_config_says_what_the_settings_amount_to_and_what_to_fix() {
         "{out}"
     );
     assert!(out.contains("Privacy policy: version "), "{out}");
+    assert!(
+        out.contains("warning: PostgreSQL needs DATA_KEY or DATA_KEY_FILE"),
+        "{out}"
+    );
     let ready = run(vec![
         ("PUBLIC_BASE_URL", "https://intake.example.org"),
+        ("DATA_KEY_FILE", "/etc/trustbridge/data.key"),
         ("SMTP_HOST", "mail.example.org"),
         ("PRACTICE_COUNTRY", "ie"),
     ])

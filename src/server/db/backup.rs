@@ -9,7 +9,7 @@ use std::str::FromStr;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions as _, Connection as _};
 
-use super::{ConnectError, Db};
+use super::{ConnectError, Db, KeySource};
 
 /// Why a backup or a restore did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -71,7 +71,7 @@ pub async fn backup(url: &str, to: &Path) -> Result<(), BackupError> {
 
 /// Puts the backup `from` into the database at `url`, which must be missing or hold no
 /// submissions and no accounts, then migrates it to this version.
-pub async fn restore(url: &str, from: &Path) -> Result<(), BackupError> {
+pub async fn restore(url: &str, key: &KeySource, from: &Path) -> Result<(), BackupError> {
     let target = sqlite_options(url)?;
     let not_a_backup = || BackupError::NotABackup(from.to_owned());
     if !from.is_file() {
@@ -90,6 +90,19 @@ pub async fn restore(url: &str, from: &Path) -> Result<(), BackupError> {
         .map_err(|_| not_a_backup())?;
     if tables != 3 {
         return Err(not_a_backup());
+    }
+    // A backup of this version holds sealed fields: without their key it is of no use, so
+    // that is said before anything is written. (An older backup has no key yet.)
+    let sealed_with: Option<String> =
+        sqlx::query_scalar("select key_id from data_key where id = 1")
+            .fetch_optional(&mut backup)
+            .await
+            .ok()
+            .flatten();
+    if let Some(stored) = sealed_with {
+        if key.load(url, Some(&stored)).await?.key_id() != stored {
+            return Err(ConnectError::WrongKey { stored }.into());
+        }
     }
     let path = target.get_filename().to_owned();
     if path.exists() {
@@ -118,7 +131,7 @@ pub async fn restore(url: &str, from: &Path) -> Result<(), BackupError> {
     }
     vacuum_into(&mut backup, &path).await?;
     backup.close().await?;
-    // Brings an older backup up to this version's schema.
-    Db::connect(url).await?.close().await;
+    // Brings an older backup up to this version's schema, and checks it opens with the key.
+    Db::connect(url, key).await?.close().await;
     Ok(())
 }

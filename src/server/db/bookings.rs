@@ -14,6 +14,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::clinicians::ClinicianId;
 use super::constraint::Unique;
 use super::outbox;
+use super::seal::{Field, Sealer};
 use super::submissions::SubmissionId;
 use super::workflow;
 use super::{with_pool, Audit, Db, NewEmail};
@@ -146,7 +147,8 @@ struct BookingRow {
     routing: Option<String>,
 }
 
-fn booking_from_row(row: BookingRow) -> Result<Booking, sqlx::Error> {
+/// A stored booking, its client's details opened with `sealer`.
+fn booking_from_row(sealer: &Sealer, row: BookingRow) -> Result<Booking, sqlx::Error> {
     let BookingRow {
         id,
         submission_id,
@@ -181,9 +183,9 @@ fn booking_from_row(row: BookingRow) -> Result<Booking, sqlx::Error> {
         ends_at,
         practice_zone,
         client_zone,
-        client_name,
-        client_email,
-        client_phone,
+        client_name: sealer.open(Field::ClientName, client_name)?,
+        client_email: sealer.open(Field::ClientEmail, client_email)?,
+        client_phone: sealer.open(Field::ClientPhone, client_phone)?,
         status,
         sequence,
         request_key,
@@ -395,6 +397,13 @@ impl Db {
                      where id = $1 and status = 'booked'";
         // An async block, so that `?` and early returns end the attempt (rolling it back) and
         // a unique violation still reaches the mapping below.
+        let sealed = (
+            self.sealer.seal(Field::ClientName, new.client_name)?,
+            self.sealer.seal(Field::ClientEmail, new.client_email)?,
+            self.sealer.seal(Field::ClientPhone, new.client_phone)?,
+        );
+        let terms = self.sealer.name_terms(new.client_name);
+        let insert_terms = super::rekey::name_terms_insert(terms.len());
         let outcome: Result<BookAttempt, sqlx::Error> = with_pool!(self, pool => async {
             let mut tx = pool.begin().await?;
             let row: Option<(i64, String, String)> =
@@ -469,29 +478,37 @@ impl Db {
                     let by = new.booked_by.map(|c| c.0);
                     let (booked, scope) = (BookingChange::Booked, new.for_couple);
                     workflow::follow_booking(&mut tx, new.submission_id.0, booked, scope, by, now).await?;
-                    sqlx::query_scalar(insert)
+                    let id: i64 = sqlx::query_scalar(insert)
                         .bind(new.submission_id.0)
                         .bind(clinician.0)
                         .bind(slot.start)
                         .bind(slot.end)
                         .bind(new.practice_zone)
                         .bind(new.client_zone)
-                        .bind(new.client_name)
-                        .bind(new.client_email)
-                        .bind(new.client_phone)
+                        .bind(&sealed.0)
+                        .bind(&sealed.1)
+                        .bind(&sealed.2)
                         .bind(new.manage_token_hash)
                         .bind(new.request_key)
                         .bind(now)
                         .bind(new.for_couple)
                         .bind(new.routing.map(|r| r.as_str()))
                         .fetch_one(&mut *tx)
-                        .await?
+                        .await?;
+                    if !terms.is_empty() {
+                        let mut query = sqlx::query(&insert_terms).bind(id);
+                        for term in &terms {
+                            query = query.bind(term);
+                        }
+                        query.execute(&mut *tx).await?;
+                    }
+                    id
                 }
             };
             // A move withdraws the reminder for the old time; `emails` carries the new one.
             sqlx::query(WITHDRAW_REMINDERS).bind(id).execute(&mut *tx).await?;
             for email in emails {
-                outbox::queue(&mut *tx, email, now, Some(id)).await?;
+                outbox::queue(&mut *tx, &self.sealer, email, now, Some(id)).await?;
             }
             if let Some(audit) = new.audit {
                 super::audit::write(&mut *tx, audit).await?;
@@ -573,7 +590,7 @@ impl Db {
             workflow::follow_booking(&mut tx, submission, cancelled, for_couple, clinician, now).await?;
             sqlx::query(WITHDRAW_REMINDERS).bind(id.0).execute(&mut *tx).await?;
             for email in emails {
-                outbox::queue(&mut *tx, email, now, Some(id.0)).await?;
+                outbox::queue(&mut *tx, &self.sealer, email, now, Some(id.0)).await?;
             }
             if let Some(audit) = by {
                 super::audit::write(&mut *tx, audit).await?;
@@ -620,7 +637,7 @@ impl Db {
                 .await?
         });
         rows.into_iter()
-            .map(|row| Ok((booking_from_row(row.booking)?, row.in_couple)))
+            .map(|row| Ok((booking_from_row(&self.sealer, row.booking)?, row.in_couple)))
             .collect()
     }
 
@@ -661,7 +678,8 @@ impl Db {
             };
             query.fetch_optional(pool).await?
         });
-        row.map(booking_from_row).transpose()
+        row.map(|row| booking_from_row(&self.sealer, row))
+            .transpose()
     }
 }
 

@@ -7,6 +7,7 @@
 use chrono::{DateTime, Utc};
 
 use super::outbox;
+use super::seal::Field;
 use super::submissions::SubmissionId;
 use super::{with_pool, Db, NewEmail};
 use crate::domain::couple::{CheckInTier, CheckInVersion, PartnerRole, SafetyScreen};
@@ -155,7 +156,7 @@ impl Db {
             if sent >= per_day {
                 return Ok(InvitationEmail::DailyLimit);
             }
-            outbox::queue(&mut *tx, email, now, None).await?;
+            outbox::queue(&mut *tx, &self.sealer, email, now, None).await?;
             tx.commit().await?;
         });
         Ok(InvitationEmail::Queued)
@@ -291,7 +292,7 @@ impl Db {
         review: Option<&NewEmail>,
         now: DateTime<Utc>,
     ) -> Result<bool, sqlx::Error> {
-        let answers = screen.answers_json();
+        let answers = self.sealer.seal(Field::CheckIn, &screen.answers_json())?;
         let sql = "insert into safety_screens \
                    (submission_id, answers, positive, created_at, version, urgent) \
                    values ($1, $2, $3, $4, $5, $6) on conflict (submission_id) do nothing";
@@ -311,10 +312,10 @@ impl Db {
                 .rows_affected();
             if done == 1 {
                 if !contact.is_empty() {
-                    super::safety::write_safe_contact(&mut *tx, submission, contact, now).await?;
+                    super::safety::write_safe_contact(&mut *tx, &self.sealer, submission, contact, now).await?;
                 }
                 if let Some(email) = review {
-                    outbox::queue(&mut *tx, email, now, None).await?;
+                    outbox::queue(&mut *tx, &self.sealer, email, now, None).await?;
                 }
             }
             tx.commit().await?;
@@ -333,6 +334,7 @@ impl Db {
             sqlx::query_as(sql).bind(submission.0).fetch_optional(pool).await?
         });
         row.map(|(answers, version)| {
+            let answers = self.sealer.open(Field::CheckIn, answers)?;
             CheckInVersion::from_number(i64::from(version))
                 .and_then(|version| SafetyScreen::from_stored(version, &answers))
                 .ok_or_else(|| sqlx::Error::Decode("a stored check-in does not read".into()))

@@ -16,9 +16,11 @@ mod intake;
 pub(crate) mod outbox;
 mod owners;
 mod referrals;
+mod rekey;
 mod report;
 mod retention;
 mod safety;
+pub mod seal;
 mod sessions;
 mod submissions;
 pub(crate) mod workflow;
@@ -35,6 +37,7 @@ pub use referrals::*;
 pub use report::ReportRows;
 pub use retention::{Purged, Retention};
 pub use safety::{FirstContact, HoldOverride};
+pub use seal::{DataKey, KeySource};
 pub use sessions::StoredSession;
 pub use submissions::*;
 pub use workflow::*;
@@ -47,11 +50,25 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
-/// A connection pool to whichever database `DATABASE_URL` names.
+/// A connection pool to whichever database `DATABASE_URL` names, and the data key its sealed
+/// fields are read and written with ([`seal`]).
 #[derive(Clone, Debug)]
-pub enum Db {
+pub struct Db {
+    pool: Pool,
+    sealer: seal::Sealer,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
+}
+
+impl Pool {
+    /// For [`with_pool!`], which takes a [`Db`] or a [`Pool`].
+    pub(crate) fn pool(&self) -> &Pool {
+        self
+    }
 }
 
 /// Runs the same query code against whichever pool `$db` holds.
@@ -60,9 +77,9 @@ pub enum Db {
 /// backend's native types.
 macro_rules! with_pool {
     ($db:expr, $pool:ident => $body:expr) => {
-        match $db {
-            $crate::server::db::Db::Sqlite($pool) => $body,
-            $crate::server::db::Db::Postgres($pool) => $body,
+        match ($db).pool() {
+            $crate::server::db::Pool::Sqlite($pool) => $body,
+            $crate::server::db::Pool::Postgres($pool) => $body,
         }
     };
 }
@@ -79,6 +96,13 @@ pub enum ConnectError {
     Folder(#[source] std::io::Error),
     #[error("could not apply migrations")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Key(String),
+    #[error(
+        "the data key (DATA_KEY or DATA_KEY_FILE) is not the one this database was sealed with \
+         (key {stored}); set it to that key, or use `trustbridge rotate-key` to change keys"
+    )]
+    WrongKey { stored: String },
 }
 
 /// Why a PostgreSQL `url` would carry clients' data over the network unencrypted, if it would.
@@ -117,8 +141,24 @@ pub fn clear_text_to_remote(url: &str) -> Option<String> {
 }
 
 impl Db {
-    /// Opens the database named by `url` and applies pending migrations.
-    pub async fn connect(url: &str) -> Result<Self, ConnectError> {
+    /// Opens the database named by `url`, applies pending migrations, checks that `key` is the
+    /// data key it is sealed with (on first run: records it) and seals any value stored before
+    /// encryption.
+    pub async fn connect(url: &str, key: &KeySource) -> Result<Self, ConnectError> {
+        let pool = Self::open(url).await?;
+        let stored = with_pool!(pool, pool => {
+            sqlx::query_scalar::<_, String>("select key_id from data_key where id = 1")
+                .fetch_optional(pool)
+                .await?
+        });
+        let sealer = key.load(url, stored.as_deref()).await?;
+        let db = Db { pool, sealer };
+        db.record_key(stored).await?;
+        db.upgrade_intake_form().await?;
+        Ok(db)
+    }
+
+    async fn open(url: &str) -> Result<Pool, ConnectError> {
         let db = if url.starts_with("sqlite:") {
             // WAL lets readers proceed while one writer commits; the busy timeout makes a
             // second writer wait its turn instead of failing with SQLITE_BUSY.
@@ -127,6 +167,9 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
+                // What is deleted or overwritten is zeroed in the file, so a value sealed in
+                // place (or purged) leaves no clear copy in a free page.
+                .pragma("secure_delete", "on")
                 .busy_timeout(Duration::from_secs(10));
             // First run: create the folder the database file lives in (`data/` by default).
             if let Some(parent) = options.get_filename().parent() {
@@ -141,7 +184,7 @@ impl Db {
                 .connect_with(options)
                 .await?;
             sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-            Db::Sqlite(pool)
+            Pool::Sqlite(pool)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
@@ -150,11 +193,10 @@ impl Db {
                 .connect_with(options)
                 .await?;
             sqlx::migrate!("migrations/postgres").run(&pool).await?;
-            Db::Postgres(pool)
+            Pool::Postgres(pool)
         } else {
             return Err(ConnectError::UnknownScheme);
         };
-        db.upgrade_intake_form().await?;
         Ok(db)
     }
 
@@ -181,11 +223,21 @@ impl Db {
         Ok(())
     }
 
+    /// The id of the data key the database is sealed with (never the key).
+    pub fn key_id(&self) -> &str {
+        self.sealer.key_id()
+    }
+
+    /// For [`with_pool!`].
+    pub(crate) fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
     /// Which backend this is, for start-up logs (never the URL: it may hold a password).
     pub fn backend(&self) -> &'static str {
-        match self {
-            Db::Sqlite(_) => "sqlite",
-            Db::Postgres(_) => "postgres",
+        match self.pool {
+            Pool::Sqlite(_) => "sqlite",
+            Pool::Postgres(_) => "postgres",
         }
     }
 

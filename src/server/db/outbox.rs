@@ -4,6 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use sqlx::{Database, Encode, Executor, IntoArguments, Type};
 
+use super::seal::{Field, Sealer};
 use super::{with_pool, Db};
 
 /// A message to be sent. Rendered before it is stored, so a template change never alters a
@@ -47,6 +48,7 @@ const INSERT_OUTBOX: &str = "insert into outbox \
 /// cancellation can withdraw its reminder). Generic over the backend.
 pub(crate) async fn queue<'e, E, DB>(
     executor: E,
+    sealer: &Sealer,
     email: &NewEmail,
     now: DateTime<Utc>,
     booking: Option<i64>,
@@ -60,15 +62,16 @@ where
     for<'q> Option<i64>: Encode<'q, DB> + Type<DB>,
     for<'q> DateTime<Utc>: Encode<'q, DB> + Type<DB>,
 {
+    // A message names its recipient and holds their links until it is delivered: sealed.
     sqlx::query::<DB>(INSERT_OUTBOX)
         .bind(email.message_id.clone())
         .bind(email.kind.to_owned())
-        .bind(email.recipient.clone())
-        .bind(email.subject.clone())
-        .bind(email.body_text.clone())
-        .bind(email.body_html.clone())
+        .bind(sealer.seal(Field::MailRecipient, &email.recipient)?)
+        .bind(sealer.seal(Field::MailSubject, &email.subject)?)
+        .bind(sealer.seal(Field::MailText, &email.body_text)?)
+        .bind(sealer.seal(Field::MailHtml, &email.body_html)?)
         .bind(now)
-        .bind(email.calendar.clone())
+        .bind(sealer.seal_opt(Field::MailCalendar, email.calendar.as_deref())?)
         .bind(email.send_after.unwrap_or(now))
         .bind(booking)
         .execute(executor)
@@ -117,20 +120,22 @@ impl Db {
         let row: Option<Row> = with_pool!(self, pool => {
             sqlx::query_as(sql).bind(now).bind(stale).fetch_optional(pool).await?
         });
-        Ok(row.map(
+        let open = |field, value| self.sealer.open(field, value);
+        row.map(
             |(id, message_id, recipient, subject, body_text, body_html, calendar, attempts)| {
-                QueuedEmail {
+                Ok(QueuedEmail {
                     id,
                     message_id,
-                    recipient,
-                    subject,
-                    body_text,
-                    body_html,
-                    calendar,
+                    recipient: open(Field::MailRecipient, recipient)?,
+                    subject: open(Field::MailSubject, subject)?,
+                    body_text: open(Field::MailText, body_text)?,
+                    body_html: open(Field::MailHtml, body_html)?,
+                    calendar: self.sealer.open_opt(Field::MailCalendar, calendar)?,
                     attempts,
-                }
+                })
             },
-        ))
+        )
+        .transpose()
     }
 
     pub async fn mark_email_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {

@@ -348,7 +348,7 @@ impl Db {
                     .await?;
             }
             if let Some(email) = new.email {
-                outbox::queue(&mut *tx, email, audit.at, None).await?;
+                outbox::queue(&mut *tx, &self.sealer, email, audit.at, None).await?;
             }
             if new.refer_out {
                 let from: String =

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::audit::{self, Audit};
+use super::seal::{Field, Sealer};
 use super::{with_pool, ClinicianId, Db, SubmissionId};
 use crate::domain::safe_contact::{ContactChannel, ContactOutcome, Permission, SafeContact};
 
@@ -96,17 +97,21 @@ impl Db {
         let row: Option<SafeContactRow> = with_pool!(self, pool => {
             sqlx::query_as(sql).bind(submission.0).fetch_optional(pool).await?
         });
-        Ok(row.map(
-            |(phone, email, voicemail, texts, times, ask_for, calendar)| SafeContact {
-                phone,
-                email,
-                voicemail: permission(voicemail),
-                texts: permission(texts),
-                times,
-                ask_for,
-                calendar: permission(calendar),
+        let open = |field, value| self.sealer.open_opt(field, value);
+        row.map(
+            |(phone, email, voicemail, texts, times, ask_for, calendar)| {
+                Ok(SafeContact {
+                    phone: open(Field::SafePhone, phone)?,
+                    email: open(Field::SafeEmail, email)?,
+                    voicemail: permission(voicemail),
+                    texts: permission(texts),
+                    times: open(Field::SafeTimes, times)?,
+                    ask_for: open(Field::SafeAskFor, ask_for)?,
+                    calendar: permission(calendar),
+                })
             },
-        ))
+        )
+        .transpose()
     }
 
     /// Records a try to reach a client, with its audit row, in one transaction.
@@ -213,6 +218,7 @@ where
 /// Writes a client's safe contact through `executor` (the check-in's own transaction).
 pub(crate) async fn write_safe_contact<'e, E, DB>(
     executor: E,
+    sealer: &Sealer,
     submission: SubmissionId,
     contact: &SafeContact,
     at: DateTime<Utc>,
@@ -226,18 +232,19 @@ where
     for<'q> DateTime<Utc>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
     let flag = |p: Option<Permission>| p.map(|p| p.as_str().to_owned());
+    let seal = |field, value: &Option<String>| sealer.seal_opt(field, value.as_deref());
     sqlx::query::<DB>(
         "insert into safe_contacts (submission_id, phone, email, voicemail_ok, texts_ok, \
          safe_times, ask_for, calendar_ok, created_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(submission.0)
-    .bind(contact.phone.clone())
-    .bind(contact.email.clone())
+    .bind(seal(Field::SafePhone, &contact.phone)?)
+    .bind(seal(Field::SafeEmail, &contact.email)?)
     .bind(flag(contact.voicemail))
     .bind(flag(contact.texts))
-    .bind(contact.times.clone())
-    .bind(contact.ask_for.clone())
+    .bind(seal(Field::SafeTimes, &contact.times)?)
+    .bind(seal(Field::SafeAskFor, &contact.ask_for)?)
     .bind(flag(contact.calendar))
     .bind(at)
     .execute(executor)

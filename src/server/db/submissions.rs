@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::outbox;
+use super::seal::{Field, Sealer};
 use super::{with_pool, Audit, Db};
 
 /// How deleting a submission ended.
@@ -72,14 +73,16 @@ struct SubmissionRow {
     created_at: DateTime<Utc>,
     workflow: String,
 }
-const SUBMISSION_COLUMNS: &str =
-    "id, reference, instrument_version, status, note, created_at, workflow";
+/// The note lives, sealed, in `client_notes` (migration 0020).
+const SUBMISSION_COLUMNS: &str = "id, reference, instrument_version, status, \
+    (select n.body from client_notes n where n.submission_id = submissions.id) as note, \
+    created_at, workflow";
 
 pub(super) fn workflow(s: &str) -> Result<WorkflowStatus, sqlx::Error> {
     WorkflowStatus::parse(s).ok_or_else(|| corrupt(format!("unknown workflow status {s:?}")))
 }
 
-fn submission_from_row(row: SubmissionRow) -> Result<Submission, sqlx::Error> {
+fn submission_from_row(sealer: &Sealer, row: SubmissionRow) -> Result<Submission, sqlx::Error> {
     Ok(Submission {
         id: SubmissionId(row.id),
         reference: row.reference,
@@ -92,7 +95,7 @@ fn submission_from_row(row: SubmissionRow) -> Result<Submission, sqlx::Error> {
             },
         )?,
         status: SubmissionStatus::parse(&row.status)?,
-        note: row.note,
+        note: sealer.open_opt(Field::ClientNote, row.note)?,
         created_at: row.created_at,
         workflow: workflow(&row.workflow)?,
     })
@@ -138,7 +141,8 @@ impl Db {
         let row: Option<SubmissionRow> = with_pool!(self, pool => {
             sqlx::query_as(&sql).bind(resume_token_hash).fetch_optional(pool).await?
         });
-        row.map(submission_from_row).transpose()
+        row.map(|row| submission_from_row(&self.sealer, row))
+            .transpose()
     }
 
     /// Makes the resume link whose token hashes to `resume_token_hash` open nothing any more,
@@ -200,7 +204,14 @@ impl Db {
     ) -> Result<(), SaveError> {
         let touch = "update submissions set updated_at = $2 \
                      where id = $1 and status = 'in_progress'";
-        let set_note = "update submissions set note = $2 where id = $1";
+        let set_note = "insert into client_notes (submission_id, body) values ($1, $2) \
+                        on conflict (submission_id) do update set body = excluded.body";
+        let clear_note = "delete from client_notes where submission_id = $1";
+        let note = match note {
+            Some(Some(text)) => Some(Some(self.sealer.seal(Field::ClientNote, text)?)),
+            Some(None) => Some(None),
+            None => None,
+        };
         let upsert = "insert into answers (submission_id, item_id, value, created_at, updated_at) \
                       values ($1, $2, $3, $4, $4) \
                       on conflict (submission_id, item_id) \
@@ -211,8 +222,14 @@ impl Db {
             if touched.rows_affected() == 0 {
                 return Err(SaveError::AlreadySubmitted);
             }
-            if let Some(note) = note {
-                sqlx::query(set_note).bind(id.0).bind(note).execute(&mut *tx).await?;
+            match &note {
+                Some(Some(sealed)) => {
+                    sqlx::query(set_note).bind(id.0).bind(sealed).execute(&mut *tx).await?;
+                }
+                Some(None) => {
+                    sqlx::query(clear_note).bind(id.0).execute(&mut *tx).await?;
+                }
+                None => {}
             }
             for (item, value) in answers {
                 sqlx::query(upsert)
@@ -275,7 +292,7 @@ impl Db {
             // The practice's notification is queued in the same transaction: it exists if and
             // only if the submission does.
             if let Some(email) = notify {
-                outbox::queue(&mut *tx, email, now, None).await?;
+                outbox::queue(&mut *tx, &self.sealer, email, now, None).await?;
             }
             tx.commit().await?;
         });
@@ -398,6 +415,7 @@ impl Db {
         let row: Option<SubmissionRow> = with_pool!(self, pool => {
             sqlx::query_as(&sql).bind(reference).fetch_optional(pool).await?
         });
-        row.map(submission_from_row).transpose()
+        row.map(|row| submission_from_row(&self.sealer, row))
+            .transpose()
     }
 }

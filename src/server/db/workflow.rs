@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 
 use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
 
+use super::seal::Field;
 use super::{with_pool, Audit, Db, SubmissionId};
 use crate::domain::workflow::{BookingChange, WorkflowStatus};
 
@@ -158,12 +159,13 @@ impl Db {
     ) -> Result<(), sqlx::Error> {
         let sql = "insert into clinician_notes (submission_id, clinician_id, body, created_at) \
                    values ($1, $2, $3, $4)";
+        let sealed = self.sealer.seal(Field::ClinicianNote, body)?;
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query(sql)
                 .bind(submission.0)
                 .bind(audit.by.0)
-                .bind(body)
+                .bind(&sealed)
                 .bind(audit.at)
                 .execute(&mut *tx)
                 .await?;
@@ -191,6 +193,10 @@ impl Db {
             let notes = sqlx::query_as(notes).bind(submission.0).fetch_all(pool).await?;
             (moves, notes)
         });
+        let notes = notes
+            .into_iter()
+            .map(|(at, by, body)| Ok((at, by, self.sealer.open(Field::ClinicianNote, body)?)))
+            .collect::<Result<Vec<Note>, sqlx::Error>>()?;
         let mut entries: Vec<HistoryEntry> = moves
             .into_iter()
             .map(|(at, by, from, to)| HistoryEntry {

@@ -173,22 +173,21 @@ impl Db {
         if filter.mixed_agenda_only {
             and(&format!("{MIXED_AGENDA_EXPR} = 1"), vec![], &mut args);
         }
-        if let Some(name) = filter.client_name.as_deref().map(str::trim) {
-            // LIKE's own wildcards in the name are matched literally.
-            let pattern: String = name
-                .to_lowercase()
-                .chars()
-                .flat_map(|c| match c {
-                    '%' | '_' | '\\' => vec!['\\', c],
-                    c => vec![c],
-                })
-                .collect();
-            and(
-                "exists (select 1 from bookings b where b.submission_id = s.id \
-                 and lower(b.client_name) like ?0 escape '\\')",
-                vec![Arg::Text(format!("%{pattern}%").into())],
-                &mut args,
-            );
+        if let Some(name) = filter.client_name.as_deref() {
+            // Names are sealed: each word typed must be the start of a word of the name, found
+            // through the keyed index ([`super::seal::Sealer::name_terms`]).
+            let terms = self.sealer.search_terms(name);
+            if terms.is_empty() {
+                and("0 = 1", vec![], &mut args);
+            }
+            for term in terms {
+                and(
+                    "exists (select 1 from bookings b join booking_name_terms t \
+                     on t.booking_id = b.id where b.submission_id = s.id and t.term = ?0)",
+                    vec![Arg::Text(term.into())],
+                    &mut args,
+                );
+            }
         }
         match filter.owner {
             OwnerFilter::Any => {}

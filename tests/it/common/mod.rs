@@ -8,6 +8,7 @@ use std::process::Stdio;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use trustbridge::server::db::seal::{DataKey, Field, Sealer};
 
 use sqlx::Connection as _;
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -52,6 +53,17 @@ fn unique_name() -> String {
         COUNTER.fetch_add(1, Ordering::Relaxed),
         nanos
     )
+}
+
+/// The data key every test instance on PostgreSQL shares (as a practice's instances would); on
+/// SQLite the server makes its own key file beside the test's database.
+pub const PG_DATA_KEY: &str = "dGVzdC1kYXRhLWtleS1mb3ItcG9zdGdyZXMtdGVzdHM=";
+
+/// What the server needs besides `database_url` to open it.
+pub fn key_env(database_url: &str) -> Option<(&'static str, &'static str)> {
+    database_url
+        .starts_with("postgres")
+        .then_some(("DATA_KEY", PG_DATA_KEY))
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
@@ -130,6 +142,7 @@ async fn launch(
     let mut child = Command::new(env!("CARGO_BIN_EXE_trustbridge"))
         .env("BIND_ADDR", "127.0.0.1:0")
         .env("DATABASE_URL", database_url)
+        .envs(key_env(database_url))
         .env("PRACTICE_NAME", "Harbour Couples Practice")
         .env("PRACTICE_EMAIL", "intake@harbour.example")
         .env("SITE_ROOT", dir)
@@ -190,6 +203,15 @@ fn push(logs: &Mutex<String>, line: &str) {
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// The server binary, to run one of its commands on the app's database.
+    pub fn cli(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_trustbridge"));
+        command
+            .env("DATABASE_URL", &self.database_url)
+            .envs(key_env(&self.database_url));
+        command
     }
 
     /// The test's own folder (removed with the app), for files a test writes.
@@ -268,7 +290,8 @@ pub async fn create_admin(
     password: &str,
 ) -> std::process::Output {
     use tokio::io::AsyncWriteExt as _;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_trustbridge"))
+    let mut child = app
+        .cli()
         .args([
             "create-admin",
             "--email",
@@ -277,7 +300,6 @@ pub async fn create_admin(
             name,
             "--password-stdin",
         ])
-        .env("DATABASE_URL", &app.database_url)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -355,6 +377,80 @@ where
     }
 }
 
+/// The data key the app seals with: the shared test key on PostgreSQL, the key file the server
+/// made beside the database on SQLite.
+pub fn sealer(app: &TestApp) -> Sealer {
+    let text = match app.database_url.strip_prefix("sqlite://") {
+        Some(path) => std::fs::read_to_string(format!("{path}.key")).expect("the key file"),
+        None => PG_DATA_KEY.to_owned(),
+    };
+    Sealer::new(&DataKey::parse(&text).expect("a data key"))
+}
+
+/// An email as the outbox holds it until delivery, opened with the app's key.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub kind: String,
+    pub status: String,
+    /// Still tied to a booking (withdrawn with it).
+    pub booked: bool,
+    pub recipient: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub calendar: Option<String>,
+}
+
+/// Every queued or sent message of `kind`, oldest first.
+pub async fn mail(app: &TestApp, kind: &str) -> Vec<Mail> {
+    let mut all = all_mail(app).await;
+    all.retain(|m| m.kind == kind);
+    all
+}
+
+/// Every message in the outbox, oldest first.
+pub async fn all_mail(app: &TestApp) -> Vec<Mail> {
+    type Row = (
+        String,
+        String,
+        bool,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+    );
+    let sql = "select kind, status, booking_id is not null, recipient, subject, body_text, \
+               body_html, calendar from outbox order by id";
+    let rows: Vec<Row> = if app.database_url.starts_with("sqlite:") {
+        let mut db = sqlx::SqliteConnection::connect(&app.database_url)
+            .await
+            .expect("sqlite");
+        sqlx::query_as(sql).fetch_all(&mut db).await.expect(sql)
+    } else {
+        let mut db = sqlx::PgConnection::connect(&app.database_url)
+            .await
+            .expect("postgres");
+        sqlx::query_as(sql).fetch_all(&mut db).await.expect(sql)
+    };
+    let key = sealer(app);
+    let open = |field, value| key.open(field, value).expect("a sealed value opens");
+    rows.into_iter()
+        .map(
+            |(kind, status, booked, recipient, subject, text, html, calendar)| Mail {
+                kind,
+                status,
+                booked,
+                recipient: open(Field::MailRecipient, recipient),
+                subject: open(Field::MailSubject, subject),
+                text: open(Field::MailText, text),
+                html: open(Field::MailHtml, html),
+                calendar: calendar.map(|c| open(Field::MailCalendar, c)),
+            },
+        )
+        .collect()
+}
+
 /// A `select count(*) …` on the app's database.
 pub async fn db_count(app: &TestApp, sql: &str) -> i64 {
     db_scalar(app, sql).await
@@ -413,7 +509,8 @@ pub async fn check_in(app: &TestApp, token: &str, answer: &str) -> reqwest::Resp
 /// Gives `email`'s account consult hours (`"09:00-12:00"`) every day of the week, through the
 /// binary's own `set-hours` command.
 pub async fn set_hours(app: &TestApp, email: &str, hours: &str) {
-    let set = Command::new(env!("CARGO_BIN_EXE_trustbridge"))
+    let set = app
+        .cli()
         .args([
             "set-hours",
             "--email",
@@ -423,7 +520,6 @@ pub async fn set_hours(app: &TestApp, email: &str, hours: &str) {
             "--days",
             "mon,tue,wed,thu,fri,sat,sun",
         ])
-        .env("DATABASE_URL", &app.database_url)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .output()
