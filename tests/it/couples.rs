@@ -631,11 +631,23 @@ async fn deleting_one_partner_leaves_the_other_on_their_own(app: TestApp) {
     let a = start_questionnaire(&app).await;
     answer_all(&app, &a, true, "").await;
     check_in(&app, &a, "no").await;
-    let b = join(&app, &invite(&app, &a).await).await;
+    // A has the practice email the invitation to B's address.
+    let invitation = invite(&app, &a).await;
+    let emailed = app
+        .raw
+        .post(app.url(&format!("/q/{a}/invite/email")))
+        .form(&[("email", "robin.b@example.net")])
+        .send()
+        .await
+        .expect("email the invitation");
+    assert_eq!(emailed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(common::mail(&app, "partner_invitation").await.len(), 1);
+    let b = join(&app, &invitation).await;
     answer_all(&app, &b, true, "").await;
     check_in(&app, &b, "no").await;
     let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("logged in");
     let a_ref = reference(&app, &a).await;
+    let b_ref = reference(&app, &b).await;
     let deleted = app
         .raw
         .post(app.url(&format!("/staff/submissions/{a_ref}/delete")))
@@ -647,6 +659,19 @@ async fn deleting_one_partner_leaves_the_other_on_their_own(app: TestApp) {
     assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
     assert_eq!(db_count(&app, "select count(*) from couples").await, 0);
     assert_eq!(db_count(&app, "select count(*) from invitations").await, 0);
+    // Nothing sent on A's behalf is left, B's address included; B's own messages stay.
+    let left = common::all_mail(&app).await;
+    assert!(
+        left.iter().all(|m| m.recipient != "robin.b@example.net"
+            && !m.subject.contains(&a_ref)
+            && !m.text.contains(&a_ref)),
+        "{left:?}"
+    );
+    assert!(
+        left.iter()
+            .any(|m| m.subject.contains(&b_ref) || m.text.contains(&b_ref)),
+        "{left:?}"
+    );
     // B goes on alone: their own summary, and booking directly.
     let (status, html) = get(&app, &format!("/q/{b}/book")).await;
     assert_eq!(status, StatusCode::OK);

@@ -508,7 +508,8 @@ impl Db {
             // A move withdraws the reminder for the old time; `emails` carries the new one.
             sqlx::query(WITHDRAW_REMINDERS).bind(id).execute(&mut *tx).await?;
             for email in emails {
-                outbox::queue(&mut *tx, &self.sealer, email, now, Some(id)).await?;
+                let about = (Some(id), Some(new.submission_id.0));
+                outbox::queue(&mut *tx, &self.sealer, email, now, about).await?;
             }
             if let Some(audit) = new.audit {
                 super::audit::write(&mut *tx, audit).await?;
@@ -590,7 +591,8 @@ impl Db {
             workflow::follow_booking(&mut tx, submission, cancelled, for_couple, clinician, now).await?;
             sqlx::query(WITHDRAW_REMINDERS).bind(id.0).execute(&mut *tx).await?;
             for email in emails {
-                outbox::queue(&mut *tx, &self.sealer, email, now, Some(id.0)).await?;
+                let about = (Some(id.0), Some(submission));
+                outbox::queue(&mut *tx, &self.sealer, email, now, about).await?;
             }
             if let Some(audit) = by {
                 super::audit::write(&mut *tx, audit).await?;

@@ -218,7 +218,7 @@ impl Db {
             if let Some(until) = failures.and_then(&lock_for).map(|d| now + d) {
                 sqlx::query(lock).bind(id.0).bind(until).execute(&mut *tx).await?;
                 if let Some(email) = notice(until) {
-                    super::outbox::queue(&mut *tx, &self.sealer, &email, now, None).await?;
+                    super::outbox::queue(&mut *tx, &self.sealer, &email, now, (None, None)).await?;
                 }
             }
             tx.commit().await?;

@@ -137,6 +137,8 @@ impl Db {
                      and emails_sent < $3";
         let today = "select count(*) from outbox where kind = 'partner_invitation' \
                      and created_at > $1";
+        let inviter = "select s.id from invitations i join submissions s \
+                       on s.couple_id = i.couple_id and s.partner = 'a' where i.token_hash = $1";
         with_pool!(self, pool => {
             // Writing first takes SQLite's write lock before anything is read.
             let mut tx = pool.begin().await?;
@@ -156,7 +158,12 @@ impl Db {
             if sent >= per_day {
                 return Ok(InvitationEmail::DailyLimit);
             }
-            outbox::queue(&mut *tx, &self.sealer, email, now, None).await?;
+            // Tied to partner A's questionnaire, so it goes if either partner is erased.
+            let inviter: Option<i64> = sqlx::query_scalar(inviter)
+                .bind(token_hash)
+                .fetch_optional(&mut *tx)
+                .await?;
+            outbox::queue(&mut *tx, &self.sealer, email, now, (None, inviter)).await?;
             tx.commit().await?;
         });
         Ok(InvitationEmail::Queued)
@@ -315,7 +322,7 @@ impl Db {
                     super::safety::write_safe_contact(&mut *tx, &self.sealer, submission, contact, now).await?;
                 }
                 if let Some(email) = review {
-                    outbox::queue(&mut *tx, &self.sealer, email, now, None).await?;
+                    outbox::queue(&mut *tx, &self.sealer, email, now, (None, Some(submission.0))).await?;
                 }
             }
             tx.commit().await?;

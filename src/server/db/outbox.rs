@@ -40,8 +40,8 @@ pub struct QueuedEmail {
 // Parameters appear in the order they are bound, so the SQL reads like the bind list below.
 const INSERT_OUTBOX: &str = "insert into outbox \
     (message_id, kind, recipient, subject, body_text, body_html, created_at, calendar, \
-     next_attempt_at, booking_id, status, attempts) \
-    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', 0)";
+     next_attempt_at, booking_id, submission_id, status, attempts) \
+    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', 0)";
 
 /// Queues `email` on the transaction of the event that causes it, so the message exists if and
 /// only if the event is committed. With `booking`, the message is about that booking (so a
@@ -51,7 +51,7 @@ pub(crate) async fn queue<'e, E, DB>(
     sealer: &Sealer,
     email: &NewEmail,
     now: DateTime<Utc>,
-    booking: Option<i64>,
+    (booking, submission): (Option<i64>, Option<i64>),
 ) -> Result<(), sqlx::Error>
 where
     E: Executor<'e, Database = DB>,
@@ -74,6 +74,7 @@ where
         .bind(sealer.seal_opt(Field::MailCalendar, email.calendar.as_deref())?)
         .bind(email.send_after.unwrap_or(now))
         .bind(booking)
+        .bind(submission)
         .execute(executor)
         .await?;
     Ok(())

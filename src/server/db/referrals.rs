@@ -348,7 +348,8 @@ impl Db {
                     .await?;
             }
             if let Some(email) = new.email {
-                outbox::queue(&mut *tx, &self.sealer, email, audit.at, None).await?;
+                let about = (None, Some(new.submission.0));
+                outbox::queue(&mut *tx, &self.sealer, email, audit.at, about).await?;
             }
             if new.refer_out {
                 let from: String =

@@ -292,7 +292,7 @@ impl Db {
             // The practice's notification is queued in the same transaction: it exists if and
             // only if the submission does.
             if let Some(email) = notify {
-                outbox::queue(&mut *tx, &self.sealer, email, now, None).await?;
+                outbox::queue(&mut *tx, &self.sealer, email, now, (None, Some(id.0))).await?;
             }
             tx.commit().await?;
         });
@@ -366,11 +366,15 @@ impl Db {
         let live = "select count(*) from bookings where submission_id = $1 and status = 'booked'";
         // A cancellation not sent yet still goes out (it says all the client needs); other
         // unsent messages about the consult (a confirmation, a move) go with it.
-        let keep_unsent = "update outbox set booking_id = null \
+        // Everything else sent on the client's behalf goes with the submission (cascade).
+        let keep_unsent = "update outbox set booking_id = null, submission_id = null \
                            where status in ('pending', 'sending') and kind in \
                            ('consult_cancellation', 'consult_cancelled_by_practice', \
-                           'consult_cancelled') \
-                           and booking_id in (select id from bookings where submission_id = $1)";
+                           'consult_cancelled') and (submission_id = $1 \
+                           or booking_id in (select id from bookings where submission_id = $1))";
+        // The invitation partner A had emailed to partner B goes when either is erased.
+        let invitations = "delete from outbox where kind = 'partner_invitation' \
+                           and submission_id in (select id from submissions where couple_id = $1)";
         let delete = "delete from submissions where id = $1";
         let leave_couple = "update submissions set couple_id = null, partner = null \
                             where couple_id = $1";
@@ -395,6 +399,7 @@ impl Db {
             sqlx::query(keep_unsent).bind(id.0).execute(&mut *tx).await?;
             sqlx::query(delete).bind(id.0).execute(&mut *tx).await?;
             if let Some(couple) = couple {
+                sqlx::query(invitations).bind(couple).execute(&mut *tx).await?;
                 sqlx::query(leave_couple).bind(couple).execute(&mut *tx).await?;
                 sqlx::query(drop_couple).bind(couple).execute(&mut *tx).await?;
             }
