@@ -12,6 +12,9 @@ pub struct Config {
     /// `DATA_KEY` or `DATA_KEY_FILE`: the key sensitive fields are sealed with (see
     /// `db::seal`); for SQLite without either, a key file beside the database.
     pub data_key: crate::server::db::KeySource,
+    /// `REQUIRE_MFA` (default false): every staff account must turn on two-step sign-in before
+    /// it can open anything else in the workspace.
+    pub require_mfa: bool,
     /// `PRACTICE_NAME`: shown on every page.
     pub practice_name: String,
     /// `PRACTICE_EMAIL`: where clients can write, and (later) where notifications go.
@@ -259,6 +262,16 @@ impl Config {
             }
             _ => crate::server::db::KeySource::BesideDatabase,
         };
+        let require_mfa = match get("REQUIRE_MFA", "false").to_lowercase().as_str() {
+            "true" | "1" | "yes" => true,
+            "false" | "0" | "no" => false,
+            _ => {
+                return Err(ConfigError {
+                    name: "REQUIRE_MFA",
+                    problem: "must be true or false".into(),
+                })
+            }
+        };
         let quick_exit_url = get("QUICK_EXIT_URL", "https://www.bbc.com/weather");
         if !quick_exit_url.starts_with("https://") && !quick_exit_url.starts_with("http://") {
             return Err(ConfigError {
@@ -430,6 +443,7 @@ impl Config {
             bind_addr,
             database_url,
             data_key,
+            require_mfa,
             practice_name,
             practice_email,
             public_base_url: public_base_url.trim_end_matches('/').to_owned(),

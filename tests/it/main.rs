@@ -27,3 +27,4 @@ mod safety;
 mod sessions;
 mod staff;
 mod startup;
+mod two_step;

@@ -3,6 +3,7 @@
 //! (`http::guard`).
 
 pub mod session_store;
+pub mod totp;
 
 use chrono::{DateTime, Duration, Utc};
 use secrecy::{ExposeSecret, SecretString};
@@ -113,6 +114,8 @@ pub async fn count_failure(
 /// the email exists, the account is locked or the password was wrong.
 pub enum LoginOutcome {
     LoggedIn(Clinician),
+    /// The password was right and the account has two-step sign-in: a code comes next.
+    NeedsCode(Clinician),
     Refused,
 }
 
@@ -140,6 +143,9 @@ pub async fn login(
     };
     let id = record.clinician.id;
     if matches && !locked && record.clinician.active {
+        if state.db.mfa_enabled(id).await? {
+            return Ok(LoginOutcome::NeedsCode(record.clinician));
+        }
         state.db.reset_failed_logins(id, now).await?;
         state
             .db
@@ -159,6 +165,59 @@ pub async fn login(
     };
     state.db.audit_by_app(&action, now).await?;
     Ok(LoginOutcome::Refused)
+}
+
+/// The second step of a login: `code` from the account's authenticator app, or one of its
+/// recovery codes. A wrong code counts like a wrong password (towards the lock); a locked or
+/// deactivated account is refused whatever the code.
+pub async fn second_step(
+    state: &AppState,
+    clinician: crate::server::db::ClinicianId,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Clinician>, AppError> {
+    let Some(account) = state.db.clinician(clinician).await? else {
+        return Ok(None);
+    };
+    let Some(record) = state.db.login_record(&account.email).await? else {
+        return Ok(None);
+    };
+    let locked = record.locked_until.is_some_and(|until| until > now);
+    if locked || !account.active {
+        return Ok(None);
+    }
+    let Some(mfa) = state
+        .db
+        .mfa(clinician)
+        .await?
+        .filter(|m| m.enabled_at.is_some())
+    else {
+        return Ok(None);
+    };
+    let unix = u64::try_from(now.timestamp()).unwrap_or(0);
+    let accepted = match totp::matching_step(&mfa.secret, code, unix) {
+        Some(step) => state.db.take_mfa_step(clinician, step).await?,
+        None => {
+            let hash = totp::recovery_hash(code);
+            state.db.take_recovery_code(clinician, &hash, now).await?
+        }
+    };
+    if accepted {
+        state.db.reset_failed_logins(clinician, now).await?;
+        state
+            .db
+            .audit(&Audit::new(clinician, AuditAction::LogIn, None, now))
+            .await?;
+        tracing::info!(clinician.id = clinician.0, "clinician logged in (two-step)");
+        return Ok(Some(account));
+    }
+    let now_locked = count_failure(state, &account, now).await?;
+    let action = AuditAction::FailedLogIn {
+        clinician: Some(clinician.0),
+        locked: now_locked,
+    };
+    state.db.audit_by_app(&action, now).await?;
+    Ok(None)
 }
 
 #[cfg(test)]

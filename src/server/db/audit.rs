@@ -89,6 +89,12 @@ pub enum AuditAction {
     PublishIntakeForm {
         version: i32,
     },
+    /// Two-step sign-in turned on for one's own account.
+    EnableMfa,
+    /// Names the account whose two-step sign-in was turned off (by its owner or an admin).
+    DisableMfa {
+        clinician: i64,
+    },
     /// The retention purge, by the app itself: counts only.
     Purge(super::retention::Purged),
 }
@@ -160,6 +166,10 @@ impl AuditAction {
             }
             AuditAction::PublishIntakeForm { version } => {
                 return Cow::Owned(format!("publish_intake_form {version}"))
+            }
+            AuditAction::EnableMfa => "enable_two_step",
+            AuditAction::DisableMfa { clinician } => {
+                return Cow::Owned(format!("disable_two_step {clinician}"))
             }
             AuditAction::Purge(p) => {
                 return Cow::Owned(format!(

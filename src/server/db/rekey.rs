@@ -21,6 +21,7 @@ const SEALED: &[(&str, &str, &str, Field)] = &[
     ("outbox", "id", "body_text", Field::MailText),
     ("outbox", "id", "body_html", Field::MailHtml),
     ("outbox", "id", "calendar", Field::MailCalendar),
+    ("clinician_mfa", "clinician_id", "secret", Field::TotpSecret),
 ];
 
 /// Rows are read this many at a time, in key order.

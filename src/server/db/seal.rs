@@ -49,6 +49,7 @@ pub enum Field {
     MailText,
     MailHtml,
     MailCalendar,
+    TotpSecret,
 }
 
 impl Field {
@@ -69,6 +70,7 @@ impl Field {
             Field::MailText => "outbox.body_text",
             Field::MailHtml => "outbox.body_html",
             Field::MailCalendar => "outbox.calendar",
+            Field::TotpSecret => "clinician_mfa.secret",
         }
     }
 }

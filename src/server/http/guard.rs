@@ -68,7 +68,21 @@ where
             return Err(LoginRequired.into_response());
         }
         match state.db.clinician(ClinicianId(id)).await {
-            Ok(Some(clinician)) if clinician.active => Ok(CurrentClinician(clinician)),
+            Ok(Some(clinician)) if clinician.active => {
+                // REQUIRE_MFA: nothing but setting it up until the account has it.
+                if state.config.require_mfa && !parts.uri.path().starts_with("/staff/two-step") {
+                    match state.db.mfa_enabled(clinician.id).await {
+                        Ok(true) => {}
+                        Ok(false) => {
+                            return Err(
+                                axum::response::Redirect::to("/staff/two-step").into_response()
+                            )
+                        }
+                        Err(e) => return Err(AppError::from(e).into_response()),
+                    }
+                }
+                Ok(CurrentClinician(clinician))
+            }
             Ok(_) => {
                 let _ = session.flush().await;
                 Err(LoginRequired.into_response())

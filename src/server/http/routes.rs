@@ -40,7 +40,25 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
     let login = per_address(state, get(staff::login_page).post(staff::login), 6, 10);
     Router::new()
         .route("/staff/login", login)
+        .route(
+            "/staff/login/code",
+            per_address(
+                state,
+                get(staff::two_step::code_form).post(staff::two_step::check_code),
+                6,
+                10,
+            ),
+        )
         .route("/staff/logout", post(staff::logout))
+        .route(
+            "/staff/two-step",
+            get(staff::two_step::settings).post(staff::two_step::enable),
+        )
+        .route("/staff/two-step/change", post(staff::two_step::change))
+        .route(
+            "/staff/clinicians/{id}/two-step/off",
+            post(staff::two_step::admin_off),
+        )
         .route("/staff", get(staff::submissions))
         .route("/staff/consults", get(staff::consults))
         .route("/staff/export.csv", get(staff::export_csv))

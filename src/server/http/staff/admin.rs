@@ -24,7 +24,7 @@ use crate::ui::pages::staff::admin::{
     PasswordPage, ProfileForm, ProfilePage,
 };
 
-fn require_admin(clinician: &Clinician) -> Result<(), AppError> {
+pub(super) fn require_admin(clinician: &Clinician) -> Result<(), AppError> {
     if clinician.role == Role::Admin {
         Ok(())
     } else {
@@ -39,6 +39,7 @@ async fn clinicians_page(
     form: NewClinicianForm,
 ) -> Result<Response, AppError> {
     let locks = state.db.locks(Utc::now()).await?;
+    let two_step = state.db.mfa_accounts().await?;
     let zone = state.config.practice_zone;
     let rows = state
         .db
@@ -51,6 +52,7 @@ async fn clinicians_page(
                     .format("%Y-%m-%d %H:%M %Z")
                     .to_string()
             }),
+            two_step: two_step.contains(&c.id),
             id: c.id.0,
             name: c.display_name,
             email: c.email,

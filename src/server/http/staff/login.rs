@@ -61,6 +61,9 @@ pub async fn login(
                 guard::start_session(&session, clinician.id).await?;
                 Redirect::to("/staff").into_response()
             }
+            LoginOutcome::NeedsCode(clinician) => {
+                super::two_step::ask_for_code(&session, clinician.id).await?
+            }
             LoginOutcome::Refused => login_form(
                 &state,
                 StatusCode::UNAUTHORIZED,

@@ -12,6 +12,7 @@ mod present;
 mod reading;
 pub mod report;
 mod submission;
+pub mod two_step;
 
 use axum::response::Redirect;
 use chrono::{DateTime, Utc};

@@ -15,6 +15,8 @@ pub struct ClinicianRow {
     pub active: bool,
     /// Locked after wrong passwords, until this time.
     pub locked_until: Option<String>,
+    /// Signs in with a code as well as the password.
+    pub two_step: bool,
 }
 
 /// What the "add a clinician" form shows after a failed attempt.
@@ -45,6 +47,9 @@ pub fn CliniciansPage(
             let unlock_action = format!("/staff/clinicians/{}/unlock", row.id);
             let unlock_label = format!("Unlock {}", row.name);
             let locked = row.locked_until.clone();
+            let two_step_action = format!("/staff/clinicians/{}/two-step/off", row.id);
+            let two_step_label = format!("Turn off two-step sign-in for {}", row.name);
+            let two_step = row.two_step;
             let profile = format!("/staff/clinicians/{}/profile", row.id);
             view! {
                 <tr>
@@ -58,6 +63,14 @@ pub fn CliniciansPage(
                                 <br /><span class="flag-safety">{format!("Locked until {until}")}</span>
                                 <form method="post" action=unlock_action>
                                     <button type="submit" class="button secondary small" aria-label=unlock_label>"Unlock"</button>
+                                </form>
+                            }
+                        })}
+                        {two_step.then(|| {
+                            view! {
+                                <br /><span>"Two-step sign-in on"</span>
+                                <form method="post" action=two_step_action>
+                                    <button type="submit" class="button secondary small" aria-label=two_step_label>"Turn off (lost phone)"</button>
                                 </form>
                             }
                         })}

@@ -13,6 +13,7 @@ mod login;
 pub mod report;
 mod submission;
 mod submissions;
+pub mod two_step;
 
 use leptos::prelude::*;
 
@@ -52,6 +53,7 @@ pub fn StaffBar(user: StaffUser) -> impl IntoView {
             <a href="/staff/report">"Report"</a>
             {admin_links}
             <a href="/staff/password">"Password"</a>
+            <a href="/staff/two-step">"Two-step sign-in"</a>
             <span class="who">{user.name}</span>
             <form method="post" action="/staff/logout">
                 <button type="submit" class="button secondary small">"Log out"</button>
