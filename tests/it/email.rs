@@ -742,6 +742,60 @@ async fn the_practice_emails_a_limited_number_of_invitations_a_day(backend: Back
     );
 }
 
+/// One device (one client behind the proxy) gets a share of the day's invitations, so it
+/// cannot use up everyone's.
+async fn one_device_cannot_use_up_the_days_invitations(backend: Backend) {
+    let port = free_port();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let _sink = SmtpSink::start(port, &dir.path().join("maildir")).await;
+    let mut env = smtp_env(port);
+    env.push(("INVITE_EMAILS_PER_DAY", "10".into()));
+    env.push(("TRUSTED_PROXIES", "127.0.0.1".into()));
+    let app = common::spawn_app_with(backend, &env).await;
+    let send_from = |device: &'static str| {
+        let app = &app;
+        async move {
+            let token = common::start_questionnaire(app).await;
+            answer_everything(app, &token).await;
+            app.raw
+                .post(app.url(&format!("/q/{token}/invite")))
+                .send()
+                .await
+                .expect("invite");
+            let sent = app
+                .raw
+                .post(app.url(&format!("/q/{token}/invite/email")))
+                .header("x-forwarded-for", device)
+                .form(&[("email", "jo@example.net")])
+                .send()
+                .await
+                .expect("send");
+            (sent.status(), sent.text().await.expect("body"))
+        }
+    };
+    for n in 0..5 {
+        let (status, _) = send_from("203.0.113.5").await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "invitation {n}");
+    }
+    let (status, body) = send_from("203.0.113.5").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("The practice cannot email more invitations today"));
+    // Another device still can: the practice's own cap (10) is not used up.
+    let (status, _) = send_from("198.51.100.7").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(common::mail(&app, "partner_invitation").await.len(), 6);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invitation_device_share_sqlite() {
+    one_device_cannot_use_up_the_days_invitations(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invitation_device_share_postgres() {
+    one_device_cannot_use_up_the_days_invitations(Backend::Postgres).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invitation_day_cap_sqlite() {
     the_practice_emails_a_limited_number_of_invitations_a_day(Backend::Sqlite).await;

@@ -31,8 +31,15 @@ pub enum InvitationEmail {
     Queued,
     /// Closed, or emailed as often as one invitation may be.
     InvitationLimit,
-    /// The practice has sent as many invitations as it may in a day.
+    /// The practice has sent as many invitations as it may in a day, or this device its share
+    /// of them.
     DailyLimit,
+}
+
+/// How many partner invitations the practice emails in a day: in all, and for one device
+/// (a tenth of that, at least five), so one device cannot use up everyone's.
+pub fn invitation_share(per_day: i64) -> i64 {
+    (per_day / 10).max(5)
 }
 
 /// How opening an invitation ended.
@@ -129,9 +136,14 @@ impl Db {
         &self,
         token_hash: &str,
         (per_invitation, per_day): (i32, i64),
+        sender: std::net::IpAddr,
         email: &NewEmail,
         now: DateTime<Utc>,
     ) -> Result<InvitationEmail, sqlx::Error> {
+        let sender = self.sealer.address_tag(&sender.to_string());
+        let from_sender = "select count(*) from outbox where kind = 'partner_invitation' \
+                           and created_at > $1 and sender = $2";
+        let tag = "update outbox set sender = $2 where message_id = $1";
         let count = "update invitations set emails_sent = emails_sent + 1 \
                      where token_hash = $1 and used_at is null and expires_at > $2 \
                      and emails_sent < $3";
@@ -155,7 +167,12 @@ impl Db {
                 .bind(now - chrono::Duration::hours(24))
                 .fetch_one(&mut *tx)
                 .await?;
-            if sent >= per_day {
+            let mine: i64 = sqlx::query_scalar(from_sender)
+                .bind(now - chrono::Duration::hours(24))
+                .bind(&sender)
+                .fetch_one(&mut *tx)
+                .await?;
+            if sent >= per_day || mine >= invitation_share(per_day) {
                 return Ok(InvitationEmail::DailyLimit);
             }
             // Tied to partner A's questionnaire, so it goes if either partner is erased.
@@ -164,6 +181,7 @@ impl Db {
                 .fetch_optional(&mut *tx)
                 .await?;
             outbox::queue(&mut *tx, &self.sealer, email, now, (None, inviter)).await?;
+            sqlx::query(tag).bind(&email.message_id).bind(&sender).execute(&mut *tx).await?;
             tx.commit().await?;
         });
         Ok(InvitationEmail::Queued)

@@ -92,7 +92,7 @@ impl Db {
                                       and b.status = 'booked') \
                       order by s.id limit $2";
         let empty_messages = "update outbox set recipient = '', subject = '', body_text = '', \
-                              body_html = '', calendar = null \
+                              body_html = '', calendar = null, sender = null \
                               where status = 'sent' and sent_at < $1 \
                               and (recipient <> '' or body_text <> '')";
         let ids = |sql: &'static str, before: DateTime<Utc>| async move {

@@ -378,6 +378,11 @@ impl Sealer {
         terms
     }
 
+    /// A keyed hash of a client's address, to count by without storing the address.
+    pub fn address_tag(&self, address: &str) -> String {
+        self.term(&format!("address {address}"))
+    }
+
     fn term(&self, prefix: &str) -> String {
         // HMAC takes a key of any length, so this cannot fail.
         let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(self.0.index.as_slice()) else {

@@ -38,14 +38,17 @@ pub async fn invite(
 pub async fn email_invite(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
     AppForm(fields): AppForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let sender = crate::server::http::middleware::client_device(&state, peer.ip(), &headers);
     let typed = form::value(&fields, "email");
     let back =
         |query: &str| Redirect::to(&format!("/q/{token}/result{query}#invite")).into_response();
     // An open invitation first: partner B, or a page left open after a withdrawal, goes
     // back to their own summary whatever was typed.
-    let error = match service::email_invite(&state, &token, typed, Utc::now()).await? {
+    let error = match service::email_invite(&state, &token, typed, sender, Utc::now()).await? {
         EmailInvite::Sent => return Ok(back("?emailed=1")),
         EmailInvite::Closed => return Ok(back("")),
         EmailInvite::Invalid(message) => message,

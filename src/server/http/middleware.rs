@@ -134,6 +134,23 @@ impl tower_governor::key_extractor::KeyExtractor for ClientAddress {
     }
 }
 
+/// The device a request comes from, as the rate limits count it (the client behind a trusted
+/// proxy; an IPv6 /64).
+pub fn client_device(
+    state: &AppState,
+    peer: std::net::IpAddr,
+    headers: &HeaderMap,
+) -> std::net::IpAddr {
+    let client = ClientAddress {
+        trusted: std::sync::Arc::new(state.config.trusted_proxies.clone()),
+    };
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .into_iter()
+        .filter_map(|v| v.to_str().ok());
+    per_device(client.resolve(peer, forwarded))
+}
+
 /// The key one device is counted under: its IPv4 address, or its IPv6 /64 (a device may use
 /// many addresses inside the /64 it is given).
 fn per_device(address: std::net::IpAddr) -> std::net::IpAddr {

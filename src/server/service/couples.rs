@@ -122,6 +122,7 @@ pub async fn email_invite(
     state: &AppState,
     raw_token: &str,
     typed: &str,
+    sender: std::net::IpAddr,
     now: DateTime<Utc>,
 ) -> Result<EmailInvite, AppError> {
     let token = ResumeToken::parse(raw_token).ok_or(AppError::LinkNotFound)?;
@@ -155,7 +156,7 @@ pub async fn email_invite(
     Ok(
         match state
             .db
-            .email_invitation(&hash, limits, &email, now)
+            .email_invitation(&hash, limits, sender, &email, now)
             .await?
         {
             InvitationEmail::Queued => {
