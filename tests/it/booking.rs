@@ -270,18 +270,35 @@ async fn a_client_books_in_their_own_time_zone(app: TestApp) {
 on_both_databases!(books, a_client_books_in_their_own_time_zone);
 
 async fn fifty_clients_racing_for_one_time_never_double_book(app: TestApp) {
-    practice_with_hours(&app, "00:00-23:59").await;
+    race_for_one_time(&[&app]).await;
+}
+on_both_databases!(race, fifty_clients_racing_for_one_time_never_double_book);
+
+/// Two app processes on one PostgreSQL database, the clients split between them: still
+/// exactly one booking per time, round after round.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_clients_on_two_instances_never_double_book() {
+    let first = common::spawn_app(common::Backend::Postgres).await;
+    let second = common::spawn_app_on(first.database_url.clone(), &[]).await;
+    race_for_one_time(&[&first, &second]).await;
+}
+
+/// 50 clients race for one time, 20 rounds; client `i` books through `apps[i % len]`.
+async fn race_for_one_time(apps: &[&TestApp]) {
+    let app = apps[0];
+    practice_with_hours(app, "00:00-23:59").await;
     let mut clients = Vec::new();
     for _ in 0..50 {
-        clients.push(finished_client(&app).await);
+        clients.push(finished_client(app).await);
     }
-    let slots = offered(&app, &clients[0]).await;
+    let slots = offered(app, &clients[0]).await;
     assert!(slots.len() >= 20);
     for (round, slot) in slots.iter().take(20).enumerate() {
         let mut tasks = tokio::task::JoinSet::new();
         for (i, token) in clients.iter().enumerate() {
-            let client = app.raw.clone();
-            let url = app.url(&format!("/q/{token}/book"));
+            let via = apps[i % apps.len()];
+            let client = via.raw.clone();
+            let url = via.url(&format!("/q/{token}/book"));
             let form = booking_form(slot, &format!("{round:02x}{i:030x}"), "Racer");
             tasks.spawn(async move {
                 let response = client.post(url).form(&form).send().await.expect("post");
@@ -318,18 +335,15 @@ async fn fifty_clients_racing_for_one_time_never_double_book(app: TestApp) {
         assert_eq!(cancelled.status(), StatusCode::SEE_OTHER);
     }
     assert_eq!(
-        db_count(
-            &app,
-            "select count(*) from bookings where status = 'booked'"
-        )
-        .await,
+        db_count(app, "select count(*) from bookings where status = 'booked'").await,
         0
     );
-    assert_eq!(db_count(&app, "select count(*) from bookings").await, 20);
-    let logs = app.logs().to_lowercase();
-    assert!(!logs.contains("database is locked") && !logs.contains("sqlite_busy"));
+    assert_eq!(db_count(app, "select count(*) from bookings").await, 20);
+    for app in apps {
+        let logs = app.logs().to_lowercase();
+        assert!(!logs.contains("database is locked") && !logs.contains("sqlite_busy"));
+    }
 }
-on_both_databases!(race, fifty_clients_racing_for_one_time_never_double_book);
 
 async fn a_double_click_books_once(app: TestApp) {
     practice_with_hours(&app, "09:00-12:00").await;

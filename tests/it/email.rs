@@ -211,6 +211,49 @@ async fn mail_down_at_submit_is_delivered_later_exactly_once(backend: Backend) {
     assert_eq!(sink.messages().len(), 1, "delivered exactly once");
 }
 
+/// Two app processes on one PostgreSQL database, both outbox workers running: a backlog
+/// queued while the mail server was down goes out once it is back, every message exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_workers_deliver_each_message_exactly_once() {
+    let port = free_port();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut env = smtp_env(port);
+    env.push(("MAIL_RETRY_BASE_SECONDS", "1".into()));
+    let first = common::spawn_app_with(Backend::Postgres, &env).await;
+    let second = common::spawn_app_on(first.database_url.clone(), &env).await;
+    let mut references = Vec::new();
+    for i in 0..16 {
+        references.push(complete(if i % 2 == 0 { &first } else { &second }).await);
+    }
+    let sink = SmtpSink::start(port, &dir.path().join("maildir")).await;
+    sink.wait_for(references.len(), Duration::from_secs(90))
+        .await;
+    // Time for a second delivery of any message to show up, if there were one.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let messages = sink.messages();
+    assert_eq!(
+        messages.len(),
+        references.len(),
+        "one message per submission"
+    );
+    let mut ids: Vec<String> = messages.iter().map(|m| message_id(m)).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), references.len(), "no message delivered twice");
+    for reference in &references {
+        let about = messages
+            .iter()
+            .filter(|m| header(m, "Subject").is_some_and(|s| s.contains(reference.as_str())))
+            .count();
+        assert_eq!(about, 1, "{reference}");
+    }
+    let sent = "select count(*) from outbox where status = 'sent'";
+    assert_eq!(
+        common::db_count(&first, sent).await,
+        references.len() as i64
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mail_down_sqlite() {
     mail_down_at_submit_is_delivered_later_exactly_once(Backend::Sqlite).await;

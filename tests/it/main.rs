@@ -14,6 +14,7 @@ mod connections;
 mod couples;
 mod email;
 mod hardening;
+mod instances;
 mod instrument;
 mod intake;
 mod owners;
