@@ -29,3 +29,4 @@ mod sessions;
 mod staff;
 mod startup;
 mod two_step;
+mod upgrade;

@@ -1,0 +1,184 @@
+//! Upgrading (issue 13): a database made by the previous release (migrations 0001–0019, as of
+//! commit 6031a28, before fields were sealed), holding a client's booking, note, safe contact, a
+//! clinician's note and a queued reminder, is started with this version. Every value comes
+//! back through the app, is sealed in the database, and the reminder still belongs to its
+//! booking.
+
+use sqlx::Connection as _;
+
+use crate::common::{self, create_admin, db_count, db_text, log_in_as, Backend, TestApp};
+
+const ADMIN: &str = "ana@harbour.example";
+const PASSWORD: &str = "violet lantern gravel orbit";
+/// The previous release's last migration.
+const PREVIOUS: i64 = 19;
+
+/// What the previous release stored, in its schema.
+const OLD_ROWS: &str = "
+insert into clinicians (email, display_name, password_hash, role, created_at, updated_at)
+    values ('old@harbour.example', 'Olu Old', 'x', 'clinician',
+            '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+insert into submissions (reference, resume_token_hash, instrument_version, status, note,
+        created_at, updated_at)
+    values ('TB-OLDUPGRD', 'old-hash', 1, 'in_progress', 'OLD-client-note-31',
+            '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z');
+insert into bookings (submission_id, clinician_id, starts_at, ends_at, practice_zone,
+        client_zone, client_name, client_email, client_phone, manage_token_hash, request_key,
+        created_at, updated_at)
+    values (1, 1, '2027-02-01T09:00:00Z', '2027-02-01T09:30:00Z', 'America/New_York', 'UTC',
+            'Olga Plainname', 'olga.old@example.org', '+1 555 013 0001', 'old-manage',
+            'old-key', '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z');
+insert into outbox (message_id, kind, recipient, subject, body_text, body_html,
+        next_attempt_at, created_at, booking_id)
+    values ('<old-1@harbour.example>', 'consult_reminder', 'olga.old@example.org',
+            'Your consult tomorrow', 'Hello Olga Plainname', '<p>Hello Olga Plainname</p>',
+            '2027-01-31T09:00:00Z', '2026-11-01T00:00:00Z', 1);
+insert into clinician_notes (submission_id, clinician_id, body, created_at)
+    values (1, 1, 'OLD-clinician-note-77', '2026-11-02T00:00:00Z');
+insert into safe_contacts (submission_id, email, created_at)
+    values (1, 'olga.safe@example.org', '2026-11-02T00:00:00Z');
+";
+
+/// A database as the previous release left it: its migrations, then its rows.
+async fn previous_release(backend: Backend, dir: &std::path::Path) -> (String, Option<String>) {
+    let folder = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(folder);
+    let old = dir.join("old-migrations");
+    std::fs::create_dir_all(&old).expect("folder");
+    for entry in std::fs::read_dir(&source).expect("migrations").flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let version: i64 = name[..4].parse().expect("a numbered migration");
+        if version <= PREVIOUS {
+            std::fs::copy(entry.path(), old.join(&name)).expect("copy");
+        }
+    }
+    let migrator = sqlx::migrate::Migrator::new(old.as_path())
+        .await
+        .expect("the old migrations");
+    match backend {
+        Backend::Sqlite => {
+            let url = format!("sqlite://{}", dir.join("old.db").display());
+            let options = url
+                .parse::<sqlx::sqlite::SqliteConnectOptions>()
+                .expect("url")
+                .create_if_missing(true)
+                .foreign_keys(true);
+            let mut db = sqlx::SqliteConnection::connect_with(&options)
+                .await
+                .expect("sqlite");
+            migrator.run(&mut db).await.expect("old schema");
+            sqlx::raw_sql(OLD_ROWS)
+                .execute(&mut db)
+                .await
+                .expect("old rows");
+            (url, None)
+        }
+        Backend::Postgres => {
+            let admin_url = std::env::var("TEST_PG_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+            let name = format!(
+                "tb_upgrade_{}_{}",
+                std::process::id(),
+                chrono::Utc::now().timestamp_subsec_nanos()
+            );
+            let mut admin = sqlx::PgConnection::connect(&admin_url).await.expect("pg");
+            sqlx::query(&format!("create database {name}"))
+                .execute(&mut admin)
+                .await
+                .expect("create");
+            let url = match admin_url.rsplit_once('/') {
+                Some((prefix, _)) => format!("{prefix}/{name}"),
+                None => panic!("TEST_PG_URL has no database part"),
+            };
+            let mut db = sqlx::PgConnection::connect(&url).await.expect("pg");
+            migrator.run(&mut db).await.expect("old schema");
+            sqlx::raw_sql(OLD_ROWS)
+                .execute(&mut db)
+                .await
+                .expect("old rows");
+            (url, Some(name))
+        }
+    }
+}
+
+async fn drop_database(name: Option<String>) {
+    let Some(name) = name else { return };
+    let admin_url = std::env::var("TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
+        let _ = sqlx::query(&format!("drop database if exists {name} with (force)"))
+            .execute(&mut admin)
+            .await;
+    }
+}
+
+async fn upgraded(app: &TestApp) {
+    create_admin(app, ADMIN, "Ana Lima", PASSWORD).await;
+    let cookie = log_in_as(app, ADMIN, PASSWORD).await.expect("login");
+    let page = common::staff_html(app, &cookie, "/staff/submissions/TB-OLDUPGRD").await;
+    for kept in [
+        "Olga Plainname",
+        "olga.old@example.org",
+        "+1 555 013 0001",
+        "OLD-client-note-31",
+        "OLD-clinician-note-77",
+        "olga.safe@example.org",
+    ] {
+        assert!(page.contains(kept), "{kept} after the upgrade");
+    }
+    let list = common::staff_html(app, &cookie, "/staff?name=olga").await;
+    assert!(list.contains("TB-OLDUPGRD"), "the name index was built");
+    // Sealed where it lies; the reminder still belongs to its booking.
+    assert!(db_text(app, "select client_name from bookings")
+        .await
+        .starts_with("tb1:"));
+    assert!(db_text(app, "select body from client_notes")
+        .await
+        .starts_with("tb1:"));
+    assert!(db_text(app, "select recipient from outbox")
+        .await
+        .starts_with("tb1:"));
+    assert_eq!(
+        db_count(
+            app,
+            "select count(*) from submissions where note is not null"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        db_count(
+            app,
+            "select count(*) from outbox where booking_id is not null"
+        )
+        .await,
+        1
+    );
+    let reminder = common::mail(app, "consult_reminder").await;
+    assert_eq!(reminder[0].recipient, "olga.old@example.org");
+    assert_eq!(reminder[0].text, "Hello Olga Plainname");
+}
+
+async fn a_database_from_the_previous_release_upgrades_with_everything_in_it(backend: Backend) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (url, pg) = previous_release(backend, dir.path()).await;
+    let app = common::spawn_app_on(url, &[]).await;
+    upgraded(&app).await;
+    drop(app);
+    drop_database(pg).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upgrade_sqlite() {
+    a_database_from_the_previous_release_upgrades_with_everything_in_it(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upgrade_postgres() {
+    a_database_from_the_previous_release_upgrades_with_everything_in_it(Backend::Postgres).await;
+}
