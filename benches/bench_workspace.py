@@ -62,7 +62,7 @@ REF_MUL = 550226813369  # coprime with 31: i -> i·m mod 31^8 is a bijection
 H1, H2, H3 = 2654435761, 2246822519, 3266489917  # multiplicative hashes (top 16 of 32 bits)
 KEYSET = ("first", "middle", "deep")  # measured together, interleaved
 PAGE_ROW = re.compile(rb'href="/staff/submissions/TB-')
-SQL_FILE = "src/server/db/submissions.rs"
+SQL_FILE = "src/server/db/workspace_list.rs"
 
 
 def reference(i):

@@ -143,25 +143,29 @@ impl Db {
             and("r.band = ?0", vec![Arg::Text(b.as_str().into())], &mut args);
         }
         // PostgreSQL walks the id index newest first and filters on the date, which for a day
-        // long ago reads nearly every row (211 ms at 1M). Ids rise with creation, so the date
-        // range is also an id range: these bounds are exact (a row in the range has an id
-        // within them by definition) and each is one index probe. SQLite already plans the
-        // date index for this, and would scan for the bounds, so it does without them.
+        // long ago reads nearly every newer row (216 ms at 1M). Ids rise with creation, so the
+        // range also lies between two ids, found on the date index in one probe each: the
+        // last row from over a day before `from` and the first from over a day after `until`.
+        // A row in the range has an id strictly between them unless two instances' clocks
+        // differed by more than a day. SQLite plans its date index for this already.
         let postgres = matches!(self.pool, super::Pool::Postgres(_));
+        let margin = chrono::Duration::days(1);
         if let Some(from) = filter.from {
             and("s.created_at >= ?0", vec![Arg::Time(from)], &mut args);
             if postgres {
-                let lowest = "s.id >= coalesce((select min(f.id) from submissions f \
-                              where f.created_at >= ?0), 9223372036854775807)";
-                and(lowest, vec![Arg::Time(from)], &mut args);
+                let after = "s.id > coalesce((select f.id from submissions f \
+                             where f.created_at < ?0 order by f.created_at desc, f.id desc \
+                             limit 1), 0)";
+                and(after, vec![Arg::Time(from - margin)], &mut args);
             }
         }
         if let Some(until) = filter.until {
             and("s.created_at < ?0", vec![Arg::Time(until)], &mut args);
             if postgres {
-                let highest = "s.id <= coalesce((select max(u.id) from submissions u \
-                               where u.created_at < ?0), 0)";
-                and(highest, vec![Arg::Time(until)], &mut args);
+                let before = "s.id < coalesce((select u.id from submissions u \
+                              where u.created_at >= ?0 order by u.created_at, u.id \
+                              limit 1), 9223372036854775807)";
+                and(before, vec![Arg::Time(until + margin)], &mut args);
             }
         }
         // A reference prefix as a range on the unique index (references are `TB-` and
