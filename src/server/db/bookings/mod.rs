@@ -17,12 +17,12 @@ use super::clinicians::ClinicianId;
 use super::constraint::Unique;
 use super::outbox;
 use super::seal::Field;
-use rows::{booking_from_row, calendar_from_row, corrupt, BookingRow, BOOKING_COLUMNS};
 use super::submissions::SubmissionId;
 use super::workflow;
 use super::{with_pool, Audit, Db, NewEmail};
 use crate::domain::booking::{Busy, ConsultRules, ConsultSlot, WeeklyHours};
 use crate::domain::workflow::BookingChange;
+use rows::{booking_from_row, calendar_from_row, corrupt, BookingRow, BOOKING_COLUMNS};
 
 /// Primary key of a booking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
