@@ -34,6 +34,11 @@ async fn first_run_creates_the_sqlite_file_and_its_folder() {
         .expect("started in time");
     assert!(line.starts_with("listening on http://127.0.0.1:"), "{line}");
     assert!(db.exists(), "the database file was created");
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&db).expect("file").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "only its owner can read the database");
+    }
     let base = line.trim_start_matches("listening on ").to_owned();
     let health = reqwest::get(format!("{base}/healthz")).await.expect("get");
     assert_eq!(health.text().await.expect("body"), "ok");

@@ -181,6 +181,22 @@ impl Db {
                         .map_err(ConnectError::Folder)?;
                 }
             }
+            // A new database file only its owner can read (SQLite gives its -wal and -shm
+            // files the same permissions). An existing file keeps its own.
+            let file = options.get_filename();
+            if file != std::path::Path::new(":memory:") {
+                let created = tokio::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .mode(0o600)
+                    .open(file)
+                    .await;
+                match created {
+                    Ok(_) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                    Err(e) => return Err(ConnectError::Folder(e)),
+                }
+            }
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .connect_with(options)
