@@ -49,6 +49,16 @@ async fn password(app: &TestApp) -> (String, String) {
     (cookie, location(&response))
 }
 
+/// The workspace's list, opened with `cookie`.
+async fn workspace(app: &TestApp, cookie: &str) -> reqwest::Response {
+    app.raw
+        .get(app.url("/staff"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("get")
+}
+
 async fn post_code(app: &TestApp, cookie: &str, code: &str) -> reqwest::Response {
     app.raw
         .post(app.url("/staff/login/code"))
@@ -95,13 +105,7 @@ async fn two_step_sign_in(mut app: TestApp) {
     // Signing in now takes a code; the password alone opens nothing.
     let (pending, to) = password(&app).await;
     assert_eq!(to, "/staff/login/code");
-    let list = app
-        .raw
-        .get(app.url("/staff"))
-        .header("cookie", &pending)
-        .send()
-        .await
-        .expect("get");
+    let list = workspace(&app, &pending).await;
     assert_eq!(list.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&list), "/staff/login");
     let failures =
@@ -156,13 +160,7 @@ async fn two_step_sign_in(mut app: TestApp) {
     app.stop().await;
     app.restart(&[("REQUIRE_MFA", "true".into())]).await;
     let (cookie_required, _) = password(&app).await;
-    let list = app
-        .raw
-        .get(app.url("/staff"))
-        .header("cookie", &cookie_required)
-        .send()
-        .await
-        .expect("get");
+    let list = workspace(&app, &cookie_required).await;
     assert_eq!(location(&list), "/staff/two-step");
     let setup = common::staff_html(&app, &cookie_required, "/staff/two-step").await;
     assert!(setup.contains("asks every account to use two-step sign-in"));
@@ -181,13 +179,7 @@ async fn two_step_sign_in(mut app: TestApp) {
         .await
         .expect("post");
     assert_eq!(on.status(), StatusCode::OK);
-    let now_open = app
-        .raw
-        .get(app.url("/staff"))
-        .header("cookie", &cookie_required)
-        .send()
-        .await
-        .expect("get");
+    let now_open = workspace(&app, &cookie_required).await;
     assert_eq!(now_open.status(), StatusCode::OK);
 }
 on_both_databases!(two_step, two_step_sign_in);
