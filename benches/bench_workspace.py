@@ -22,8 +22,14 @@ Seeded data (deterministic, so runs are comparable): row i is created at
 from overall), workflow
 spread new 45 % · contacted 15 % · consult_booked 10 % · in_therapy 12 % · referred_out 3 % ·
 closed 15 %; references are TB- + 8 characters of the app's alphabet (a bijection of i, so
-unique), resume-token hashes are 64 hex digits (unique). No answers or result_dimensions rows:
-the list does not read them.
+unique), resume-token hashes are 64 hex digits (unique). Rows whose id ends in 0–3 (from 10 on) are
+couples (0 and 1, 2 and 3: partners a and b). Every submitted row has a private check-in, 6 % of them
+positive. Each submitted `consult_booked` row has a booked consult whose client name is one of
+30 × 60 first and last names (and row 777 one name nobody else has), with the name index's
+keyed terms computed here from DATA_KEY as `db/seal.rs` computes them (so the app's name search
+finds them). 60 % of submitted rows have the intake's format and children answers. No answers
+or result_dimensions rows: the list does not read them. Names and check-ins are stored in
+clear: the app reads a value without the sealed prefix as it is, and the list opens neither.
 """
 
 import argparse
@@ -62,6 +68,12 @@ REF_MUL = 550226813369  # coprime with 31: i -> i·m mod 31^8 is a bijection
 H1, H2, H3 = 2654435761, 2246822519, 3266489917  # multiplicative hashes (top 16 of 32 bits)
 KEYSET = ("first", "middle", "deep")  # measured together, interleaved
 PAGE_ROW = re.compile(rb'href="/staff/submissions/TB-')
+# The review queue above the list links to submissions too: its rows are not the list's.
+QUEUE = re.compile(rb'<section[^>]*review-queue.*?</section>', re.S)
+
+
+def list_rows(body):
+    return len(PAGE_ROW.findall(QUEUE.sub(b"", body)))
 SQL_FILE = "src/server/db/workspace_list.rs"
 
 
@@ -71,6 +83,107 @@ def reference(i):
     return "TB-" + "".join(ALPHABET[(x // 31**k) % 31] for k in range(7, -1, -1))
 
 
+FIRST = """Ana Ben Chloe Dev Elif Farid Grace Hana Ivan Jade Kofi Lena Mateo Nia Omar Priya
+Quinn Rosa Sami Tara Umar Vera Wen Ximena Yusuf Zara Aiko Bruno Carmen Dario""".split()
+LAST = """Marquez Okafor Lindqvist Haddad Novak Sato Brennan Castillo Duarte Eriksen Fontaine
+Gallagher Horvat Ibarra Jensen Kowalski Laine Moreau Nakamura Osei Petrov Quiroga Rahman Silva
+Tanaka Ueda Varga Walsh Yilmaz Zhou Abara Bianchi Chen Dimitrov Esposito Ferreira Gruber Holm
+Iqbal Jovanovic Kim Lopez Mensah Nowak Olsen Park Rossi Schmidt Torres Ulloa Vasquez Weber
+Xu Young Zamora Acosta Bauer Cruz Dubois Engel""".split()
+RARE_ROW, RARE_NAME = 777, "Zofia Quintanilla"
+H4 = 2166136261  # a fourth multiplicative hash, for the check-ins and intake answers
+
+
+def h(i, mul):
+    return ((i * mul) % 4294967296) // 65536
+
+
+def name_no(i):
+    """Which seeded name row i's booking has (the SQL's NAME_SQL)."""
+    return len(FIRST) * len(LAST) if i == RARE_ROW else (h(i, H1) * 7 + h(i, H2)) % (len(FIRST) * len(LAST))
+
+
+def name_of(n):
+    return RARE_NAME if n == len(FIRST) * len(LAST) else f"{FIRST[n % len(FIRST)]} {LAST[n // len(FIRST)]}"
+
+
+def booked(i):
+    """Whether row i has a booked consult (the SQL's BOOKED_SQL)."""
+    sub = (h(i, H1) * 100) // 65536 < 70
+    return i == RARE_ROW or (sub and 60 <= (h(i, H3) * 100) // 65536 < 70)
+
+
+def index_key():
+    """The name index's HMAC key, derived from DATA_KEY as `Sealer::new` does (HKDF-SHA256)."""
+    import base64, binascii, hashlib, hmac  # noqa: E401
+
+    text = os.environ["DATA_KEY"].strip()
+    if len(text) == 64 and all(c in "0123456789abcdefABCDEF" for c in text):
+        key = binascii.unhexlify(text)
+    else:
+        key = base64.b64decode(text.rstrip("=") + "=" * (-len(text.rstrip("=")) % 4))
+    prk = hmac.new(b"trustbridge data key", key, hashlib.sha256).digest()
+    return hmac.new(prk, b"name index v1\x01", hashlib.sha256).digest()
+
+
+def name_terms(key, name):
+    """`Sealer::name_terms`: a keyed term for each prefix (two characters or more) of each word."""
+    import hashlib, hmac  # noqa: E401
+
+    out = set()
+    for word in re.split(r"[^0-9a-z]+", name.lower()):
+        word = word[:24]
+        for n in range(min(2, len(word)), len(word) + 1):
+            if word:
+                out.add(hmac.new(key, word[:n].encode(), hashlib.sha256).hexdigest()[:24])
+    return sorted(out)
+
+
+def name_rows():
+    """(name number, name, term) for every seeded name, for the seeding SQL to join."""
+    key = index_key()
+    for n in range(len(FIRST) * len(LAST) + 1):
+        for term in name_terms(key, name_of(n)):
+            yield n, name_of(n), term
+
+
+def words(text):
+    return [w for w in re.split(r"[^0-9a-z]+", text.lower()) if w]
+
+
+def row_tests(size):
+    """What each seeded row is, as the SQL seeds it: the tests the filter cases count by."""
+    sub = lambda i: (h(i, H1) * 100) // 65536 < 70  # noqa: E731
+    overall = lambda i: (h(i, H2) * 101) // 65536  # noqa: E731
+    partner = lambda i: i ^ 1 if i % 10 < 4 and i >= 10 and (i ^ 1) <= size else None  # noqa: E731
+    positive = lambda i: sub(i) and (h(i, H4) * 100) // 65536 < 6  # noqa: E731
+    intake = lambda i: sub(i) and h(i, H4) % 10 < 6  # noqa: E731
+
+    def safety(i):
+        p = partner(i)
+        return positive(i) or (p is not None and positive(p))
+
+    def mixed(i):
+        p = partner(i)
+        return p is not None and sub(i) and sub(p) and (overall(i) < 70 or overall(p) < 70)
+
+    def meet_video_children(i):
+        return intake(i) and h(i, H2) % 3 in (1, 2) and h(i, H3) % 5 < 2
+
+    def name(query):
+        typed = words(query)
+        return lambda i: booked(i) and all(
+            any(w.startswith(q) for w in words(name_of(name_no(i)))) for q in typed
+        )
+
+    return {"safety": safety, "mixed": mixed, "meet": meet_video_children, "name": name}
+
+
+def matching(size, test):
+    """How many of rows 1..size pass `test`."""
+    return sum(1 for i in range(1, size + 1) if test(i))
+
+
 # ---------------------------------------------------------------------------------------------
 # Seeding
 
@@ -78,6 +191,7 @@ def reference(i):
 HASHES = f"""((i * {H1}) % 4294967296) / 65536 as h1,
              ((i * {H2}) % 4294967296) / 65536 as h2,
              ((i * {H3}) % 4294967296) / 65536 as h3,
+             ((i * {H4}) % 4294967296) / 65536 as h4,
              (i * {REF_MUL}) % {REF_MOD} as x"""
 
 
@@ -100,6 +214,60 @@ BAND_SQL = """case when {o} < 40 then 'foundations_first'
 # Where each person is about the relationship, as version 2 stores it (read by the mixed-agenda
 # column of the list).
 LEANING_SQL = """case when {o} < 40 then 'out' when {o} < 70 then 'unsure' else 'in' end"""
+# Couples, check-ins, consults and intake answers (see the module's docstring).
+COUPLE_SQL = "case when i % 10 < 4 and i >= 10 then i / 2 end"
+PARTNER_SQL = "case when i % 10 < 4 and i >= 10 then case when i % 2 = 0 then 'a' else 'b' end end"
+POSITIVE_SQL = "case when (h4 * 100) / 65536 < 6 then 1 else 0 end"
+BOOKED_SQL = f"(i = {RARE_ROW} or ({SUBMITTED_SQL} and (h3 * 100) / 65536 >= 60 and (h3 * 100) / 65536 < 70))"
+NAMES = len(FIRST) * len(LAST)
+NAME_SQL = f"case when i = {RARE_ROW} then {NAMES} else (h1 * 7 + h2) % {NAMES} end"
+INTAKE_SQL = "h4 % 10 < 6"
+FORMAT_SQL = "case h2 % 3 when 0 then 'in_person' when 1 then 'video' else 'either' end"
+CHILDREN_SQL = "case when h3 % 5 < 2 then 'yes' else 'no' end"
+CLINICIAN_SQL = "(select min(id) from clinicians)"
+WAITING_EVERY = 500
+
+
+def extras_sql(rows, created, submitted, starts, ends, ref_hex, override=""):
+    """The statements that add couples, check-ins, consults with their name terms, and intake
+    answers for the rows of `rows` (both dialects; the caller fills `bench_names` and
+    `bench_terms` first). `override`: PostgreSQL's `overriding system value` for identity ids."""
+    return [
+        f"""{rows} insert into couples (id, created_at) {override} select i / 2, {created} from v
+            where i % 10 in (0, 2) and i >= 10""",
+        f"""{rows} insert into safety_screens (submission_id, answers, positive, created_at)
+            select i, 'bench', {POSITIVE_SQL}, {submitted} from v where sub""",
+        # Clinicians have spoken with every person whose check-in was positive but one in 500,
+        # who wait in the review queue (the queue reads these).
+        f"""{rows} insert into first_contacts (id, submission_id, clinician_id, contacted_at,
+                channel, outcome, created_at) {override}
+            select i, i, {CLINICIAN_SQL}, {submitted}, 'safe_phone', 'spoke', {submitted} from v
+            where sub and {POSITIVE_SQL} = 1 and i % {WAITING_EVERY} <> 0""",
+        f"""{rows} insert into bookings (id, submission_id, clinician_id, starts_at, ends_at,
+                practice_zone, client_zone, client_name, client_email, client_phone,
+                manage_token_hash, request_key, status, created_at, updated_at) {override}
+            select i, i, {CLINICIAN_SQL}, {starts}, {ends}, 'UTC', 'UTC', t.name,
+                'client' || i || '@bench.example', '555 0100', {ref_hex}, 'bench-' || i,
+                'booked', {created}, {created}
+            from v join bench_names t on t.n = {NAME_SQL} where {BOOKED_SQL}""",
+        f"""{rows} insert into booking_name_terms (term, booking_id)
+            select t.term, i from v join bench_terms t on t.n = {NAME_SQL} where {BOOKED_SQL}""",
+        f"""{rows} insert into intake_answers (submission_id, question_key, form_version, value,
+                updated_at)
+            select i, 'about_format', 1, {FORMAT_SQL}, {submitted} from v where sub and {INTAKE_SQL}
+            union all
+            select i, 'about_children', 1, {CHILDREN_SQL}, {submitted} from v
+            where sub and {INTAKE_SQL}""",
+    ]
+
+
+def name_tables():
+    """The seeded names and their index terms, as rows for `bench_names` and `bench_terms`."""
+    names, terms = {}, []
+    for n, name, term in name_rows():
+        names[n] = name
+        terms.append((n, term))
+    return sorted(names.items()), terms
 
 
 def seed_sqlite(a):
@@ -122,13 +290,14 @@ def seed_sqlite(a):
         rows
         + f"""
         insert into submissions (id, reference, resume_token_hash, instrument_version, status,
-                                 note, created_at, updated_at, submitted_at, workflow, owner_id)
+                                 note, created_at, updated_at, submitted_at, workflow, owner_id,
+                                 couple_id, partner)
         select i, {ref_sql('substr')}, printf('%048x%016x', x * 4093 + h3, i), 2,
                case when sub then 'submitted' else 'in_progress' end, null,
                {created},
                case when sub then {submitted} else {created} end,
                case when sub then {submitted} end,
-               {WORKFLOW_SQL}, {OWNER_SQL}
+               {WORKFLOW_SQL}, {OWNER_SQL}, {COUPLE_SQL}, {PARTNER_SQL}
         from v""",
         {"a": a.from_, "b": a.to},
     )
@@ -141,6 +310,16 @@ def seed_sqlite(a):
         from v where sub""",
         {"a": a.from_, "b": a.to},
     )
+    names, terms = name_tables()
+    con.execute("create temp table bench_names (n integer primary key, name text not null)")
+    con.execute("create temp table bench_terms (n integer not null, term text not null)")
+    con.execute("create index temp.bench_terms_n on bench_terms (n)")
+    con.executemany("insert into bench_names values (?, ?)", names)
+    con.executemany("insert into bench_terms values (?, ?)", terms)
+    starts = ts.format(t="t + 259200", ns="0")  # three days after it was started
+    ends = ts.format(t="t + 262200", ns="0")
+    for stmt in extras_sql(rows, created, submitted, starts, ends, "printf('%064x', i)"):
+        con.execute(stmt, {"a": a.from_, "b": a.to})
     con.execute("commit")
     inserted = time.monotonic() - started
     con.execute("analyze")
@@ -185,6 +364,11 @@ def seed_pg(a):
         v as (select *, {SUBMITTED_SQL} as sub, t + 600 + (h2 % 3000) as ts from r)"""
     created = "to_timestamp(t + ((h1 * 15259 + h3) % 1000000) / 1e6)"
     submitted = "to_timestamp(ts + ((h2 * 15259 + h1) % 1000000) / 1e6)"
+    names, terms = name_tables()
+    extras = extras_sql(
+        rows, created, submitted, "to_timestamp(t + 259200)", "to_timestamp(t + 262200)",
+        "lpad(to_hex(i), 64, '0')", override="overriding system value",
+    )
     psql(
         a.url,
         f"""
@@ -194,7 +378,8 @@ def seed_pg(a):
         set local session_replication_role = replica;
         set local synchronous_commit = off;
         insert into submissions (id, reference, resume_token_hash, instrument_version, status,
-                                 note, created_at, updated_at, submitted_at, workflow, owner_id)
+                                 note, created_at, updated_at, submitted_at, workflow, owner_id,
+                                 couple_id, partner)
         overriding system value
         {rows}
         select i, {ref_sql('substr')},
@@ -203,21 +388,38 @@ def seed_pg(a):
                {created},
                case when sub then {submitted} else {created} end,
                case when sub then {submitted} end,
-               {WORKFLOW_SQL}, {OWNER_SQL}
+               {WORKFLOW_SQL}, {OWNER_SQL}, {COUPLE_SQL}, {PARTNER_SQL}
         from v;
         insert into results (submission_id, instrument_version, overall, band, leaning, created_at)
         {rows}
         select i, 2, {OVERALL_SQL}, {BAND_SQL.format(o=OVERALL_SQL)},
                {LEANING_SQL.format(o=OVERALL_SQL)}, {submitted}
         from v where sub;
+        create temp table bench_names (n integer primary key, name text not null) on commit drop;
+        create temp table bench_terms (n integer not null, term text not null) on commit drop;
+        insert into bench_names values {", ".join(f"({n}, '{name}')" for n, name in names)};
+        insert into bench_terms values {", ".join(f"({n}, '{t}')" for n, t in terms)};
+        create index on bench_terms (n);
+        analyze bench_names; analyze bench_terms;
+        {"; ".join(extras)};
         select setval(pg_get_serial_sequence('submissions', 'id'), {a.to});
+        select setval(pg_get_serial_sequence('couples', 'id'), greatest(1, (select max(id) from couples)));
+        select setval(pg_get_serial_sequence('bookings', 'id'), greatest(1, (select max(id) from bookings)));
+        select setval(pg_get_serial_sequence('first_contacts', 'id'),
+                      greatest(1, (select max(id) from first_contacts)));
         commit;
         """,
     )
     inserted = time.monotonic() - started
     # VACUUM as well as ANALYZE: sets hint bits and the visibility map once, now, instead of
     # letting autovacuum (or the first readers) do it in the middle of a measurement.
-    psql(a.url, "vacuum (analyze) submissions; vacuum (analyze) results;")
+    psql(
+        a.url,
+        "vacuum (analyze) submissions; vacuum (analyze) results; vacuum (analyze) couples; "
+        "vacuum (analyze) safety_screens; vacuum (analyze) bookings; "
+        "vacuum (analyze) booking_name_terms; vacuum (analyze) intake_answers; "
+        "vacuum (analyze) first_contacts;",
+    )
     total = time.monotonic() - started
     counts = psql(
         a.url,
@@ -330,6 +532,23 @@ def cases(size, extra):
         ("owner", "filter `owner=mine` (25 %)", "/staff?owner=mine", 50),
         ("unassigned-first", "order `sort=unassigned` (75 % unassigned)", "/staff?sort=unassigned", 50),
     ]
+    # Filters whose rows the seeding decides: each case's share is counted the way it seeds.
+    t = row_tests(size)
+    surname, full = LAST[7], f"{FIRST[3]} {LAST[7]}"
+    counted = [
+        ("safety", "filter `flag=safety` (a positive check-in, theirs or their partner's", "flag=safety", t["safety"]),
+        ("mixed", "filter `flag=mixed_agenda` (a couple with a mixed agenda", "flag=mixed_agenda", t["mixed"]),
+        ("intake", "filter `meet=video&children=yes` (intake answers", "meet=video&children=yes", t["meet"]),
+        ("name-prefix", "name search, two letters (`name=ma`", "name=ma", t["name"]("ma")),
+        ("surname", f"name search, a surname (`name={surname}`", f"name={surname}", t["name"](surname)),
+        ("full-name", f"name search, first and last name (`name={full}`", "name=" + full.replace(" ", "+"),
+         t["name"](full)),
+        ("rare-name", f"name search, a name only row {RARE_ROW} has (`name={RARE_NAME.split()[1]}`",
+         f"name={RARE_NAME.split()[1]}", t["name"](RARE_NAME)),
+    ]
+    for key, label, query, test in counted:
+        n = matching(size, test)
+        out.append((key, f"{label}: {n:,} rows, {100 * n / size:.2g} %)", f"/staff?{query}", min(50, n)))
     if extra:
         ref = reference(500)
         out += [
@@ -382,7 +601,7 @@ def cmd_run(a):
             times.append(time.monotonic() - t)
             if status != 200:
                 sys.exit(f"bench-workspace: GET {path} answered {status}")
-            rows = len(PAGE_ROW.findall(body))
+            rows = list_rows(body)
         return statistics.median(times), rows
 
     async def run():

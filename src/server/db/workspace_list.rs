@@ -195,15 +195,17 @@ impl Db {
         }
         if let Some(name) = filter.client_name.as_deref() {
             // Names are sealed: each word typed must be the start of a word of the name, found
-            // through the keyed index ([`super::seal::Sealer::name_terms`]).
+            // through the keyed index ([`super::seal::Sealer::name_terms`]). As a set of ids
+            // the database reads from the index: a correlated `exists` would be tried on
+            // every submission in turn, all million of them for a name nobody else has.
             let terms = self.sealer.search_terms(name);
             if terms.is_empty() {
                 and("0 = 1", vec![], &mut args);
             }
             for term in terms {
                 and(
-                    "exists (select 1 from bookings b join booking_name_terms t \
-                     on t.booking_id = b.id where b.submission_id = s.id and t.term = ?0)",
+                    "s.id in (select b.submission_id from booking_name_terms t \
+                     join bookings b on b.id = t.booking_id where t.term = ?0)",
                     vec![Arg::Text(term.into())],
                     &mut args,
                 );
