@@ -235,8 +235,10 @@ def extras_sql(rows, created, submitted, starts, ends, ref_hex, override=""):
     return [
         f"""{rows} insert into couples (id, created_at) {override} select i / 2, {created} from v
             where i % 10 in (0, 2) and i >= 10""",
-        f"""{rows} insert into safety_screens (submission_id, answers, positive, created_at)
-            select i, 'bench', {POSITIVE_SQL}, {submitted} from v where sub""",
+        f"""{rows} insert into safety_screens (submission_id, answers, positive, created_at, spoke)
+            select i, 'bench', {POSITIVE_SQL}, {submitted},
+                case when {POSITIVE_SQL} = 1 and i % {WAITING_EVERY} <> 0 then 1 else 0 end
+            from v where sub""",
         # Clinicians have spoken with every person whose check-in was positive but one in 500,
         # who wait in the review queue (the queue reads these).
         f"""{rows} insert into first_contacts (id, submission_id, clinician_id, contacted_at,

@@ -143,6 +143,19 @@ async fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::ResetTwoStep { email } => match cli::reset_two_step(&config, &email).await {
+            Ok(()) => {
+                println!(
+                    "Two-step sign-in is off for {email}. After logging in, set it up again \
+                     at /staff/two-step (the login asks for it when REQUIRE_MFA is on)."
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("could not turn two-step sign-in off: {}", chain(&e));
+                ExitCode::FAILURE
+            }
+        },
         Command::SetHours { email, hours, days } => {
             match cli::set_hours(&config, &email, &hours, &days).await {
                 Ok(()) => {

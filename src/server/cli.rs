@@ -7,6 +7,11 @@
 //! `trustbridge unlock --email EMAIL` lifts a lock after wrong passwords (one also ends by
 //! itself, and an admin can lift it in the workspace).
 //!
+//! `trustbridge reset-two-step --email EMAIL` turns two-step sign-in off for an account whose
+//! phone and recovery codes are both lost (an admin can do the same in the workspace; this is
+//! for the only admin). Its owner sets it up again after logging in (the login asks for it
+//! when `REQUIRE_MFA` is on).
+//!
 //! `trustbridge backup FILE` copies the SQLite database to a new file, consistently, while the
 //! server runs; `trustbridge restore FILE` puts one back into an empty database (PostgreSQL:
 //! `pg_dump`, see `docs/deploy.md`).
@@ -47,6 +52,10 @@ pub enum Command {
     },
     /// Lifts a lock after wrong passwords, for an admin who is locked out themselves.
     Unlock {
+        email: String,
+    },
+    /// Turns two-step sign-in off, for an admin who has lost both phone and recovery codes.
+    ResetTwoStep {
         email: String,
     },
     /// Reads the settings, says what they amount to and what looks wrong, and exits.
@@ -152,9 +161,16 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             }),
             _ => Err("unlock needs --email EMAIL".into()),
         },
+        "reset-two-step" => match (args.get(1).map(String::as_str), args.get(2)) {
+            (Some("--email"), Some(email)) if args.len() == 3 => Ok(Command::ResetTwoStep {
+                email: email.trim().to_lowercase(),
+            }),
+            _ => Err("reset-two-step needs --email EMAIL".into()),
+        },
         other => Err(format!(
             "unknown command {other:?}; use `serve` (default), `create-admin --email …`, \
-             `set-hours --email … --hours …`, `unlock --email …`, `backup FILE`, `restore FILE`, \
+             `set-hours --email … --hours …`, `unlock --email …`, `reset-two-step --email …`, \
+             `backup FILE`, `restore FILE`, \
              `rotate-key --new-key-file …`, `purge` or `check-config`"
         )),
     }
@@ -342,6 +358,45 @@ pub async fn unlock(config: &Config, email: &str) -> Result<(), UnlockError> {
         db.unlock_clinician(record.clinician.id, Utc::now(), None)
             .await?;
         Ok(())
+    }
+    .await;
+    db.close().await;
+    result
+}
+
+/// Why `reset-two-step` did not turn two-step sign-in off.
+#[derive(Debug, thiserror::Error)]
+pub enum ResetTwoStepError {
+    #[error("no account has that email")]
+    NoAccount,
+    #[error("that account does not use two-step sign-in")]
+    NotOn,
+    #[error(transparent)]
+    Database(#[from] super::db::ConnectError),
+    #[error("could not change the account")]
+    Save(#[from] sqlx::Error),
+}
+
+/// `trustbridge reset-two-step --email EMAIL`: turns two-step sign-in off (audited as the
+/// account's own change, made at the server).
+pub async fn reset_two_step(config: &Config, email: &str) -> Result<(), ResetTwoStepError> {
+    use super::db::{Audit, AuditAction};
+    let db = Db::connect(&config.database_url, &config.data_key).await?;
+    let result = async {
+        let record = db
+            .login_record(email)
+            .await?
+            .ok_or(ResetTwoStepError::NoAccount)?;
+        let id = record.clinician.id;
+        let action = AuditAction::DisableMfa { clinician: id.0 };
+        if db
+            .remove_mfa(id, &Audit::new(id, action, None, Utc::now()))
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(ResetTwoStepError::NotOn)
+        }
     }
     .await;
     db.close().await;

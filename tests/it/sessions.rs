@@ -3,7 +3,7 @@
 //! out (that is what makes the idle timeout count from the last request); such a save must
 //! never bring back a row the logout removed. Against SQLite and PostgreSQL.
 
-use crate::common::{create_admin, db_count, log_in_as, TestApp};
+use crate::common::{create_admin, db_count, db_execute, log_in_as, TestApp};
 use reqwest::StatusCode;
 
 const ADMIN: &str = "ana@harbour.example";
@@ -104,3 +104,28 @@ on_both_databases!(
     password_change_race,
     a_password_change_ends_every_other_session_despite_requests_in_flight
 );
+
+/// The idle timeout counts from the last request: a request made when the session's expiry is
+/// more than a minute old moves it forward again (one made sooner leaves the row as it is).
+async fn a_request_restarts_the_idle_timeout(app: TestApp) {
+    create_admin(&app, ADMIN, "Ana Lima", PASSWORD).await;
+    let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("login");
+    assert!(opens_the_workspace(&app, &cookie).await);
+    let fresh = db_count(&app, "select max(expires_at) from sessions").await;
+    // As if the last request had been five minutes ago.
+    db_execute(&app, "update sessions set expires_at = expires_at - 300").await;
+    assert!(opens_the_workspace(&app, &cookie).await);
+    let moved = db_count(&app, "select max(expires_at) from sessions").await;
+    assert!(
+        moved >= fresh,
+        "expiry {moved} was not moved forward from {}",
+        fresh - 300
+    );
+    assert!(opens_the_workspace(&app, &cookie).await);
+    assert_eq!(
+        db_count(&app, "select max(expires_at) from sessions").await,
+        moved,
+        "a request within the minute does not rewrite the row"
+    );
+}
+on_both_databases!(idle_restart, a_request_restarts_the_idle_timeout);

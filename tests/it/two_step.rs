@@ -181,6 +181,38 @@ async fn two_step_sign_in(mut app: TestApp) {
     assert_eq!(on.status(), StatusCode::OK);
     let now_open = workspace(&app, &cookie_required).await;
     assert_eq!(now_open.status(), StatusCode::OK);
+
+    // The only admin loses phone and codes: the server's command line turns it off, and the
+    // next login goes straight to setting it up again.
+    let reset = |email: &'static str| {
+        let mut command = app.cli();
+        command.args(["reset-two-step", "--email", email]);
+        async move { command.output().await.expect("run reset-two-step") }
+    };
+    let out = reset(ADMIN).await;
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Two-step sign-in is off"));
+    let (fresh, to) = password(&app).await;
+    assert_eq!(to, "/staff", "no code asked");
+    let list = workspace(&app, &fresh).await;
+    assert_eq!(
+        location(&list),
+        "/staff/two-step",
+        "asked to set it up again"
+    );
+    assert_eq!(
+        db_count(
+            &app,
+            "select count(*) from audit_events where action = 'disable_two_step 1'"
+        )
+        .await,
+        2
+    );
+    let again = reset(ADMIN).await;
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("does not use two-step sign-in"));
+    let nobody = reset("nobody@harbour.example").await;
+    assert!(String::from_utf8_lossy(&nobody.stderr).contains("no account has that email"));
 }
 on_both_databases!(two_step, two_step_sign_in);
 

@@ -1,8 +1,9 @@
 //! Upgrading (issue 13): a database made by the previous release (migrations 0001–0019, as of
 //! commit 6031a28, before fields were sealed), holding a client's booking, note, safe contact, a
-//! clinician's note and a queued reminder, is started with this version. Every value comes
-//! back through the app, is sealed in the database, and the reminder still belongs to its
-//! booking.
+//! clinician's note, a queued reminder and two positive check-ins (one client spoken with, one
+//! still waiting), is started with this version. Every value comes back through the app, is
+//! sealed in the database, the reminder still belongs to its booking, and the review queue
+//! holds only the client still waiting.
 
 use sqlx::Connection as _;
 
@@ -37,6 +38,19 @@ insert into clinician_notes (submission_id, clinician_id, body, created_at)
     values (1, 1, 'OLD-clinician-note-77', '2026-11-02T00:00:00Z');
 insert into safe_contacts (submission_id, email, created_at)
     values (1, 'olga.safe@example.org', '2026-11-02T00:00:00Z');
+insert into submissions (reference, resume_token_hash, instrument_version, status,
+        created_at, updated_at)
+    values ('TB-OLDSPOKE', 'spoke-hash', 1, 'in_progress', '2026-11-03T00:00:00Z',
+            '2026-11-03T00:00:00Z'),
+           ('TB-OLDWAITS', 'waits-hash', 1, 'in_progress', '2026-11-03T00:00:00Z',
+            '2026-11-03T00:00:00Z');
+insert into safety_screens (submission_id, answers, positive, created_at, version, urgent)
+    values (2, '{}', 1, '2026-11-03T00:00:00Z', 2, 0), (3, '{}', 1, '2026-11-03T00:00:00Z', 2, 0);
+insert into first_contacts (submission_id, clinician_id, contacted_at, channel, outcome,
+        created_at)
+    values (2, 1, '2026-11-04T00:00:00Z', 'safe_phone', 'no_answer', '2026-11-04T00:00:00Z'),
+           (2, 1, '2026-11-05T00:00:00Z', 'safe_phone', 'spoke', '2026-11-05T00:00:00Z'),
+           (3, 1, '2026-11-04T00:00:00Z', 'safe_phone', 'no_answer', '2026-11-04T00:00:00Z');
 ";
 
 /// A database as the previous release left it: its migrations, then its rows.
@@ -133,6 +147,10 @@ async fn upgraded(app: &TestApp) {
     }
     let list = common::staff_html(app, &cookie, "/staff?name=olga").await;
     assert!(list.contains("TB-OLDUPGRD"), "the name index was built");
+    // The review queue still holds only the person no clinician has spoken with yet.
+    let queue = common::texts(&list, ".review-queue tbody tr");
+    assert_eq!(queue.len(), 1, "{queue:?}");
+    assert!(queue[0].contains("TB-OLDWAITS") && queue[0].contains("1 try"));
     // Sealed where it lies; the reminder still belongs to its booking.
     assert!(db_text(app, "select client_name from bookings")
         .await

@@ -33,8 +33,10 @@ pub fn stored_id(id: &Id) -> String {
 impl DbSessionStore {
     async fn write(&self, record: &Record, create: bool) -> std::result::Result<(), sqlx::Error> {
         let id = stored_id(&record.id);
-        let data =
-            serde_json::to_string(&record.data).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        // In key order, so the same data is the same text and an unchanged session is not
+        // written again (`db::sessions`).
+        let sorted: std::collections::BTreeMap<_, _> = record.data.iter().collect();
+        let data = serde_json::to_string(&sorted).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
         let session = StoredSession {
             id: &id,
             data: &data,

@@ -386,9 +386,8 @@ impl Db {
         let sql = "select s.reference, sc.urgent = 1 as urgent, sc.created_at as checked_in_at, \
                    (select count(*) from first_contacts f where f.submission_id = s.id) as tries \
                    from safety_screens sc join submissions s on s.id = sc.submission_id \
-                   where sc.positive = 1 and not exists (select 1 from first_contacts f \
-                     where f.submission_id = s.id and f.outcome = 'spoke') \
-                   order by sc.urgent desc, sc.created_at, s.id limit $1";
+                   where sc.positive = 1 and sc.spoke = 0 \
+                   order by sc.urgent desc, sc.created_at, sc.submission_id limit $1";
         let rows = with_pool!(self, pool => {
             sqlx::query_as(sql).bind(limit).fetch_all(pool).await?
         });

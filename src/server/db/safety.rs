@@ -114,7 +114,8 @@ impl Db {
         .transpose()
     }
 
-    /// Records a try to reach a client, with its audit row, in one transaction.
+    /// Records a try to reach a client, with its audit row, in one transaction. Having spoken
+    /// with them takes their check-in out of the review queue.
     pub async fn record_first_contact(
         &self,
         submission: SubmissionId,
@@ -126,6 +127,7 @@ impl Db {
         let sql = "insert into first_contacts \
                    (submission_id, clinician_id, contacted_at, channel, outcome, created_at) \
                    values ($1, $2, $3, $4, $5, $6)";
+        let spoke = "update safety_screens set spoke = 1 where submission_id = $1";
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query(sql)
@@ -137,6 +139,9 @@ impl Db {
                 .bind(audit.at)
                 .execute(&mut *tx)
                 .await?;
+            if outcome == ContactOutcome::Spoke {
+                sqlx::query(spoke).bind(submission.0).execute(&mut *tx).await?;
+            }
             audit::write(&mut *tx, audit).await?;
             tx.commit().await?;
         });

@@ -19,8 +19,11 @@ const INSERT: &str = "insert into sessions (id, data, expires_at, clinician_id, 
                       values ($1, $2, $3, $4, $5)";
 // Only ever updates: a session that a logout or password change removed while one of its
 // requests was still being answered stays removed when that request saves on its way out.
-const UPDATE: &str =
-    "update sessions set data = $2, expires_at = $3, clinician_id = $4 where id = $1";
+// Every request saves its session (the idle timeout counts from the last one), but the row is
+// written only when its data changed or its expiry moved by a minute or more: a clinician
+// paging through the list costs no write (on PostgreSQL, no commit to flush) per page.
+const UPDATE: &str = "update sessions set data = $2, expires_at = $3, clinician_id = $4 \
+                      where id = $1 and (data <> $2 or expires_at < $3 - 60)";
 
 impl Db {
     /// A new session; fails with a unique violation if the id is taken.
