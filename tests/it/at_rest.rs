@@ -25,9 +25,13 @@ const SAFE_EMAIL: &str = "canary-safe-51b@example.org";
 const SAFE_PHONE: &str = "+1 555 014 9902";
 const ASK_FOR: &str = "Canary Wren";
 const SAFE_TIMES: &str = "CANARY weekday mornings";
+const REFERRAL_MESSAGE: &str = "CANARY-referral-message-7c2";
+const OUTCOME_NOTE: &str = "CANARY-outcome-note-e40";
 
 /// Every canary, as the database would hold it in clear.
-const CANARIES: [&str; 9] = [
+const CANARIES: [&str; 11] = [
+    REFERRAL_MESSAGE,
+    OUTCOME_NOTE,
     NAME,
     EMAIL,
     PHONE,
@@ -130,6 +134,51 @@ async fn a_practice_with_one_client(app: &TestApp) -> (String, String) {
         .await
         .expect("note");
     assert_eq!(noted.status(), StatusCode::SEE_OTHER);
+
+    // A referral with a message to the client, and a note on how it went.
+    let post = |path: String, form: Vec<(&'static str, String)>| {
+        let request = app.raw.post(app.url(&path)).header("cookie", &cookie);
+        async move { request.form(&form).send().await.expect("post") }
+    };
+    let entry = [
+        ("name", "Harbour Advocacy"),
+        ("kind", "organisation"),
+        ("categories", "domestic_violence"),
+        ("languages", "English"),
+        ("delivery", "both"),
+        ("sliding_scale", "yes"),
+        ("accepting_new_clients", "yes"),
+        ("phone", "+1 555 010 0100"),
+        ("url", "https://aid.example.org"),
+        (
+            "application_process",
+            "Call and ask for the advocate on duty.",
+        ),
+        ("assured_date", "2026-11-20"),
+    ];
+    let entry = entry.map(|(k, v)| (k, v.to_owned())).to_vec();
+    let saved = post("/staff/directory/new".into(), entry).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let listed = db_text(app, "select cast(id as text) from directory_entries").await;
+    let referrals = format!("/staff/submissions/{reference}/referrals");
+    let refer = vec![
+        ("reason", "safety".to_owned()),
+        ("entry", listed),
+        ("message", REFERRAL_MESSAGE.to_owned()),
+        ("keep_client", "yes".to_owned()),
+    ];
+    assert_eq!(
+        post(referrals.clone(), refer).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let id = db_text(app, "select cast(id as text) from referrals").await;
+    let outcome = vec![
+        ("action", "outcome".to_owned()),
+        ("outcome", "not_connected".to_owned()),
+        ("outcome_note", OUTCOME_NOTE.to_owned()),
+    ];
+    let recorded = post(format!("{referrals}/{id}"), outcome).await;
+    assert_eq!(recorded.status(), StatusCode::SEE_OTHER);
     (reference, cookie)
 }
 
@@ -216,9 +265,20 @@ async fn what_a_copy_of_the_database_holds_is_sealed(app: TestApp) {
         CLINICIAN_NOTE,
         SAFE_EMAIL,
         ASK_FOR,
+        OUTCOME_NOTE,
     ] {
         assert!(page.contains(canary), "{canary} on the submission page");
     }
+    // The referral's message, on the client's own page (its link is in their email).
+    let list = common::mail(&app, "referral_list").await;
+    let link = list[0]
+        .text
+        .split_whitespace()
+        .find(|w| w.contains("/r/") && w.ends_with("/connected"))
+        .expect("the client's link")
+        .to_owned();
+    let path = &link[link.find("/r/").expect("path")..link.len() - "/connected".len()];
+    assert!(body(&app, path).await.contains(REFERRAL_MESSAGE));
     // A name search finds the client by the start of any word of their name.
     for query in ["quil", "Marchetti", "quillon march"] {
         let rows = found_by_name(&app, &cookie, query).await;

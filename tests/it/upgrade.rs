@@ -1,13 +1,16 @@
 //! Upgrading (issue 13): a database made by the previous release (migrations 0001–0019, as of
 //! commit 6031a28, before fields were sealed), holding a client's booking, note, safe contact, a
-//! clinician's note, a queued reminder and two positive check-ins (one client spoken with, one
+//! clinician's note, a queued reminder, a referral with a message and an outcome note, and two
+//! positive check-ins (one client spoken with, one
 //! still waiting), is started with this version. Every value comes back through the app, is
 //! sealed in the database, the reminder still belongs to its booking, and the review queue
 //! holds only the client still waiting.
 
 use sqlx::Connection as _;
 
-use crate::common::{self, create_admin, db_count, db_text, log_in_as, Backend, TestApp};
+use crate::common::{
+    self, create_admin, db_count, db_execute, db_text, log_in_as, Backend, TestApp,
+};
 
 const ADMIN: &str = "ana@harbour.example";
 const PASSWORD: &str = "violet lantern gravel orbit";
@@ -38,6 +41,11 @@ insert into clinician_notes (submission_id, clinician_id, body, created_at)
     values (1, 1, 'OLD-clinician-note-77', '2026-11-02T00:00:00Z');
 insert into safe_contacts (submission_id, email, created_at)
     values (1, 'olga.safe@example.org', '2026-11-02T00:00:00Z');
+insert into referrals (submission_id, clinician_id, reason, message, token_hash, channel,
+        outcome, outcome_note, sent_at, updated_at)
+    values (1, 1, 'safety', 'OLD-referral-message-12', 'old-referral-hash', 'print',
+            'not_connected', 'OLD-outcome-note-34', '2026-11-02T00:00:00Z',
+            '2026-11-02T00:00:00Z');
 insert into submissions (reference, resume_token_hash, instrument_version, status,
         created_at, updated_at)
     values ('TB-OLDSPOKE', 'spoke-hash', 1, 'in_progress', '2026-11-03T00:00:00Z',
@@ -142,6 +150,7 @@ async fn upgraded(app: &TestApp) {
         "OLD-client-note-31",
         "OLD-clinician-note-77",
         "olga.safe@example.org",
+        "OLD-outcome-note-34",
     ] {
         assert!(page.contains(kept), "{kept} after the upgrade");
     }
@@ -161,6 +170,19 @@ async fn upgraded(app: &TestApp) {
     assert!(db_text(app, "select recipient from outbox")
         .await
         .starts_with("tb1:"));
+    // The referral's texts moved to their own table and were sealed there.
+    for column in ["message", "outcome_note"] {
+        let sql = format!("select {column} from referral_texts");
+        assert!(db_text(app, &sql).await.starts_with("tb1:"), "{column}");
+    }
+    assert_eq!(
+        db_count(
+            app,
+            "select count(*) from referrals where message is not null or outcome_note is not null"
+        )
+        .await,
+        0
+    );
     assert_eq!(
         db_count(
             app,
@@ -200,3 +222,41 @@ async fn upgrade_sqlite() {
 async fn upgrade_postgres() {
     a_database_from_the_previous_release_upgrades_with_everything_in_it(Backend::Postgres).await;
 }
+
+/// A database whose key an earlier version recorded holds the fields sealed since in clear: the
+/// next start seals them (here a referral's texts, as the version before sealing them left
+/// them), and the app reads them as before.
+async fn fields_sealed_since_are_sealed_at_the_next_start(mut app: TestApp) {
+    create_admin(&app, ADMIN, "Ana Lima", PASSWORD).await;
+    app.stop().await;
+    for sql in [
+        "insert into submissions (reference, resume_token_hash, instrument_version, status, \
+         created_at, updated_at) values ('TB-REFTEXTS', 'texts-hash', 2, 'in_progress', \
+         '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z')",
+        "insert into referrals (submission_id, clinician_id, reason, token_hash, channel, \
+         outcome, sent_at, updated_at) values ((select id from submissions), 1, 'safety', \
+         'texts-referral', 'print', 'declined', '2026-11-02T00:00:00Z', \
+         '2026-11-02T00:00:00Z')",
+        "insert into referral_texts (referral_id, message, outcome_note) values \
+         ((select id from referrals), 'CLEAR-message-58', 'CLEAR-note-61')",
+        "update data_key set sealed_fields = 1",
+    ] {
+        db_execute(&app, sql).await;
+    }
+    app.restart(&[]).await;
+    for column in ["message", "outcome_note"] {
+        let sql = format!("select {column} from referral_texts");
+        assert!(db_text(&app, &sql).await.starts_with("tb1:"), "{column}");
+    }
+    assert_eq!(
+        db_count(&app, "select sealed_fields from data_key").await,
+        2
+    );
+    let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("login");
+    let page = common::staff_html(&app, &cookie, "/staff/submissions/TB-REFTEXTS").await;
+    assert!(page.contains("CLEAR-note-61"), "the note reads as it was");
+}
+on_both_databases!(
+    sealed_since,
+    fields_sealed_since_are_sealed_at_the_next_start
+);

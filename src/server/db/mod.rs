@@ -148,12 +148,13 @@ impl Db {
     /// encryption.
     pub async fn connect(url: &str, key: &KeySource) -> Result<Self, ConnectError> {
         let pool = Self::open(url).await?;
+        let read = "select key_id, sealed_fields from data_key where id = 1";
         let stored = with_pool!(pool, pool => {
-            sqlx::query_scalar::<_, String>("select key_id from data_key where id = 1")
-                .fetch_optional(pool)
-                .await?
+            sqlx::query_as::<_, (String, i64)>(read).fetch_optional(pool).await?
         });
-        let sealer = key.load(url, stored.as_deref()).await?;
+        let sealer = key
+            .load(url, stored.as_ref().map(|(id, _)| id.as_str()))
+            .await?;
         let db = Db { pool, sealer };
         db.record_key(stored).await?;
         db.upgrade_intake_form().await?;

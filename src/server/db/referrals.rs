@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::audit::{self, Audit};
+use super::seal::Field;
 use super::{outbox, with_pool, Db, NewEmail, SubmissionId};
 use crate::domain::referral::{Category, Delivery, EntryDraft, EntryKind, Outcome, Reason};
 use crate::domain::workflow::WorkflowStatus;
@@ -180,8 +181,8 @@ type ReferralRow = (
     DateTime<Utc>,
 );
 
-const REFERRAL_COLUMNS: &str = "r.id, r.submission_id, c.display_name, r.reason, r.message, \
-    r.channel, r.outcome, r.outcome_note, r.followed_up_at, r.closed_at, r.sent_at";
+const REFERRAL_COLUMNS: &str = "r.id, r.submission_id, c.display_name, r.reason, t.message, \
+    r.channel, r.outcome, t.outcome_note, r.followed_up_at, r.closed_at, r.sent_at";
 
 impl Db {
     /// Directory entries by name, narrowed by `filter`.
@@ -315,9 +316,11 @@ impl Db {
         new: &NewReferral<'_>,
         audit: &Audit,
     ) -> Result<ReferralId, sqlx::Error> {
-        let insert = "insert into referrals (submission_id, clinician_id, reason, message, \
+        let insert = "insert into referrals (submission_id, clinician_id, reason, \
                       token_hash, channel, sent_at, updated_at) \
-                      values ($1, $2, $3, $4, $5, $6, $7, $7) returning id";
+                      values ($1, $2, $3, $4, $5, $6, $6) returning id";
+        let text = "insert into referral_texts (referral_id, message) values ($1, $2)";
+        let message = self.sealer.seal_opt(Field::ReferralMessage, new.message)?;
         let link = "insert into referral_entries (referral_id, entry_id, position) \
                     values ($1, $2, $3)";
         let current = "select workflow from submissions where id = $1";
@@ -333,12 +336,14 @@ impl Db {
                 .bind(new.submission.0)
                 .bind(audit.by.0)
                 .bind(new.reason.as_str())
-                .bind(new.message)
                 .bind(new.token_hash)
                 .bind(channel)
                 .bind(audit.at)
                 .fetch_one(&mut *tx)
                 .await?;
+            if let Some(message) = &message {
+                sqlx::query(text).bind(id).bind(message).execute(&mut *tx).await?;
+            }
             for (n, entry) in new.entries.iter().enumerate() {
                 sqlx::query(link)
                     .bind(id)
@@ -385,6 +390,7 @@ impl Db {
     ) -> Result<Vec<Referral>, sqlx::Error> {
         let sql = format!(
             "select {REFERRAL_COLUMNS} from referrals r join clinicians c on c.id = r.clinician_id \
+             left join referral_texts t on t.referral_id = r.id \
              where {where_clause} order by r.sent_at, r.id"
         );
         let rows: Vec<ReferralRow> = with_pool!(self, pool => {
@@ -430,10 +436,10 @@ impl Db {
                     by: row.2,
                     reason: Reason::parse(&row.3)
                         .ok_or_else(|| sqlx::Error::Decode("a referral's reason".into()))?,
-                    message: row.4,
+                    message: self.sealer.open_opt(Field::ReferralMessage, row.4)?,
                     emailed: row.5 == "email",
                     outcome: row.6.as_deref().and_then(Outcome::parse),
-                    outcome_note: row.7,
+                    outcome_note: self.sealer.open_opt(Field::ReferralNote, row.7)?,
                     followed_up_at: row.8,
                     closed_at: row.9,
                     sent_at: row.10,
@@ -475,21 +481,25 @@ impl Db {
         audit: Option<&Audit>,
     ) -> Result<bool, sqlx::Error> {
         let sql = if audit.is_some() {
-            "update referrals set outcome = $2, outcome_note = $3, updated_at = $4 where id = $1"
+            "update referrals set outcome = $2, updated_at = $3 where id = $1"
         } else {
-            "update referrals set outcome = $2, outcome_note = $3, updated_at = $4 \
-             where id = $1 and closed_at is null"
+            "update referrals set outcome = $2, updated_at = $3 where id = $1 and closed_at is null"
         };
+        let text = "insert into referral_texts (referral_id, outcome_note) values ($1, $2) \
+                    on conflict (referral_id) do update set outcome_note = excluded.outcome_note";
+        let note = self.sealer.seal_opt(Field::ReferralNote, note)?;
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let done = sqlx::query(sql)
                 .bind(id.0)
                 .bind(outcome.as_str())
-                .bind(note)
                 .bind(at)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
+            if done == 1 {
+                sqlx::query(text).bind(id.0).bind(&note).execute(&mut *tx).await?;
+            }
             if let (1, Some(audit)) = (done, audit) {
                 audit::write(&mut *tx, audit).await?;
             }

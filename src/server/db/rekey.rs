@@ -22,7 +22,13 @@ const SEALED: &[(&str, &str, &str, Field)] = &[
     ("outbox", "id", "body_html", Field::MailHtml),
     ("outbox", "id", "calendar", Field::MailCalendar),
     ("clinician_mfa", "clinician_id", "secret", Field::TotpSecret),
+    ("referral_texts", "referral_id", "message", Field::ReferralMessage),
+    ("referral_texts", "referral_id", "outcome_note", Field::ReferralNote),
 ];
+
+/// The version of [`SEALED`]: raised whenever fields are added to it, so that a database whose
+/// key was recorded before seals the new fields' clear values at its next start.
+pub(super) const SEALED_FIELDS: i64 = 2;
 
 /// Rows are read this many at a time, in key order.
 const BATCH: i64 = 500;
@@ -98,31 +104,42 @@ macro_rules! reseal {
 }
 
 impl Db {
-    /// The database's key must be this one: on first run (or the first run of this version) it
-    /// is recorded and every value stored in clear is sealed, in one transaction, so a crash
-    /// part way leaves nothing half done.
-    pub(super) async fn record_key(&self, stored: Option<String>) -> Result<(), ConnectError> {
+    /// The database's key must be this one. On first run it is recorded and every value
+    /// stored in clear is sealed; on the first run of a version that seals more fields, their
+    /// clear values are. Each in one transaction, so a crash part way leaves nothing half done.
+    pub(super) async fn record_key(
+        &self,
+        stored: Option<(String, i64)>,
+    ) -> Result<(), ConnectError> {
         let mine = self.sealer.key_id().to_owned();
-        if let Some(stored) = stored {
-            return if stored == mine {
-                Ok(())
-            } else {
-                Err(ConnectError::WrongKey { stored })
-            };
+        if let Some((stored, fields)) = stored {
+            if stored != mine {
+                return Err(ConnectError::WrongKey { stored });
+            }
+            if fields >= SEALED_FIELDS {
+                return Ok(());
+            }
         }
-        let insert = "insert into data_key (id, key_id, created_at) values (1, $1, $2) \
-                      on conflict (id) do nothing";
+        let insert = "insert into data_key (id, key_id, created_at, sealed_fields) \
+                      values (1, $1, $2, $3) on conflict (id) do nothing";
         let read = "select key_id from data_key where id = 1";
+        let mark = "update data_key set sealed_fields = $1 where id = 1";
         let sealer = self.sealer.clone();
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             // Another instance starting at the same moment may have recorded its key first.
-            sqlx::query(insert).bind(&mine).bind(chrono::Utc::now()).execute(&mut *tx).await?;
+            sqlx::query(insert)
+                .bind(&mine)
+                .bind(chrono::Utc::now())
+                .bind(SEALED_FIELDS)
+                .execute(&mut *tx)
+                .await?;
             let stored: String = sqlx::query_scalar(read).fetch_one(&mut *tx).await?;
             if stored != mine {
                 return Err(ConnectError::WrongKey { stored });
             }
             reseal!(&mut tx, &sealer, &sealer);
+            sqlx::query(mark).bind(SEALED_FIELDS).execute(&mut *tx).await?;
             tx.commit().await?;
         });
         self.flush_log().await?;
@@ -134,11 +151,15 @@ impl Db {
     /// still running has the old key. Returns how many values were sealed again.
     pub async fn rotate_key(&self, to: &Sealer) -> Result<u64, sqlx::Error> {
         let from = self.sealer.clone();
-        let update = "update data_key set key_id = $1 where id = 1";
+        let update = "update data_key set key_id = $1, sealed_fields = $2 where id = 1";
         let changed = with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let changed = reseal!(&mut tx, &from, to);
-            sqlx::query(update).bind(to.key_id()).execute(&mut *tx).await?;
+            sqlx::query(update)
+                .bind(to.key_id())
+                .bind(SEALED_FIELDS)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
             changed
         });

@@ -50,6 +50,8 @@ pub enum Field {
     MailHtml,
     MailCalendar,
     TotpSecret,
+    ReferralMessage,
+    ReferralNote,
 }
 
 impl Field {
@@ -71,6 +73,8 @@ impl Field {
             Field::MailHtml => "outbox.body_html",
             Field::MailCalendar => "outbox.calendar",
             Field::TotpSecret => "clinician_mfa.secret",
+            Field::ReferralMessage => "referral_texts.message",
+            Field::ReferralNote => "referral_texts.outcome_note",
         }
     }
 }

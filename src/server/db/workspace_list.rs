@@ -109,20 +109,13 @@ impl Db {
             Arg::Int(before.map_or(i64::MAX, |b| b.0)),
             Arg::Int(i64::from(limit)),
         ];
-        let mut sql = format!(
-            "select s.id, s.reference, s.status, s.workflow, s.created_at, s.submitted_at, \
-             r.overall, r.band, r.instrument_version, r.leaning, s.partner, \
-             (select b.starts_at from bookings b \
-              where b.submission_id = s.id and b.status = 'booked') as consult, \
-             {SAFETY_EXPR} as safety, {mixed} as mixed_agenda, \
-             (select o.display_name from clinicians o where o.id = s.owner_id) as owner, \
-             (select case when rf.closed_at is not null then 'closed' \
-              else coalesce(rf.outcome, 'sent') end from referrals rf \
-              where rf.submission_id = s.id order by rf.id desc limit 1) as referral \
-             from submissions s left join results r on r.submission_id = s.id \
-             where s.id < $1",
-            mixed = MIXED_AGENDA_EXPR
-        );
+        // Two steps: the page's ids first, with only the filters, then each row's columns for
+        // those 50 alone. A filter the database answers from an index (a name search) gives it
+        // many rows to sort, and SQLite computes a sorted query's columns for every row it
+        // sorts, correlated subqueries included.
+        let mut sql = "select s.id from submissions s left join results r \
+                       on r.submission_id = s.id where s.id < $1"
+            .to_owned();
         let mut and = |condition: &str, values: Vec<Arg<'static>>, args: &mut Vec<Arg<'_>>| {
             let mut condition = condition.to_owned();
             for (i, value) in values.into_iter().enumerate() {
@@ -229,6 +222,19 @@ impl Db {
             and(&condition, bound, &mut args);
         }
         sql.push_str(" order by s.id desc limit $2");
+        let sql = format!(
+            "select s.id, s.reference, s.status, s.workflow, s.created_at, s.submitted_at, \
+             r.overall, r.band, r.instrument_version, r.leaning, s.partner, \
+             (select b.starts_at from bookings b \
+              where b.submission_id = s.id and b.status = 'booked') as consult, \
+             {SAFETY_EXPR} as safety, {MIXED_AGENDA_EXPR} as mixed_agenda, \
+             (select o.display_name from clinicians o where o.id = s.owner_id) as owner, \
+             (select case when rf.closed_at is not null then 'closed' \
+              else coalesce(rf.outcome, 'sent') end from referrals rf \
+              where rf.submission_id = s.id order by rf.id desc limit 1) as referral \
+             from ({sql}) page join submissions s on s.id = page.id \
+             left join results r on r.submission_id = s.id order by s.id desc"
+        );
         type Row = (
             i64,
             String,
