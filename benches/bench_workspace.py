@@ -252,8 +252,8 @@ def extras_sql(rows, created, submitted, starts, ends, ref_hex, override=""):
                 'client' || i || '@bench.example', '555 0100', {ref_hex}, 'bench-' || i,
                 'booked', {created}, {created}
             from v join bench_names t on t.n = {NAME_SQL} where {BOOKED_SQL}""",
-        f"""{rows} insert into booking_name_terms (term, booking_id)
-            select t.term, i from v join bench_terms t on t.n = {NAME_SQL} where {BOOKED_SQL}""",
+        f"""{rows} insert into booking_name_terms (term, booking_id, submission_id)
+            select t.term, i, i from v join bench_terms t on t.n = {NAME_SQL} where {BOOKED_SQL}""",
         f"""{rows} insert into intake_answers (submission_id, question_key, form_version, value,
                 updated_at)
             select i, 'about_format', 1, {FORMAT_SQL}, {submitted} from v where sub and {INTAKE_SQL}

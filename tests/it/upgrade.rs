@@ -249,8 +249,13 @@ async fn fields_sealed_since_are_sealed_at_the_next_start(mut app: TestApp) {
         assert!(db_text(&app, &sql).await.starts_with("tb1:"), "{column}");
     }
     assert_eq!(
-        db_count(&app, "select sealed_fields from data_key").await,
-        2
+        db_count(
+            &app,
+            "select count(*) from data_key where sealed_fields > 1"
+        )
+        .await,
+        1,
+        "the database records that it follows the newer list"
     );
     let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("login");
     let page = common::staff_html(&app, &cookie, "/staff/submissions/TB-REFTEXTS").await;

@@ -162,8 +162,10 @@ impl Db {
             }
             None => "update outbox set status = 'dead', last_error = $2 where id = $1",
         };
+        // A mail server's answer may quote the recipient's address.
+        let error = self.sealer.seal(Field::MailError, error)?;
         with_pool!(self, pool => {
-            let mut q = sqlx::query(sql).bind(id).bind(error);
+            let mut q = sqlx::query(sql).bind(id).bind(&error);
             if let Some(at) = retry_at {
                 q = q.bind(at);
             }
@@ -211,17 +213,16 @@ impl Db {
         let rows: Vec<Row> = with_pool!(self, pool => {
             sqlx::query_as(sql).bind(i64::from(limit)).fetch_all(pool).await?
         });
-        Ok(rows
-            .into_iter()
-            .map(
-                |(kind, status, attempts, created_at, last_error)| OutboxProblem {
+        rows.into_iter()
+            .map(|(kind, status, attempts, created_at, last_error)| {
+                Ok(OutboxProblem {
                     kind,
                     status,
                     attempts,
                     created_at,
-                    last_error,
-                },
-            )
-            .collect())
+                    last_error: self.sealer.open_opt(Field::MailError, last_error)?,
+                })
+            })
+            .collect()
     }
 }

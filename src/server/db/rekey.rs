@@ -24,21 +24,27 @@ const SEALED: &[(&str, &str, &str, Field)] = &[
     ("clinician_mfa", "clinician_id", "secret", Field::TotpSecret),
     ("referral_texts", "referral_id", "message", Field::ReferralMessage),
     ("referral_texts", "referral_id", "outcome_note", Field::ReferralNote),
+    // A mail server's refusal may quote the address it refused.
+    ("outbox", "id", "last_error", Field::MailError),
 ];
 
 /// The version of [`SEALED`]: raised whenever fields are added to it, so that a database whose
 /// key was recorded before seals the new fields' clear values at its next start.
-pub(super) const SEALED_FIELDS: i64 = 2;
+pub(super) const SEALED_FIELDS: i64 = 3;
 
 /// Rows are read this many at a time, in key order.
 const BATCH: i64 = 500;
 
-/// `insert into booking_name_terms` for `terms` terms of one booking: `$1` is the booking,
-/// the terms follow.
+/// `insert into booking_name_terms` for `terms` terms of one booking (stored already): `$1` is
+/// the booking, the terms follow; each row also names the booking's submission.
 pub(super) fn name_terms_insert(terms: usize) -> String {
-    let rows: Vec<String> = (0..terms).map(|i| format!("(${}, $1)", i + 2)).collect();
+    let submission = "(select b.submission_id from bookings b where b.id = $1)";
+    let rows: Vec<String> = (0..terms)
+        .map(|i| format!("(${}, $1, {submission})", i + 2))
+        .collect();
     format!(
-        "insert into booking_name_terms (term, booking_id) values {} on conflict do nothing",
+        "insert into booking_name_terms (term, booking_id, submission_id) values {} \
+         on conflict do nothing",
         rows.join(", ")
     )
 }

@@ -52,6 +52,7 @@ pub enum Field {
     TotpSecret,
     ReferralMessage,
     ReferralNote,
+    MailError,
 }
 
 impl Field {
@@ -75,6 +76,7 @@ impl Field {
             Field::TotpSecret => "clinician_mfa.secret",
             Field::ReferralMessage => "referral_texts.message",
             Field::ReferralNote => "referral_texts.outcome_note",
+            Field::MailError => "outbox.last_error",
         }
     }
 }

@@ -113,9 +113,35 @@ impl Db {
         // those 50 alone. A filter the database answers from an index (a name search) gives it
         // many rows to sort, and SQLite computes a sorted query's columns for every row it
         // sorts, correlated subqueries included.
-        let mut sql = "select s.id from submissions s left join results r \
-                       on r.submission_id = s.id where s.id < $1"
-            .to_owned();
+        //
+        // Names are sealed: each word typed must be the start of a word of the name, found
+        // through the keyed index ([`super::seal::Sealer::name_terms`]). A name search reads
+        // its first word's index entries newest submission first and stops at a page (each
+        // further word is a look-up on the same index); any other order would make the
+        // database find, and sort, every match first: thousands for two typed letters.
+        let terms = filter
+            .client_name
+            .as_deref()
+            .map(|name| self.sealer.search_terms(name));
+        let (mut sql, order) = match terms.as_deref() {
+            Some([first, ..]) => {
+                args.push(Arg::Text(first.clone().into()));
+                (
+                    "select distinct t0.submission_id as id from booking_name_terms t0 \
+                     join submissions s on s.id = t0.submission_id \
+                     left join results r on r.submission_id = s.id \
+                     where t0.term = $3 and t0.submission_id < $1"
+                        .to_owned(),
+                    "t0.submission_id",
+                )
+            }
+            _ => (
+                "select s.id from submissions s left join results r \
+                 on r.submission_id = s.id where s.id < $1"
+                    .to_owned(),
+                "s.id",
+            ),
+        };
         let mut and = |condition: &str, values: Vec<Arg<'static>>, args: &mut Vec<Arg<'_>>| {
             let mut condition = condition.to_owned();
             for (i, value) in values.into_iter().enumerate() {
@@ -186,23 +212,19 @@ impl Db {
         if filter.mixed_agenda_only {
             and(&format!("{MIXED_AGENDA_EXPR} = 1"), vec![], &mut args);
         }
-        if let Some(name) = filter.client_name.as_deref() {
-            // Names are sealed: each word typed must be the start of a word of the name, found
-            // through the keyed index ([`super::seal::Sealer::name_terms`]). As a set of ids
-            // the database reads from the index: a correlated `exists` would be tried on
-            // every submission in turn, all million of them for a name nobody else has.
-            let terms = self.sealer.search_terms(name);
-            if terms.is_empty() {
-                and("0 = 1", vec![], &mut args);
+        match terms.as_deref() {
+            Some([]) => and("0 = 1", vec![], &mut args),
+            Some([_, rest @ ..]) => {
+                for term in rest {
+                    and(
+                        "exists (select 1 from booking_name_terms t \
+                         where t.term = ?0 and t.submission_id = s.id)",
+                        vec![Arg::Text(term.clone().into())],
+                        &mut args,
+                    );
+                }
             }
-            for term in terms {
-                and(
-                    "s.id in (select b.submission_id from booking_name_terms t \
-                     join bookings b on b.id = t.booking_id where t.term = ?0)",
-                    vec![Arg::Text(term.into())],
-                    &mut args,
-                );
-            }
+            None => {}
         }
         match filter.owner {
             OwnerFilter::Any => {}
@@ -221,7 +243,7 @@ impl Db {
             bound.extend(values.iter().map(|v| Arg::Text((*v).into())));
             and(&condition, bound, &mut args);
         }
-        sql.push_str(" order by s.id desc limit $2");
+        sql.push_str(&format!(" order by {order} desc limit $2"));
         let sql = format!(
             "select s.id, s.reference, s.status, s.workflow, s.created_at, s.submitted_at, \
              r.overall, r.band, r.instrument_version, r.leaning, s.partner, \

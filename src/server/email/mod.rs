@@ -41,8 +41,8 @@ pub enum MailerError {
     Smtp(#[source] lettre::transport::smtp::Error),
 }
 
-/// Why one delivery attempt failed. The text is stored as the message's last error and logged;
-/// it never contains the recipient or the body.
+/// Why one delivery attempt failed. The text is stored (sealed) as the message's last error;
+/// the log gets only its [`SendError::kind`].
 #[derive(Debug, thiserror::Error)]
 pub enum SendError {
     #[error("the recipient address is not valid")]
@@ -55,6 +55,21 @@ pub enum SendError {
     Smtp(String),
     #[error("could not write the message file: {0}")]
     File(String),
+}
+
+impl SendError {
+    /// What kind of failure, for the log: a mail server's reply may quote the recipient's
+    /// address, so its text goes only to the outbox row (sealed), which admins read on the
+    /// email page.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SendError::Recipient => "recipient address not valid",
+            SendError::Build(_) => "message could not be built",
+            SendError::Timeout(_) => "SMTP server timed out",
+            SendError::Smtp(_) => "SMTP error (reason on the email page)",
+            SendError::File(_) => "could not write the message file",
+        }
+    }
 }
 
 /// An SMTP server's reply often repeats the recipient ("550 <sam@example.org>: no such user");

@@ -74,7 +74,7 @@ pub fn spawn(db: Db, mailer: Arc<Mailer>, settings: &MailConfig) -> Worker {
                                 message_id = %email.message_id,
                                 attempts = email.attempts,
                                 dead = retry_at.is_none(),
-                                error = %e,
+                                error = e.kind(),
                                 "email not sent"
                             );
                             db.mark_email_failed(email.id, &e.to_string(), retry_at)
