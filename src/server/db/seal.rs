@@ -374,13 +374,20 @@ impl Sealer {
         terms
     }
 
-    /// The terms a name search must all find: one per word typed.
+    /// The terms a name search must all find: one per word typed, the longest word's first
+    /// (a longer start of a word is usually rarer, and the search reads the first term's
+    /// matches and looks the others up).
     pub fn search_terms(&self, query: &str) -> Vec<String> {
-        let mut terms: Vec<String> = words(query)
-            .map(|word| self.term(&word.chars().take(LONGEST_TERM).collect::<String>()))
+        let mut typed: Vec<String> = words(query)
+            .map(|word| word.chars().take(LONGEST_TERM).collect())
             .collect();
-        terms.sort();
-        terms.dedup();
+        typed.sort_by_key(|word| std::cmp::Reverse(word.chars().count()));
+        let mut terms: Vec<String> = Vec::with_capacity(typed.len());
+        for term in typed.iter().map(|word| self.term(word)) {
+            if !terms.contains(&term) {
+                terms.push(term);
+            }
+        }
         terms
     }
 
@@ -467,6 +474,11 @@ mod tests {
             );
         }
         assert!(s.search_terms(" - ").is_empty());
+        assert_eq!(
+            s.search_terms("ana souza ANA"),
+            [s.search_terms("souza"), s.search_terms("ana")].concat(),
+            "the longest word first, each once"
+        );
     }
 
     #[test]

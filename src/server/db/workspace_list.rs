@@ -123,22 +123,27 @@ impl Db {
             .client_name
             .as_deref()
             .map(|name| self.sealer.search_terms(name));
+        // The result is joined only when a filter reads it: otherwise each row the database
+        // passes over on its way to a page would cost a look-up for nothing.
+        let results = if filter.band.is_some() {
+            " left join results r on r.submission_id = s.id"
+        } else {
+            ""
+        };
         let (mut sql, order) = match terms.as_deref() {
             Some([first, ..]) => {
                 args.push(Arg::Text(first.clone().into()));
                 (
-                    "select distinct t0.submission_id as id from booking_name_terms t0 \
-                     join submissions s on s.id = t0.submission_id \
-                     left join results r on r.submission_id = s.id \
-                     where t0.term = $3 and t0.submission_id < $1"
-                        .to_owned(),
+                    format!(
+                        "select distinct t0.submission_id as id from booking_name_terms t0 \
+                         join submissions s on s.id = t0.submission_id{results} \
+                         where t0.term = $3 and t0.submission_id < $1"
+                    ),
                     "t0.submission_id",
                 )
             }
             _ => (
-                "select s.id from submissions s left join results r \
-                 on r.submission_id = s.id where s.id < $1"
-                    .to_owned(),
+                format!("select s.id from submissions s{results} where s.id < $1"),
                 "s.id",
             ),
         };
