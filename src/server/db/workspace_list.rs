@@ -130,14 +130,24 @@ impl Db {
         } else {
             ""
         };
+        // A name search alone reads only the name index; with other filters it also reads
+        // each matching submission.
+        let alone = SubmissionFilter {
+            client_name: None,
+            ..filter.clone()
+        } == SubmissionFilter::default();
         let (mut sql, order) = match terms.as_deref() {
             Some([first, ..]) => {
                 args.push(Arg::Text(first.clone().into()));
+                let submissions = if alone {
+                    String::new()
+                } else {
+                    format!(" join submissions s on s.id = t0.submission_id{results}")
+                };
                 (
                     format!(
-                        "select distinct t0.submission_id as id from booking_name_terms t0 \
-                         join submissions s on s.id = t0.submission_id{results} \
-                         where t0.term = $3 and t0.submission_id < $1"
+                        "select distinct t0.submission_id as id from booking_name_terms t0\
+                         {submissions} where t0.term = $3 and t0.submission_id < $1"
                     ),
                     "t0.submission_id",
                 )
@@ -223,7 +233,7 @@ impl Db {
                 for term in rest {
                     and(
                         "exists (select 1 from booking_name_terms t \
-                         where t.term = ?0 and t.submission_id = s.id)",
+                         where t.term = ?0 and t.submission_id = t0.submission_id)",
                         vec![Arg::Text(term.clone().into())],
                         &mut args,
                     );
