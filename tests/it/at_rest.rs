@@ -140,23 +140,10 @@ async fn a_practice_with_one_client(app: &TestApp) -> (String, String) {
         let request = app.raw.post(app.url(&path)).header("cookie", &cookie);
         async move { request.form(&form).send().await.expect("post") }
     };
-    let entry = [
-        ("name", "Harbour Advocacy"),
-        ("kind", "organisation"),
-        ("categories", "domestic_violence"),
-        ("languages", "English"),
-        ("delivery", "both"),
-        ("sliding_scale", "yes"),
-        ("accepting_new_clients", "yes"),
-        ("phone", "+1 555 010 0100"),
-        ("url", "https://aid.example.org"),
-        (
-            "application_process",
-            "Call and ask for the advocate on duty.",
-        ),
-        ("assured_date", "2026-11-20"),
-    ];
-    let entry = entry.map(|(k, v)| (k, v.to_owned())).to_vec();
+    let entry = common::directory_entry("Harbour Advocacy", "domestic_violence", "2026-11-20")
+        .into_iter()
+        .map(|(k, v)| (k, v.to_owned()))
+        .collect();
     let saved = post("/staff/directory/new".into(), entry).await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
     let listed = db_text(app, "select cast(id as text) from directory_entries").await;

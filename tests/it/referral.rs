@@ -46,25 +46,6 @@ async fn get(app: &TestApp, path: &str) -> (StatusCode, String) {
     (status, response.text().await.expect("body"))
 }
 
-fn entry<'a>(name: &'a str, categories: &'a str, checked: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("name", name),
-        ("kind", "organisation"),
-        ("categories", categories),
-        ("languages", "English; Spanish"),
-        ("delivery", "both"),
-        ("sliding_scale", "yes"),
-        ("accepting_new_clients", "yes"),
-        ("phone", "+1 555 010 0100"),
-        ("url", "https://aid.example.org"),
-        (
-            "application_process",
-            "Call and ask for the advocate on duty.",
-        ),
-        ("assured_date", checked),
-    ]
-}
-
 async fn upload(app: &TestApp, cookie: &str, csv: &str) -> reqwest::Response {
     let part = reqwest::multipart::Part::bytes(csv.as_bytes().to_vec())
         .file_name("directory.csv")
@@ -100,7 +81,7 @@ async fn admins_keep_the_directory_and_everyone_reads_it(app: TestApp) {
         &app,
         &cookie,
         "/staff/directory/new",
-        &entry(DV_SERVICE, "domestic_violence", "2026-11-20"),
+        &common::directory_entry(DV_SERVICE, "domestic_violence", "2026-11-20"),
     )
     .await;
     assert_eq!(location(&saved), "/staff/directory");
@@ -108,7 +89,7 @@ async fn admins_keep_the_directory_and_everyone_reads_it(app: TestApp) {
         &app,
         &cookie,
         "/staff/directory/new",
-        &entry("Lantern Counselling", "individual_therapy", "2020-01-01"),
+        &common::directory_entry("Lantern Counselling", "individual_therapy", "2020-01-01"),
     )
     .await;
     assert_eq!(old.status(), StatusCode::SEE_OTHER);
@@ -254,7 +235,7 @@ async fn admins_keep_the_directory_and_everyone_reads_it(app: TestApp) {
         &app,
         &theirs,
         "/staff/directory/new",
-        &entry("X", "shelter", "2026-11-01"),
+        &common::directory_entry("X", "shelter", "2026-11-01"),
     )
     .await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
@@ -268,7 +249,7 @@ async fn a_partner_is_referred_privately_and_closes_the_loop(app: TestApp) {
         &app,
         &cookie,
         "/staff/directory/new",
-        &entry(DV_SERVICE, "domestic_violence", "2026-11-20"),
+        &common::directory_entry(DV_SERVICE, "domestic_violence", "2026-11-20"),
     )
     .await;
     let dv = db_text(&app, "select cast(id as text) from directory_entries").await;
@@ -529,7 +510,7 @@ async fn a_client_without_email_gets_a_printed_list(app: TestApp) {
         &app,
         &cookie,
         "/staff/directory/new",
-        &entry(DV_SERVICE, "shelter", "2026-11-20"),
+        &common::directory_entry(DV_SERVICE, "shelter", "2026-11-20"),
     )
     .await;
     let dv = db_text(&app, "select cast(id as text) from directory_entries").await;

@@ -542,6 +542,31 @@ pub async fn staff_html(app: &TestApp, cookie: &str, path: &str) -> String {
         .expect("body")
 }
 
+/// The directory form's fields for an organisation: `name`, its `categories` and the date its
+/// details were last `checked`.
+pub fn directory_entry<'a>(
+    name: &'a str,
+    categories: &'a str,
+    checked: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("name", name),
+        ("kind", "organisation"),
+        ("categories", categories),
+        ("languages", "English; Spanish"),
+        ("delivery", "both"),
+        ("sliding_scale", "yes"),
+        ("accepting_new_clients", "yes"),
+        ("phone", "+1 555 010 0100"),
+        ("url", "https://aid.example.org"),
+        (
+            "application_process",
+            "Call and ask for the advocate on duty.",
+        ),
+        ("assured_date", checked),
+    ]
+}
+
 /// The text of each element `css` selects in `html`, whitespace collapsed.
 pub fn texts(html: &str, css: &str) -> Vec<String> {
     let doc = scraper::Html::parse_document(html);
