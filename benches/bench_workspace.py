@@ -24,7 +24,7 @@ spread new 45 % · contacted 15 % · consult_booked 10 % · in_therapy 12 % · r
 closed 15 %; references are TB- + 8 characters of the app's alphabet (a bijection of i, so
 unique), resume-token hashes are 64 hex digits (unique). Rows whose id ends in 0–3 (from 10 on) are
 couples (0 and 1, 2 and 3: partners a and b). Every submitted row has a private check-in, 6 % of them
-positive. Each submitted `consult_booked` row has a booked consult whose client name is one of
+positive, and each submission's stored safety flag is set from them as the app sets it. Each submitted `consult_booked` row has a booked consult whose client name is one of
 30 × 60 first and last names (and row 777 one name nobody else has), with the name index's
 keyed terms computed here from DATA_KEY as `db/seal.rs` computes them (so the app's name search
 finds them). 60 % of submitted rows have the intake's format and children answers. No answers
@@ -263,6 +263,16 @@ def extras_sql(rows, created, submitted, starts, ends, ref_hex, override=""):
     ]
 
 
+def flag_sql(a, b):
+    """Sets the stored safety flag (a positive check-in, theirs or their partner's) on rows
+    A..B, as the app keeps it: row A is the one whose partner (A + 1) came with this batch."""
+    return f"""update submissions set safety_flag = 1 where id >= {a} and id <= {b} and (
+        exists (select 1 from safety_screens f
+                where f.submission_id = submissions.id and f.positive = 1)
+        or exists (select 1 from submissions p join safety_screens f on f.submission_id = p.id
+                   where p.couple_id = submissions.couple_id and f.positive = 1))"""
+
+
 def name_tables():
     """The seeded names and their index terms, as rows for `bench_names` and `bench_terms`."""
     names, terms = {}, []
@@ -322,6 +332,7 @@ def seed_sqlite(a):
     ends = ts.format(t="t + 262200", ns="0")
     for stmt in extras_sql(rows, created, submitted, starts, ends, "printf('%064x', i)"):
         con.execute(stmt, {"a": a.from_, "b": a.to})
+    con.execute(flag_sql(a.from_, a.to))
     con.execute("commit")
     inserted = time.monotonic() - started
     con.execute("analyze")
@@ -404,6 +415,7 @@ def seed_pg(a):
         create index on bench_terms (n);
         analyze bench_names; analyze bench_terms;
         {"; ".join(extras)};
+        {flag_sql(a.from_, a.to)};
         select setval(pg_get_serial_sequence('submissions', 'id'), {a.to});
         select setval(pg_get_serial_sequence('couples', 'id'), greatest(1, (select max(id) from couples)));
         select setval(pg_get_serial_sequence('bookings', 'id'), greatest(1, (select max(id) from bookings)));

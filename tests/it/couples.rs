@@ -12,8 +12,8 @@ use scraper::{Html, Selector};
 use trustbridge::domain::questionnaire::{self as q, SECTION_COUNT};
 
 const A_NOTE: &str = "CANARY-partner-a-private-note-91ce";
-const ADMIN: &str = "ana@harbour.example";
-const PASSWORD: &str = "violet lantern gravel orbit";
+pub(crate) const ADMIN: &str = "ana@harbour.example";
+pub(crate) const PASSWORD: &str = "violet lantern gravel orbit";
 
 fn select(html: &str, css: &str) -> Vec<String> {
     let html = Html::parse_document(html);
@@ -30,13 +30,13 @@ async fn get(app: &TestApp, path: &str) -> (StatusCode, String) {
 
 /// Answers every section from the first, with `note` on the last. `ready` gives every statement
 /// its most ready answer, otherwise its least ready one (so willingness is 100 or 0).
-async fn answer_all(app: &TestApp, token: &str, ready: bool, note: &str) {
+pub(crate) async fn answer_all(app: &TestApp, token: &str, ready: bool, note: &str) {
     let value = |item: &q::Item| if ready != item.reverse { "5" } else { "1" };
     common::answer_every_section(app, token, value, note).await;
 }
 
 /// Partner A's invitation link (path), made from A's summary page.
-async fn invite(app: &TestApp, a: &str) -> String {
+pub(crate) async fn invite(app: &TestApp, a: &str) -> String {
     let made = app
         .raw
         .post(app.url(&format!("/q/{a}/invite")))
@@ -54,7 +54,7 @@ async fn invite(app: &TestApp, a: &str) -> String {
 }
 
 /// Partner B accepts; returns B's own token.
-async fn join(app: &TestApp, invite: &str) -> String {
+pub(crate) async fn join(app: &TestApp, invite: &str) -> String {
     let (status, html) = get(app, invite).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("You've been invited to answer privately"));
@@ -65,14 +65,14 @@ async fn join(app: &TestApp, invite: &str) -> String {
     token
 }
 
-async fn practice_with_hours(app: &TestApp) {
+pub(crate) async fn practice_with_hours(app: &TestApp) {
     let created = create_admin(app, ADMIN, "Ana Lima", PASSWORD).await;
     assert!(created.status.success());
     common::set_hours(app, ADMIN, "09:00-12:00").await;
 }
 
 /// A's reference, as A's own summary shows it.
-async fn reference(app: &TestApp, token: &str) -> String {
+pub(crate) async fn reference(app: &TestApp, token: &str) -> String {
     let (_, html) = get(app, &format!("/q/{token}/result")).await;
     select(&html, ".reference strong").concat()
 }

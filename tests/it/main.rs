@@ -25,6 +25,7 @@ mod referral;
 mod report;
 mod retention;
 mod safety;
+mod safety_filter;
 mod sessions;
 mod staff;
 mod startup;

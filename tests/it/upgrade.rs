@@ -1,10 +1,10 @@
 //! Upgrading (issue 13): a database made by the previous release (migrations 0001–0019, as of
 //! commit 6031a28, before fields were sealed), holding a client's booking, note, safe contact, a
 //! clinician's note, a queued reminder, a referral with a message and an outcome note, and two
-//! positive check-ins (one client spoken with, one
-//! still waiting), is started with this version. Every value comes back through the app, is
-//! sealed in the database, the reminder still belongs to its booking, and the review queue
-//! holds only the client still waiting.
+//! positive check-ins (one client spoken with, one still waiting, whose partner has started),
+//! is started with this version. Every value comes back through the app, is sealed in the
+//! database, the reminder still belongs to its booking, the review queue holds only the client
+//! still waiting, and the safety filter finds both and the partner.
 
 use sqlx::Connection as _;
 
@@ -52,6 +52,12 @@ insert into submissions (reference, resume_token_hash, instrument_version, statu
             '2026-11-03T00:00:00Z'),
            ('TB-OLDWAITS', 'waits-hash', 1, 'in_progress', '2026-11-03T00:00:00Z',
             '2026-11-03T00:00:00Z');
+insert into couples (created_at) values ('2026-11-03T00:00:00Z');
+update submissions set couple_id = 1, partner = 'a' where reference = 'TB-OLDWAITS';
+insert into submissions (reference, resume_token_hash, instrument_version, status,
+        created_at, updated_at, couple_id, partner)
+    values ('TB-OLDPARTNR', 'partner-hash', 1, 'in_progress', '2026-11-03T00:00:00Z',
+            '2026-11-03T00:00:00Z', 1, 'b');
 insert into safety_screens (submission_id, answers, positive, created_at, version, urgent)
     values (2, '{}', 1, '2026-11-03T00:00:00Z', 2, 0), (3, '{}', 1, '2026-11-03T00:00:00Z', 2, 0);
 insert into first_contacts (submission_id, clinician_id, contacted_at, channel, outcome,
@@ -160,6 +166,14 @@ async fn upgraded(app: &TestApp) {
     let queue = common::texts(&list, ".review-queue tbody tr");
     assert_eq!(queue.len(), 1, "{queue:?}");
     assert!(queue[0].contains("TB-OLDWAITS") && queue[0].contains("1 try"));
+    // The safety filter's stored flag was set for both positive check-ins and the partner of
+    // one of them.
+    let flagged = common::staff_html(app, &cookie, "/staff?flag=safety").await;
+    let rows = common::texts(&flagged, "table.submissions tbody tr").join("\n");
+    for reference in ["TB-OLDSPOKE", "TB-OLDWAITS", "TB-OLDPARTNR"] {
+        assert!(rows.contains(reference), "{reference} flagged: {rows}");
+    }
+    assert!(!rows.contains("TB-OLDUPGRD"), "{rows}");
     // Sealed where it lies; the reminder still belongs to its booking.
     assert!(db_text(app, "select client_name from bookings")
         .await

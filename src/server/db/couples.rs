@@ -239,6 +239,11 @@ impl Db {
                         .bind(couple)
                         .fetch_one(&mut *tx)
                         .await?;
+                    // Partner A's positive check-in flags B from the start.
+                    sqlx::query(super::safety::REFRESH_SAFETY_FLAGS)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
                     tx.commit().await?;
                     Some(id)
                 }
@@ -336,6 +341,12 @@ impl Db {
                 .await?
                 .rows_affected();
             if done == 1 {
+                if screen.is_positive() {
+                    sqlx::query(super::safety::REFRESH_SAFETY_FLAGS)
+                        .bind(submission.0)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 if !contact.is_empty() {
                     super::safety::write_safe_contact(&mut *tx, &self.sealer, submission, contact, now).await?;
                 }

@@ -400,6 +400,11 @@ impl Db {
             sqlx::query(delete).bind(id.0).execute(&mut *tx).await?;
             if let Some(couple) = couple {
                 sqlx::query(invitations).bind(couple).execute(&mut *tx).await?;
+                // The one left keeps a flag only for their own check-in.
+                sqlx::query(super::safety::REFRESH_COUPLE_SAFETY_FLAGS)
+                    .bind(couple)
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query(leave_couple).bind(couple).execute(&mut *tx).await?;
                 sqlx::query(drop_couple).bind(couple).execute(&mut *tx).await?;
             }

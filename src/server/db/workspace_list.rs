@@ -50,7 +50,8 @@ pub enum OwnerFilter {
 }
 
 /// Positive check-ins of a submission or its partner (> 0: flag). Correlated subqueries on
-/// primary keys and the couple index: cheap for the 50 rows of a page.
+/// primary keys and the couple index: cheap for the 50 rows of a page. What a row shows is
+/// worked out afresh; the safety filter reads the flag stored with the submission.
 const SAFETY_EXPR: &str = "cast(coalesce((select max(ss.positive) from safety_screens ss \
      where ss.submission_id = s.id), 0) \
      + coalesce((select max(ss.positive) from submissions p \
@@ -221,8 +222,10 @@ impl Db {
                 &mut args,
             );
         }
+        // The stored flag, through the index of flagged submissions: working the flag out for
+        // each row passed over cost two look-ups a row (10 ms a page at 1M on PostgreSQL).
         if filter.safety_only {
-            and(&format!("{SAFETY_EXPR} > 0"), vec![], &mut args);
+            and("s.safety_flag = 1", vec![], &mut args);
         }
         if filter.mixed_agenda_only {
             and(&format!("{MIXED_AGENDA_EXPR} = 1"), vec![], &mut args);
