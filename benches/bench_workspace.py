@@ -218,6 +218,24 @@ LEANING_SQL = """case when {o} < 40 then 'out' when {o} < 70 then 'unsure' else 
 COUPLE_SQL = "case when i % 10 < 4 and i >= 10 then i / 2 end"
 PARTNER_SQL = "case when i % 10 < 4 and i >= 10 then case when i % 2 = 0 then 'a' else 'b' end end"
 POSITIVE_SQL = "case when (h4 * 100) / 65536 < 6 then 1 else 0 end"
+
+
+def positive_sql(j):
+    """SUBMITTED_SQL and POSITIVE_SQL for row `j` (an expression), not the row's own hashes."""
+    hash_ = lambda mul: f"((({j}) * {mul}) % 4294967296) / 65536"  # noqa: E731
+    return f"(({hash_(H1)}) * 100) / 65536 < 70 and (({hash_(H4)}) * 100) / 65536 < 6"
+
+
+def safety_sql(last):
+    """The stored safety flag as the app keeps it (a positive check-in, theirs or their
+    partner's), for a row inserted in a batch ending at row `last`: a partner after it is not
+    there yet (`flag_sql` sets it once it is)."""
+    partner = "case when i % 2 = 0 then i + 1 else i - 1 end"
+    return f"""case when {positive_sql("i")} then 1
+        when i % 10 < 4 and i >= 10 and {partner} <= {last} and {positive_sql(partner)} then 1
+        else 0 end"""
+
+
 BOOKED_SQL = f"(i = {RARE_ROW} or ({SUBMITTED_SQL} and (h3 * 100) / 65536 >= 60 and (h3 * 100) / 65536 < 70))"
 NAMES = len(FIRST) * len(LAST)
 NAME_SQL = f"case when i = {RARE_ROW} then {NAMES} else (h1 * 7 + h2) % {NAMES} end"
@@ -263,14 +281,25 @@ def extras_sql(rows, created, submitted, starts, ends, ref_hex, override=""):
     ]
 
 
-def flag_sql(a, b):
-    """Sets the stored safety flag (a positive check-in, theirs or their partner's) on rows
-    A..B, as the app keeps it: row A is the one whose partner (A + 1) came with this batch."""
-    return f"""update submissions set safety_flag = 1 where id >= {a} and id <= {b} and (
-        exists (select 1 from safety_screens f
-                where f.submission_id = submissions.id and f.positive = 1)
-        or exists (select 1 from submissions p join safety_screens f on f.submission_id = p.id
-                   where p.couple_id = submissions.couple_id and f.positive = 1))"""
+def flag_sql(a):
+    """Sets the stored safety flag of row A, the last of the batch before, whose partner
+    (A + 1) came with this one: the app sets both partners' flags when the second answers."""
+    return f"""update submissions set safety_flag = 1 where id = {a} and exists (
+        select 1 from submissions p join safety_screens f on f.submission_id = p.id
+        where p.couple_id = submissions.couple_id and f.positive = 1)"""
+
+
+# Rows whose stored safety flag is not what their check-ins and their partner's say (the seed
+# stops unless it is 0).
+FLAGS_WRONG_SQL = """select count(*) from submissions s where s.safety_flag <> case
+    when exists (select 1 from safety_screens f where f.submission_id = s.id and f.positive = 1)
+    or exists (select 1 from submissions p join safety_screens f on f.submission_id = p.id
+               where p.couple_id = s.couple_id and f.positive = 1) then 1 else 0 end"""
+
+
+def check_flags(wrong):
+    if int(wrong) != 0:
+        sys.exit(f"bench-workspace: {wrong} seeded rows have the wrong safety flag")
 
 
 def name_tables():
@@ -303,13 +332,13 @@ def seed_sqlite(a):
         + f"""
         insert into submissions (id, reference, resume_token_hash, instrument_version, status,
                                  note, created_at, updated_at, submitted_at, workflow, owner_id,
-                                 couple_id, partner)
+                                 couple_id, partner, safety_flag)
         select i, {ref_sql('substr')}, printf('%048x%016x', x * 4093 + h3, i), 2,
                case when sub then 'submitted' else 'in_progress' end, null,
                {created},
                case when sub then {submitted} else {created} end,
                case when sub then {submitted} end,
-               {WORKFLOW_SQL}, {OWNER_SQL}, {COUPLE_SQL}, {PARTNER_SQL}
+               {WORKFLOW_SQL}, {OWNER_SQL}, {COUPLE_SQL}, {PARTNER_SQL}, {safety_sql(":b")}
         from v""",
         {"a": a.from_, "b": a.to},
     )
@@ -332,8 +361,9 @@ def seed_sqlite(a):
     ends = ts.format(t="t + 262200", ns="0")
     for stmt in extras_sql(rows, created, submitted, starts, ends, "printf('%064x', i)"):
         con.execute(stmt, {"a": a.from_, "b": a.to})
-    con.execute(flag_sql(a.from_, a.to))
+    con.execute(flag_sql(a.from_))
     con.execute("commit")
+    check_flags(con.execute(FLAGS_WRONG_SQL).fetchone()[0])
     inserted = time.monotonic() - started
     con.execute("analyze")
     con.execute("pragma wal_checkpoint(truncate)")
@@ -392,7 +422,7 @@ def seed_pg(a):
         set local synchronous_commit = off;
         insert into submissions (id, reference, resume_token_hash, instrument_version, status,
                                  note, created_at, updated_at, submitted_at, workflow, owner_id,
-                                 couple_id, partner)
+                                 couple_id, partner, safety_flag)
         overriding system value
         {rows}
         select i, {ref_sql('substr')},
@@ -401,7 +431,7 @@ def seed_pg(a):
                {created},
                case when sub then {submitted} else {created} end,
                case when sub then {submitted} end,
-               {WORKFLOW_SQL}, {OWNER_SQL}, {COUPLE_SQL}, {PARTNER_SQL}
+               {WORKFLOW_SQL}, {OWNER_SQL}, {COUPLE_SQL}, {PARTNER_SQL}, {safety_sql(a.to)}
         from v;
         insert into results (submission_id, instrument_version, overall, band, leaning, created_at)
         {rows}
@@ -415,7 +445,7 @@ def seed_pg(a):
         create index on bench_terms (n);
         analyze bench_names; analyze bench_terms;
         {"; ".join(extras)};
-        {flag_sql(a.from_, a.to)};
+        {flag_sql(a.from_)};
         select setval(pg_get_serial_sequence('submissions', 'id'), {a.to});
         select setval(pg_get_serial_sequence('couples', 'id'), greatest(1, (select max(id) from couples)));
         select setval(pg_get_serial_sequence('bookings', 'id'), greatest(1, (select max(id) from bookings)));
@@ -424,6 +454,7 @@ def seed_pg(a):
         commit;
         """,
     )
+    check_flags(psql(a.url, FLAGS_WRONG_SQL).strip())
     inserted = time.monotonic() - started
     # VACUUM as well as ANALYZE: sets hint bits and the visibility map once, now, instead of
     # letting autovacuum (or the first readers) do it in the middle of a measurement.
