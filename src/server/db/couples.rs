@@ -393,14 +393,18 @@ pub struct ReviewItem {
 impl Db {
     /// Intakes whose private check-in asks for a clinician's review and whose client no
     /// clinician has spoken with yet: urgent first, then the longest waiting, `limit` at most.
-    pub async fn review_queue(&self, limit: i64) -> Result<Vec<ReviewItem>, sqlx::Error> {
-        let sql = "select s.reference, sc.urgent = 1 as urgent, sc.created_at as checked_in_at, \
-                   (select count(*) from first_contacts f where f.submission_id = s.id) as tries \
-                   from safety_screens sc join submissions s on s.id = sc.submission_id \
-                   where sc.positive = 1 and sc.spoke = 0 \
-                   order by sc.urgent desc, sc.created_at, sc.submission_id limit $1";
+    pub async fn review_queue(&self, limit: u32) -> Result<Vec<ReviewItem>, sqlx::Error> {
+        // The limit in the text, not bound, so PostgreSQL plans it once, not on every page (as
+        // for the list, `submissions_page`).
+        let sql = format!(
+            "select s.reference, sc.urgent = 1 as urgent, sc.created_at as checked_in_at, \
+             (select count(*) from first_contacts f where f.submission_id = s.id) as tries \
+             from safety_screens sc join submissions s on s.id = sc.submission_id \
+             where sc.positive = 1 and sc.spoke = 0 \
+             order by sc.urgent desc, sc.created_at, sc.submission_id limit {limit}"
+        );
         let rows = with_pool!(self, pool => {
-            sqlx::query_as(sql).bind(limit).fetch_all(pool).await?
+            sqlx::query_as(&sql).fetch_all(pool).await?
         });
         Ok(rows)
     }

@@ -106,10 +106,7 @@ impl Db {
     ) -> Result<Vec<SubmissionSummary>, sqlx::Error> {
         // The WHERE clause holds only the filters given: a catch-all `($n is null or …)` would
         // be planned once for every combination and could use no index (seen at 1M rows).
-        let mut args: Vec<Arg<'_>> = vec![
-            Arg::Int(before.map_or(i64::MAX, |b| b.0)),
-            Arg::Int(i64::from(limit)),
-        ];
+        let mut args: Vec<Arg<'_>> = vec![Arg::Int(before.map_or(i64::MAX, |b| b.0))];
         // Two steps: the page's ids first, with only the filters, then each row's columns for
         // those 50 alone. A filter the database answers from an index (a name search) gives it
         // many rows to sort, and SQLite computes a sorted query's columns for every row it
@@ -148,7 +145,7 @@ impl Db {
                 (
                     format!(
                         "select distinct t0.submission_id as id from booking_name_terms t0\
-                         {submissions} where t0.term = $3 and t0.submission_id < $1"
+                         {submissions} where t0.term = $2 and t0.submission_id < $1"
                     ),
                     "t0.submission_id",
                 )
@@ -261,7 +258,11 @@ impl Db {
             bound.extend(values.iter().map(|v| Arg::Text((*v).into())));
             and(&condition, bound, &mut args);
         }
-        sql.push_str(&format!(" order by {order} desc limit $2"));
+        // The page size is written into the query, not bound: PostgreSQL plans a query with a
+        // bound limit afresh on every request (a generic plan for an unknown limit looks
+        // costly), 0.7 ms of each list request at 1M rows; with the number in the text it keeps
+        // one plan per shape of filter after a few requests.
+        sql.push_str(&format!(" order by {order} desc limit {limit}"));
         let sql = format!(
             "select s.id, s.reference, s.status, s.workflow, s.created_at, s.submitted_at, \
              r.overall, r.band, r.instrument_version, r.leaning, s.partner, \

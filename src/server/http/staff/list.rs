@@ -205,7 +205,7 @@ pub(super) fn band_choices() -> Vec<(&'static str, &'static str)> {
 }
 
 /// How many intakes the needs-review queue shows at most (the oldest urgent ones first).
-const REVIEW_SHOWN: i64 = 50;
+const REVIEW_SHOWN: u32 = 50;
 
 /// One page of the list, and the link to the next. Sorted "unassigned first", the list is
 /// two keyset runs, those nobody owns and then the rest, each newest first: every page costs
@@ -243,7 +243,13 @@ async fn list_page(
         let rest = PAGE_SIZE - page.len() as u32;
         let from = if in_assigned { before } else { None };
         let assigned = part(OwnerFilter::Assigned);
-        page.extend(state.db.submissions_page(&assigned, from, rest).await?);
+        // A whole page asked for and cut: the page size is part of the query's text, and
+        // one text keeps one plan (see `submissions_page`).
+        let assigned = state
+            .db
+            .submissions_page(&assigned, from, PAGE_SIZE)
+            .await?;
+        page.extend(assigned.into_iter().take(rest as usize));
     }
     let next = page.last().filter(|_| full(&page)).map(|s| {
         let part = if in_assigned || page.len() > unassigned_rows {
@@ -273,7 +279,14 @@ pub async fn submissions(
     Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let (filter, form) = query.filter(clinician.id);
-    let (page, next_page) = list_page(&state, &query, &filter).await?;
+    // The list, the review queue and the referral follow-ups are independent reads: asked for
+    // together, on three of the pool's connections.
+    let (listed, review, open_referrals) = tokio::try_join!(
+        list_page(&state, &query, &filter),
+        async { Ok::<_, AppError>(state.db.review_queue(REVIEW_SHOWN).await?) },
+        async { Ok::<_, AppError>(state.db.open_referrals().await?) },
+    )?;
+    let (page, next_page) = listed;
     let rows = page
         .into_iter()
         .map(|s| SubmissionRow {
@@ -302,10 +315,7 @@ pub async fn submissions(
         })
         .collect();
     let now = Utc::now();
-    let review = state
-        .db
-        .review_queue(REVIEW_SHOWN)
-        .await?
+    let review = review
         .into_iter()
         .map(|item| {
             let waited = now - item.checked_in_at;
@@ -325,10 +335,7 @@ pub async fn submissions(
         })
         .collect();
     let zone = state.config.practice_zone;
-    let follow_ups = state
-        .db
-        .open_referrals()
-        .await?
+    let follow_ups = open_referrals
         .into_iter()
         .filter_map(|r| {
             let days = crate::domain::referral::follow_up_due(r.sent_at, r.followed_up_at, now)?;
