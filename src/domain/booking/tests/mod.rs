@@ -7,6 +7,9 @@ use proptest::sample::Index;
 mod dst;
 mod props;
 
+/// What a test returns: a failed step (a rule refused, JSON unread) fails it with its error.
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
 const NEW_YORK: Tz = Tz::America__New_York;
 const BERLIN: Tz = Tz::Europe__Berlin;
 const LORD_HOWE: Tz = Tz::Australia__Lord_Howe;
@@ -144,7 +147,7 @@ fn rules_refuse_nonsense() {
 }
 
 #[test]
-fn windows_are_whole_minutes_and_not_empty() {
+fn windows_are_whole_minutes_and_not_empty() -> TestResult {
     let t = |h, m, s| NaiveTime::from_hms_opt(h, m, s).unwrap_or_else(|| panic!("{h}:{m}:{s}"));
     assert!(WorkingWindow::new(t(9, 0, 0), t(17, 0, 0)).is_ok());
     assert_eq!(
@@ -162,7 +165,7 @@ fn windows_are_whole_minutes_and_not_empty() {
         WorkingWindow::new(t(9, 0, 30), t(17, 0, 0)),
         Err(BookingRuleError::WindowNotWholeMinutes)
     );
-    let leap = NaiveTime::from_hms_milli_opt(23, 59, 59, 1_500).unwrap();
+    let leap = NaiveTime::from_hms_milli_opt(23, 59, 59, 1_500).ok_or("a leap second")?;
     assert_eq!(
         WorkingWindow::new(t(9, 0, 0), leap),
         Err(BookingRuleError::WindowNotWholeMinutes)
@@ -171,13 +174,13 @@ fn windows_are_whole_minutes_and_not_empty() {
         WorkingWindow::hm((24, 0), (25, 0)),
         Err(BookingRuleError::WindowNotWholeMinutes)
     );
+    Ok(())
 }
 
 #[test]
-fn weekly_hours_sort_and_refuse_overlaps() {
-    let w = WeeklyHours::new()
-        .with_day(Weekday::Mon, [win((13, 0), (17, 0)), win((9, 0), (13, 0))])
-        .unwrap();
+fn weekly_hours_sort_and_refuse_overlaps() -> TestResult {
+    let w =
+        WeeklyHours::new().with_day(Weekday::Mon, [win((13, 0), (17, 0)), win((9, 0), (13, 0))])?;
     assert_eq!(
         w.windows(Weekday::Mon),
         &[win((9, 0), (13, 0)), win((13, 0), (17, 0))]
@@ -193,6 +196,7 @@ fn weekly_hours_sort_and_refuse_overlaps() {
         WeeklyHours::new().with_day(Weekday::Fri, [win((9, 0), (12, 0)), win((9, 0), (12, 0))]),
         Err(BookingRuleError::OverlappingWindows { day: Weekday::Fri })
     );
+    Ok(())
 }
 
 #[test]
@@ -207,16 +211,16 @@ fn zones_parse_by_iana_name() {
 }
 
 #[test]
-fn serde_round_trips_and_validates() {
-    let rules = ConsultRules::from_minutes(45, 15, 60, 14).unwrap();
-    let json = serde_json::to_string(&rules).unwrap();
+fn serde_round_trips_and_validates() -> TestResult {
+    let rules = ConsultRules::from_minutes(45, 15, 60, 14)?;
+    let json = serde_json::to_string(&rules)?;
     assert_eq!(
         json,
         r#"{"length_minutes":45,"buffer_after_minutes":15,"min_notice_minutes":60,"horizon_days":14}"#
     );
-    assert_eq!(serde_json::from_str::<ConsultRules>(&json).unwrap(), rules);
+    assert_eq!(serde_json::from_str::<ConsultRules>(&json)?, rules);
     assert_eq!(
-        serde_json::from_str::<ConsultRules>("{}").unwrap(),
+        serde_json::from_str::<ConsultRules>("{}")?,
         ConsultRules::default()
     );
     assert!(serde_json::from_str::<ConsultRules>(r#"{"length_minutes":0}"#).is_err());
@@ -224,17 +228,16 @@ fn serde_round_trips_and_validates() {
     let avail = Availability::new(
         LORD_HOWE,
         WeeklyHours::new()
-            .with_day(Weekday::Tue, [win((9, 0), (12, 0)), win((13, 0), (17, 30))])
-            .unwrap(),
+            .with_day(Weekday::Tue, [win((9, 0), (12, 0)), win((13, 0), (17, 30))])?,
         [date(2026, 12, 25)].into_iter().collect(),
     );
-    let json = serde_json::to_string(&avail).unwrap();
+    let json = serde_json::to_string(&avail)?;
     assert!(json.contains(r#""zone":"Australia/Lord_Howe""#), "{json}");
-    assert_eq!(serde_json::from_str::<Availability>(&json).unwrap(), avail);
+    assert_eq!(serde_json::from_str::<Availability>(&json)?, avail);
     assert_eq!(avail.zone_name(), "Australia/Lord_Howe");
 
     let typed = r#"{"zone":"Europe/Berlin","weekly":{"mon":[{"start":"09:00","end":"17:00"}]}}"#;
-    let parsed: Availability = serde_json::from_str(typed).unwrap();
+    let parsed: Availability = serde_json::from_str(typed)?;
     assert_eq!(parsed.weekly.windows(Weekday::Mon), &[win((9, 0), (17, 0))]);
     assert!(parsed.days_off.is_empty());
 
@@ -245,17 +248,18 @@ fn serde_round_trips_and_validates() {
     ] {
         assert!(serde_json::from_str::<Availability>(bad).is_err(), "{bad}");
     }
+    Ok(())
 }
 
 // --- an ordinary day ---------------------------------------------------------------------
 
 #[test]
-fn an_ordinary_day_is_a_grid_of_length_plus_buffer() {
+fn an_ordinary_day_is_a_grid_of_length_plus_buffer() -> TestResult {
     // Tue 3 Mar 2026, Berlin on CET (+01:00).
     let got = day_slots(
         BERLIN,
         &[win((9, 0), (17, 0))],
-        &ConsultRules::from_minutes(50, 10, 0, 7).unwrap(),
+        &ConsultRules::from_minutes(50, 10, 0, 7)?,
         &[],
         date(2026, 3, 3),
     );
@@ -291,6 +295,7 @@ fn an_ordinary_day_is_a_grid_of_length_plus_buffer() {
         date(2026, 3, 3),
     );
     assert_eq!(shorter.len(), 7);
+    Ok(())
 }
 
 #[test]
@@ -326,9 +331,9 @@ fn each_window_starts_its_own_grid() {
 }
 
 #[test]
-fn notice_and_horizon_are_measured_from_now() {
+fn notice_and_horizon_are_measured_from_now() -> TestResult {
     let avail = Availability::new(BERLIN, every_day(&[win((9, 0), (17, 0))]), BTreeSet::new());
-    let rules = ConsultRules::from_minutes(50, 10, 24 * 60, 2).unwrap();
+    let rules = ConsultRules::from_minutes(50, 10, 24 * 60, 2)?;
     // Mon 2 Mar 2026, 09:00 CET.
     let now = utc("2026-03-02T08:00:00Z");
     let got = slots(&avail, &rules, &[], now);
@@ -355,8 +360,9 @@ fn notice_and_horizon_are_measured_from_now() {
     assert_eq!(got.len(), 8);
 
     // Notice longer than the horizon leaves nothing.
-    let closed = ConsultRules::from_minutes(50, 10, 3 * 24 * 60, 2).unwrap();
+    let closed = ConsultRules::from_minutes(50, 10, 3 * 24 * 60, 2)?;
     assert!(slots(&avail, &closed, &[], now).is_empty());
+    Ok(())
 }
 
 #[test]
@@ -425,14 +431,14 @@ fn busy_order_does_not_matter() {
 }
 
 #[test]
-fn days_off_are_local_dates() {
+fn days_off_are_local_dates() -> TestResult {
     let mut avail = Availability::new(
         LORD_HOWE,
         every_day(&[win((9, 0), (10, 0))]),
         BTreeSet::new(),
     );
     let now = utc("2026-03-01T00:00:00Z");
-    let r = ConsultRules::from_minutes(50, 10, 0, 3).unwrap();
+    let r = ConsultRules::from_minutes(50, 10, 0, 3)?;
     let local_days = |a: &Availability| {
         slots(a, &r, &[], now)
             .iter()
@@ -446,6 +452,7 @@ fn days_off_are_local_dates() {
     // 09:00 on 3 Mar in Lord Howe is 22:00 UTC on 2 Mar: the day off is the local date.
     avail.days_off.insert(date(2026, 3, 3));
     assert_eq!(local_days(&avail), [date(2026, 3, 2), date(2026, 3, 4)]);
+    Ok(())
 }
 
 #[test]
