@@ -7,6 +7,7 @@
 use chrono::{DateTime, Utc};
 
 use super::outbox;
+use super::safety::{refresh_safety_flags, SUBMISSION_AND_PARTNER};
 use super::seal::Field;
 use super::submissions::SubmissionId;
 use super::{with_pool, Db, NewEmail};
@@ -240,7 +241,7 @@ impl Db {
                         .fetch_one(&mut *tx)
                         .await?;
                     // Partner A's positive check-in flags B from the start.
-                    sqlx::query(super::safety::REFRESH_SAFETY_FLAGS)
+                    sqlx::query(&refresh_safety_flags(SUBMISSION_AND_PARTNER))
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
@@ -342,7 +343,7 @@ impl Db {
                 .rows_affected();
             if done == 1 {
                 if screen.is_positive() {
-                    sqlx::query(super::safety::REFRESH_SAFETY_FLAGS)
+                    sqlx::query(&refresh_safety_flags(SUBMISSION_AND_PARTNER))
                         .bind(submission.0)
                         .execute(&mut *tx)
                         .await?;

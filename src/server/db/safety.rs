@@ -6,36 +6,29 @@ use chrono::{DateTime, Utc};
 
 use super::audit::{self, Audit};
 use super::seal::{Field, Sealer};
+use super::workspace_list::SAFETY_EXPR;
 use super::{with_pool, ClinicianId, Db, SubmissionId};
 use crate::domain::safe_contact::{ContactChannel, ContactOutcome, Permission, SafeContact};
 
-/// `submissions.safety_flag` as it should be for the row being updated: 1 when its own private
-/// check-in or its partner's is positive. Stored so the workspace's safety filter reads a small
-/// index; the list still works each row's flag out afresh for display, so a flag it shows can
-/// never be missing through a stale column (`tests/it/safety_filter.rs` checks the two agree).
-macro_rules! safety_flag {
-    () => {
-        "case when exists (select 1 from safety_screens f \
-         where f.submission_id = submissions.id and f.positive = 1) \
-         or exists (select 1 from submissions p join safety_screens f on f.submission_id = p.id \
-         where p.couple_id = submissions.couple_id and f.positive = 1) then 1 else 0 end"
-    };
+/// Sets `submissions.safety_flag` afresh on the rows `rows` picks (a condition on `s`), by the
+/// rule the list shows ([`super::workspace_list::SAFETY_EXPR`]): 1 when the submission's own
+/// private check-in or its partner's is positive. Stored so the workspace's safety filter reads
+/// a small index; the list still works each row's flag out afresh for display, so a flag it
+/// shows can never be missing through a stale column (`tests/it/safety_filter.rs` checks the
+/// two agree). Run in the transaction of every change that moves it.
+pub(super) fn refresh_safety_flags(rows: &str) -> String {
+    format!(
+        "update submissions as s set safety_flag = case when {SAFETY_EXPR} > 0 then 1 else 0 end \
+         where {rows}"
+    )
 }
 
-/// Sets the safety flag afresh on submission `$1` and its partner's, in the transaction that
-/// stores a check-in or adds partner B.
-pub(super) const REFRESH_SAFETY_FLAGS: &str = concat!(
-    "update submissions set safety_flag = ",
-    safety_flag!(),
-    " where id = $1 or couple_id = (select c.couple_id from submissions c where c.id = $1)"
-);
+/// Submission `$1` and its partner's: a check-in is stored, or partner B joins.
+pub(super) const SUBMISSION_AND_PARTNER: &str =
+    "s.id = $1 or s.couple_id = (select c.couple_id from submissions c where c.id = $1)";
 
-/// Sets the safety flag afresh on everyone in couple `$1`, once a partner is erased.
-pub(super) const REFRESH_COUPLE_SAFETY_FLAGS: &str = concat!(
-    "update submissions set safety_flag = ",
-    safety_flag!(),
-    " where couple_id = $1"
-);
+/// Everyone in couple `$1`: once a partner is erased.
+pub(super) const COUPLE: &str = "s.couple_id = $1";
 
 /// One try to reach a client, as the submission page lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -401,7 +401,7 @@ impl Db {
             if let Some(couple) = couple {
                 sqlx::query(invitations).bind(couple).execute(&mut *tx).await?;
                 // The one left keeps a flag only for their own check-in.
-                sqlx::query(super::safety::REFRESH_COUPLE_SAFETY_FLAGS)
+                sqlx::query(&super::safety::refresh_safety_flags(super::safety::COUPLE))
                     .bind(couple)
                     .execute(&mut *tx)
                     .await?;

@@ -52,7 +52,8 @@ pub enum OwnerFilter {
 /// Positive check-ins of a submission or its partner (> 0: flag). Correlated subqueries on
 /// primary keys and the couple index: cheap for the 50 rows of a page. What a row shows is
 /// worked out afresh; the safety filter reads the flag stored with the submission.
-const SAFETY_EXPR: &str = "cast(coalesce((select max(ss.positive) from safety_screens ss \
+pub(super) const SAFETY_EXPR: &str =
+    "cast(coalesce((select max(ss.positive) from safety_screens ss \
      where ss.submission_id = s.id), 0) \
      + coalesce((select max(ss.positive) from submissions p \
      join safety_screens ss on ss.submission_id = p.id where p.couple_id = s.couple_id), 0) \
