@@ -51,7 +51,8 @@ pub enum OwnerFilter {
 
 /// Positive check-ins of a submission or its partner (> 0: flag). Correlated subqueries on
 /// primary keys and the couple index: cheap for the 50 rows of a page. What a row shows is
-/// worked out afresh; the safety filter reads the flag stored with the submission.
+/// worked out afresh; the safety filter reads the flag stored with the submission, which
+/// [`super::safety::refresh_safety_flags`] sets by this same rule.
 pub(super) const SAFETY_EXPR: &str =
     "cast(coalesce((select max(ss.positive) from safety_screens ss \
      where ss.submission_id = s.id), 0) \
