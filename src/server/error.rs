@@ -36,6 +36,9 @@ pub enum AppError {
     /// Logged in, but this is for practice admins.
     #[error("forbidden")]
     Forbidden,
+    /// A clinical decision an intake coordinator's account may not take.
+    #[error("clinicians only")]
+    CliniciansOnly,
     /// Input that no form of ours would send (unknown items, out-of-range values).
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
@@ -64,6 +67,7 @@ impl AppError {
             AppError::LinkExpired => "This private link has ended.",
             AppError::NotFound => "Not found.",
             AppError::Forbidden => "Only the practice's admins can do this.",
+            AppError::CliniciansOnly => "Only a clinician can do this.",
             AppError::Invalid(_) => "Some answers could not be accepted.",
             AppError::TooLarge => "That was more than this form accepts. Please shorten your note.",
             AppError::Internal(_) => {

@@ -34,25 +34,44 @@ impl ResumeToken {
         hex::encode(Sha256::digest(self.0.as_bytes()))
     }
 
-    /// The secret of this questionnaire's manage-booking link.
+    /// The secret of the manage-booking link of the consult this questionnaire's own link
+    /// booked with `request_key` (the booking form's one-time key, kept with the booking).
     ///
-    /// Derived one way (a domain-separated SHA-256), so the resume link can always find the
-    /// booking again, while a manage link (which travels by email) never reveals the resume
-    /// link and with it the answers.
-    pub fn manage_token(&self) -> ManageToken {
-        ManageToken(self.derive(b"trustbridge/manage-booking/v1\0"))
+    /// Derived one way (a domain-separated SHA-256), so the resume link can find its booking's
+    /// manage link again, while a manage link (which travels by email) never reveals the resume
+    /// link and with it the answers. The key makes it one booking's: a later booking of the same
+    /// questionnaire has another link, and the resume token alone (seen in a shared device's
+    /// history, say) does not give it.
+    pub fn manage_token(&self, request_key: &str) -> ManageToken {
+        ManageToken(self.derive(b"trustbridge/manage-booking/v2\0", request_key))
     }
 
-    /// The secret of partner B's invitation, derived one way like [`Self::manage_token`]:
-    /// partner A can see their invitation link again, and it never leads back to A's answers.
-    pub fn invite_token(&self) -> InviteToken {
-        InviteToken(self.derive(b"trustbridge/invite-partner/v1\0"))
+    /// The manage secret of a booking made before version 2 (without its key): such bookings
+    /// keep working from their emailed link until they end, and ending the private link ends
+    /// them.
+    pub fn legacy_manage_token(&self) -> ManageToken {
+        ManageToken(self.derive(b"trustbridge/manage-booking/v1\0", ""))
     }
 
-    fn derive(&self, purpose: &[u8]) -> String {
+    /// The secret of partner B's invitation, derived one way like [`Self::manage_token`] from
+    /// the invitation's own random nonce (kept in its row): partner A can see their invitation
+    /// link again, it never leads back to A's answers, and an invitation made after one was
+    /// withdrawn or expired is a new secret. `None`: an invitation made before nonces.
+    pub fn invite_token(&self, nonce: Option<&str>) -> InviteToken {
+        InviteToken(match nonce {
+            Some(nonce) => self.derive(b"trustbridge/invite-partner/v2\0", nonce),
+            None => self.derive(b"trustbridge/invite-partner/v1\0", ""),
+        })
+    }
+
+    fn derive(&self, purpose: &[u8], salt: &str) -> String {
         let mut digest = Sha256::new();
         digest.update(purpose);
         digest.update(self.0.as_bytes());
+        if !salt.is_empty() {
+            digest.update(b"\0");
+            digest.update(salt.as_bytes());
+        }
         URL_SAFE_NO_PAD.encode(digest.finalize())
     }
 }
@@ -121,6 +140,11 @@ impl ReferralToken {
     pub fn hash(&self) -> String {
         hex::encode(Sha256::digest(self.0.as_bytes()))
     }
+}
+
+/// A fresh invitation's nonce (128 random bits, hex): what makes each invitation's secret new.
+pub fn new_invitation_nonce() -> String {
+    new_request_key()
 }
 
 /// A booking form's one-time key (128 random bits, hex), so a double click books once.
@@ -197,12 +221,23 @@ mod tests {
     #[test]
     fn the_manage_token_is_stable_and_is_not_the_resume_token() {
         let t = ResumeToken::generate();
-        let m = t.manage_token();
-        assert_eq!(m.as_str(), t.manage_token().as_str());
+        let key = new_request_key();
+        let m = t.manage_token(&key);
+        assert_eq!(m.as_str(), t.manage_token(&key).as_str());
         assert_ne!(m.as_str(), t.as_str());
         assert!(ManageToken::parse(m.as_str()).is_some());
         assert_ne!(m.hash(), t.hash());
-        let i = t.invite_token();
+        // Another booking of the same questionnaire, and the old derivation: other secrets.
+        assert_ne!(m.as_str(), t.manage_token(&new_request_key()).as_str());
+        assert_ne!(m.as_str(), t.legacy_manage_token().as_str());
+        let nonce = new_invitation_nonce();
+        let i = t.invite_token(Some(&nonce));
+        assert_eq!(i.as_str(), t.invite_token(Some(&nonce)).as_str());
+        assert_ne!(
+            i.as_str(),
+            t.invite_token(Some(&new_invitation_nonce())).as_str()
+        );
+        assert_ne!(i.as_str(), t.invite_token(None).as_str());
         assert_ne!(i.as_str(), m.as_str());
         assert_ne!(i.as_str(), t.as_str());
         assert!(is_request_key(&new_request_key()));
@@ -217,6 +252,25 @@ mod tests {
         assert_ne!(next, next_request_key(&key, 8));
         assert_ne!(next, key);
         assert!(!is_request_key("not-a-key"));
+    }
+
+    #[test]
+    fn links_emailed_before_version_2_still_open() {
+        let t = ResumeToken::generate();
+        let v1 = |purpose: &[u8]| {
+            let mut digest = Sha256::new();
+            digest.update(purpose);
+            digest.update(t.as_str().as_bytes());
+            URL_SAFE_NO_PAD.encode(digest.finalize())
+        };
+        assert_eq!(
+            t.legacy_manage_token().as_str(),
+            v1(b"trustbridge/manage-booking/v1\0")
+        );
+        assert_eq!(
+            t.invite_token(None).as_str(),
+            v1(b"trustbridge/invite-partner/v1\0")
+        );
     }
 
     #[test]

@@ -141,6 +141,33 @@ async fn a_client_answers_about_themselves_and_bad_input_loses_nothing(app: Test
         0
     );
 
+    // A NUL byte in free text (PostgreSQL cannot store one): a message at its field, not a
+    // failed save, and the other answers kept.
+    let refused = post(
+        &app,
+        &format!("/q/{token}/about"),
+        &[
+            ("in_about_name", "Sam"),
+            ("in_about_hopes", "to talk\0 again"),
+            ("nav", "next"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.expect("body");
+    assert!(
+        texts(&html, "#in_about_hopes-error")
+            .concat()
+            .contains("hidden character"),
+        "{:?}",
+        texts(&html, ".field-error")
+    );
+    assert!(html.contains(r#"value="Sam""#));
+    assert_eq!(
+        db_count(&app, "select count(*) from intake_answers").await,
+        0
+    );
+
     // Fixed: saved, and on to the questionnaire.
     let saved = post(
         &app,

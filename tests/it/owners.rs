@@ -220,3 +220,124 @@ on_both_databases!(
     unassigned_first,
     unassigned_first_pages_through_both_parts_once_each
 );
+
+/// The booking form's open times on a submission page.
+fn first_slot(html: &str) -> String {
+    let html = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse("select#slot option[value^='2']").expect("css");
+    html.select(&selector)
+        .find_map(|o| o.value().attr("value").map(str::to_owned))
+        .expect("an open time")
+}
+
+async fn the_safety_decisions_are_a_clinicians(app: TestApp) {
+    create_admin(&app, ADMIN, "Ana Lima", PASSWORD).await;
+    common::set_hours(&app, ADMIN, "09:00-12:00").await;
+    let admin = log_in_as(&app, ADMIN, PASSWORD).await.expect("admin");
+    let coordinator_password = "amber harbour kettle swing";
+    post(
+        &app,
+        &admin,
+        "/staff/clinicians",
+        &[
+            ("name", "Cy Moreno"),
+            ("email", COORDINATOR),
+            ("password", coordinator_password),
+            ("role", "coordinator"),
+        ],
+    )
+    .await;
+    let cy = log_in_as(&app, COORDINATOR, coordinator_password)
+        .await
+        .expect("coordinator");
+    // A couple on hold: B's private check-in is positive.
+    let (_, b) = couple(&app).await;
+    common::answer_every_section(&app, &b, |_| "3", "").await;
+    common::check_in(&app, &b, "yes").await;
+    let (a_ref, b_ref) = (nth_reference(&app, 0).await, nth_reference(&app, 1).await);
+    let a_path = format!("/staff/submissions/{a_ref}");
+    let page = staff_html(&app, &cy, &a_path).await;
+    // The coordinator is not offered what is not theirs to decide.
+    assert!(texts(&page, "#safety_assessed").is_empty());
+    assert!(texts(&page, "#any_clinician").is_empty());
+    assert!(texts(&page, ".arrange-form")
+        .concat()
+        .contains("Only a clinician can book this couple together"));
+    let slot = first_slot(&page);
+    let book = |extra: &[(&'static str, &'static str)]| {
+        let mut form = vec![
+            ("slot", slot.clone()),
+            ("request_key", "00112233445566778899aabbccddeeff".to_owned()),
+            ("name", "Alex".to_owned()),
+            ("email", "alex@example.org".to_owned()),
+            ("phone", "+1 555 010 0600".to_owned()),
+            ("consent", "yes".to_owned()),
+        ];
+        form.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
+        app.raw
+            .post(app.url(&format!("{a_path}/book")))
+            .header("cookie", &cy)
+            .form(&form)
+            .send()
+    };
+    // Booking together through the hold, even with the box ticked and a reason: refused.
+    let together = book(&[
+        ("for", "couple"),
+        ("safety_assessed", "yes"),
+        ("override_reason", "Spoke with both on the phone."),
+    ])
+    .await
+    .expect("post");
+    assert_eq!(together.status(), StatusCode::FORBIDDEN);
+    assert!(together
+        .text()
+        .await
+        .expect("body")
+        .contains("Clinicians only"));
+    // Booking outside the recommendation: refused too.
+    let any = book(&[("for", "client"), ("any_clinician", "yes")])
+        .await
+        .expect("post");
+    assert_eq!(any.status(), StatusCode::FORBIDDEN);
+    assert_eq!(db_count(&app, "select count(*) from bookings").await, 0);
+    // "Spoke with them privately" would clear the needs-review queue: refused, and not offered.
+    let b_path = format!("/staff/submissions/{b_ref}");
+    let b_page = staff_html(&app, &cy, &b_path).await;
+    let offered: Vec<String> = {
+        let html = scraper::Html::parse_document(&b_page);
+        let selector =
+            scraper::Selector::parse("select[name=contact_outcome] option").expect("css");
+        html.select(&selector)
+            .filter_map(|e| e.value().attr("value").map(str::to_owned))
+            .collect()
+    };
+    assert!(offered.contains(&"no_answer".to_owned()), "{offered:?}");
+    assert!(!offered.contains(&"spoke".to_owned()), "{offered:?}");
+    let contact = |cookie: &str, outcome: &'static str| {
+        app.raw
+            .post(app.url(&format!("{b_path}/first-contact")))
+            .header("cookie", cookie.to_owned())
+            .form(&[
+                ("contact_channel", "safe_phone"),
+                ("contact_outcome", outcome),
+                ("contacted_at", ""),
+            ])
+            .send()
+    };
+    let spoke = contact(&cy, "spoke").await.expect("post");
+    assert_eq!(spoke.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        db_count(&app, "select count(*) from first_contacts").await,
+        0
+    );
+    // A try that did not reach them is the coordinator's to record.
+    let tried = contact(&cy, "no_answer").await.expect("post");
+    assert_eq!(tried.status(), StatusCode::SEE_OTHER);
+    // A clinician may do all three.
+    let spoke = contact(&admin, "spoke").await.expect("post");
+    assert_eq!(spoke.status(), StatusCode::SEE_OTHER);
+    let page = staff_html(&app, &admin, &a_path).await;
+    assert!(!texts(&page, "#safety_assessed").is_empty());
+    assert!(!texts(&page, "#any_clinician").is_empty());
+}
+on_both_databases!(clinical_decisions, the_safety_decisions_are_a_clinicians);

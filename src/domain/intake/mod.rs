@@ -225,9 +225,20 @@ const NOT_A_NUMBER: &str = "Please enter a whole number, like 2.";
 const NOT_A_DATE: &str = "Please enter a date as year-month-day, like 2024-03-31.";
 const NOT_A_CHOICE: &str = "Please choose from the options shown.";
 
+pub const HIDDEN_CHARACTER: &str = "This answer has a hidden character that cannot be saved (it \
+    can come with copied text). Please delete it, or type that part again.";
+
 fn text(value: &str, max: usize, too_long: &'static str) -> Result<Option<String>, &'static str> {
     if value.chars().count() > max {
         return Err(too_long);
+    }
+    // A NUL or another control character is nothing a person means to type, and PostgreSQL
+    // refuses a NUL in text: said at the field, never a failed save.
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(HIDDEN_CHARACTER);
     }
     Ok((!value.is_empty()).then(|| value.to_owned()))
 }

@@ -87,6 +87,8 @@ fn each_kind_is_checked_and_tidied() {
     assert_eq!(q("p2").normalise(&["2023-02-29"]), Err(NOT_A_DATE));
     assert_eq!(q("p2").normalise(&["31/03/2024"]), Err(NOT_A_DATE));
     assert_eq!(q("p3").normalise(&["  hello "]), Ok(Some("hello".into())));
+    assert_eq!(q("p3").normalise(&["hel\0lo"]), Err(HIDDEN_CHARACTER));
+    assert_eq!(q("p3").normalise(&["a\u{1b}[2J"]), Err(HIDDEN_CHARACTER));
     let long = "x".repeat(MAX_SHORT_CHARS + 1);
     assert_eq!(q("p3").normalise(&[long.as_str()]), Err(TOO_LONG_SHORT));
     // Several choices: in the form's order, once each, and only the options shown.

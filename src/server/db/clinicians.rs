@@ -21,6 +21,13 @@ pub enum Role {
 }
 
 impl Role {
+    /// A clinical account: the safety decisions (booking together through a hold, "spoke with
+    /// them privately", booking outside the recommendation) are theirs, not an intake
+    /// coordinator's (`docs/safety.md`).
+    pub fn is_clinical(self) -> bool {
+        matches!(self, Role::Admin | Role::Clinician)
+    }
+
     /// The `role` column: a coordinator is a non-admin account.
     fn column(self) -> &'static str {
         match self {

@@ -24,6 +24,8 @@ pub struct Invitation {
     pub couple: CoupleId,
     pub expires_at: DateTime<Utc>,
     pub used: bool,
+    /// What its secret is derived from with partner A's link (`None`: made before nonces).
+    pub nonce: Option<String>,
 }
 
 /// How asking to email an invitation ended.
@@ -54,28 +56,43 @@ pub enum JoinOutcome {
     NotFound,
 }
 
+type InvitationRow = (i64, DateTime<Utc>, Option<DateTime<Utc>>, Option<String>);
+
+fn invitation_from_row((couple, expires_at, used_at, nonce): InvitationRow) -> Invitation {
+    Invitation {
+        couple: CoupleId(couple),
+        expires_at,
+        used: used_at.is_some(),
+        nonce,
+    }
+}
+
 fn role(raw: &str) -> Result<PartnerRole, sqlx::Error> {
     PartnerRole::parse(raw).ok_or_else(|| sqlx::Error::Decode(format!("partner {raw:?}").into()))
 }
 
 impl Db {
     /// Partner A's invitation for B: creates the couple on first use (A's submission becomes
-    /// partner A), and renews an expired, unused invitation. Returns the invitation as stored.
+    /// partner A), and renews an expired, unused invitation. A new or renewed invitation takes
+    /// `fresh` (its nonce, and the hash of the secret derived from it), so it never reopens a
+    /// link that was sent before. Returns the invitation as stored.
     pub async fn ensure_invitation(
         &self,
         submission: SubmissionId,
-        token_hash: &str,
+        fresh: (&str, &str),
         expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<Invitation, sqlx::Error> {
+        let (nonce, token_hash) = fresh;
         let couple_of = "select couple_id from submissions where id = $1";
         let new_couple = "insert into couples (created_at) values ($1) returning id";
         let join_a = "update submissions set couple_id = $2, partner = 'a' where id = $1";
-        let existing = "select expires_at, used_at from invitations where couple_id = $1";
-        let insert = "insert into invitations (couple_id, token_hash, expires_at, created_at) \
-                      values ($1, $2, $3, $4)";
-        let renew = "update invitations set expires_at = $2 where couple_id = $1 \
-                     and used_at is null and expires_at <= $3";
+        let existing = "select expires_at, used_at, nonce from invitations where couple_id = $1";
+        let insert =
+            "insert into invitations (couple_id, token_hash, nonce, expires_at, created_at) \
+                      values ($1, $2, $3, $4, $5)";
+        let renew = "update invitations set expires_at = $2, token_hash = $4, nonce = $5 \
+                     where couple_id = $1 and used_at is null and expires_at <= $3";
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             // Writing first takes the write lock on SQLite, so two clicks cannot make two couples.
@@ -95,26 +112,35 @@ impl Db {
                     id
                 }
             };
-            let row: Option<(DateTime<Utc>, Option<DateTime<Utc>>)> =
+            type Row = (DateTime<Utc>, Option<DateTime<Utc>>, Option<String>);
+            let row: Option<Row> =
                 sqlx::query_as(existing).bind(couple).fetch_optional(&mut *tx).await?;
             let invitation = match row {
                 None => {
                     sqlx::query(insert)
                         .bind(couple)
                         .bind(token_hash)
+                        .bind(nonce)
                         .bind(expires_at)
                         .bind(now)
                         .execute(&mut *tx)
                         .await?;
-                    Invitation { couple: CoupleId(couple), expires_at, used: false }
+                    Invitation {
+                        couple: CoupleId(couple),
+                        expires_at,
+                        used: false,
+                        nonce: Some(nonce.to_owned()),
+                    }
                 }
-                Some((old_expiry, used_at)) => {
+                Some((old_expiry, used_at, old_nonce)) => {
                     let renewed = used_at.is_none() && old_expiry <= now;
                     if renewed {
                         sqlx::query(renew)
                             .bind(couple)
                             .bind(expires_at)
                             .bind(now)
+                            .bind(token_hash)
+                            .bind(nonce)
                             .execute(&mut *tx)
                             .await?;
                     }
@@ -122,12 +148,26 @@ impl Db {
                         couple: CoupleId(couple),
                         expires_at: if renewed { expires_at } else { old_expiry },
                         used: used_at.is_some(),
+                        nonce: if renewed { Some(nonce.to_owned()) } else { old_nonce },
                     }
                 }
             };
             tx.commit().await?;
             Ok(invitation)
         })
+    }
+
+    /// The invitation of `couple`, if partner A has one.
+    pub async fn invitation_of_couple(
+        &self,
+        couple: CoupleId,
+    ) -> Result<Option<Invitation>, sqlx::Error> {
+        let sql = "select couple_id, expires_at, used_at, nonce from invitations \
+                   where couple_id = $1";
+        let row: Option<InvitationRow> = with_pool!(self, pool => {
+            sqlx::query_as(sql).bind(couple.0).fetch_optional(pool).await?
+        });
+        Ok(row.map(invitation_from_row))
     }
 
     /// Queues `email` (the invitation, to partner B) if the invitation is still open, has been
@@ -193,15 +233,12 @@ impl Db {
         &self,
         token_hash: &str,
     ) -> Result<Option<Invitation>, sqlx::Error> {
-        let sql = "select couple_id, expires_at, used_at from invitations where token_hash = $1";
-        let row: Option<(i64, DateTime<Utc>, Option<DateTime<Utc>>)> = with_pool!(self, pool => {
+        let sql = "select couple_id, expires_at, used_at, nonce from invitations \
+                   where token_hash = $1";
+        let row: Option<InvitationRow> = with_pool!(self, pool => {
             sqlx::query_as(sql).bind(token_hash).fetch_optional(pool).await?
         });
-        Ok(row.map(|(couple, expires_at, used_at)| Invitation {
-            couple: CoupleId(couple),
-            expires_at,
-            used: used_at.is_some(),
-        }))
+        Ok(row.map(invitation_from_row))
     }
 
     /// Partner B accepts: the invitation is used up and B's own submission is created in the

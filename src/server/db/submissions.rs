@@ -146,26 +146,55 @@ impl Db {
     }
 
     /// Makes the resume link whose token hashes to `resume_token_hash` open nothing any more,
-    /// by giving the submission `replacement` (the hash of a token nobody holds). `false` when
-    /// that link opened nothing already.
+    /// by giving the submission `replacement` (the hash of a token nobody holds), and ends
+    /// everything derived from that link in the same transaction: each booking whose manage
+    /// link `derived(request_key)` names gets `void` (another hash nobody holds), and an
+    /// invitation nobody has used is withdrawn, leaving partner A on their own again. `false`
+    /// when that link opened nothing already.
     pub async fn end_resume_link(
         &self,
         resume_token_hash: &str,
         replacement: &str,
+        derived: &(dyn Fn(&str) -> Vec<String> + Sync),
+        void: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, sqlx::Error> {
-        let sql = "update submissions set resume_token_hash = $2, updated_at = $3 \
-                   where resume_token_hash = $1";
-        let done = with_pool!(self, pool => {
-            sqlx::query(sql)
+        let end = "update submissions set resume_token_hash = $2, updated_at = $3 \
+                   where resume_token_hash = $1 returning id, couple_id, partner";
+        let bookings = "select id, request_key, manage_token_hash from bookings \
+                        where submission_id = $1";
+        let void_manage = "update bookings set manage_token_hash = $2 where id = $1";
+        let unused = "delete from invitations where couple_id = $1 and used_at is null";
+        let alone = "update submissions set couple_id = null, partner = null where id = $1";
+        let gone = "delete from couples where id = $1";
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let ended: Option<(i64, Option<i64>, Option<String>)> = sqlx::query_as(end)
                 .bind(resume_token_hash)
                 .bind(replacement)
                 .bind(now)
-                .execute(pool)
-                .await?
-                .rows_affected()
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some((id, couple, partner)) = ended else {
+                return Ok(false);
+            };
+            let rows: Vec<(i64, String, String)> =
+                sqlx::query_as(bookings).bind(id).fetch_all(&mut *tx).await?;
+            for (booking, key, hash) in rows {
+                if derived(&key).contains(&hash) {
+                    sqlx::query(void_manage).bind(booking).bind(void).execute(&mut *tx).await?;
+                }
+            }
+            if let (Some(couple), Some("a")) = (couple, partner.as_deref()) {
+                let withdrawn = sqlx::query(unused).bind(couple).execute(&mut *tx).await?;
+                if withdrawn.rows_affected() > 0 {
+                    sqlx::query(alone).bind(id).execute(&mut *tx).await?;
+                    sqlx::query(gone).bind(couple).execute(&mut *tx).await?;
+                }
+            }
+            tx.commit().await?;
         });
-        Ok(done == 1)
+        Ok(true)
     }
 
     /// A submission's reference (for the clinician's links between partners).

@@ -22,8 +22,8 @@ use super::render;
 pub use crate::server::error::{AppError, FieldError};
 use crate::server::state::AppState;
 use crate::ui::pages::errors::{
-    AdminsOnlyPage, InvalidPage, LinkExpiredPage, LinkNotFoundPage, NotFoundPage, ServerErrorPage,
-    TooLargePage,
+    AdminsOnlyPage, CliniciansOnlyPage, InvalidPage, LinkExpiredPage, LinkNotFoundPage,
+    NotFoundPage, ServerErrorPage, TooLargePage,
 };
 
 /// How the client asked to be answered: a page, or JSON for the questionnaire island.
@@ -60,7 +60,7 @@ pub fn status(error: &AppError) -> StatusCode {
     match error {
         AppError::LinkNotFound | AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::LinkExpired => StatusCode::GONE,
-        AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::Forbidden | AppError::CliniciansOnly => StatusCode::FORBIDDEN,
         AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -146,6 +146,9 @@ pub fn error_page(state: &AppState, error: &AppError) -> Response {
         }),
         AppError::Forbidden => render::page(state, status, "Admins only", false, || {
             view! { <AdminsOnlyPage /> }
+        }),
+        AppError::CliniciansOnly => render::page(state, status, "Clinicians only", false, || {
+            view! { <CliniciansOnlyPage /> }
         }),
         AppError::Invalid(errors) => {
             let messages: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();

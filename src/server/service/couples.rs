@@ -51,6 +51,8 @@ pub enum EmailInvite {
 /// Partner A's invitation, as A's pages show it.
 pub struct InviteView {
     pub url: String,
+    /// What the database knows the invitation by.
+    pub hash: String,
     pub expires_at: DateTime<Utc>,
     /// Partner B has started with it.
     pub used: bool,
@@ -94,16 +96,19 @@ pub async fn invite(
     if couple.is_none() && booked_alone(state, submission.id).await? {
         return Err(AppError::NotFound);
     }
-    let invite = token.invite_token();
+    // A fresh secret, taken only if there is no open invitation to show again.
+    let nonce = crate::server::tokens::new_invitation_nonce();
+    let fresh = token.invite_token(Some(&nonce)).hash();
     let stored = state
         .db
         .ensure_invitation(
             submission.id,
-            &invite.hash(),
+            (&nonce, &fresh),
             now + Duration::days(INVITE_DAYS),
             now,
         )
         .await?;
+    let invite = token.invite_token(stored.nonce.as_deref());
     if stored.used {
         tracing::info!("partner invitation shown");
     } else {
@@ -111,6 +116,7 @@ pub async fn invite(
     }
     Ok(InviteView {
         url: invite_url(state, &invite),
+        hash: invite.hash(),
         expires_at: stored.expires_at,
         used: stored.used,
     })
@@ -151,7 +157,7 @@ pub async fn email_invite(
         &invite.url,
         &invite_expiry(invite.expires_at, config.practice_zone),
     );
-    let hash = token.invite_token().hash();
+    let hash = invite.hash;
     let limits = (INVITE_EMAILS, config.invite_emails_per_day);
     Ok(
         match state
@@ -201,22 +207,18 @@ pub async fn invitation_of(
     token: &ResumeToken,
     submission: SubmissionId,
 ) -> Result<Option<InviteView>, AppError> {
-    if !matches!(
-        state.db.couple_of(submission).await?,
-        Some((_, PartnerRole::A))
-    ) {
+    let Some((couple, PartnerRole::A)) = state.db.couple_of(submission).await? else {
         return Ok(None);
-    }
-    let invite = token.invite_token();
-    Ok(state
-        .db
-        .invitation_by_hash(&invite.hash())
-        .await?
-        .map(|stored| InviteView {
+    };
+    Ok(state.db.invitation_of_couple(couple).await?.map(|stored| {
+        let invite = token.invite_token(stored.nonce.as_deref());
+        InviteView {
             url: invite_url(state, &invite),
+            hash: invite.hash(),
             expires_at: stored.expires_at,
             used: stored.used,
-        }))
+        }
+    }))
 }
 
 /// What an invitation link shows, before partner B starts.
@@ -345,28 +347,33 @@ pub async fn may_book_together(
     ))
 }
 
-/// What this client's (or couple's) answers recommend as the first consult: a couple's flags
-/// decide for both partners; someone on their own is seen individually first after a positive
-/// check-in.
+/// What a consult's routing may rest on. A joint consult follows the couple's flags; a
+/// consult for one person follows that person's own private check-in only, never their
+/// partner's answers or leaning: where their own consult is (the clinician, and so the "Where:"
+/// line of every message and calendar file) must not tell one partner what the other answered.
+/// See `docs/safety.md` ("Routing").
 pub async fn recommendation(
     state: &AppState,
     submission: SubmissionId,
+    for_couple: bool,
 ) -> Result<crate::domain::couple::Recommendation, AppError> {
     use crate::domain::couple::Recommendation;
-    let Some((couple, _)) = state.db.couple_of(submission).await? else {
-        let positive = state
-            .db
-            .safety_screen(submission)
-            .await?
-            .is_some_and(|s| s.is_positive());
-        return Ok(if positive {
-            Recommendation::IndividualConsultFirst
-        } else {
-            Recommendation::CouplesConsult
-        });
-    };
-    let (couple, _) = load_couple(state, couple).await?;
-    Ok(couple.flags().recommendation())
+    if for_couple {
+        if let Some((couple, _)) = state.db.couple_of(submission).await? {
+            let (couple, _) = load_couple(state, couple).await?;
+            return Ok(couple.flags().recommendation());
+        }
+    }
+    let positive = state
+        .db
+        .safety_screen(submission)
+        .await?
+        .is_some_and(|s| s.is_positive());
+    Ok(if positive {
+        Recommendation::IndividualConsultFirst
+    } else {
+        Recommendation::CouplesConsult
+    })
 }
 
 /// Whether a partner's private check-in holds this couple's joint sessions (never for someone

@@ -132,14 +132,25 @@ pub async fn open(state: &AppState, raw_token: &str) -> Result<Opened, AppError>
 }
 
 /// Ends a client's private link at their request (a shared or unsafe device): it stops opening
-/// anything, on every device. The submission and everything sent stay for the practice.
+/// anything, on every device, and so do the links derived from it (their consult's manage link,
+/// an invitation nobody used). The submission, any consult and everything sent stay for the
+/// practice.
 pub async fn end_link(state: &AppState, raw_token: &str) -> Result<(), AppError> {
     let token = ResumeToken::parse(raw_token).ok_or(AppError::LinkNotFound)?;
     // The hash of a fresh token that is never shown to anyone.
     let replacement = ResumeToken::generate().hash();
+    // The manage links this link's own bookings were given end with it (the consults stay
+    // booked; the practice can still change them), and so does an unused invitation.
+    let derived = |request_key: &str| {
+        vec![
+            token.manage_token(request_key).hash(),
+            token.legacy_manage_token().hash(),
+        ]
+    };
+    let void = ResumeToken::generate().hash();
     let ended = state
         .db
-        .end_resume_link(&token.hash(), &replacement, Utc::now())
+        .end_resume_link(&token.hash(), &replacement, &derived, &void, Utc::now())
         .await?;
     if !ended {
         return Err(AppError::LinkNotFound);

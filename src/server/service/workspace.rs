@@ -128,6 +128,11 @@ pub async fn record_first_contact(
     if outcome.is_none() {
         refuse("contact_outcome", "Choose what happened.");
     }
+    // "Spoke with them privately" takes an intake off the needs-review queue: a clinical
+    // judgement, so a clinician's to record.
+    if outcome == Some(ContactOutcome::Spoke) && !clinician.role.is_clinical() {
+        return Err(AppError::CliniciansOnly);
+    }
     let raw = request.contacted_at.trim();
     let at = if raw.is_empty() {
         Some(now)

@@ -65,6 +65,11 @@ pub fn LinkEndedPage() -> impl IntoView {
                 "is kept for the practice's clinicians, as before."
             </p>
             <p>
+                "The link to change a consult you booked, and a link you made for your partner "
+                "that they have not used, have ended too. A consult you booked stays booked: to "
+                "change or cancel it, contact the practice."
+            </p>
+            <p>
                 "If others use this device, you may also want to clear this browser's history. "
                 "If you had not finished, you can start again at any time."
             </p>
@@ -79,6 +84,21 @@ pub fn AdminsOnlyPage() -> impl IntoView {
         <section class="card">
             <h1>"Admins only"</h1>
             <p>"Only the practice's admins can do this. "<a href="/staff">"Back to submissions"</a></p>
+        </section>
+    }
+}
+
+/// A safety decision an intake coordinator's account tried to take.
+#[component]
+pub fn CliniciansOnlyPage() -> impl IntoView {
+    view! {
+        <section class="card">
+            <h1>"Clinicians only"</h1>
+            <p>
+                "Booking a couple together during a safety hold, booking outside the "
+                "recommendation and recording \"Spoke with them privately\" are a clinician's "
+                "decisions. Nothing was changed. "<a href="/staff">"Back to submissions"</a>
+            </p>
         </section>
     }
 }

@@ -14,6 +14,7 @@ const ADMIN: &str = "ana@harbour.example";
 const PASSWORD: &str = "violet lantern gravel orbit";
 const TAKEN: &str = "That time was just booked by someone else";
 
+mod ended_links;
 mod staff;
 
 fn select(html: &Html, css: &str) -> Vec<String> {
@@ -471,12 +472,16 @@ async fn a_client_moves_then_cancels_and_the_times_free_at_once(app: TestApp) {
     );
 
     // The first booking's form, sent again (Back, then "Book"): a new booking at that time,
-    // not the cancelled one, under the same private link.
+    // not the cancelled one, with a manage link of its own (the cancelled consult's link still
+    // shows only that one).
     let again = post_booking(&app, &token, &first_form).await;
     assert_eq!(again.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&again), format!("{manage}?booked=1"));
-    let (_, html) = page(&app, &manage).await;
+    let next = location(&again).trim_end_matches("?booked=1").to_owned();
+    assert!(next.starts_with("/b/") && next != manage, "{next}");
+    let (_, html) = page(&app, &next).await;
     assert_eq!(select(&html, "h1"), ["Your consult"]);
+    let (_, html) = page(&app, &manage).await;
+    assert_eq!(select(&html, "h1"), ["Your consult is cancelled"]);
     assert!(!offered(&app, &other).await.contains(&first_slot));
     assert_eq!(workflow(&app, &cookie, &token).await.0, "Consult booked");
     assert_eq!(

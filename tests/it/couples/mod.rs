@@ -17,6 +17,7 @@ pub(crate) const ADMIN: &str = "ana@harbour.example";
 pub(crate) const PASSWORD: &str = "violet lantern gravel orbit";
 
 mod booking;
+mod routing_privacy;
 
 fn select(html: &str, css: &str) -> Vec<String> {
     let html = Html::parse_document(html);

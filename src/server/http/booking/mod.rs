@@ -287,13 +287,10 @@ pub async fn choose(
         Err(service::Unfinished) => return Ok(back_to_questionnaire(&token)),
     };
     if let Some(live) = service::live_booking(&state, &submission).await? {
-        let manage = ResumeToken::parse(&token)
-            .ok_or(AppError::LinkNotFound)?
-            .manage_token();
+        let token = ResumeToken::parse(&token).ok_or(AppError::LinkNotFound)?;
         // Booked from this link: its manage page. Booked by the practice: the link to
         // change it is in the client's email, not derivable from this one.
-        let own = state.db.booking_by_manage_hash(&manage.hash()).await?;
-        if own.is_some_and(|b| b.id == live.id) {
+        if let Some(manage) = service::own_manage_token(&state, &token, &live).await? {
             return Ok(Redirect::to(&format!("/b/{}", manage.as_str())).into_response());
         }
         return Ok(booked_elsewhere(&state, &live, BookedBy::Practice));

@@ -198,7 +198,15 @@ pub async fn save_profile(
 ) -> Result<Response, AppError> {
     use crate::domain::routing::{ConsultFormat, Profile, Specialty};
     require_admin(&viewer)?;
-    let value = |name: &str| crate::domain::form::value(&fields, name).trim().to_owned();
+    // One line each: control characters (a NUL, which PostgreSQL refuses) are dropped.
+    let value = |name: &str| -> String {
+        crate::domain::form::value(&fields, name)
+            .chars()
+            .filter(|c| !c.is_control())
+            .collect::<String>()
+            .trim()
+            .to_owned()
+    };
     let place = value("consult_place");
     if place.chars().count() > 300 {
         let form = profile_form(

@@ -26,6 +26,7 @@ pub(super) async fn arrange_form(
     state: &AppState,
     submission: &Submission,
     couple: &CoupleSummary,
+    clinical: bool,
     sent: &[(String, String)],
     errors: Vec<FieldError>,
 ) -> Result<Option<ArrangeConsult>, AppError> {
@@ -54,6 +55,7 @@ pub(super) async fn arrange_form(
             _ => couple.safety.is_empty(),
         }),
         hold: hold_on,
+        clinical,
         any_clinician: value("any_clinician") == "yes",
         safety_assessed: value("safety_assessed") == "yes",
         override_reason: value("override_reason"),
@@ -63,7 +65,7 @@ pub(super) async fn arrange_form(
 
 pub(super) async fn submission_detail(
     state: &AppState,
-    viewer: crate::server::db::ClinicianId,
+    viewer: &crate::server::db::Clinician,
     reference: &str,
     sent: &[(String, String)],
     errors: Vec<FieldError>,
@@ -71,7 +73,8 @@ pub(super) async fn submission_detail(
     let submission = find_submission(state, reference).await?;
     // Every view is recorded before anything is shown.
     let view = AuditAction::ViewSubmission;
-    workspace::record_view(state, viewer, view, Some(&submission), Utc::now()).await?;
+    workspace::record_view(state, viewer.id, view, Some(&submission), Utc::now()).await?;
+    let clinical = viewer.role.is_clinical();
     let result = state.db.result(submission.id).await?;
     let saved = state
         .db
@@ -133,12 +136,12 @@ pub(super) async fn submission_detail(
     let couple = couple_summary(state, submission.id).await?;
     let intake = intake_card(state, &submission).await?;
     let owner = owner_card(state, &submission).await?;
-    let pathway = pathway(state, &submission, contact_errors).await?;
+    let pathway = pathway(state, &submission, clinical, contact_errors).await?;
     let referrals = referrals_card(state, &submission, sent, refer_errors).await?;
     let arrange = if live {
         None
     } else {
-        arrange_form(state, &submission, &couple, sent, errors).await?
+        arrange_form(state, &submission, &couple, clinical, sent, errors).await?
     };
     let booking = booking.map(|b| BookingSummary {
         when: format!(
@@ -322,6 +325,7 @@ pub(super) const FIRST_CONTACT_FIELDS: [&str; 3] =
 async fn pathway(
     state: &AppState,
     submission: &Submission,
+    clinical: bool,
     errors: Vec<FieldError>,
 ) -> Result<SafetyPathway, AppError> {
     use crate::domain::safe_contact::{ContactChannel, ContactOutcome};
@@ -374,8 +378,10 @@ async fn pathway(
             .iter()
             .map(|c| (c.as_str(), c.label()))
             .collect(),
+        // "Spoke with them privately" is a clinician's to record (it clears the queue).
         outcomes: ContactOutcome::ALL
             .iter()
+            .filter(|o| clinical || **o != ContactOutcome::Spoke)
             .map(|o| (o.as_str(), o.label()))
             .collect(),
         zone: state.config.practice_zone.name().replace('_', " "),

@@ -121,7 +121,7 @@ pub(super) async fn submission_page(
     errors: Vec<FieldError>,
 ) -> Result<Response, AppError> {
     let (detail, workflow_key) =
-        submission_detail(state, clinician.id, reference, sent, errors).await?;
+        submission_detail(state, clinician, reference, sent, errors).await?;
     let user = staff_user(clinician);
     let title = format!("Submission {}", detail.reference);
     Ok(render::staff_page(state, status, &title, move || {
@@ -324,8 +324,7 @@ pub async fn book_consult(
     let submission = find_submission(&state, &reference).await?;
     let now = Utc::now();
     let request = BookRequest::from_form(&fields);
-    let outcome =
-        booking::book_for_client(&state, &submission, clinician.id, &request, now).await?;
+    let outcome = booking::book_for_client(&state, &submission, &clinician, &request, now).await?;
     let back = Redirect::to(&format!("/staff/submissions/{reference}")).into_response();
     let (status, errors) = match outcome {
         // Booked (the audit row with it), or booked meanwhile (here or on the partner's

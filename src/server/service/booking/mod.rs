@@ -90,6 +90,26 @@ pub async fn live_booking(
         .filter(|b| b.status == BookingStatus::Booked))
 }
 
+/// The manage link of `live`, when the client booked it from the private link `token`
+/// (`None` when the practice booked it: that link is in the client's email only, never
+/// derivable from the private link).
+pub async fn own_manage_token(
+    state: &AppState,
+    token: &ResumeToken,
+    live: &Booking,
+) -> Result<Option<ManageToken>, AppError> {
+    for manage in [
+        token.manage_token(&live.request_key),
+        token.legacy_manage_token(),
+    ] {
+        let found = state.db.booking_by_manage_hash(&manage.hash()).await?;
+        if found.is_some_and(|b| b.id == live.id) {
+            return Ok(Some(manage));
+        }
+    }
+    Ok(None)
+}
+
 fn availability(state: &AppState, calendar: &ClinicianCalendar) -> Availability {
     Availability::new(
         state.config.practice_zone,
@@ -265,7 +285,6 @@ pub async fn book(
         Ok(submission) => submission,
         Err(_) => return Err(AppError::NotFound),
     };
-    let manage = token.manage_token();
     // A partner books together only when asked and allowed (the page checks the couple's
     // offer first); otherwise, as for someone on their own, it is their own consult.
     let in_couple = state.db.couple_of(submission.id).await?.is_some();
@@ -276,7 +295,7 @@ pub async fn book(
     book_submission(
         state,
         &submission,
-        manage,
+        ManageSecret::Derived(token),
         booker,
         for_couple,
         None,
@@ -321,10 +340,14 @@ fn hold_override(request: &BookRequest) -> Result<String, BookOutcome> {
 pub async fn book_for_client(
     state: &AppState,
     submission: &Submission,
-    clinician: ClinicianId,
+    clinician: &crate::server::db::Clinician,
     request: &BookRequest,
     now: DateTime<Utc>,
 ) -> Result<BookOutcome, AppError> {
+    // Booking outside the recommendation is a clinical decision.
+    if request.any_clinician && !clinician.role.is_clinical() {
+        return Err(AppError::CliniciansOnly);
+    }
     if submission.status != SubmissionStatus::Submitted {
         return Ok(invalid(
             "form",
@@ -342,12 +365,16 @@ pub async fn book_for_client(
     };
     let held =
         for_couple && crate::server::service::couples::safety_hold(state, submission.id).await?;
+    // So is booking a couple together through a safety hold.
+    if held && !clinician.role.is_clinical() {
+        return Err(AppError::CliniciansOnly);
+    }
     let reason = match held.then(|| hold_override(request)).transpose() {
         Ok(reason) => reason,
         Err(outcome) => return Ok(outcome),
     };
-    let manage = ManageToken::generate();
-    let booker = Booker::Clinician(clinician);
+    let manage = ManageSecret::Fresh(ManageToken::generate());
+    let booker = Booker::Clinician(clinician.id);
     let reason = reason.as_deref();
     book_submission(
         state, submission, manage, booker, for_couple, reason, request, now,
@@ -355,11 +382,20 @@ pub async fn book_for_client(
     .await
 }
 
+/// Where a booking's manage link comes from.
+enum ManageSecret {
+    /// The client's own booking: derived from their private link and the booking's key, so
+    /// that link finds its manage page again.
+    Derived(ResumeToken),
+    /// The practice's booking: a fresh secret, sent to the client only by email.
+    Fresh(ManageToken),
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn book_submission(
     state: &AppState,
     submission: &Submission,
-    manage: ManageToken,
+    manage: ManageSecret,
     booker: Booker,
     for_couple: bool,
     hold_override: Option<&str>,
@@ -385,6 +421,10 @@ async fn book_submission(
             None => break,
         }
     }
+    let manage = match manage {
+        ManageSecret::Derived(token) => token.manage_token(&request_key),
+        ManageSecret::Fresh(fresh) => fresh,
+    };
     // A clinician books in the practice's time; the client's zone is theirs to tell.
     let client_zone = match booker {
         Booker::Client => viewer_zone(Some(&request.tz), state.config.practice_zone),

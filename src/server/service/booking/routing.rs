@@ -16,13 +16,15 @@ pub struct Plan {
     pub places: std::collections::HashMap<ClinicianId, ConsultPlace>,
 }
 
-/// The plan for a consult on `submission` (`for_couple`: the couple's, together).
+/// The plan for a consult on `submission` (`for_couple`: the couple's, together). A consult
+/// for one person is planned on their own answers only (see `couples::recommendation`).
 pub async fn plan(
     state: &AppState,
     submission: crate::server::db::SubmissionId,
     for_couple: bool,
 ) -> Result<(Plan, crate::domain::couple::Recommendation), AppError> {
-    let recommendation = crate::server::service::couples::recommendation(state, submission).await?;
+    let recommendation =
+        crate::server::service::couples::recommendation(state, submission, for_couple).await?;
     let profiles = state.db.clinician_profiles().await?;
     let fitting = state
         .db

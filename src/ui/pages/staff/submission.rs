@@ -106,6 +106,9 @@ pub struct ArrangeConsult {
     /// A partner's check-in holds this couple's joint sessions: booking together needs the
     /// clinician's statement that safety was assessed, and a reason (kept when refused).
     pub hold: bool,
+    /// The viewer is a clinician or an admin: booking together through a hold, and booking
+    /// outside the recommendation, are theirs to decide (not an intake coordinator's).
+    pub clinical: bool,
     pub safety_assessed: bool,
     pub override_reason: String,
     /// Book with any free clinician, not only one who fits the recommendation.
@@ -160,6 +163,7 @@ pub(super) fn ArrangeConsultForm(form: ArrangeConsult) -> impl IntoView {
         consent,
         for_couple,
         hold,
+        clinical,
         safety_assessed,
         override_reason,
         any_clinician,
@@ -213,7 +217,10 @@ pub(super) fn ArrangeConsultForm(form: ArrangeConsult) -> impl IntoView {
             {alert}
             <input type="hidden" name="request_key" value=request_key />
             {scope}
-            {hold.then(|| view! { <HoldOverrideFields checked=safety_assessed reason=override_reason errors=errors.clone() /> })}
+            {(hold && clinical).then(|| view! { <HoldOverrideFields checked=safety_assessed reason=override_reason errors=errors.clone() /> })}
+            {(hold && !clinical).then(|| view! {
+                <p class="hint">"A private check-in in this couple holds joint sessions. Only a clinician can book this couple together; you can book a consult for this client only."</p>
+            })}
             <div class="field">
                 <label for="slot">{format!("Time ({zone} time)")}</label>
                 {slot_error.map(|e| view! { <p class="field-error" id="slot-error">{e}</p> })}
@@ -222,7 +229,9 @@ pub(super) fn ArrangeConsultForm(form: ArrangeConsult) -> impl IntoView {
                     {options}
                 </select>
             </div>
-            <label for="any_clinician"><input type="checkbox" id="any_clinician" name="any_clinician" value="yes" checked=any_clinician />" Book with any free clinician (not only one whose profile fits the recommendation; audited)"</label>
+            {clinical.then(|| view! {
+                <label for="any_clinician"><input type="checkbox" id="any_clinician" name="any_clinician" value="yes" checked=any_clinician />" Book with any free clinician (not only one whose profile fits the recommendation; audited)"</label>
+            })}
             <TextField id="name" label="Client's name" kind="text" autocomplete="off" value=name
                 error=error_for(&errors, "name") hint=None />
             <TextField id="email" label="Client's email" kind="email" autocomplete="off" value=email
