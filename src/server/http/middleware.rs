@@ -83,8 +83,18 @@ impl ClientAddress {
         self.trusted.iter().any(|net| net.contains(&address))
     }
 
-    /// The client's address, given the peer and the `X-Forwarded-For` values in order.
+    /// The client's address, given the peer and the `X-Forwarded-For` values in order. An
+    /// IPv4 client seen as IPv4-mapped IPv6 (`::ffff:a.b.c.d`, from a dual-stack listener or a
+    /// proxy) is the IPv4 client it is, for the trusted proxies and for its own key.
     pub fn resolve<'a>(
+        &self,
+        peer: std::net::IpAddr,
+        forwarded: impl Iterator<Item = &'a str>,
+    ) -> std::net::IpAddr {
+        self.resolve_canonical(peer.to_canonical(), forwarded)
+    }
+
+    fn resolve_canonical<'a>(
         &self,
         peer: std::net::IpAddr,
         forwarded: impl Iterator<Item = &'a str>,
@@ -98,7 +108,7 @@ impl ClientAddress {
             .collect();
         let mut client = peer;
         for hop in hops.into_iter().rev() {
-            match hop.parse::<std::net::IpAddr>() {
+            match hop.parse::<std::net::IpAddr>().map(|a| a.to_canonical()) {
                 Ok(address) => {
                     client = address;
                     if !self.trusts(address) {
@@ -154,7 +164,7 @@ pub fn client_device(
 /// The key one device is counted under: its IPv4 address, or its IPv6 /64 (a device may use
 /// many addresses inside the /64 it is given).
 fn per_device(address: std::net::IpAddr) -> std::net::IpAddr {
-    match address {
+    match address.to_canonical() {
         std::net::IpAddr::V6(v6) => {
             let bits = u128::from(v6) & !((1u128 << 64) - 1);
             std::net::IpAddr::V6(std::net::Ipv6Addr::from(bits))
@@ -298,6 +308,25 @@ mod tests {
             per_device(ip("2001:db8:1:3::1"))
         );
         assert_eq!(per_device(ip("192.0.2.4")), ip("192.0.2.4"));
+    }
+
+    #[test]
+    fn ipv4_clients_seen_as_ipv4_mapped_addresses_keep_keys_of_their_own() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().expect("ip");
+        // Two IPv4 clients behind a dual-stack listener: two keys, not one "::".
+        assert_eq!(per_device(ip("::ffff:203.0.113.1")), ip("203.0.113.1"));
+        assert_ne!(
+            per_device(ip("::ffff:203.0.113.1")),
+            per_device(ip("::ffff:198.51.100.2"))
+        );
+        // A trusted proxy is trusted however its address is written, and so is the header.
+        let proxies = ClientAddress {
+            trusted: std::sync::Arc::new(vec!["127.0.0.1/32".parse().expect("net")]),
+        };
+        assert_eq!(
+            proxies.resolve(ip("::ffff:127.0.0.1"), ["::ffff:203.0.113.1"].into_iter()),
+            ip("203.0.113.1")
+        );
     }
 
     #[test]
