@@ -38,6 +38,8 @@ def start_server(binary, database_url, workdir):
         RUST_LOG="warn",
         # Every bench client starts from one address.
         START_BURST="0",
+        BOOKING_BURST="0",
+        BOOKINGS_PER_DAY="1000000",
         MAIL_DIR=os.path.join(workdir, "mail"),
         PRACTICE_EMAIL="bench@practice.example",
     )

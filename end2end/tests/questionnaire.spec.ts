@@ -90,13 +90,14 @@ test.describe('with JavaScript on (hydrated island)', () => {
     await expect(support.getByRole('link', { name: 'Call 1-800-799-7233' })).toBeVisible();
     await expectAccessible(page);
     await privateCheckIn(page);
-    await expect(page.locator('h1')).toHaveText('Your readiness summary');
+    await expect(page.locator('h1')).toHaveText('Your summary');
     await expect(page.getByText('This is not a diagnosis.')).toBeVisible();
-    const score = Number(await page.locator('.overall-score .number').textContent());
-    expect(score).toBeGreaterThanOrEqual(0);
-    expect(score).toBeLessThanOrEqual(100);
-    // Version 2: eight dimensions, own commitment and openness to help among them.
-    await expect(page.locator('.dimension')).toHaveCount(8);
+    // In words, never numbers: four areas and "Owning your part", the same rows for everyone.
+    await expect(page.locator('.dimension')).toHaveCount(5);
+    await expect(page.locator('.dimension-level')).toHaveCount(4);
+    await expect(page.locator('main')).not.toContainText('/ 100');
+    // "End my private link" comes before the areas.
+    await expect(page.locator('section.keep-private')).toContainText('End my private link');
     await expect(page.locator('ol.ways > li')).toHaveCount(5);
     await expectAccessible(page);
     await expectNoHorizontalScroll(page);

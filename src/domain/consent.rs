@@ -94,7 +94,7 @@ pub fn parse(text: &str) -> Result<Vec<PolicySection>, PolicyError> {
 /// answers private (no "open secrets" rule), and says a clinician will talk about anything that
 /// makes joint sessions unsafe with that partner alone first. A practice with another
 /// couples-confidentiality policy must write its own (`CONSENT_POLICY_FILE`).
-pub fn default_text(practice_name: &str, link_days: i64) -> String {
+pub fn default_text(practice_name: &str, link_days: i64, reading_notice: &str) -> String {
     format!(
         "# What is collected, and who sees it
 Your answers to the questionnaire, your answers to the private questions at the end, and any \
@@ -103,8 +103,8 @@ prepare a first consult. Nobody else does.
 
 # Between partners
 If you take part with a partner, your partner never sees your answers, on any page or in any \
-email, and you never see theirs. Once you have both finished, you each see the same short \
-summary together, which shows no single answer.
+email, and you never see theirs. Nothing about you both together is shown before you have \
+both finished, and it never shows a single answer.
 
 What you tell the practice on your own stays private. If something you share means sessions \
 together would not be safe or would not work, a clinician talks it through with you on your \
@@ -114,6 +114,9 @@ own first, and does not raise it with your partner without your agreement.
 A clinician may have to share information without your agreement when someone is in immediate \
 danger, when a child or a vulnerable adult may be at risk of harm, or when a court orders it. \
 The exact rules depend on where the practice is; you can ask the practice about them.
+
+# When your answers are read
+{reading_notice}
 
 # How long it is kept
 An unfinished questionnaire's private link stops working {link_days} days after it was started. \
@@ -132,8 +135,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_default_text_reads_as_five_sections_that_name_the_practice() {
-        let sections = parse(&default_text("Harbour Couples Practice", 180)).expect("parses");
+    fn the_default_text_reads_as_six_sections_that_name_the_practice() {
+        let notice = "A clinician reads what you send when the practice is open.";
+        let sections =
+            parse(&default_text("Harbour Couples Practice", 180, notice)).expect("parses");
         let headings: Vec<&str> = sections.iter().map(|s| s.heading.as_str()).collect();
         assert_eq!(
             headings,
@@ -141,13 +146,15 @@ mod tests {
                 "What is collected, and who sees it",
                 "Between partners",
                 "When the practice must share information",
+                "When your answers are read",
                 "How long it is kept",
                 "Your private link",
             ]
         );
         assert!(sections[0].paragraphs[0].contains("Harbour Couples Practice's clinicians"));
         assert_eq!(sections[1].paragraphs.len(), 2);
-        assert!(sections[3].paragraphs[0].contains("180 days"));
+        assert_eq!(sections[3].paragraphs, [notice]);
+        assert!(sections[4].paragraphs[0].contains("180 days"));
     }
 
     #[test]

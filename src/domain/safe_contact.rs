@@ -140,10 +140,11 @@ impl SafeContact {
         *self == SafeContact::default()
     }
 
-    /// Whether a calendar file may go with this person's consult emails: not when they said
-    /// no. (Unanswered keeps the file: its title names no practice; see `docs/safety.md`.)
+    /// Whether a calendar file may go with this person's consult emails: only when they said
+    /// yes. A mail program can add an attached file to a calendar shared with the partner, so
+    /// an unanswered question sends none (see `docs/safety.md`).
     pub fn calendar_allowed(&self) -> bool {
-        self.calendar != Some(Permission::No)
+        self.calendar == Some(Permission::Yes)
     }
 
     /// The lines a clinician reads, in the form's order; empty when nothing was given.
@@ -287,7 +288,8 @@ mod tests {
             .expect("an empty form is fine");
         assert!(contact.is_empty());
         assert!(contact.lines().is_empty());
-        assert!(contact.calendar_allowed());
+        // Unanswered is not yes: no calendar file.
+        assert!(!contact.calendar_allowed());
     }
 
     #[test]

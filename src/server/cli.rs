@@ -306,8 +306,21 @@ pub fn describe(config: &Config) -> Vec<String> {
         config.practice_zone.name()
     ));
     lines.push(format!(
-        "Review targets: urgent {} h, others {} h",
-        config.review_hours_urgent, config.review_hours
+        "Review targets: urgent {} h, others {} h, {}; overdue urgent reviews: {}",
+        config.review_hours_urgent,
+        config.review_hours,
+        config.practice_hours.as_ref().map_or_else(
+            || "on the clock (PRACTICE_HOURS not set)".to_owned(),
+            |week| format!(
+                "in working hours ({})",
+                crate::domain::booking::describe_week(week)
+            ),
+        ),
+        if config.review_escalation_email.is_some() {
+            "one message to REVIEW_ESCALATION_EMAIL"
+        } else {
+            "no message (REVIEW_ESCALATION_EMAIL not set)"
+        }
     ));
     lines.push(format!(
         "Retention: unfinished questionnaires go after {} days (when their link expires); {}; \

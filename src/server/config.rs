@@ -47,11 +47,33 @@ pub struct Config {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Hours within which an urgent check-in should have had a clinician's first contact
     /// (`REVIEW_HOURS_URGENT`, default 4), and any other positive one (`REVIEW_HOURS`, 24).
+    /// Both are counted in the practice's working hours when `PRACTICE_HOURS` is set.
     pub review_hours_urgent: i64,
     pub review_hours: i64,
+    /// `PRACTICE_HOURS`: when someone reads the workspace, in the practice's zone
+    /// (`"mon-fri 09:00-17:00"`); unset, review targets are clock hours.
+    pub practice_hours: Option<crate::domain::booking::WeeklyHours>,
+    /// What every client reads before the private check-in (and in the default policy): when
+    /// a clinician reads what they send, that nobody watches around the clock, and what to do
+    /// in danger now. Made from `PRACTICE_HOURS` and the support list.
+    pub reading_notice: String,
+    /// `REVIEW_ESCALATION_EMAIL`: where one message goes when an urgent check-in passes its
+    /// target with no clinician having spoken with the client (an on-call address); unset, none.
+    pub review_escalation_email: Option<String>,
+    /// `REVIEW_ESCALATION_CHECK_SECONDS`: how often overdue urgent check-ins are looked for
+    /// (default 60).
+    pub review_escalation_check_seconds: i64,
     /// `BOOKING_CHANGE_CUTOFF_HOURS`: clients can move or cancel a consult online until this
     /// long before it starts (default 24); after that they call the practice.
     pub booking_change_cutoff_hours: i64,
+    /// `BOOKINGS_PER_DAY`: consults one questionnaire may book online in 24 hours, counting
+    /// cancelled ones (default 3); then the client writes to the practice.
+    pub bookings_per_day: i64,
+    /// `MOVES_PER_BOOKING`: times a client may move one consult online (default 5).
+    pub moves_per_booking: i64,
+    /// `BOOKING_BURST`: booking, moving and cancelling posts one client address may make at
+    /// once, then one every 30 seconds (default 20; 0 turns it off, as for a load test).
+    pub booking_burst: u32,
     /// `REMINDER_HOURS_BEFORE`: the client's reminder goes out this long before the consult
     /// (default 24). None is sent when the consult is booked closer than that.
     pub reminder_hours_before: i64,
@@ -59,6 +81,13 @@ pub struct Config {
     /// after the questionnaire was started (default 180). Invitations last 14 days; a manage
     /// link stops allowing changes at the booking's cut-off.
     pub resume_link_days: i64,
+    /// `RESULT_LINK_DAYS`: the client's summary page opens for this many days after their
+    /// private check-in (default 14), so a partner who finds the link later reads nothing of
+    /// it; booking and the manage link go on as before.
+    pub result_link_days: i64,
+    /// `REFERRAL_LINK_DAYS`: a referral's page (`/r/<token>`) opens for this many days after
+    /// it was sent (default 30), and not at all once the practice closes it.
+    pub referral_link_days: i64,
     /// `RETENTION_DAYS`: a closed submission is erased this many days after it was closed
     /// (unset: kept until an admin deletes it). An unfinished questionnaire always goes once its
     /// link has expired.
@@ -77,6 +106,9 @@ pub struct Config {
     /// a time themselves; then booking staying closed tells a partner that the other either
     /// does not lean in or checked in positive).
     pub joint_booking: crate::domain::couple::JointBookingPolicy,
+    /// `JOINT_SUMMARY`: `clinician` (default: the couple's summary is for a session, not the
+    /// clients' pages), `shown` (both partners see it once both have finished) or `off`.
+    pub joint_summary: crate::domain::couple::JointSummaryMode,
     /// `SESSION_IDLE_MINUTES`: a clinician idle this long is logged out (default 120).
     pub session_idle_minutes: i64,
     /// `SESSION_MAX_HOURS`: a clinician session ends this long after login, however active
@@ -363,6 +395,17 @@ impl Config {
                 })
             }
         };
+        let joint_summary = match get("JOINT_SUMMARY", "clinician").as_str() {
+            "clinician" => crate::domain::couple::JointSummaryMode::Clinician,
+            "shown" => crate::domain::couple::JointSummaryMode::Shown,
+            "off" => crate::domain::couple::JointSummaryMode::Off,
+            _ => {
+                return Err(ConfigError {
+                    name: "JOINT_SUMMARY",
+                    problem: "must be clinician, shown or off".into(),
+                })
+            }
+        };
         let practice_country =
             match get("PRACTICE_COUNTRY", "").trim() {
                 "" => None,
@@ -391,10 +434,46 @@ impl Config {
                     .map_err(|e| problem(format!("{path} is not a valid support list: {e}")))?
             }
         };
+        let practice_hours =
+            match get("PRACTICE_HOURS", "").trim() {
+                "" => None,
+                text => Some(crate::domain::booking::parse_week(text).map_err(|problem| {
+                    ConfigError {
+                        name: "PRACTICE_HOURS",
+                        problem,
+                    }
+                })?),
+            };
+        let reading_notice = support.reading_notice(
+            practice_hours
+                .as_ref()
+                .map(|week| {
+                    (
+                        crate::domain::booking::describe_week(week),
+                        zone_name.clone(),
+                    )
+                })
+                .as_ref()
+                .map(|(hours, zone)| (hours.as_str(), zone.as_str())),
+        );
+        let review_escalation_email = match get("REVIEW_ESCALATION_EMAIL", "").trim() {
+            "" => None,
+            address if address.contains('@') => Some(address.to_owned()),
+            _ => {
+                return Err(ConfigError {
+                    name: "REVIEW_ESCALATION_EMAIL",
+                    problem: "must be an email address".into(),
+                })
+            }
+        };
         let resume_link_days = number("RESUME_LINK_DAYS", 180)?;
         let practice_name = get("PRACTICE_NAME", "Demo Couples Practice");
         let consent_text = match get("CONSENT_POLICY_FILE", "").trim() {
-            "" => crate::domain::consent::default_text(&practice_name, resume_link_days),
+            "" => crate::domain::consent::default_text(
+                &practice_name,
+                resume_link_days,
+                &reading_notice,
+            ),
             path => std::fs::read_to_string(path).map_err(|e| ConfigError {
                 name: "CONSENT_POLICY_FILE",
                 problem: format!("could not read {path}: {e}"),
@@ -414,14 +493,30 @@ impl Config {
             consent,
             review_hours_urgent: number("REVIEW_HOURS_URGENT", 4)?,
             review_hours: number("REVIEW_HOURS", 24)?,
+            bookings_per_day: number("BOOKINGS_PER_DAY", 3)?,
+            moves_per_booking: number("MOVES_PER_BOOKING", 5)?,
+            booking_burst: match get("BOOKING_BURST", "20").trim() {
+                "0" => 0,
+                _ => u32::try_from(number("BOOKING_BURST", 20)?).map_err(|_| ConfigError {
+                    name: "BOOKING_BURST",
+                    problem: "must be a whole number from 0 to 4294967295".into(),
+                })?,
+            },
+            practice_hours,
+            reading_notice,
+            review_escalation_email,
+            review_escalation_check_seconds: number("REVIEW_ESCALATION_CHECK_SECONDS", 60)?,
             practice_country,
             support,
             joint_booking,
+            joint_summary,
             mail,
             practice_zone,
             booking_change_cutoff_hours: number("BOOKING_CHANGE_CUTOFF_HOURS", 24)?,
             reminder_hours_before: number("REMINDER_HOURS_BEFORE", 24)?,
             resume_link_days,
+            result_link_days: number("RESULT_LINK_DAYS", 14)?,
+            referral_link_days: number("REFERRAL_LINK_DAYS", 30)?,
             retention_days: match get("RETENTION_DAYS", "").trim() {
                 "" => None,
                 _ => Some(number("RETENTION_DAYS", 1)?),
@@ -537,7 +632,7 @@ mod tests {
     #[test]
     fn the_consent_policy_is_the_default_or_the_practice_file_with_a_version_of_its_words() {
         let default = config(&[]).expect("valid").consent;
-        assert_eq!(default.sections.len(), 5);
+        assert_eq!(default.sections.len(), 6);
         assert_eq!(default.version.len(), 12);
         let renamed = config(&[("PRACTICE_NAME", "Other Practice")]).expect("valid");
         assert_ne!(

@@ -52,6 +52,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         db: db.clone(),
         leptos,
     };
+    spawn_escalation(state.clone());
     let app = router(state);
     spawn_session_cleanup(db.clone());
     spawn_purge(db.clone(), retention);
@@ -122,6 +123,28 @@ fn spawn_purge(db: Db, retention: super::db::Retention) {
                 Err(e) => {
                     tracing::warn!(error = %e, "the retention purge failed; it runs again in an hour")
                 }
+            }
+        }
+    });
+}
+
+/// Overdue urgent reviews (`service::couples::escalate_overdue`), every
+/// `REVIEW_ESCALATION_CHECK_SECONDS`; nothing to do without `REVIEW_ESCALATION_EMAIL`.
+fn spawn_escalation(state: AppState) {
+    if state.config.review_escalation_email.is_none() {
+        return;
+    }
+    let every = std::time::Duration::from_secs(
+        u64::try_from(state.config.review_escalation_check_seconds).unwrap_or(60),
+    );
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            if let Err(e) =
+                super::service::couples::escalate_overdue(&state, chrono::Utc::now()).await
+            {
+                tracing::warn!(error = %e, "could not look for overdue urgent reviews");
             }
         }
     });

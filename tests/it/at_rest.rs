@@ -153,6 +153,7 @@ async fn a_practice_with_one_client(app: &TestApp) -> (String, String) {
         ("entry", listed),
         ("message", REFERRAL_MESSAGE.to_owned()),
         ("keep_client", "yes".to_owned()),
+        ("channel", "safe_email".to_owned()),
     ];
     assert_eq!(
         post(referrals.clone(), refer).await.status(),

@@ -78,8 +78,11 @@ async fn a_questionnaire_started_under_version_1_stays_version_1(app: TestApp) {
     }
     check_in(&app, &token, "no").await;
     let result = html(&app, &format!("/q/{token}/result")).await;
-    assert_eq!(texts(&result, ".dimension").len(), 6);
-    assert!(result.contains("Willingness and support"));
+    // The client's summary is the same four areas in words under either version, and says
+    // nothing of willingness (the clinician reads that).
+    assert_eq!(texts(&result, ".dimension").len(), 5);
+    assert_eq!(texts(&result, ".dimension-level").len(), 4);
+    assert!(!result.contains("Willingness and support"));
     assert_eq!(texts(&result, "ol.ways > li").len(), 5);
     assert_eq!(
         db_count(
@@ -154,15 +157,18 @@ async fn doesnt_apply_and_who_broke_trust_shape_what_is_scored(app: TestApp) {
     common::answer_sections(&app, &token, ready, &[("role", "2")], "").await;
     check_in(&app, &token, "no").await;
     let result = html(&app, &format!("/q/{token}/result")).await;
+    // The client's page is the one everyone gets, in words: the same rows and ways whatever
+    // they said about who broke trust, since a partner may see it (clinical review 3, N1).
     let dimensions = texts(&result, ".dimension");
-    assert_eq!(dimensions.len(), 7, "{dimensions:?}");
-    assert!(dimensions.iter().all(|d| !d.contains("Owning your part")));
-    let ways = texts(&result, "ol.ways > li h3");
+    assert_eq!(dimensions.len(), 5, "{dimensions:?}");
     assert!(
-        ways.iter().all(|w| !w.contains("Owning your part")),
-        "{ways:?}"
+        dimensions[4].contains("Owning your part")
+            && dimensions[4].contains("talk through with a clinician"),
+        "{dimensions:?}"
     );
-    assert_eq!(texts(&result, ".overall-score .number").concat(), "100");
+    let ways = texts(&result, "ol.ways > li h3");
+    assert_eq!(ways.len(), 5, "{ways:?}");
+    assert!(!texts(&result, "main").concat().contains("100"));
 
     let cookie = admin(&app).await;
     let reference = reference(&app, &token).await;
@@ -172,6 +178,12 @@ async fn doesnt_apply_and_who_broke_trust_shape_what_is_scored(app: TestApp) {
     assert!(
         notes.contains("Ownership (section 4) is not scored"),
         "{notes}"
+    );
+    // The clinician keeps the numbers.
+    assert!(
+        texts(&page, ".overall-line").concat().contains("100 / 100"),
+        "{:?}",
+        texts(&page, ".overall-line")
     );
     assert!(
         notes.contains("Where they are: wants to work on it"),
@@ -246,11 +258,21 @@ async fn an_unsure_partner_beside_one_leaning_in_is_a_mixed_agenda(app: TestApp)
     assert!(!texts(&page, ".readiness-notes li")
         .concat()
         .contains("Soft safety sign"));
-    // B's own summary reads "unsure", and neither partner's pages say anything of the other.
+    // Neither partner's summary says where they are about the relationship: the same next
+    // step for the one leaning in and the one unsure, and nothing of the other.
     let b_result = html(&app, &format!("/q/{b}/result")).await;
-    assert_eq!(texts(&b_result, "h2.band").concat(), "Building readiness");
     let a_result = html(&app, &format!("/q/{a}/result")).await;
-    assert_eq!(texts(&a_result, "h2.band").concat(), "Ready to rebuild");
+    assert_eq!(
+        texts(&a_result, ".next-step"),
+        texts(&b_result, ".next-step")
+    );
+    // The same headings (A alone can invite a partner).
+    let headings = |page: &str| {
+        let mut all = texts(page, "h2, h3");
+        all.retain(|h| h != "Invite your partner");
+        all
+    };
+    assert_eq!(headings(&a_result), headings(&b_result));
     for page in [&a_result, &b_result] {
         assert!(!page.contains("Mixed agenda") && !page.contains("is unsure"));
     }

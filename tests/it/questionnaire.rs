@@ -74,6 +74,20 @@ async fn get_html(app: &TestApp, path: &str) -> (StatusCode, Html) {
     (status, Html::parse_document(&body))
 }
 
+/// The level words a summary page shows, in order.
+fn levels(html: &Html) -> Vec<String> {
+    select(html, ".dimension-level").iter().map(text).collect()
+}
+
+/// The level words the client's summary should show for `result`.
+fn client_levels(result: &scoring::ReadinessResult) -> Vec<String> {
+    scoring::CLIENT_DIMENSIONS
+        .iter()
+        .filter_map(|d| result.dimension(*d))
+        .map(|score| scoring::level_words(score).to_owned())
+        .collect()
+}
+
 fn expected_result(seed: u8) -> scoring::ReadinessResult {
     let mut answers = Answers::new(CURRENT);
     for question in CURRENT.questions() {
@@ -134,12 +148,12 @@ async fn a_client_completes_the_questionnaire_without_javascript(app: TestApp) {
     let (status, html) = get_html(&app, &format!("/q/{token}/result")).await;
     assert_eq!(status, StatusCode::OK);
     let expected = expected_result(3);
-    let overall = select(&html, ".overall-score .number");
-    assert_eq!(text(&overall[0]), expected.overall.to_string());
-    assert_eq!(text(&select(&html, "h2.band")[0]), expected.band.label());
     let body = html.root_element().html();
     assert!(body.contains("This is not a diagnosis."));
-    assert_eq!(select(&html, ".dimension").len(), 8);
+    // Scores in words, never numbers: the four areas, then "Owning your part" for everyone.
+    assert_eq!(levels(&html), client_levels(&expected));
+    assert!(!body.contains("/ 100") && !body.contains(&format!(">{}<", expected.overall)));
+    assert_eq!(select(&html, ".dimension").len(), 5);
     assert_eq!(select(&html, "ol.ways > li").len(), 5);
     let cta = select(&html, ".next-step a.button");
     let book = format!("/q/{token}/book");
@@ -333,8 +347,7 @@ async fn submitting_twice_stores_one_result_and_locks_the_answers(app: TestApp) 
     let change = post_section(&app, &token, 1, &section_form(1, 0, "next")).await;
     assert_eq!(location(&change), format!("/q/{token}/private"));
     let (_, html) = get_html(&app, &format!("/q/{token}/result")).await;
-    let overall = text(&select(&html, ".overall-score .number")[0]);
-    assert_eq!(overall, expected_result(5).overall.to_string());
+    assert_eq!(levels(&html), client_levels(&expected_result(5)));
     assert_eq!(first, html.root_element().html());
     // A submitted questionnaire's sections lead to the result.
     let response = app
@@ -594,4 +607,36 @@ async fn a_client_can_end_their_private_link_on_every_device(app: TestApp) {
 on_both_databases!(
     end_link,
     a_client_can_end_their_private_link_on_every_device
+);
+
+async fn the_summary_is_shown_for_a_while_after_the_check_in_only(app: TestApp) {
+    let token = start(&app).await;
+    common::answer_every_section(&app, &token, |_| "4", "").await;
+    common::check_in(&app, &token, "no").await;
+    let result = format!("/q/{token}/result");
+    let (status, html) = get_html(&app, &result).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        text(&select(&html, ".keep-private")[0]).contains("14 days after your private check-in")
+    );
+    // Fifteen days on, whoever opens the link reads nothing of it; booking still opens.
+    common::db_execute(
+        &app,
+        &format!(
+            "update safety_screens set created_at = '{}'",
+            (chrono::Utc::now() - chrono::Duration::days(15)).to_rfc3339()
+        ),
+    )
+    .await;
+    let (status, html) = get_html(&app, &result).await;
+    assert_eq!(status, StatusCode::GONE);
+    let main = text(&select(&html, "main")[0]);
+    assert!(main.contains("Your summary is no longer shown"), "{main}");
+    assert!(select(&html, ".dimension").is_empty() && select(&html, ".ways").is_empty());
+    let (status, _) = get_html(&app, &format!("/q/{token}/book")).await;
+    assert_eq!(status, StatusCode::OK);
+}
+on_both_databases!(
+    summary_ends,
+    the_summary_is_shown_for_a_while_after_the_check_in_only
 );

@@ -55,7 +55,7 @@ async fn pages_after_check_in(app: &TestApp, answer: &str) -> Vec<String> {
         let (status, html) = page(app, &path).await;
         assert_eq!(status, StatusCode::OK, "{path}");
         let doc = Html::parse_document(&html);
-        let own = Selector::parse(".reference, .overall-score, .dimensions, .ways").expect("css");
+        let own = Selector::parse(".reference, .dimensions, .ways").expect("css");
         let mut text = main_text(&html);
         for part in doc.select(&own) {
             let part: String = part.text().collect::<Vec<_>>().join(" ");
@@ -394,3 +394,101 @@ on_both_databases!(
     review_queue,
     the_workspace_leads_with_the_intakes_that_need_review
 );
+
+/// Every client reads, before the private questions, when a clinician reads them and that the
+/// site is not watched around the clock. An urgent check-in that passes its target with no
+/// clinician having spoken with the client sends one message to the on-call address: once, with
+/// two instances looking, and saying nothing of why. A non-urgent one, and an urgent one still
+/// inside its target, send none.
+async fn an_overdue_urgent_review_goes_to_the_on_call_address_once(backend: Backend) {
+    let env = [
+        ("PRACTICE_COUNTRY", "US".to_owned()),
+        ("PRACTICE_HOURS", "mon-sun 00:00-23:59".to_owned()),
+        (
+            "REVIEW_ESCALATION_EMAIL",
+            "oncall@harbour.example".to_owned(),
+        ),
+        ("REVIEW_ESCALATION_CHECK_SECONDS", "1".to_owned()),
+    ];
+    let app = common::spawn_app_with(backend, &env).await;
+    let second = common::spawn_app_on(app.database_url.clone(), &env).await;
+    let latest = "select reference from submissions order by id desc limit 1";
+    let finish = |answer: &'static str, neck: bool| {
+        let app = &app;
+        async move {
+            let token = common::start_questionnaire(app).await;
+            common::answer_every_section(app, &token, |_| "4", "").await;
+            let (_, html) = page(app, &format!("/q/{token}/private")).await;
+            assert!(
+                main_text(&html).contains(
+                    "A clinician reads what you send during the practice's working hours \
+                     (Monday to Sunday, 00:00–23:59, America/New_York time). This site is not \
+                     watched around the clock. If you are in danger now, call 911."
+                ),
+                "{}",
+                main_text(&html)
+            );
+            let mut form = common::check_in_form(answer);
+            for (name, value) in &mut form {
+                if neck && name == "s_neck" {
+                    *value = "yes".into();
+                }
+            }
+            let saved = app
+                .raw
+                .post(app.url(&format!("/q/{token}/private")))
+                .form(&form)
+                .send()
+                .await
+                .expect("check-in");
+            assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+            common::db_text(app, latest).await
+        }
+    };
+    let overdue = finish("no", true).await;
+    let not_urgent = finish("rather_not_say", false).await;
+    let fresh = finish("no", true).await;
+    let backdate = |reference: &str| {
+        let ago = if app.database_url.starts_with("sqlite:") {
+            "datetime(created_at, '-2 days')"
+        } else {
+            "created_at - interval '2 days'"
+        };
+        format!(
+            "update safety_screens set created_at = {ago} \
+             where submission_id = (select id from submissions where reference = '{reference}')"
+        )
+    };
+    common::db_execute(&app, &backdate(&not_urgent)).await;
+    common::db_execute(&app, &backdate(&overdue)).await;
+
+    let sql = "select count(*) from outbox where kind = 'review_overdue'";
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while common::db_count(&app, sql).await == 0 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    // Both instances look every second; a few more looks add nothing.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    assert_eq!(common::db_count(&app, sql).await, 1);
+    let mail = common::mail(&app, "review_overdue").await;
+    assert_eq!(mail.len(), 1);
+    let message = &mail[0];
+    assert_eq!(message.recipient, "oncall@harbour.example");
+    assert!(message.subject.contains(&overdue), "{}", message.subject);
+    assert!(!message.subject.contains(&fresh) && !message.subject.contains(&not_urgent));
+    let words = format!("{} {}", message.subject, message.text).to_lowercase();
+    for word in ["strangl", "neck", "safety", "violence", "afraid"] {
+        assert!(!words.contains(word), "{word} in the escalation");
+    }
+    drop(second);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn escalation_sqlite() {
+    an_overdue_urgent_review_goes_to_the_on_call_address_once(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn escalation_postgres() {
+    an_overdue_urgent_review_goes_to_the_on_call_address_once(Backend::Postgres).await;
+}

@@ -44,9 +44,11 @@ mod rules;
 mod slots;
 #[cfg(test)]
 mod tests;
+mod working_time;
 mod zone;
 
 pub use hours::*;
 pub use rules::*;
 pub use slots::*;
+pub use working_time::*;
 pub use zone::*;

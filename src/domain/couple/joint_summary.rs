@@ -8,13 +8,32 @@ use super::*;
 /// the level whose own summary describes it as a strength.
 pub const SHARED_STRENGTH_FROM: u8 = 70;
 
+/// Whether, and to whom, the joint summary is shown (`JOINT_SUMMARY`).
+///
+/// A clinical judgement call, written down in `docs/safety.md`: by default it is for the
+/// clinician to give in a session, after each partner has been seen alone. A summary both
+/// partners read at home turns one partner's honest answers into something the other can act
+/// on: a partner quietly planning for safety who says they keep things back would hand the
+/// other a reason to check their phone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum JointSummaryMode {
+    /// Not on the clients' pages; the clinician has both partners' results side by side.
+    #[default]
+    Clinician,
+    /// On both partners' summary pages once both have finished.
+    Shown,
+    /// Nowhere: the clients' pages do not mention one.
+    Off,
+}
+
 /// The dimensions the joint summary speaks about. Willingness and commitment are left out on
 /// purpose: they would tell one partner how willing the other is, which is for a clinician to
 /// explore (see [`MixedAgenda`]). So is owning one's part: "an area to grow together" would
 /// hand one partner's part to both, and would shift with the private answer that leaves it
-/// unscored for someone whose partner broke trust (clinical review P7, P11).
-pub const JOINT_DIMENSIONS: [Dimension; 4] = [
-    Dimension::Honesty,
+/// unscored for someone whose partner broke trust (clinical review P7, P11). So is honesty:
+/// its items ask whether one keeps things from the partner, which is what someone planning
+/// for their safety honestly says (clinical review 3, N4).
+pub const JOINT_DIMENSIONS: [Dimension; 3] = [
     Dimension::Respect,
     Dimension::Connection,
     Dimension::RepairSkills,
@@ -78,10 +97,12 @@ impl JointSummary {
             .shared_strengths
             .iter()
             .map(|&d| format!("You both describe {} as a strength.", joint_phrase(d)));
-        let grow = self
-            .grow_together
-            .iter()
-            .map(|&d| format!("Something to grow together: {}.", joint_phrase(d)));
+        let grow = self.grow_together.iter().map(|&d| {
+            format!(
+                "Something you might explore with a clinician: {}.",
+                joint_phrase(d)
+            )
+        });
         std::iter::once(JOINT_SUMMARY_INTRO.to_owned())
             .chain(strengths)
             .chain(grow)

@@ -331,6 +331,28 @@ pub fn score(answers: &CompleteAnswers) -> ReadinessResult {
     result
 }
 
+/// The areas a client's own summary speaks about, in words: the same four as the summary
+/// together. Commitment, the partner's commitment and openness to help are left out (they say
+/// where someone is about the relationship, and a partner may see the page), and so is owning
+/// one's part, which is not scored for someone who says their partner broke trust: a row that
+/// came and went with that answer would show it. The clinician sees all of them, with numbers.
+pub const CLIENT_DIMENSIONS: [Dimension; 4] = [
+    Dimension::Honesty,
+    Dimension::Respect,
+    Dimension::Connection,
+    Dimension::RepairSkills,
+];
+
+/// A score in words for the client, with the bands' cut points (<40, 40–69, ≥70): never a
+/// number, which reads like a test grade.
+pub fn level_words(score: u8) -> &'static str {
+    match ReadinessBand::for_score(score) {
+        ReadinessBand::FoundationsFirst => "A place to start",
+        ReadinessBand::Building => "Taking shape",
+        ReadinessBand::ReadyToRebuild => "A strength",
+    }
+}
+
 /// One sentence about a dimension's score, addressed to the client: three
 /// levels with the same cut points as the bands (<40, 40–69, ≥70).
 pub fn dimension_summary(d: Dimension, score: u8) -> &'static str {
@@ -413,16 +435,16 @@ const REBUILD_WAYS: [(&str, &str, &str); 5] = [
 ];
 
 /// The 5 ways to rebuild, in order, each marked as a strength or a place to start. A way is
-/// left out when nothing of it was rated ("Doesn't apply"), and the first two (owning one's
-/// part, one's patterns: section 4) for someone who says trust was mostly hurt by their
-/// partner, whose section 4 is not scored.
+/// left out only when nothing of it was rated ("Doesn't apply"). Who the person says broke
+/// trust changes nothing here: the page shows on a phone a partner may pick up, so it must not
+/// differ by that answer (clinical review 3, N1); the texts of the first two ways are written
+/// for anyone ("If you had a part …").
 pub fn rebuild_guidance(answers: &CompleteAnswers) -> Vec<RebuildWayGuidance> {
-    let theirs = answers.answers().role() == Some(TrustRole::Partner);
     (1u8..=5)
         .zip(REBUILD_WAYS)
         .filter_map(|(number, (title, strong, start))| {
             let (pts, n) = tally(answers, |i| i.source.topic == SeedTopic::RebuildWay(number));
-            if n == 0 || (number <= 2 && theirs) {
+            if n == 0 {
                 return None;
             }
             // mean = pts / (4n) ≥ 0.6  ⇔  5·pts ≥ 12·n, kept in integers.

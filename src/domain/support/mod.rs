@@ -348,6 +348,35 @@ impl Resources {
         &self.emergency_numbers
     }
 
+    /// What to do in danger now: "If you are in danger now, call 911."
+    pub fn danger_now(&self) -> String {
+        match self.emergency_numbers.as_slice() {
+            [] => NO_COUNTRY_LINE.to_owned(),
+            [one] => format!("If you are in danger now, call {one}."),
+            [first, rest @ ..] => format!(
+                "If you are in danger now, call {first} (or {}).",
+                rest.join(" or ")
+            ),
+        }
+    }
+
+    /// When what a client sends is read, said the same to everyone before they send it: by a
+    /// clinician in the practice's working hours (`hours`, in words, with the zone they are
+    /// in), never around the clock, and what to do in danger now.
+    pub fn reading_notice(&self, hours: Option<(&str, &str)>) -> String {
+        let when = match hours {
+            Some((hours, zone)) => format!(
+                "A clinician reads what you send during the practice's working hours ({hours}, \
+                 {zone} time)."
+            ),
+            None => "A clinician reads what you send when the practice is open.".to_owned(),
+        };
+        format!(
+            "{when} This site is not watched around the clock. {}",
+            self.danger_now()
+        )
+    }
+
     /// Every service, in the order to show them.
     pub fn lines(&self) -> &[SupportLine] {
         &self.lines

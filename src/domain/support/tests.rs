@@ -245,3 +245,23 @@ fn our_own_wording_labels_no_one() {
         }
     }
 }
+
+#[test]
+fn the_reading_notice_says_when_answers_are_read_and_what_to_do_now() {
+    let us = Resources::preset(Country::Us);
+    assert_eq!(
+        us.reading_notice(Some(("Monday to Friday, 09:00–17:00", "America/New_York"))),
+        "A clinician reads what you send during the practice's working hours (Monday to \
+         Friday, 09:00–17:00, America/New_York time). This site is not watched around the \
+         clock. If you are in danger now, call 911."
+    );
+    assert!(Resources::preset(Country::Ie)
+        .reading_notice(None)
+        .ends_with("If you are in danger now, call 112 (or 999)."));
+    assert!(Resources::neutral()
+        .reading_notice(None)
+        .starts_with("A clinician reads what you send when the practice is open."));
+    assert!(Resources::neutral()
+        .reading_notice(None)
+        .ends_with(NO_COUNTRY_LINE));
+}

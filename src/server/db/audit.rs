@@ -21,6 +21,8 @@ pub enum AuditAction {
     MoveWorkflow,
     AddNote,
     BookConsult,
+    /// A client answered from their referral link (written by the app: no clinician).
+    ReferralClientAnswer,
     /// A joint consult booked while a safety hold is on (the reason is in `hold_overrides`).
     OverrideSafetyHold,
     /// A consult the practice booked with any free clinician, not one who fits.
@@ -110,6 +112,7 @@ impl AuditAction {
             AuditAction::AddNote => "add_note",
             AuditAction::BookConsult => "book_consult",
             AuditAction::OverrideSafetyHold => "override_safety_hold",
+            AuditAction::ReferralClientAnswer => "referral_client_answer",
             AuditAction::OverrideRouting => "override_routing",
             AuditAction::SaveClinicianProfile { clinician } => {
                 return Cow::Owned(format!("save_clinician_profile {clinician}"))
@@ -238,6 +241,7 @@ where
 pub(crate) async fn write_by_app<'e, E, DB>(
     executor: E,
     action: &AuditAction,
+    submission: Option<SubmissionId>,
     at: DateTime<Utc>,
 ) -> Result<(), sqlx::Error>
 where
@@ -251,7 +255,7 @@ where
     sqlx::query::<DB>(INSERT)
         .bind(None::<i64>)
         .bind(action.name().into_owned())
-        .bind(None::<i64>)
+        .bind(submission.map(|s| s.0))
         .bind(at)
         .execute(executor)
         .await?;
@@ -283,7 +287,7 @@ impl Db {
         action: &AuditAction,
         at: DateTime<Utc>,
     ) -> Result<(), sqlx::Error> {
-        with_pool!(self, pool => write_by_app(pool, action, at).await)
+        with_pool!(self, pool => write_by_app(pool, action, None, at).await)
     }
 
     /// How many audit rows name a submission (for tests and the audit view).

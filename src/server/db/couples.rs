@@ -399,6 +399,17 @@ impl Db {
     }
 
     /// A partner's safety screen, if answered.
+    /// When this submission's private check-in was given, if it was.
+    pub async fn check_in_at(
+        &self,
+        submission: SubmissionId,
+    ) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+        let sql = "select created_at from safety_screens where submission_id = $1";
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar(sql).bind(submission.0).fetch_optional(pool).await?
+        }))
+    }
+
     pub async fn safety_screen(
         &self,
         submission: SubmissionId,
@@ -428,7 +439,56 @@ pub struct ReviewItem {
     pub tries: i64,
 }
 
+/// An urgent check-in that nobody has spoken with the client about, and that no escalation
+/// has gone out for yet.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct UrgentWaiting {
+    pub submission_id: i64,
+    pub reference: String,
+    pub checked_in_at: DateTime<Utc>,
+}
+
 impl Db {
+    /// Urgent check-ins still waiting for a first conversation, with no escalation sent, the
+    /// longest waiting first (at most 200: there are never that many).
+    pub async fn urgent_unescalated(&self) -> Result<Vec<UrgentWaiting>, sqlx::Error> {
+        let sql = "select sc.submission_id, s.reference, sc.created_at as checked_in_at \
+                   from safety_screens sc join submissions s on s.id = sc.submission_id \
+                   where sc.positive = 1 and sc.urgent = 1 and sc.spoke = 0 \
+                   and sc.escalated_at is null order by sc.created_at limit 200";
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(sql).fetch_all(pool).await?
+        }))
+    }
+
+    /// Marks an urgent check-in escalated and queues `email` in the same transaction, once:
+    /// `false` when it was escalated already (by this instance or another), and then nothing
+    /// is queued.
+    pub async fn escalate_review(
+        &self,
+        submission: SubmissionId,
+        email: &NewEmail,
+        now: DateTime<Utc>,
+    ) -> Result<bool, sqlx::Error> {
+        let sql = "update safety_screens set escalated_at = $1 \
+                   where submission_id = $2 and escalated_at is null";
+        Ok(with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(sql)
+                .bind(now)
+                .bind(submission.0)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                == 1;
+            if done {
+                outbox::queue(&mut *tx, &self.sealer, email, now, (None, Some(submission.0))).await?;
+            }
+            tx.commit().await?;
+            done
+        }))
+    }
+
     /// Intakes whose private check-in asks for a clinician's review and whose client no
     /// clinician has spoken with yet: urgent first, then the longest waiting, `limit` at most.
     pub async fn review_queue(&self, limit: u32) -> Result<Vec<ReviewItem>, sqlx::Error> {

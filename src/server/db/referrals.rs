@@ -2,10 +2,12 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::audit::{self, Audit};
+use super::audit::{self, Audit, AuditAction};
 use super::seal::Field;
 use super::{outbox, with_pool, Db, NewEmail, SubmissionId};
-use crate::domain::referral::{Category, Delivery, EntryDraft, EntryKind, Outcome, Reason};
+use crate::domain::referral::{
+    Category, ClientAnswer, Delivery, EntryDraft, EntryKind, Outcome, Reason,
+};
 use crate::domain::workflow::WorkflowStatus;
 
 /// Primary key of a directory entry.
@@ -156,6 +158,8 @@ pub struct Referral {
     pub sent_at: DateTime<Utc>,
     /// The entries sent, in the order chosen.
     pub entries: Vec<DirectoryEntry>,
+    /// What the client last said from their link, and when: beside the outcome, never over it.
+    pub client_answer: Option<(ClientAnswer, DateTime<Utc>)>,
 }
 
 /// An open referral the practice follows up, with its submission's reference.
@@ -179,10 +183,13 @@ type ReferralRow = (
     Option<DateTime<Utc>>,
     Option<DateTime<Utc>>,
     DateTime<Utc>,
+    Option<String>,
+    Option<DateTime<Utc>>,
 );
 
 const REFERRAL_COLUMNS: &str = "r.id, r.submission_id, c.display_name, r.reason, t.message, \
-    r.channel, r.outcome, t.outcome_note, r.followed_up_at, r.closed_at, r.sent_at";
+    r.channel, r.outcome, t.outcome_note, r.followed_up_at, r.closed_at, r.sent_at, \
+    r.client_answer, r.client_answered_at";
 
 impl Db {
     /// Directory entries by name, narrowed by `filter`.
@@ -444,6 +451,7 @@ impl Db {
                     closed_at: row.9,
                     sent_at: row.10,
                     entries: entries.remove(&row.0).unwrap_or_default(),
+                    client_answer: row.11.as_deref().and_then(ClientAnswer::parse).zip(row.12),
                 })
             })
             .collect()
@@ -470,21 +478,15 @@ impl Db {
             .next())
     }
 
-    /// Records how the loop stands: from the client's link (`audit` is `None`) or by a
-    /// clinician. A closed referral is not changed from the client's link.
+    /// Records how the loop stands, as a clinician says (audited in the same transaction).
     pub async fn set_referral_outcome(
         &self,
         id: ReferralId,
         outcome: Outcome,
         note: Option<&str>,
-        at: DateTime<Utc>,
-        audit: Option<&Audit>,
+        audit: &Audit,
     ) -> Result<bool, sqlx::Error> {
-        let sql = if audit.is_some() {
-            "update referrals set outcome = $2, updated_at = $3 where id = $1"
-        } else {
-            "update referrals set outcome = $2, updated_at = $3 where id = $1 and closed_at is null"
-        };
+        let sql = "update referrals set outcome = $2, updated_at = $3 where id = $1";
         let text = "insert into referral_texts (referral_id, outcome_note) values ($1, $2) \
                     on conflict (referral_id) do update set outcome_note = excluded.outcome_note";
         let note = self.sealer.seal_opt(Field::ReferralNote, note)?;
@@ -493,15 +495,42 @@ impl Db {
             let done = sqlx::query(sql)
                 .bind(id.0)
                 .bind(outcome.as_str())
-                .bind(at)
+                .bind(audit.at)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
             if done == 1 {
                 sqlx::query(text).bind(id.0).bind(&note).execute(&mut *tx).await?;
-            }
-            if let (1, Some(audit)) = (done, audit) {
                 audit::write(&mut *tx, audit).await?;
+            }
+            tx.commit().await?;
+            Ok(done == 1)
+        })
+    }
+
+    /// Records what the client said from their link, beside the clinician's outcome and note
+    /// (never over them), audited as the app's. An ended referral takes nothing.
+    pub async fn record_client_answer(
+        &self,
+        id: ReferralId,
+        submission: SubmissionId,
+        answer: ClientAnswer,
+        at: DateTime<Utc>,
+    ) -> Result<bool, sqlx::Error> {
+        let sql = "update referrals set client_answer = $2, client_answered_at = $3, \
+                   updated_at = $3 where id = $1 and closed_at is null";
+        let action = AuditAction::ReferralClientAnswer;
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(sql)
+                .bind(id.0)
+                .bind(answer.as_str())
+                .bind(at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if done == 1 {
+                audit::write_by_app(&mut *tx, &action, Some(submission), at).await?;
             }
             tx.commit().await?;
             Ok(done == 1)

@@ -68,7 +68,7 @@ impl Db {
         }
         if !total.is_empty() {
             let action = AuditAction::Purge(total);
-            with_pool!(self, pool => write_by_app(pool, &action, now).await?);
+            with_pool!(self, pool => write_by_app(pool, &action, None, now).await?);
         }
         Ok(total)
     }

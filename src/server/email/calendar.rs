@@ -5,7 +5,9 @@
 //! SEQUENCE grows with every change, so a moved consult replaces the old entry and a cancelled
 //! one is marked cancelled instead of leaving a ghost. Privacy rule: the title is "Appointment"
 //! and names no practice (a shared calendar shows it to whoever shares it); the description
-//! holds the manage link at most, never anything clinical.
+//! holds no link and nothing clinical; and there is no `LOCATION`: the practice's address or a
+//! video link in a shared calendar tells whoever shares it where the person goes (and a video
+//! link lets them in). The place stays in the email body.
 
 use chrono::{DateTime, Utc};
 
@@ -26,8 +28,6 @@ pub struct ConsultEvent<'a> {
     pub stamp: DateTime<Utc>,
     /// The client's manage link, if the message has one.
     pub manage_url: Option<&'a str>,
-    /// Where it happens (an address, or a video link), when known.
-    pub location: Option<&'a str>,
 }
 
 fn utc(t: DateTime<Utc>) -> String {
@@ -102,7 +102,6 @@ pub fn consult_ics(event: &ConsultEvent<'_>) -> String {
         "TRANSP:OPAQUE".to_owned(),
     ]
     .into_iter()
-    .chain(event.location.map(|l| format!("LOCATION:{}", text(l))))
     .chain(["END:VEVENT".to_owned(), "END:VCALENDAR".to_owned()]);
     let mut out = String::new();
     for line in lines {
@@ -126,7 +125,6 @@ mod tests {
             end: Utc.with_ymd_and_hms(2026, 3, 29, 1, 20, 0).unwrap(),
             stamp: Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(),
             manage_url: Some("https://intake.example/b/TOKEN"),
-            location: None,
         })
     }
 

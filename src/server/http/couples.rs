@@ -155,8 +155,9 @@ fn check_in_page(
     let alert = status != StatusCode::OK;
     // A neutral tab title: a glance at the screen should not say what this is.
     let support = state.config.support.clone();
+    let reading_notice = state.config.reading_notice.clone();
     render::page(state, status, "A few more questions", false, move || {
-        view! { <CheckInPage action questions alert contact support /> }
+        view! { <CheckInPage action questions alert contact support reading_notice /> }
     })
 }
 

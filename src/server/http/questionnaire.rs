@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::error::{AppError, Wants};
 use super::extract::AppForm;
 use super::render;
+use crate::domain::couple::JointSummaryMode;
 use crate::domain::questionnaire::{self as q, ClientNote, SECTION_COUNT};
 use crate::domain::scoring;
 use crate::server::db::SubmissionStatus;
@@ -234,8 +235,22 @@ pub async fn result_page(
     };
     // The private check-in comes first, for everyone: someone who reads the summary and
     // leaves has still been asked, in private, whether they are safe.
-    if state.db.safety_screen(submission.id).await?.is_none() {
+    let Some(checked_in) = state.db.check_in_at(submission.id).await? else {
         return Ok(Redirect::to(&format!("/q/{token}/private")).into_response());
+    };
+    // Shown for a while after the check-in only: a link found later shows nothing of it.
+    let shown_days = state.config.result_link_days;
+    if checked_in + chrono::Duration::days(shown_days) < chrono::Utc::now() {
+        let book_url = format!("/q/{token}/book");
+        return Ok(render::page(
+            state,
+            StatusCode::GONE,
+            "Your summary",
+            false,
+            move || {
+                view! { <crate::ui::pages::result::SummaryEndedPage days=shown_days book_url=book_url.clone() /> }
+            },
+        ));
     }
     // Guidance is derived from the answers, read (like the result) under their own version.
     let guidance = match answers.complete() {
@@ -255,6 +270,7 @@ pub async fn result_page(
         guidance,
         practice_email: state.config.practice_email.clone(),
         support: state.config.support.clone(),
+        shown_days,
     };
     Ok(render::page(
         state,
@@ -299,10 +315,20 @@ async fn couple_cards(
             },
         ),
     };
-    let (summary, in_couple) = couples::joint_summary(state, submission).await?;
-    let joint = in_couple.then(|| match summary {
-        Some(summary) => JointCard::Ready(summary.sentences()),
-        None => JointCard::Waiting,
-    });
+    let joint = match state.config.joint_summary {
+        JointSummaryMode::Off => None,
+        JointSummaryMode::Clinician => state
+            .db
+            .couple_of(submission)
+            .await?
+            .map(|_| JointCard::WithClinician),
+        JointSummaryMode::Shown => {
+            let (summary, in_couple) = couples::joint_summary(state, submission).await?;
+            in_couple.then(|| match summary {
+                Some(summary) => JointCard::Ready(summary.sentences()),
+                None => JointCard::Waiting,
+            })
+        }
+    };
     Ok((invite, joint))
 }

@@ -3,7 +3,7 @@
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -172,6 +172,17 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
 
 /// A client's private-link pages. Every page leads to the consent page until the client has
 /// agreed to the practice's policy as it reads today (`consent::required`).
+/// Booking, moving and cancelling mail the client and the practice: a burst per client
+/// address, then one every 30 seconds (`BOOKING_BURST`; 0 turns it off). The database caps
+/// per questionnaire and per booking hold across instances (`BOOKINGS_PER_DAY`,
+/// `MOVES_PER_BOOKING`).
+fn limit_booking(state: &AppState, route: MethodRouter<AppState>) -> MethodRouter<AppState> {
+    match state.config.booking_burst {
+        0 => route,
+        burst => per_address(state, route, 30, burst),
+    }
+}
+
 fn private_link_routes(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/q/{token}", get(questionnaire::resume))
@@ -189,7 +200,10 @@ fn private_link_routes(state: &AppState) -> Router<AppState> {
         )
         .route("/q/{token}/result", get(questionnaire::result))
         .route("/q/{token}/end", post(questionnaire::end_link))
-        .route("/q/{token}/book", get(booking::choose).post(booking::book))
+        .route(
+            "/q/{token}/book",
+            limit_booking(state, get(booking::choose).post(booking::book)),
+        )
         .route("/q/{token}/book/confirm", get(booking::confirm))
         .route("/q/{token}/invite", post(couples::invite))
         .route("/q/{token}/invite/withdraw", post(couples::withdraw))
@@ -258,11 +272,14 @@ pub fn router(state: AppState) -> Router {
         .route("/b/{token}", get(booking::manage))
         .route(
             "/b/{token}/cancel",
-            get(booking::cancel_page).post(booking::cancel),
+            limit_booking(&state, get(booking::cancel_page).post(booking::cancel)),
         )
         .route(
             "/b/{token}/reschedule",
-            get(booking::reschedule_page).post(booking::reschedule),
+            limit_booking(
+                &state,
+                get(booking::reschedule_page).post(booking::reschedule),
+            ),
         )
         .route("/healthz", get(pages::health))
         .merge(staff_routes(&state))

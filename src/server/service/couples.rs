@@ -422,6 +422,56 @@ pub async fn partner_booking(
         .filter(|b| b.status == crate::server::db::BookingStatus::Booked && b.for_couple))
 }
 
+/// When a check-in's review falls due: its target (`REVIEW_HOURS_URGENT` or `REVIEW_HOURS`)
+/// counted in the practice's working hours (`PRACTICE_HOURS`), or on the clock without them.
+pub fn review_due(state: &AppState, checked_in_at: DateTime<Utc>, urgent: bool) -> DateTime<Utc> {
+    let config = &state.config;
+    let hours = if urgent {
+        config.review_hours_urgent
+    } else {
+        config.review_hours
+    };
+    crate::domain::booking::add_working_time(
+        checked_in_at,
+        Duration::hours(hours),
+        config.practice_hours.as_ref(),
+        config.practice_zone,
+    )
+}
+
+/// Sends one message to the on-call address for each urgent check-in past its target with
+/// nobody having spoken with the client; the number queued. Nothing without
+/// `REVIEW_ESCALATION_EMAIL`. Two instances may run it at once: each check-in is escalated once.
+pub async fn escalate_overdue(state: &AppState, now: DateTime<Utc>) -> Result<usize, AppError> {
+    let config = &state.config;
+    let Some(to) = config.review_escalation_email.as_deref() else {
+        return Ok(0);
+    };
+    let mut queued = 0;
+    for waiting in state.db.urgent_unescalated().await? {
+        if review_due(state, waiting.checked_in_at, true) > now {
+            continue;
+        }
+        let email = templates::review_overdue(
+            to,
+            &config.mail.from,
+            &config.public_base_url,
+            &waiting.reference,
+        );
+        if state
+            .db
+            .escalate_review(SubmissionId(waiting.submission_id), &email, now)
+            .await?
+        {
+            queued += 1;
+        }
+    }
+    if queued > 0 {
+        tracing::info!(queued, "overdue urgent reviews escalated");
+    }
+    Ok(queued)
+}
+
 /// Stores this client's private check-in, with the safe way to reach them. Only a finished
 /// questionnaire has one.
 pub async fn save_screen(

@@ -81,26 +81,91 @@ pub fn is_stale(state: &AppState, entry: &DirectoryEntry, today: chrono::NaiveDa
     entry.draft.last_checked + chrono::Duration::days(state.config.directory_stale_days) < today
 }
 
-/// Where a referral for this client goes: the safe email they gave at the check-in, else the
-/// address of their newest booking; `None` when neither exists (the clinician prints it).
-pub async fn referral_address(
+/// How a referral can reach this client: the safe email they gave at the private check-in,
+/// the address of their newest booking (never confirmed safe: it may be a shared inbox), and
+/// always on paper or read aloud.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReferralChannels {
+    pub safe_email: Option<String>,
+    pub booking_email: Option<String>,
+}
+
+/// Where a referral goes: an address, or paper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Destination<'a> {
+    Email(&'a str),
+    Print,
+}
+
+/// The way a clinician chose (`channel` on the form).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReferralChannel {
+    SafeEmail,
+    BookingEmail,
+    Print,
+}
+
+impl ReferralChannel {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "safe_email" => Some(Self::SafeEmail),
+            "booking_email" => Some(Self::BookingEmail),
+            "print" => Some(Self::Print),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SafeEmail => "safe_email",
+            Self::BookingEmail => "booking_email",
+            Self::Print => "print",
+        }
+    }
+}
+
+impl ReferralChannels {
+    /// Where a channel delivers: `None` when this client has no such address.
+    pub fn destination(&self, channel: ReferralChannel) -> Option<Destination<'_>> {
+        match channel {
+            ReferralChannel::SafeEmail => self.safe_email.as_deref().map(Destination::Email),
+            ReferralChannel::BookingEmail => self.booking_email.as_deref().map(Destination::Email),
+            ReferralChannel::Print => Some(Destination::Print),
+        }
+    }
+
+    /// The way chosen unless the clinician picks another: the safe address when there is one,
+    /// otherwise print. Never the booking address, which nobody said was safe.
+    pub fn default_channel(&self) -> ReferralChannel {
+        if self.safe_email.is_some() {
+            ReferralChannel::SafeEmail
+        } else {
+            ReferralChannel::Print
+        }
+    }
+}
+
+/// The ways a referral for this client can go.
+pub async fn referral_channels(
     state: &AppState,
     submission: &Submission,
-) -> Result<Option<String>, AppError> {
-    if let Some(email) = state
+) -> Result<ReferralChannels, AppError> {
+    let safe_email = state
         .db
         .safe_contact(submission.id)
         .await?
-        .and_then(|c| c.email)
-    {
-        return Ok(Some(email));
-    }
-    Ok(state
+        .and_then(|c| c.email);
+    let booking_email = state
         .db
         .booking_for_submission(submission.id)
         .await?
         .filter(|b| b.status == BookingStatus::Booked || b.status == BookingStatus::Cancelled)
-        .map(|b| b.client_email))
+        .map(|b| b.client_email)
+        .filter(|b| Some(b) != safe_email.as_ref());
+    Ok(ReferralChannels {
+        safe_email,
+        booking_email,
+    })
 }
 
 /// The lines of a referral's list, as the client reads them.
@@ -167,6 +232,23 @@ pub async fn refer(
     if message.chars().count() > MESSAGE_MAX_CHARS {
         refuse("message", "Please keep the message to 1,000 characters.");
     }
+    let channels = referral_channels(state, submission).await?;
+    let chosen = ReferralChannel::parse(form::value(fields, "channel"));
+    let to = match chosen.map(|c| channels.destination(c)) {
+        Some(Some(Destination::Email(to))) => Some(to.to_owned()),
+        Some(Some(Destination::Print)) => None,
+        Some(None) => {
+            refuse(
+                "channel",
+                "This client has no such address. Choose another way.",
+            );
+            None
+        }
+        None => {
+            refuse("channel", "Choose how the list reaches this client.");
+            None
+        }
+    };
     let Some(reason) = reason.filter(|_| errors.is_empty()) else {
         return Ok(Err(errors));
     };
@@ -178,7 +260,7 @@ pub async fn refer(
         .map(|a| (a.label(), format!("{page_url}/{}", a.as_str())))
         .collect();
     let message = (!message.is_empty()).then_some(message);
-    let email = referral_address(state, submission).await?.map(|to| {
+    let email = to.map(|to| {
         templates::referral_list(
             &state.config.mail.from,
             &to,
@@ -210,18 +292,25 @@ pub async fn refer(
     Ok(Ok(id))
 }
 
-/// The referral a client's private link opens.
+/// The referral a client's private link opens: until the practice closes it, and for
+/// `REFERRAL_LINK_DAYS` after it was sent (the list names the services the person was
+/// referred to, so it does not stay readable in an inbox for good).
 pub async fn open(state: &AppState, raw_token: &str) -> Result<Referral, AppError> {
     let token = ReferralToken::parse(raw_token).ok_or(AppError::LinkNotFound)?;
-    state
+    let referral = state
         .db
         .referral_by_token_hash(&token.hash())
         .await?
-        .ok_or(AppError::LinkNotFound)
+        .ok_or(AppError::LinkNotFound)?;
+    let ends = referral.sent_at + chrono::Duration::days(state.config.referral_link_days);
+    if referral.closed_at.is_some() || ends <= Utc::now() {
+        return Err(AppError::LinkExpired);
+    }
+    Ok(referral)
 }
 
-/// The client says how it went, from their link (no login). A closed referral keeps what the
-/// practice recorded.
+/// The client says how it went, from their link (no login). It is recorded beside what the
+/// practice recorded, never over it, and audited as the app's.
 pub async fn client_answer(
     state: &AppState,
     raw_token: &str,
@@ -229,11 +318,11 @@ pub async fn client_answer(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let referral = open(state, raw_token).await?;
-    let (outcome, note) = answer.outcome();
     state
         .db
-        .set_referral_outcome(referral.id, outcome, note, now, None)
+        .record_client_answer(referral.id, referral.submission, answer, now)
         .await?;
+    tracing::info!("a client answered from their referral link");
     Ok(())
 }
 
@@ -288,7 +377,7 @@ pub async fn staff_update(
             let note = (!note.is_empty()).then_some(note);
             state
                 .db
-                .set_referral_outcome(referral, outcome, note, now, Some(&audit))
+                .set_referral_outcome(referral, outcome, note, &audit)
                 .await?;
         }
         _ => return Err(AppError::invalid("action", "Choose what to do.")),

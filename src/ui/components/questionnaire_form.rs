@@ -82,7 +82,7 @@ pub fn QuestionnaireForm(form: SectionForm) -> impl IntoView {
                 </label>
                 <p class="hint" id="note-hint">
                     {format!(
-                        "Only the practice's clinicians read this. Up to {note_max_chars} characters."
+                        "Only the practice's clinicians and intake staff read this. Up to {note_max_chars} characters."
                     )}
                 </p>
                 <textarea

@@ -102,6 +102,8 @@ pub fn InvitePartner(card: InviteCard) -> impl IntoView {
 /// What a couple's summary page shows about the joint summary.
 #[derive(Clone, Debug)]
 pub enum JointCard {
+    /// The couple's summary is given by a clinician (`JOINT_SUMMARY=clinician`).
+    WithClinician,
     /// One of you has not finished yet.
     Waiting,
     /// The sentences, first one the introduction.
@@ -111,6 +113,11 @@ pub enum JointCard {
 #[component]
 pub fn JointSummaryCard(card: JointCard) -> impl IntoView {
     let body = match card {
+        JointCard::WithClinician => view! {
+            <p>"Your partner does not see your answers, and you do not see theirs."</p>
+            <p>"A clinician talks with each of you first. Then, if it is right for you both, they go through what you share together."</p>
+        }
+        .into_any(),
         JointCard::Waiting => view! {
             <p>"Once you have both finished, you will each see a short summary together here."</p>
         }
@@ -229,8 +236,8 @@ fn SafeContactFields(form: SafeContactForm) -> impl IntoView {
             <h2 id="safe-contact-heading">"How the practice can reach you safely"</h2>
             <p class="hint">
                 "Everyone is asked this, and all of it is optional. Only the practice's clinicians "
-                "see it, and it decides how the practice contacts you. It is never shown or sent "
-                "to a partner."
+                "and intake staff see it, and it decides how the practice contacts you. It is "
+                "never shown or sent to a partner."
             </p>
             <TextField id="safe_phone" label="A phone number that is safe to call" kind="tel"
                 autocomplete="off" value=form.value("safe_phone") error=error("safe_phone")
@@ -247,7 +254,7 @@ fn SafeContactFields(form: SafeContactForm) -> impl IntoView {
             <TextField id="ask_for" label="A name to ask for, if not your own" kind="text"
                 autocomplete="off" value=form.value("ask_for") error=error("ask_for")
                 hint=None optional=true />
-            <YesNo name="calendar" legend="Is it safe to receive a calendar file with a confirmation? (A shared calendar may show it to others.)" chosen=form.value("calendar") />
+            <YesNo name="calendar" legend="Is it safe to receive a calendar file with a confirmation? If you share a calendar with your partner, choose No." chosen=form.value("calendar") />
         </section>
     }
 }
@@ -259,6 +266,8 @@ pub fn CheckInPage(
     alert: bool,
     contact: SafeContactForm,
     support: Resources,
+    /// When a clinician reads the answers, and what to do in danger now: the same for all.
+    reading_notice: String,
 ) -> impl IntoView {
     let questions = questions
         .into_iter()
@@ -299,9 +308,10 @@ pub fn CheckInPage(
             })}
             <p class="lead">
                 "The practice asks everyone these, before the summary. Your answers go only to "
-                "the practice's clinicians: your partner never sees them, on any page or in any "
-                "email, and the summary you see next is the same whatever you answer."
+                "the practice's clinicians and intake staff: your partner never sees them, on any "
+                "page or in any email, and the summary you see next is the same whatever you answer."
             </p>
+            <p class="reading-notice"><strong>{reading_notice}</strong></p>
             <p class="hint">
                 "If you are not alone right now, you can use Quick exit at the top and come back "
                 "later with your private link."

@@ -78,6 +78,24 @@ pub fn LinkEndedPage() -> impl IntoView {
     }
 }
 
+/// A questionnaire booked (and cancelled) its day's share of consults online.
+#[component]
+pub fn BookingLimitPage(practice_email: String) -> impl IntoView {
+    view! {
+        <section class="card narrow">
+            <h1>"Please write to the practice to book"</h1>
+            <p>
+                "Several consults have been booked with this link today, so no more can be "
+                "booked here until tomorrow. The practice can still arrange one with you."
+            </p>
+            <p>
+                "Write to " <a href=format!("mailto:{practice_email}")>{practice_email.clone()}</a>
+                " and say which times suit you."
+            </p>
+        </section>
+    }
+}
+
 #[component]
 pub fn AdminsOnlyPage() -> impl IntoView {
     view! {

@@ -167,7 +167,7 @@ pub fn IntakePage(intake: IntakeView) -> impl IntoView {
             })}
             <p class="lead">{intake.intro}</p>
             <p class="hint">
-                "Only the practice's clinicians see your answers. Your partner never sees them, "
+                "Only the practice's clinicians and intake staff see your answers. Your partner never sees them, "
                 "on any page or in any email."
             </p>
             <form method="post" action=intake.action id=INTAKE_FORM_ID novalidate>

@@ -3,9 +3,8 @@
 use leptos::prelude::*;
 
 use super::couples::{InviteCard, InvitePartner, JointCard, JointSummaryCard};
-use crate::domain::questionnaire::Leaning;
 use crate::domain::scoring::{
-    dimension_summary, ReadinessResult, RebuildWayGuidance, WILLINGNESS_CAP_BELOW,
+    dimension_summary, level_words, ReadinessResult, RebuildWayGuidance, CLIENT_DIMENSIONS,
 };
 use crate::domain::support::Resources;
 use crate::ui::components::support::SupportPanel;
@@ -29,6 +28,8 @@ pub struct ResultView {
     pub practice_email: String,
     /// The support panel, the same for everyone.
     pub support: Resources,
+    /// How many days after the check-in the summary can be opened (`RESULT_LINK_DAYS`).
+    pub shown_days: i64,
 }
 
 #[component]
@@ -43,22 +44,22 @@ pub fn ResultPage(summary: ResultView) -> impl IntoView {
         joint,
         practice_email,
         support,
+        shown_days,
     } = summary;
-    let dimensions = result
-        .dimensions
+    // The same rows, headings and sentences for everyone, in words: nothing here may change
+    // with where the person is about the relationship or who they said broke trust (a partner
+    // may see this page), and no number reads like a grade. The clinician sees the rest.
+    let dimensions = CLIENT_DIMENSIONS
         .iter()
-        .map(|d| {
-            let label = d.dimension.label();
-            let id = format!("dim-{}", d.dimension.as_str());
+        .filter_map(|&d| result.dimension(d).map(|score| (d, score)))
+        .map(|(d, score)| {
             view! {
                 <li class="dimension">
                     <div class="dimension-head">
-                        <span id=id.clone()>{label}</span>
-                        <span class="dimension-score">{format!("{} / 100", d.score)}</span>
+                        <h3>{d.label()}</h3>
+                        <span class="dimension-level">{level_words(score)}</span>
                     </div>
-                    // One neutral colour for every score: no red, amber or green on a relationship.
-                    <meter class="neutral" min="0" max="100" value=d.score aria-labelledby=id></meter>
-                    <p>{dimension_summary(d.dimension, d.score)}</p>
+                    <p>{dimension_summary(d, score)}</p>
                 </li>
             }
         })
@@ -88,8 +89,6 @@ pub fn ResultPage(summary: ResultView) -> impl IntoView {
             </section>
         }
     });
-    let unsure = result.commitment().unwrap_or(0) < WILLINGNESS_CAP_BELOW
-        || result.leaning.is_some_and(|l| l < Leaning::In);
     // A refused partner's email is shown at its field, at the end of the page: say so up here.
     let email_alert = invite
         .as_ref()
@@ -104,36 +103,41 @@ pub fn ResultPage(summary: ResultView) -> impl IntoView {
     view! {
         {email_alert}
         <section class="card result-summary">
-            <h1>"Your readiness summary"</h1>
+            <h1>"Your summary"</h1>
             <p class="disclaimer">
                 <strong>"This is not a diagnosis."</strong>
                 " It is a snapshot of how you see things today, to start a conversation with a clinician."
             </p>
-            <div class="overall">
-                <p class="overall-score" aria-label=format!("Overall readiness {} out of 100", result.overall)>
-                    <span class="number">{result.overall}</span>
-                    <span class="outof">" / 100"</span>
-                </p>
-                <div>
-                    <h2 class="band">{result.band.label()}</h2>
-                    <p>{result.band.description()}</p>
-                </div>
-            </div>
+            <p>
+                "Here is what your answers say about four things that help trust grow again. "
+                "A clinician reads all of your answers and talks them through with you."
+            </p>
             <p class="reference">"Your reference: " <strong>{reference}</strong></p>
+        </section>
+        <section class="card keep-private">
+            <h2>"Keeping this private"</h2>
+            <p class="hint">{format!(
+                "This summary can be opened for {shown_days} days after your private check-in, \
+                 then it is no longer shown."
+            )}</p>
+            <super::questionnaire::EndLinkForm action=end_url />
         </section>
         <section class="card">
             <h2>"Area by area"</h2>
-            <ul class="dimensions">{dimensions}</ul>
+            <ul class="dimensions">
+                {dimensions}
+                <li class="dimension">
+                    <div class="dimension-head"><h3>"Owning your part"</h3></div>
+                    <p>"How you see your own part, and your partner's, is something to talk through with a clinician, in your own words."</p>
+                </li>
+            </ul>
         </section>
         {ways}
         <section class="card next-step">
             <h2>"A next step"</h2>
             <p>
-                {if unsure {
-                    "If you are unsure about the relationship, or thinking about ending it, a clinician can help with that too: talking on your own or together about what comes next, whatever you decide."
-                } else {
-                    "A couples therapist can help you turn these first steps into lasting change."
-                }}
+                "A clinician can help with whatever comes next: working on trust together, or "
+                "talking on your own about the relationship and what you want, whatever you decide."
             </p>
             <p><a class="button primary" href=book_url>"Arrange a first consult — together or on your own"</a></p>
             <p>
@@ -151,9 +155,107 @@ pub fn ResultPage(summary: ResultView) -> impl IntoView {
         {joint.map(|card| view! { <JointSummaryCard card /> })}
         {invite.map(|card| view! { <InvitePartner card /> })}
         <SupportPanel resources=support />
+    }
+}
+
+/// The summary after `RESULT_LINK_DAYS`: nothing of it is shown any more.
+#[component]
+pub fn SummaryEndedPage(days: i64, book_url: String) -> impl IntoView {
+    view! {
         <section class="card">
-            <h2>"Keeping this private"</h2>
-            <super::questionnaire::EndLinkForm action=end_url />
+            <h1>"Your summary is no longer shown"</h1>
+            <p>{format!(
+                "To keep it private, your summary can be opened for {days} days after your \
+                 private check-in. What you sent is kept for the practice's clinicians."
+            )}</p>
+            <p><a class="button primary" href=book_url>"Arrange a first consult"</a>" "<a href="/contact">"Contact the practice"</a></p>
         </section>
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use crate::domain::questionnaire::{
+        Answers, Dimension, Instrument, Likert, Question, Response,
+    };
+    use crate::domain::scoring::{rebuild_guidance, score};
+    use crate::domain::support::Country;
+    use proptest::prelude::*;
+
+    /// Version 2 answers: each statement's value from `value` (1..=5), and the two framing
+    /// questions' options.
+    fn answers(value: impl Fn(usize, &Dimension) -> u8, role: u8, lean: u8) -> Answers {
+        let mut a = Answers::new(Instrument::V2);
+        for (n, q) in Instrument::V2.questions().into_iter().enumerate() {
+            let response = match q {
+                Question::Item(i) => Response::Rated(
+                    Likert::parse(i64::from(value(n, &i.dimension))).expect("1..=5"),
+                ),
+                Question::Framing(f) if f.id == "role" => Response::Chose(role),
+                Question::Framing(_) => Response::Chose(lean),
+            };
+            a.respond(q.id(), response).expect("a valid answer");
+        }
+        a
+    }
+
+    /// The page's text, as a person (or whoever holds the phone) reads it.
+    fn page(answers: &Answers) -> String {
+        let complete = answers.complete().expect("complete");
+        let summary = ResultView {
+            reference: "TB-ABCDEFGH".into(),
+            book_url: "/q/t/book".into(),
+            end_url: "/q/t/end".into(),
+            result: score(&complete),
+            guidance: rebuild_guidance(&complete),
+            invite: None,
+            joint: None,
+            practice_email: "hello@practice.example".into(),
+            support: Resources::preset(Country::Us),
+            shown_days: 14,
+        };
+        let owner = Owner::new();
+        owner.with(|| view! { <ResultPage summary /> }.to_html())
+    }
+
+    /// What only the clinician reads something into: where the person is about the
+    /// relationship, their own and their partner's commitment, and openness to help.
+    fn private(d: &Dimension) -> bool {
+        matches!(
+            d,
+            Dimension::OwnCommitment | Dimension::PartnerCommitment | Dimension::OpennessToHelp
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Clinical review 3, N1: (leaning in, "mostly something I did") and (decided to end
+        /// it, "mostly something my partner did"), with the commitment and openness answers
+        /// changed too and everything else equal, read word for word the same.
+        #[test]
+        fn the_summary_never_differs_by_leaning_role_or_commitment(
+            shared in proptest::collection::vec(1u8..=5, 64),
+            own in proptest::collection::vec(1u8..=5, 64),
+            theirs in proptest::collection::vec(1u8..=5, 64),
+            lean in 2u8..=5,
+            role in 2u8..=5,
+        ) {
+            let base = |n: usize, d: &Dimension| if private(d) { own[n] } else { shared[n] };
+            let other = |n: usize, d: &Dimension| if private(d) { theirs[n] } else { shared[n] };
+            let first = page(&answers(base, 1, 1));
+            let second = page(&answers(other, role, lean));
+            prop_assert_eq!(first, second);
+        }
+    }
+
+    #[test]
+    fn the_summary_is_in_words_with_the_end_link_first() {
+        let html = page(&answers(|n, _| (n % 5) as u8 + 1, 1, 1));
+        assert!(!html.contains("/ 100") && !html.contains("<meter"));
+        let end = html.find("End my private link").expect("the end link");
+        let areas = html.find("Area by area").expect("the areas");
+        assert!(end < areas, "the way to end the link comes first");
     }
 }

@@ -273,17 +273,29 @@ async fn a_client_books_in_their_own_time_zone(app: TestApp) {
 }
 on_both_databases!(books, a_client_books_in_their_own_time_zone);
 
+/// The race is a load test: every client posts from one address, and winners book again.
+fn race_env() -> [(&'static str, String); 2] {
+    [
+        ("BOOKING_BURST", "0".to_owned()),
+        ("BOOKINGS_PER_DAY", "1000".to_owned()),
+    ]
+}
+
 async fn fifty_clients_racing_for_one_time_never_double_book(app: TestApp) {
     race_for_one_time(&[&app]).await;
 }
-on_both_databases!(race, fifty_clients_racing_for_one_time_never_double_book);
+on_both_databases_with!(
+    race,
+    fifty_clients_racing_for_one_time_never_double_book,
+    &race_env()
+);
 
 /// Two app processes on one PostgreSQL database, the clients split between them: still
 /// exactly one booking per time, round after round.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_clients_on_two_instances_never_double_book() {
-    let first = common::spawn_app(common::Backend::Postgres).await;
-    let second = common::spawn_app_on(first.database_url.clone(), &[]).await;
+    let first = common::spawn_app_with(common::Backend::Postgres, &race_env()).await;
+    let second = common::spawn_app_on(first.database_url.clone(), &race_env()).await;
     race_for_one_time(&[&first, &second]).await;
 }
 
@@ -370,6 +382,21 @@ async fn a_double_click_books_once(app: TestApp) {
         let sql = format!("select count(*) from outbox where kind = '{kind}'");
         assert_eq!(db_count(&app, &sql).await, 1, "{kind}");
     }
+    // The client left the calendar question unanswered: no calendar file, and the page does
+    // not promise one (a mail program may add a file to a calendar the partner shares).
+    let confirmation = common::mail(&app, "consult_confirmation").await;
+    assert!(confirmation.iter().all(|m| m.calendar.is_none()));
+    let manage = app
+        .client
+        .get(app.url(&location(&first)))
+        .send()
+        .await
+        .expect("manage")
+        .text()
+        .await
+        .expect("body");
+    assert!(manage.contains("A confirmation is on its way"), "{manage}");
+    assert!(!manage.contains("calendar file"));
 }
 on_both_databases!(double_click, a_double_click_books_once);
 
@@ -569,3 +596,90 @@ async fn close_to_the_consult_changes_go_through_the_practice(mut app: TestApp) 
     );
 }
 on_both_databases!(cutoff, close_to_the_consult_changes_go_through_the_practice);
+
+/// Booking and cancelling in a loop mails whatever address is typed and fills the practice's
+/// inbox (security review 3, N6). One questionnaire books `BOOKINGS_PER_DAY` (3) times a day
+/// online, then is told to write to the practice, with nothing booked and nothing sent; one
+/// consult moves `MOVES_PER_BOOKING` (5) times online; and one address posts a burst, then
+/// waits (`BOOKING_BURST`).
+async fn booking_in_a_loop_is_capped_and_says_what_to_do(app: TestApp) {
+    practice_with_hours(&app, "00:00-23:59").await;
+    let token = finished_client(&app).await;
+    let mail = "select count(*) from outbox where kind in \
+                ('consult_confirmation', 'consult_booked', 'consult_cancellation', \
+                 'consult_cancelled')";
+    for cycle in 0..3 {
+        let (manage, _) = book_first(&app, &token, "Sam").await;
+        let cancelled = app
+            .raw
+            .post(app.url(&format!("{manage}/cancel")))
+            .send()
+            .await
+            .expect("cancel");
+        assert_eq!(cancelled.status(), StatusCode::SEE_OTHER, "cycle {cycle}");
+    }
+    let sent = db_count(&app, mail).await;
+    let slot = offered(&app, &token).await[0].clone();
+    let key = request_key(&app, &token, &slot).await;
+    let refused = post_booking(&app, &token, &booking_form(&slot, &key, "Sam")).await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let html = refused.text().await.expect("body");
+    assert!(
+        html.contains("Please write to the practice to book") && html.contains("mailto:"),
+        "{html}"
+    );
+    assert_eq!(db_count(&app, mail).await, sent, "nothing more was sent");
+    assert_eq!(db_count(&app, "select count(*) from bookings").await, 3);
+
+    // Moving: five times online, then the practice; the consult stays where it was.
+    let other = finished_client(&app).await;
+    let (manage, _) = book_first(&app, &other, "Alex").await;
+    let (_, picker) = page(&app, &format!("{manage}/reschedule")).await;
+    let times = attrs(&picker, "input[name=slot]", "value");
+    let move_to = |slot: String| {
+        let app = &app;
+        let manage = manage.clone();
+        async move {
+            app.raw
+                .post(app.url(&format!("{manage}/reschedule")))
+                .form(&[("slot", slot.as_str()), ("tz", "Europe/Berlin")])
+                .send()
+                .await
+                .expect("move")
+        }
+    };
+    for slot in times.iter().take(5) {
+        assert_eq!(move_to(slot.clone()).await.status(), StatusCode::SEE_OTHER);
+    }
+    let sixth = move_to(times[6].clone()).await;
+    assert_eq!(sixth.status(), StatusCode::TOO_MANY_REQUESTS);
+    let html = sixth.text().await.expect("body");
+    assert!(html.contains("cannot be moved again here"), "{html}");
+    assert!(html.contains("Your consult stays booked"));
+    assert_eq!(
+        db_count(
+            &app,
+            "select count(*) from bookings where status = 'booked'"
+        )
+        .await,
+        1
+    );
+
+    // One address: a burst of posts, then "please wait" (the limiter answers before the app).
+    let mut statuses = Vec::new();
+    for _ in 0..25 {
+        let response = app
+            .raw
+            .post(app.url(&format!("/q/{token}/book")))
+            .form(&[("slot", "nonsense")])
+            .send()
+            .await
+            .expect("post");
+        statuses.push(response.status());
+    }
+    assert!(
+        statuses.contains(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+}
+on_both_databases!(limits, booking_in_a_loop_is_capped_and_says_what_to_do);

@@ -204,6 +204,15 @@ fn push(logs: &Mutex<String>, line: &str) {
 }
 
 impl TestApp {
+    /// The database this app runs on, to start a second app like it.
+    pub fn backend(&self) -> Backend {
+        if self.pg_database.is_some() {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -357,6 +366,27 @@ macro_rules! on_both_databases {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 $body($crate::common::spawn_app($crate::common::Backend::Postgres).await).await;
+            }
+        }
+    };
+}
+
+/// Like [`on_both_databases!`], with extra server environment (`&[(&str, String)]`).
+macro_rules! on_both_databases_with {
+    ($name:ident, $body:path, $env:expr) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let env: &[(&str, String)] = $env;
+                $body($crate::common::spawn_app_with($crate::common::Backend::Sqlite, env).await)
+                    .await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let env: &[(&str, String)] = $env;
+                $body($crate::common::spawn_app_with($crate::common::Backend::Postgres, env).await)
+                    .await;
             }
         }
     };

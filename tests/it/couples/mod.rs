@@ -135,13 +135,15 @@ async fn partners_answer_privately_then_see_a_summary_together(app: TestApp) {
     let (_, b_page) = get(&app, &format!("/q/{b}/result")).await;
     let a_joint = select(&a_page, ".joint-summary li");
     assert!(!a_joint.is_empty());
+    // Never honesty: its questions ask what one keeps from the other (clinical review 3, N4).
+    assert!(a_joint.iter().all(|l| !l.contains("honest")), "{a_joint:?}");
     assert_eq!(a_joint, select(&b_page, ".joint-summary li"));
     assert!(select(&b_page, "#invite").is_empty());
     assert!(!b_page.contains(A_NOTE));
-    // Each sees their own scores only: A answered ready, B not.
+    // Each sees their own summary only, in words: A answered ready, B not.
     assert_ne!(
-        select(&a_page, ".overall-score .number"),
-        select(&b_page, ".overall-score .number")
+        select(&a_page, ".dimension-level"),
+        select(&b_page, ".dimension-level")
     );
     // A willing, B not: a mixed agenda, so both are told the practice will be in touch.
     let (_, a_book) = get(&app, &format!("/q/{a}/book")).await;
@@ -166,9 +168,45 @@ async fn partners_answer_privately_then_see_a_summary_together(app: TestApp) {
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert!(rows.iter().all(|r| r.contains("Mixed agenda")));
 }
-on_both_databases!(
+on_both_databases_with!(
     together,
-    partners_answer_privately_then_see_a_summary_together
+    partners_answer_privately_then_see_a_summary_together,
+    &[("JOINT_SUMMARY", "shown".to_owned())]
+);
+
+/// By default the couple's summary is for a clinician to give: once both have finished, each
+/// result page says so, in the same words for both, with no shared strength or topic on it.
+/// With `JOINT_SUMMARY=off` the card is not there at all.
+async fn the_summary_together_is_for_a_clinician_by_default(app: TestApp) {
+    practice_with_hours(&app).await;
+    let a = start_questionnaire(&app).await;
+    answer_all(&app, &a, true, A_NOTE).await;
+    check_in(&app, &a, "no").await;
+    let b = join(&app, &invite(&app, &a).await).await;
+    answer_all(&app, &b, false, "").await;
+    check_in(&app, &b, "yes").await;
+    let (_, a_page) = get(&app, &format!("/q/{a}/result")).await;
+    let (_, b_page) = get(&app, &format!("/q/{b}/result")).await;
+    let card = select(&a_page, ".joint-summary");
+    assert_eq!(card, select(&b_page, ".joint-summary"));
+    assert!(card
+        .concat()
+        .contains("A clinician talks with each of you first"));
+    assert!(select(&a_page, ".joint-summary li").is_empty());
+    assert!(!a_page.contains("You both describe") && !b_page.contains("You both describe"));
+
+    let off = common::spawn_app_with(app.backend(), &[("JOINT_SUMMARY", "off".to_owned())]).await;
+    practice_with_hours(&off).await;
+    let a = start_questionnaire(&off).await;
+    answer_all(&off, &a, true, "").await;
+    check_in(&off, &a, "no").await;
+    join(&off, &invite(&off, &a).await).await;
+    let (_, a_page) = get(&off, &format!("/q/{a}/result")).await;
+    assert!(select(&a_page, ".joint-summary").is_empty());
+}
+on_both_databases!(
+    with_a_clinician,
+    the_summary_together_is_for_a_clinician_by_default
 );
 
 async fn a_positive_check_in_holds_booking_and_the_other_partner_cannot_tell(app: TestApp) {

@@ -37,8 +37,18 @@ async fn a_booking_confirms_moves_and_cancels_by_email_with_a_calendar_file(back
     admin_cookie(&app).await;
     common::set_hours(&app, "admin@harbour.example", "09:00-12:00").await;
     let token = common::start_questionnaire(&app).await;
-    answer_everything(&app, &token).await;
-    common::check_in(&app, &token, "no").await;
+    common::answer_every_section(&app, &token, |_| "2", CANARY).await;
+    // A calendar file goes only to someone who said at the check-in that it is safe.
+    let mut check_in = common::check_in_form("no");
+    check_in.push(("calendar".to_owned(), "yes".to_owned()));
+    let checked = app
+        .raw
+        .post(app.url(&format!("/q/{token}/private")))
+        .form(&check_in)
+        .send()
+        .await
+        .expect("check in");
+    assert_eq!(checked.status(), StatusCode::SEE_OTHER);
     let picker = app
         .raw
         .get(app.url(&format!("/q/{token}/book")))

@@ -111,9 +111,10 @@ async fn a_partner_is_referred_privately_and_closes_the_loop(app: TestApp) {
     .await;
     let a_path = format!("/staff/submissions/{a_ref}");
 
-    // The form says where the list goes; refusals are said at their fields.
+    // The form offers the safe address, chosen, and print; refusals are said at their fields.
     let page = common::staff_html(&app, &cookie, &a_path).await;
     assert!(select(&page, ".refer-form").concat().contains(SAFE_EMAIL));
+    assert_eq!(checked_way(&page), ["safe_email"]);
     let refused = post(
         &app,
         &cookie,
@@ -129,6 +130,26 @@ async fn a_partner_is_referred_privately_and_closes_the_loop(app: TestApp) {
     assert!(select(&html, "#entry-error")
         .concat()
         .contains("at least one"));
+    assert!(select(&html, "#channel-error")
+        .concat()
+        .contains("Choose how"));
+    // A has no booking: there is no booking address to send to.
+    let refused = post(
+        &app,
+        &cookie,
+        &format!("{a_path}/referrals"),
+        &[
+            ("reason", "safety"),
+            ("entry", &dv),
+            ("channel", "booking_email"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.expect("body");
+    assert!(select(&html, "#channel-error")
+        .concat()
+        .contains("no such address"));
     let sent = post(
         &app,
         &cookie,
@@ -137,6 +158,7 @@ async fn a_partner_is_referred_privately_and_closes_the_loop(app: TestApp) {
             ("reason", "safety"),
             ("entry", &dv),
             ("message", "These people are kind."),
+            ("channel", "safe_email"),
         ],
     )
     .await;
@@ -177,6 +199,57 @@ async fn a_partner_is_referred_privately_and_closes_the_loop(app: TestApp) {
     let (_, html) = get(&app, &list_page).await;
     assert!(select(&html, "main").concat().contains(DV_SERVICE));
     assert!(html.contains("The practice has been told"));
+    // The answer is kept beside the practice's record, never in it, and audited as the app's.
+    let page = common::staff_html(&app, &cookie, &a_path).await;
+    let card = select(&page, ".referrals-card").concat();
+    assert!(
+        card.contains("Sent, no answer yet") && card.contains(DV_SERVICE),
+        "{card}"
+    );
+    let said = select(&page, ".client-said").concat();
+    assert!(
+        said.contains("From the client's link") && said.contains("I've connected"),
+        "{said}"
+    );
+    let by_app = "select count(*) from audit_events \
+                  where action = 'referral_client_answer' and clinician_id is null";
+    assert_eq!(db_count(&app, by_app).await, 1);
+    // Whoever holds the link (it travels by email) cannot rewrite what the clinician recorded.
+    let first_id = db_text(&app, "select cast(id as text) from referrals").await;
+    let first_path = format!("{a_path}/referrals/{first_id}");
+    let recorded = post(
+        &app,
+        &cookie,
+        &first_path,
+        &[
+            ("action", "outcome"),
+            ("outcome", "not_connected"),
+            ("outcome_note", "CANARY-NOTE line busy"),
+        ],
+    )
+    .await;
+    assert_eq!(recorded.status(), StatusCode::SEE_OTHER);
+    for _ in 0..3 {
+        let again = app.raw.post(app.url(path)).send().await.expect("answer");
+        assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    }
+    let page = common::staff_html(&app, &cookie, &a_path).await;
+    assert!(
+        select(&page, ".referrals-card")
+            .concat()
+            .contains("Not connected: CANARY-NOTE line busy"),
+        "the clinician's note stays"
+    );
+    assert_eq!(db_count(&app, by_app).await, 4);
+    // The clinician hears from them and records it.
+    let confirmed = post(
+        &app,
+        &cookie,
+        &first_path,
+        &[("action", "outcome"), ("outcome", "connected")],
+    )
+    .await;
+    assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
     let page = common::staff_html(&app, &cookie, &a_path).await;
     let card = select(&page, ".referrals-card").concat();
     assert!(
@@ -220,6 +293,7 @@ async fn a_partner_is_referred_privately_and_closes_the_loop(app: TestApp) {
             ("reason", "level_of_care"),
             ("entry", &dv),
             ("keep_client", "yes"),
+            ("channel", "print"),
         ],
     )
     .await;
@@ -303,8 +377,22 @@ async fn a_partner_is_referred_privately_and_closes_the_loop(app: TestApp) {
             "select count(*) from audit_events where action in ('refer_client', 'update_referral')"
         )
         .await,
-        5
+        7
     );
+    // The list does not stay readable for good: it ends REFERRAL_LINK_DAYS after it was sent.
+    assert_eq!(get(&app, &list_page).await.0, StatusCode::OK);
+    let long_ago = (chrono::Utc::now() - chrono::Duration::days(31)).to_rfc3339();
+    let back_date = if app.database_url.starts_with("sqlite:") {
+        format!("update referrals set sent_at = '{long_ago}' where id = {first_id}")
+    } else {
+        format!("update referrals set sent_at = '{long_ago}'::timestamptz where id = {first_id}")
+    };
+    db_execute(&app, &back_date).await;
+    let (status, html) = get(&app, &list_page).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(!html.contains(DV_SERVICE));
+    let late = app.raw.post(app.url(path)).send().await.expect("answer");
+    assert_eq!(late.status(), StatusCode::GONE);
 
     // Deleting the submission deletes its referrals.
     post(
@@ -340,14 +428,16 @@ async fn a_client_without_email_gets_a_printed_list(app: TestApp) {
     let r = db_text(&app, "select reference from submissions").await;
     let path = format!("/staff/submissions/{r}");
     let page = common::staff_html(&app, &cookie, &path).await;
-    assert!(select(&page, ".refer-form")
-        .concat()
-        .contains("printable list"));
+    assert_eq!(checked_way(&page), ["print"]);
     post(
         &app,
         &cookie,
         &format!("{path}/referrals"),
-        &[("reason", "client_preference"), ("entry", &dv)],
+        &[
+            ("reason", "client_preference"),
+            ("entry", &dv),
+            ("channel", "print"),
+        ],
     )
     .await;
     assert_eq!(
@@ -365,8 +455,73 @@ async fn a_client_without_email_gets_a_printed_list(app: TestApp) {
     let text = select(&print, "main").concat();
     assert!(text.contains(DV_SERVICE) && text.contains("+1 555 010 0100"));
     assert!(!text.contains("Client preference") && !text.contains(&r));
+
+    // The client books with an address nobody said is safe (it may be a family inbox): the
+    // form offers it, marked so, but still chooses print; only a clinician's choice emails it.
+    common::set_hours(&app, ADMIN, "09:00-12:00").await;
+    let picker = app
+        .raw
+        .get(app.url(&format!("/q/{token}/book")))
+        .send()
+        .await
+        .expect("picker")
+        .text()
+        .await
+        .expect("body");
+    let slot = picker
+        .split("name=\"slot\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a time")
+        .to_owned();
+    let booked = app
+        .raw
+        .post(app.url(&format!("/q/{token}/book")))
+        .form(&[
+            ("slot", slot.as_str()),
+            ("tz", "America/New_York"),
+            ("request_key", "0123456789abcdef0123456789abcdef"),
+            ("name", "Sam Rivera"),
+            ("email", "family@example.org"),
+            ("phone", "+1 555 010 0200"),
+            ("consent", "yes"),
+        ])
+        .send()
+        .await
+        .expect("book");
+    assert_eq!(booked.status(), StatusCode::SEE_OTHER);
+    let page = common::staff_html(&app, &cookie, &path).await;
+    let form = select(&page, ".refer-form").concat();
+    assert!(
+        form.contains("family@example.org") && form.contains("not confirmed safe"),
+        "{form}"
+    );
+    assert_eq!(checked_way(&page), ["print"]);
+    let sent = post(
+        &app,
+        &cookie,
+        &format!("{path}/referrals"),
+        &[
+            ("reason", "client_preference"),
+            ("entry", &dv),
+            ("channel", "booking_email"),
+        ],
+    )
+    .await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let lists = common::mail(&app, "referral_list").await;
+    assert_eq!(lists.len(), 1);
+    assert_eq!(lists[0].recipient, "family@example.org");
 }
 on_both_databases!(printed, a_client_without_email_gets_a_printed_list);
+
+/// The way the referral form has chosen (the checked `channel` radio).
+fn checked_way(html: &str) -> Vec<String> {
+    Html::parse_document(html)
+        .select(&Selector::parse("input[name=channel][checked]").expect("css"))
+        .filter_map(|i| i.value().attr("value").map(str::to_owned))
+        .collect()
+}
 
 /// The staff form's time options whose label (practice time) starts with `hour`.
 fn slot_at(html: &str, hour: &str) -> Option<String> {
@@ -484,7 +639,7 @@ async fn a_couples_consult_goes_to_a_clinician_who_fits_their_recommendation(app
         card.contains("Dee Park") && card.contains("Fits the recommendation"),
         "{card}"
     );
-    // The confirmation and the calendar file say where: Dee's video room.
+    // The confirmation says where, Dee's video room; a calendar file never does.
     let confirmation = common::mail(&app, "consult_confirmation")
         .await
         .into_iter()
@@ -495,7 +650,7 @@ async fn a_couples_consult_goes_to_a_clinician_who_fits_their_recommendation(app
         confirmation.contains("Where: By video: https://video.example/room-7"),
         "{confirmation}"
     );
-    assert!(confirmation.contains("LOCATION:By video: https://video.example/room-7"));
+    assert!(!confirmation.contains("LOCATION"), "{confirmation}");
     // Cancelled, then booked at Ana's time on purpose: allowed, and audited as an override.
     let (id, sequence) = (
         db_text(&app, "select cast(id as text) from bookings").await,

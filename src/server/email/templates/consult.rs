@@ -140,12 +140,6 @@ impl ConsultEmail {
             end: self.end,
             stamp: Utc::now(),
             manage_url: self.manage_url.as_deref(),
-            location: self
-                .place
-                .as_ref()
-                .map(ConsultPlace::line)
-                .filter(|_| status == EventStatus::Confirmed)
-                .as_deref(),
         })
     }
 }
@@ -409,7 +403,7 @@ mod tests {
     }
 
     #[test]
-    fn the_place_of_the_consult_is_in_the_confirmation_the_reminder_and_the_calendar() {
+    fn the_place_of_the_consult_is_in_the_confirmation_and_the_reminder_never_the_calendar() {
         let c = ConsultEmail {
             place: Some(ConsultPlace {
                 video: false,
@@ -424,11 +418,9 @@ mod tests {
         assert!(m
             .body_html
             .contains("<strong>Where:</strong> In person at 12 Quay Street"));
+        // The place is for the email only: a shared calendar must not tell where they go.
         let ics = m.calendar.expect("calendar file");
-        assert!(
-            ics.contains("LOCATION:In person at 12 Quay Street\\, Room 3\r\n"),
-            "{ics}"
-        );
+        assert!(!ics.contains("LOCATION") && !ics.contains("Quay"), "{ics}");
         let at = c.start - chrono::Duration::hours(24);
         let r = consult_reminder(&c, "sam@example.org", "Sam", at);
         assert!(r

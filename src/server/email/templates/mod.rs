@@ -106,6 +106,39 @@ pub fn intake_needs_review(
     }
 }
 
+/// To the practice's on-call address (`REVIEW_ESCALATION_EMAIL`): an intake that needed a
+/// clinician's review today has passed its target and nobody has spoken with the client yet.
+/// Like [`intake_needs_review`], the reference and a link, nothing of why.
+pub fn review_overdue(to: &str, from: &str, base_url: &str, reference: &str) -> NewEmail {
+    let link = format!("{base_url}/staff/submissions/{reference}");
+    let body_text = format!(
+        "An intake that needed a clinician's review today has passed its target, and no \
+         clinician has spoken with the client yet.\n\n\
+         Reference: {reference}\n\
+         Open it in the workspace (login required):\n{link}\n\n\
+         This message is sent once. It deliberately says nothing more.\n"
+    );
+    let body_html = format!(
+        "<p>An intake that needed a clinician's review today has passed its target, and no \
+         clinician has spoken with the client yet.</p>\
+         <p>Reference: <strong>{r}</strong></p>\
+         <p><a href=\"{l}\">Open it in the workspace</a> (login required).</p>\
+         <p>This message is sent once. It deliberately says nothing more.</p>",
+        r = escape(reference),
+        l = escape(&link),
+    );
+    NewEmail {
+        message_id: message_id(from),
+        kind: "review_overdue",
+        recipient: to.to_owned(),
+        subject: format!("An intake is past its review time ({reference})"),
+        body_text,
+        body_html,
+        calendar: None,
+        send_after: None,
+    }
+}
+
 /// To a clinician whose account just locked after wrong passwords: when it ends, and what to
 /// do if it was not them. No addresses, no counts.
 pub fn account_locked(from: &str, to: &str, practice_name: &str, until: &str) -> NewEmail {

@@ -40,7 +40,7 @@ pub async fn manage(
             .db
             .safe_contact(booking.submission_id)
             .await?
-            .is_none_or(|c| c.calendar_allowed()),
+            .is_some_and(|c| c.calendar_allowed()),
         practice_email: state.config.practice_email.clone(),
         notice,
     };
@@ -162,6 +162,14 @@ pub async fn reschedule(
             return Ok(Redirect::to(&format!("/b/{token}")).into_response())
         }
         ChangeOutcome::SlotTaken => (StatusCode::CONFLICT, TAKEN.to_owned()),
+        ChangeOutcome::TooManyMoves => (
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "This consult has been moved several times, so it cannot be moved again here. \
+                 To change it, write to the practice at {}. Your consult stays booked.",
+                state.config.practice_email
+            ),
+        ),
         ChangeOutcome::Invalid(errors) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             errors

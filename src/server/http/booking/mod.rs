@@ -31,6 +31,7 @@ use crate::ui::pages::booking::{
     ConsultChoice, ConsultChoicePage, ManageBooking, ManageBookingPage, SlotDay, SlotOption,
     SlotPicker, SlotPickerPage, ZoneChoice,
 };
+use crate::ui::pages::errors::BookingLimitPage;
 
 /// A consult the client did not book from this page. Its time is shown in the practice's
 /// zone: the booker's own zone is theirs to tell.
@@ -444,6 +445,16 @@ pub async fn book(
         // as booked by the practice or on the partner's questionnaire.
         BookOutcome::AlreadyBooked(_) | BookOutcome::PartnerBooked => {
             Redirect::to(&format!("/q/{token}/book")).into_response()
+        }
+        BookOutcome::TooManyToday => {
+            let practice_email = state.config.practice_email.clone();
+            render::page(
+                &state,
+                StatusCode::TOO_MANY_REQUESTS,
+                "Book a consult",
+                false,
+                move || view! { <BookingLimitPage practice_email /> },
+            )
         }
         BookOutcome::SlotTaken => {
             let open = service::open_slots(&state, now).await?;

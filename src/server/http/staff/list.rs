@@ -319,17 +319,17 @@ pub async fn submissions(
         .into_iter()
         .map(|item| {
             let waited = now - item.checked_in_at;
-            let target = if item.urgent {
-                state.config.review_hours_urgent
-            } else {
-                state.config.review_hours
-            };
+            let due = crate::server::service::couples::review_due(
+                &state,
+                item.checked_in_at,
+                item.urgent,
+            );
             ReviewRow {
                 reference: item.reference,
                 urgent: item.urgent,
                 // "45 min", "3 h", "2 d 4 h".
                 waiting: crate::domain::report::short(waited),
-                overdue: waited > chrono::Duration::hours(target),
+                overdue: now > due,
                 tries: item.tries,
             }
         })

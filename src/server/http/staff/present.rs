@@ -206,11 +206,12 @@ pub(super) async fn submission_detail(
 }
 
 /// The fields of the "refer this client out" form, whose refusals are said there.
-pub(super) const REFER_FIELDS: [&str; 6] = [
+pub(super) const REFER_FIELDS: [&str; 7] = [
     "refer_form",
     "reason",
     "entry",
     "message",
+    "channel",
     "outcome",
     "outcome_note",
 ];
@@ -246,6 +247,14 @@ async fn referrals_card(
                 Some(at) => format!("Closed {} ({outcome})", local(at, zone)),
                 None => outcome,
             };
+            // Beside the practice's record, never in it: the link travels by email.
+            let client_said = r.client_answer.map(|(answer, at)| {
+                format!(
+                    "From the client's link, {}: \u{201c}{}\u{201d}",
+                    local(at, zone),
+                    answer.label()
+                )
+            });
             let open =
                 r.closed_at.is_none() && matches!(r.outcome, None | Some(Outcome::NotConnected));
             let due = open
@@ -265,6 +274,7 @@ async fn referrals_card(
                 },
                 entries: r.entries.iter().map(|e| e.draft.name.clone()).collect(),
                 status,
+                client_said,
                 due,
                 closed: r.closed_at.is_some(),
                 print: (!r.emailed).then(|| format!("{base}/{}/print", r.id.0)),
@@ -290,11 +300,28 @@ async fn referrals_card(
                 )
             })
             .collect();
-        let destination = match crate::server::service::referral::referral_address(state, submission)
-            .await?
-        {
-            Some(to) => format!("The list goes by email to {to}, the address this client gave (their safe address first), with their own private page and three links to say how it went."),
-            None => "This client gave no email address: the referral is recorded and you get a printable list to give them.".to_owned(),
+        let channels =
+            crate::server::service::referral::referral_channels(state, submission).await?;
+        let mut ways = Vec::new();
+        if let Some(to) = &channels.safe_email {
+            ways.push((
+                "safe_email",
+                format!("Email the safe address they gave: {to}"),
+            ));
+        }
+        if let Some(to) = &channels.booking_email {
+            ways.push((
+                "booking_email",
+                format!("Email the address they booked with: {to} (not confirmed safe: it may be shared)"),
+            ));
+        }
+        ways.push((
+            "print",
+            "No email: print the list, or read it to them".to_owned(),
+        ));
+        let chosen_way = match crate::domain::form::value(sent, "channel") {
+            "" => channels.default_channel().as_str().to_owned(),
+            chosen => chosen.to_owned(),
         };
         Some(ReferForm {
             action: base.clone(),
@@ -303,7 +330,8 @@ async fn referrals_card(
                 .map(|r| (r.as_str(), r.label()))
                 .collect(),
             entries,
-            destination,
+            ways,
+            chosen_way,
             values: sent.to_vec(),
             errors: errors.into_iter().map(|e| (e.field, e.message)).collect(),
         })

@@ -333,6 +333,14 @@ pub async fn book_consult(
             return Ok(back)
         }
         BookOutcome::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+        // The daily cap is for a client's own link; the practice's bookings are not counted.
+        BookOutcome::TooManyToday => (
+            StatusCode::TOO_MANY_REQUESTS,
+            field_error(
+                "form",
+                "Too many consults were booked for this client today.",
+            ),
+        ),
         BookOutcome::SlotTaken => (
             StatusCode::CONFLICT,
             field_error(

@@ -37,6 +37,8 @@ pub enum ChangeOutcome {
     NotChangeable,
     SlotTaken,
     Invalid(Vec<FieldError>),
+    /// Moved `MOVES_PER_BOOKING` times already: further moves go through the practice.
+    TooManyMoves,
 }
 
 fn booking_zone(booking: &Booking, fallback: Tz) -> Tz {
@@ -185,6 +187,10 @@ pub async fn reschedule(
     if start == booking.starts_at {
         // A repeated request (double click): already where it should be.
         return Ok(ChangeOutcome::Done);
+    }
+    // Each move mails the client and the practice; the calendar sequence counts them.
+    if i64::from(booking.sequence) >= state.config.moves_per_booking {
+        return Ok(ChangeOutcome::TooManyMoves);
     }
     let client_zone = viewer_zone(Some(&request.tz), state.config.practice_zone);
     let consult_rules = state.db.consult_rules().await?;

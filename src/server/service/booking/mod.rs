@@ -48,6 +48,9 @@ pub enum BookOutcome {
     PartnerBooked,
     /// Fields to fix, each with a message for the person.
     Invalid(Vec<FieldError>),
+    /// This questionnaire has booked `BOOKINGS_PER_DAY` times in the last 24 hours: the
+    /// practice arranges any more (a script booking and cancelling would send mail each time).
+    TooManyToday,
 }
 
 /// A booking opened by its manage link, with whether it may still be changed online.
@@ -291,6 +294,16 @@ pub async fn book(
     let for_couple = in_couple
         && request.for_whom == "couple"
         && crate::server::service::couples::may_book_together(state, submission.id).await?;
+    // Booking and cancelling in a loop would send a confirmation to any address typed and a
+    // notice to the practice each time (security review 3, N6): a few a day is plenty.
+    let since = now - chrono::Duration::hours(24);
+    let made = state
+        .db
+        .bookings_made_since(submission.id, since, &request.request_key)
+        .await?;
+    if made >= state.config.bookings_per_day {
+        return Ok(BookOutcome::TooManyToday);
+    }
     let booker = Booker::Client;
     book_submission(
         state,

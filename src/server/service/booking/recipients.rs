@@ -41,7 +41,7 @@ pub(super) async fn recipients(
     email: &ConsultEmail,
 ) -> Result<Vec<Recipient>, AppError> {
     let calendar_ok =
-        |contact: &Option<SafeContact>| contact.as_ref().is_none_or(SafeContact::calendar_allowed);
+        |contact: &Option<SafeContact>| contact.as_ref().is_some_and(SafeContact::calendar_allowed);
     let own = state.db.safe_contact(submission).await?;
     let mut out = vec![Recipient {
         to: booker.0.to_owned(),

@@ -20,6 +20,8 @@ pub struct ReferralItem {
     pub entries: Vec<String>,
     /// "Sent", "Connected", "Not connected: …", "Closed (connected)".
     pub status: String,
+    /// What the client said from their link, and when (kept beside the status, not in it).
+    pub client_said: Option<String>,
     /// "7-day follow-up due", when one is.
     pub due: Option<String>,
     pub closed: bool,
@@ -35,8 +37,10 @@ pub struct ReferForm {
     pub reasons: Vec<(&'static str, &'static str)>,
     /// `(id, "name · categories")` of every entry that can be chosen.
     pub entries: Vec<(i64, String)>,
-    /// Where the list will go: "the safe email they gave (…)", or that it must be printed.
-    pub destination: String,
+    /// `(value, label)` of each way the list can reach this client; print is always there.
+    pub ways: Vec<(&'static str, String)>,
+    /// The way checked: the one sent back, else the safe address, else print.
+    pub chosen_way: String,
     pub values: Vec<(String, String)>,
     pub errors: Vec<(String, String)>,
 }
@@ -61,6 +65,7 @@ fn ReferralItemView(item: ReferralItem) -> impl IntoView {
         channel,
         entries,
         status,
+        client_said,
         due,
         closed,
         print,
@@ -98,6 +103,7 @@ fn ReferralItemView(item: ReferralItem) -> impl IntoView {
     view! {
         <li class="referral">
             <p><strong>{status}</strong>{due.map(|d| view! { " " <strong class="flag-safety">{d}</strong> })}</p>
+            {client_said.map(|said| view! { <p class="client-said">{said}</p> })}
             <p class="hint">{format!("Sent {sent} by {by} · reason: {reason} · {channel}")}</p>
             <ul>{entries}</ul>
             {print.map(|href| view! { <p><a href=href>"Printable list"</a></p> })}
@@ -130,10 +136,22 @@ pub(super) fn ReferralsCardView(card: ReferralsCard) -> impl IntoView {
             action,
             reasons,
             entries,
-            destination,
+            ways,
+            chosen_way,
             values,
             errors,
         } = f;
+        let ways = ways
+            .into_iter()
+            .map(|(value, label)| {
+                let id = format!("channel-{value}");
+                let label_for = id.clone();
+                let checked = value == chosen_way;
+                view! {
+                    <label for=label_for><input type="radio" id=id name="channel" value=value checked=checked />" " {label}</label>
+                }
+            })
+            .collect_view();
         let chosen_reason = crate::domain::form::value(&values, "reason").to_owned();
         let chosen: Vec<String> = values
             .iter()
@@ -191,8 +209,13 @@ pub(super) fn ReferralsCardView(card: ReferralsCard) -> impl IntoView {
                     {error("message").map(|m| view! { <p class="field-error" id="message-error">{m}</p> })}
                     <textarea id="message" name="message" rows="3" maxlength="1000">{crate::domain::form::value(&values, "message").to_owned()}</textarea>
                 </div>
+                <fieldset class="field">
+                    <legend>"How should this reach them?"</legend>
+                    {error("channel").map(|m| view! { <p class="field-error" id="channel-error">{m}</p> })}
+                    <p class="hint">"An email names the services in the list. Send it only where the client said it is safe to read."</p>
+                    <div class="stack">{ways}</div>
+                </fieldset>
                 <label for="keep_client"><input type="checkbox" id="keep_client" name="keep_client" value="yes" />" The practice keeps this client too (do not move to Referred out)"</label>
-                <p class="hint">{destination}</p>
                 <button type="submit" class="button primary small">"Send the referral"</button>
             </form>
         }
