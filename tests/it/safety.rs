@@ -238,7 +238,7 @@ async fn tiers_are_stored_and_old_check_ins_stay_readable(app: TestApp) {
         .await
         .expect("check-in");
     assert_eq!(location(&checked), format!("/q/{urgent}/result"));
-    let stored = "select count(*) from safety_screens where version = 2 and urgent = 1";
+    let stored = "select count(*) from safety_screens where version = 3 and urgent = 1";
     assert_eq!(common::db_count(&app, stored).await, 1);
     let reference = common::db_text(
         &app,
@@ -248,6 +248,41 @@ async fn tiers_are_stored_and_old_check_ins_stay_readable(app: TestApp) {
     let staff = common::staff_html(&app, &cookie, &format!("/staff/submissions/{reference}")).await;
     assert!(staff.contains("positive, urgent: review today"), "{staff}");
     assert!(staff.contains("choked you or strangled you"));
+
+    // A version 2 check-in: read with its own fourteen questions and its own rules.
+    let two = common::start_questionnaire(&app).await;
+    common::answer_every_section(&app, &two, |_| "4", "").await;
+    let two_reference = common::db_text(
+        &app,
+        "select reference from submissions order by id desc limit 1",
+    )
+    .await;
+    let answers: Vec<String> = trustbridge::domain::couple::CheckInVersion::V2
+        .items()
+        .iter()
+        .map(|i| {
+            let answer = match i.id() {
+                "kill" | "joint_safe" => "yes",
+                _ => "no",
+            };
+            format!("\"{}\":\"{answer}\"", i.id())
+        })
+        .collect();
+    let insert = format!(
+        "insert into safety_screens (submission_id, answers, positive, created_at, version, urgent) \
+         select id, '{{{}}}', 1, created_at, 2, 1 from submissions where reference = '{two_reference}'",
+        answers.join(",")
+    );
+    common::db_execute(&app, &insert).await;
+    let staff = common::staff_html(
+        &app,
+        &cookie,
+        &format!("/staff/submissions/{two_reference}"),
+    )
+    .await;
+    assert!(staff.contains("positive, urgent: review today"), "{staff}");
+    assert!(staff.contains("Has your partner ever threatened to kill you?"));
+    assert!(!staff.contains("followed you, tracked your phone"));
 
     // A version 1 check-in, as stored before versions: read with its own five questions.
     let old = common::start_questionnaire(&app).await;
@@ -492,3 +527,73 @@ async fn escalation_sqlite() {
 async fn escalation_postgres() {
     an_overdue_urgent_review_goes_to_the_on_call_address_once(Backend::Postgres).await;
 }
+
+/// Leaving is a time of higher risk: a fear disclosed by someone whose own questionnaire says
+/// they have decided to end the relationship is reviewed the same day; the same answer from
+/// someone working on it is an ordinary review. Nobody's pages differ.
+async fn a_concern_while_leaving_is_urgent(app: TestApp) {
+    let admin = "ana@harbour.example";
+    let password = "violet lantern gravel orbit";
+    let created = common::create_admin(&app, admin, "Ana Lima", password).await;
+    assert!(created.status.success(), "{created:?}");
+    let cookie = common::log_in_as(&app, admin, password)
+        .await
+        .expect("logged in");
+    let finish = |lean: &'static str| {
+        let app = &app;
+        async move {
+            let token = common::start_questionnaire(app).await;
+            common::answer_sections(app, &token, |_| "4", &[("lean", lean)], "").await;
+            let mut form = common::check_in_form("no");
+            for (name, value) in &mut form {
+                if name == "s_afraid" {
+                    *value = "yes".into();
+                }
+            }
+            let saved = app
+                .raw
+                .post(app.url(&format!("/q/{token}/private")))
+                .form(&form)
+                .send()
+                .await
+                .expect("check-in");
+            assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+            let (_, result) = page(app, &format!("/q/{token}/result")).await;
+            let reference = common::db_text(
+                app,
+                "select reference from submissions order by id desc limit 1",
+            )
+            .await;
+            let shown = main_text(&result).replace(&reference, "TB-…");
+            (reference, shown)
+        }
+    };
+    let (working, working_page) = finish("1").await;
+    let (leaving, leaving_page) = finish("4").await;
+    assert_eq!(
+        working_page.split("private link").next(),
+        leaving_page.split("private link").next()
+    );
+    let html = Html::parse_document(&common::staff_html(&app, &cookie, "/staff").await);
+    let rows: Vec<String> = html
+        .select(&Selector::parse("table.review tbody tr").expect("css"))
+        .map(|r| r.text().collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(
+        rows[0].contains(&leaving) && rows[0].contains("Urgent: today"),
+        "{rows:?}"
+    );
+    assert!(
+        rows[1].contains(&working) && !rows[1].contains("Urgent"),
+        "{rows:?}"
+    );
+    let subjects: Vec<String> = common::mail(&app, "intake_needs_review")
+        .await
+        .into_iter()
+        .map(|m| m.subject)
+        .collect();
+    assert!(subjects.contains(&format!("An intake needs review today ({leaving})")));
+    assert!(subjects.contains(&format!("An intake needs review ({working})")));
+}
+on_both_databases!(leaving, a_concern_while_leaving_is_urgent);

@@ -233,7 +233,10 @@ impl Couple {
     /// The flags the clinician sees. Safety is flagged as soon as either
     /// screen is answered, without waiting for the other partner.
     pub fn flags(&self) -> CoupleFlags {
-        let screens = self.partners.as_ref().map(|p| p.safety.as_ref());
+        let screens = self.partners.as_ref().map(|p| {
+            let leaving = is_leaving(p.questionnaire.as_ref().and_then(|q| q.result.leaning));
+            p.safety.as_ref().map(|s| (s, leaving))
+        });
         let leaning = self
             .finished_questionnaires()
             .map(|q| q.map(|q| q.result.leaning));

@@ -9,13 +9,17 @@ use super::*;
 pub enum CheckInVersion {
     /// Five questions (fear, hurt, threats, control, being forced), until 2026-12.
     V1 = 1,
-    /// Fourteen questions that separate what predicts serious harm (`docs/safety.md`).
+    /// Fourteen questions that separate what predicts serious harm, until 2026-12.
     V2 = 2,
+    /// Seventeen: version 2 with the lethality markers it lacked (whether they think the partner
+    /// might kill them, threats to kill a child, stalking, the partner's suicide threats) and
+    /// rules for several concerns together and for leaving (`docs/safety.md`).
+    V3 = 3,
 }
 
 impl CheckInVersion {
     /// The version every new check-in asks.
-    pub const CURRENT: CheckInVersion = CheckInVersion::V2;
+    pub const CURRENT: CheckInVersion = CheckInVersion::V3;
 
     pub fn number(self) -> i32 {
         self as i32
@@ -25,6 +29,7 @@ impl CheckInVersion {
         match n {
             1 => Some(CheckInVersion::V1),
             2 => Some(CheckInVersion::V2),
+            3 => Some(CheckInVersion::V3),
             _ => None,
         }
     }
@@ -34,6 +39,7 @@ impl CheckInVersion {
         match self {
             CheckInVersion::V1 => &SafetyItem::V1,
             CheckInVersion::V2 => &SafetyItem::V2,
+            CheckInVersion::V3 => &SafetyItem::V3,
         }
     }
 }
@@ -76,6 +82,14 @@ pub enum SafetyItem {
     Own,
     /// Whether they could speak freely with the partner in the room.
     JointSafe,
+    /// Threats to kill them or their children (version 3; replaces `Kill`).
+    KillAny,
+    /// Whether they think the partner might seriously hurt or kill them (version 3).
+    Capable,
+    /// Following, tracking, turning up, threatening messages (version 3).
+    Stalk,
+    /// The partner has threatened or tried to kill themselves (version 3).
+    Suicide,
 }
 
 /// The answers most questions offer.
@@ -113,11 +127,32 @@ impl SafetyItem {
         SafetyItem::JointSafe,
     ];
 
+    /// Version 3's questions, in the order shown (`docs/safety.md`, "The questions").
+    pub const V3: [SafetyItem; 17] = [
+        SafetyItem::Afraid,
+        SafetyItem::PutDown,
+        SafetyItem::Controlled,
+        SafetyItem::Stalk,
+        SafetyItem::Hit,
+        SafetyItem::Neck,
+        SafetyItem::Threat,
+        SafetyItem::KillAny,
+        SafetyItem::Capable,
+        SafetyItem::Weapon,
+        SafetyItem::Gun,
+        SafetyItem::Suicide,
+        SafetyItem::Worse,
+        SafetyItem::Sex,
+        SafetyItem::Children,
+        SafetyItem::Own,
+        SafetyItem::JointSafe,
+    ];
+
     /// Version 1's questions (kept under their old name for the code that reads old check-ins).
     pub const ALL: [SafetyItem; 5] = SafetyItem::V1;
 
     /// Every id of every version.
-    const EVERY: [SafetyItem; 17] = [
+    const EVERY: [SafetyItem; 21] = [
         SafetyItem::Afraid,
         SafetyItem::Hurt,
         SafetyItem::Threatened,
@@ -135,6 +170,10 @@ impl SafetyItem {
         SafetyItem::Children,
         SafetyItem::Own,
         SafetyItem::JointSafe,
+        SafetyItem::KillAny,
+        SafetyItem::Capable,
+        SafetyItem::Stalk,
+        SafetyItem::Suicide,
     ];
 
     /// Stable id (also the serde name and the storage key). Never reuse one.
@@ -157,6 +196,10 @@ impl SafetyItem {
             SafetyItem::Children => "children",
             SafetyItem::Own => "own",
             SafetyItem::JointSafe => "joint_safe",
+            SafetyItem::KillAny => "kill_any",
+            SafetyItem::Capable => "capable",
+            SafetyItem::Stalk => "stalk",
+            SafetyItem::Suicide => "suicide",
         }
     }
 
@@ -190,6 +233,10 @@ impl SafetyItem {
             SafetyItem::Children => "Are you worried about the safety of any child who lives with you or spends time in your home?",
             SafetyItem::Own => "In the past year, have you pushed, hit or physically hurt your partner, or threatened to?",
             SafetyItem::JointSafe => "If your partner were in the room, would you feel safe saying what you really think?",
+            SafetyItem::KillAny => "Has your partner ever threatened to kill you or your children?",
+            SafetyItem::Capable => "Do you think your partner might seriously hurt you or kill you?",
+            SafetyItem::Stalk => "In the past year, has your partner followed you, tracked your phone, turned up where you are without being asked, or sent you threatening messages?",
+            SafetyItem::Suicide => "Has your partner ever threatened or tried to kill themselves?",
         }
     }
 
@@ -199,16 +246,20 @@ impl SafetyItem {
         match self {
             SafetyItem::Gun => &[Yes, No, DontKnow, RatherNotSay],
             SafetyItem::Worse => &[Yes, No, NotApplicable, RatherNotSay],
-            SafetyItem::JointSafe => &[Yes, No, NotSure, RatherNotSay],
+            SafetyItem::JointSafe | SafetyItem::Capable => &[Yes, No, NotSure, RatherNotSay],
+            SafetyItem::Suicide => &[Yes, No, DontKnow, RatherNotSay],
             _ => YES_NO,
         }
     }
 
     /// Whether `answer` is a concern (something a clinician should hear about in private):
-    /// "Yes", except for [`SafetyItem::JointSafe`], where "No" or "I'm not sure" is.
+    /// "Yes", except for [`SafetyItem::JointSafe`], where "No" or "I'm not sure" is; and for
+    /// [`SafetyItem::Capable`], where "I'm not sure" is too (not being sure whether a partner
+    /// might kill you is reason enough to talk).
     pub fn is_concern(self, answer: SafetyAnswer) -> bool {
         match self {
             SafetyItem::JointSafe => matches!(answer, SafetyAnswer::No | SafetyAnswer::NotSure),
+            SafetyItem::Capable => matches!(answer, SafetyAnswer::Yes | SafetyAnswer::NotSure),
             _ => answer == SafetyAnswer::Yes,
         }
     }

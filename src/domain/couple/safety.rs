@@ -75,45 +75,77 @@ impl SafetyScreen {
         self.version.items().iter().map(|&i| (i, self.answer(i)))
     }
 
-    /// How soon a clinician should make private contact; `None` when nothing calls for it.
+    /// How soon a clinician should make private contact, from the answers alone (as for
+    /// someone who is not leaving); `None` when nothing calls for it. See
+    /// [`SafetyScreen::tier_for`].
     pub fn tier(&self) -> Option<CheckInTier> {
+        self.tier_for(false)
+    }
+
+    /// How soon a clinician should make private contact; `None` when nothing calls for it.
+    /// `leaving`: whether this person's own questionnaire says they lean out of the
+    /// relationship or have decided to end it. Leaving is a time of higher risk, so in version
+    /// 3 it makes any concern urgent; it never makes a clear check-in positive. The rules, and
+    /// why, are in `docs/safety.md` ("The two tiers").
+    pub fn tier_for(&self, leaving: bool) -> Option<CheckInTier> {
+        use SafetyItem::*;
         if self.version == CheckInVersion::V1 {
             let positive = self.answered().any(|(_, a)| a.is_positive());
             return positive.then_some(CheckInTier::Positive);
         }
         let yes = |item| self.answer(item) == SafetyAnswer::Yes;
+        // A concern other than the gun question (which says nothing of the relationship on its
+        // own) and other than "not sure" whether speaking freely would feel safe.
         let other_concern = self.answered().any(|(i, a)| {
-            i != SafetyItem::Gun
-                && i.is_concern(a)
-                && !(i == SafetyItem::JointSafe && a == SafetyAnswer::NotSure)
+            i != Gun && i.is_concern(a) && !(i == JointSafe && a == SafetyAnswer::NotSure)
         });
-        let urgent = yes(SafetyItem::Neck)
-            || yes(SafetyItem::Kill)
-            || yes(SafetyItem::Weapon)
-            || yes(SafetyItem::Worse)
-            || (yes(SafetyItem::Gun) && other_concern);
+        let single = yes(Neck) || yes(Weapon) || yes(Worse);
+        let urgent = match self.version {
+            CheckInVersion::V1 | CheckInVersion::V2 => {
+                single || yes(Kill) || (yes(Gun) && other_concern)
+            }
+            CheckInVersion::V3 => {
+                let pattern = [Afraid, Controlled, Hit, Sex, Threat, Stalk]
+                    .into_iter()
+                    .filter(|&i| yes(i))
+                    .count();
+                single
+                    || yes(KillAny)
+                    || yes(Capable)
+                    || (yes(Gun) && other_concern)
+                    || pattern >= 3
+                    || (leaving && other_concern)
+            }
+        };
         if urgent {
             return Some(CheckInTier::Urgent);
         }
-        let positive = self.answered().any(|(i, a)| {
-            a == SafetyAnswer::RatherNotSay || (i != SafetyItem::Gun && i.is_concern(a))
-        });
+        let positive = self
+            .answered()
+            .any(|(i, a)| a == SafetyAnswer::RatherNotSay || (i != Gun && i.is_concern(a)));
         positive.then_some(CheckInTier::Positive)
     }
 
-    /// Whether the check-in holds joint booking and asks for a clinician's review.
+    /// Whether the check-in holds joint booking and asks for a clinician's review (leaving
+    /// changes how soon, never whether).
     pub fn is_positive(&self) -> bool {
         self.tier().is_some()
     }
 
-    /// What a clinician is told, when the check-in is positive: the questions with a concern
-    /// (or, in version 1, a "Yes") and the ones declined.
+    /// What a clinician is told, from the answers alone ([`SafetyScreen::flag_for`]).
     pub fn flag(&self) -> Option<SafetyFlag> {
+        self.flag_for(false)
+    }
+
+    /// What a clinician is told, when the check-in is positive: its tier (see
+    /// [`SafetyScreen::tier_for`]), the questions with a concern (or, in version 1, a "Yes")
+    /// and the ones declined.
+    pub fn flag_for(&self, leaving: bool) -> Option<SafetyFlag> {
         let disclosed = self
             .answered()
             .filter(|&(i, a)| match self.version {
                 CheckInVersion::V1 => a == SafetyAnswer::Yes,
-                CheckInVersion::V2 => i.is_concern(a),
+                CheckInVersion::V2 | CheckInVersion::V3 => i.is_concern(a),
             })
             .map(|(i, _)| i)
             .collect();
@@ -122,7 +154,7 @@ impl SafetyScreen {
             .filter(|&(_, a)| a == SafetyAnswer::RatherNotSay)
             .map(|(i, _)| i)
             .collect();
-        let tier = self.tier()?;
+        let tier = self.tier_for(leaving)?;
         Some(SafetyFlag {
             urgent: tier == CheckInTier::Urgent,
             disclosed,
@@ -286,6 +318,12 @@ impl fmt::Debug for SafetyFlag {
     }
 }
 
+/// Whether a person's own questionnaire says they are leaving: leaning out of the relationship,
+/// or decided to end it. The check-in's tier reads it (version 3); nothing else does.
+pub fn is_leaving(leaning: Option<Leaning>) -> bool {
+    matches!(leaning, Some(Leaning::Out | Leaning::Decided))
+}
+
 /// Joint booking is held because at least one partner's safety screen is
 /// positive. Clinician-side only.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -303,8 +341,9 @@ impl fmt::Debug for SafetyHold {
 impl SafetyHold {
     /// A hold when either answered screen is positive, whether or not the
     /// other partner has answered theirs.
-    pub fn from_screens(screens: ByPartner<Option<&SafetyScreen>>) -> Option<Self> {
-        let flags = screens.map(|s| s.and_then(SafetyScreen::flag));
+    /// `screens` come with whether that partner is leaving ([`is_leaving`]).
+    pub fn from_screens(screens: ByPartner<Option<(&SafetyScreen, bool)>>) -> Option<Self> {
+        let flags = screens.map(|s| s.and_then(|(s, leaving)| s.flag_for(leaving)));
         (flags.a.is_some() || flags.b.is_some()).then_some(SafetyHold { flags })
     }
 

@@ -351,11 +351,14 @@ impl Db {
     /// Stores a client's private check-in, once, with the safe way to reach them (when they
     /// gave any of it); `review` (the practice's "needs review" message, for a positive one) is
     /// queued in the same transaction. `false` when one was stored already (then nothing is
-    /// stored or queued).
+    /// stored or queued). `leaving`: whether their own questionnaire says they are leaving,
+    /// which the stored tier reads (`SafetyScreen::tier_for`).
+    #[allow(clippy::too_many_arguments)]
     pub async fn save_safety_screen(
         &self,
         submission: SubmissionId,
         screen: &SafetyScreen,
+        leaving: bool,
         contact: &SafeContact,
         review: Option<&NewEmail>,
         now: DateTime<Utc>,
@@ -365,7 +368,7 @@ impl Db {
                    (submission_id, answers, positive, created_at, version, urgent) \
                    values ($1, $2, $3, $4, $5, $6) on conflict (submission_id) do nothing";
         let positive = i16::from(screen.is_positive());
-        let urgent = i16::from(screen.tier() == Some(CheckInTier::Urgent));
+        let urgent = i16::from(screen.tier_for(leaving) == Some(CheckInTier::Urgent));
         let done = with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let done = sqlx::query(sql)

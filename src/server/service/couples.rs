@@ -485,6 +485,14 @@ pub async fn save_screen(
     if submission.status != SubmissionStatus::Submitted {
         return Err(AppError::NotFound);
     }
+    // Leaving (their own questionnaire only) makes any concern urgent.
+    let leaving = crate::domain::couple::is_leaving(
+        state
+            .db
+            .result(submission.id)
+            .await?
+            .and_then(|r| r.leaning),
+    );
     // A positive check-in tells the practice, in the same transaction: a content-free message.
     let config = &state.config;
     let review = screen.is_positive().then(|| {
@@ -493,12 +501,19 @@ pub async fn save_screen(
             &config.mail.from,
             &config.public_base_url,
             &submission.reference,
-            screen.tier() == Some(crate::domain::couple::CheckInTier::Urgent),
+            screen.tier_for(leaving) == Some(crate::domain::couple::CheckInTier::Urgent),
         )
     });
     if state
         .db
-        .save_safety_screen(submission.id, screen, contact, review.as_ref(), now)
+        .save_safety_screen(
+            submission.id,
+            screen,
+            leaving,
+            contact,
+            review.as_ref(),
+            now,
+        )
         .await?
     {
         // Whether it was positive is never logged: logs are read by more people than notes.

@@ -156,7 +156,7 @@ proptest! {
             .map(|i| (i.field_name(), screen.answer(*i).as_str().to_owned()))
             .collect();
         // The form reads back to the same check-in, and urgent implies positive.
-        let parsed = SafetyScreen::parse_form(form).expect("valid");
+        let parsed = SafetyScreen::parse_form_of(CheckInVersion::V2, form).expect("valid");
         prop_assert_eq!(&parsed, &screen);
         prop_assert_eq!(parsed.tier(), screen.tier());
         if screen.tier() == Some(CheckInTier::Urgent) {

@@ -16,6 +16,7 @@ fn item(id: &str) -> Option<&'static Item> {
 }
 
 mod check_in;
+mod check_in_v3;
 mod props;
 mod summary;
 mod v2;

@@ -467,9 +467,11 @@ pub(super) async fn couple_summary(
         Some(_) => "answered, no concerns".to_owned(),
     };
     let Some((couple_id, role)) = state.db.couple_of(id).await? else {
+        let leaving =
+            crate::domain::couple::is_leaving(state.db.result(id).await?.and_then(|r| r.leaning));
         return Ok(CoupleSummary {
             safety: own
-                .and_then(|s| s.flag())
+                .and_then(|s| s.flag_for(leaving))
                 .map(|f| vec![safety_line("This client", &f)])
                 .unwrap_or_default(),
             own_check_in,
