@@ -62,6 +62,18 @@ test('a client at risk is screened in private, sees support and a private route;
   // The summary and the private route: support again, and a time on their own.
   await expect(page.locator('.support-panel')).toContainText('1-800-799-7233');
   await expect(page.locator('main')).not.toContainText(SAFE_EMAIL);
+  // Changing how to be reached: an empty form (nothing shown back), saved in place of the old.
+  await page.getByRole('link', { name: 'Change how the practice can reach you' }).click();
+  await expect(page.getByRole('heading', { name: 'How the practice can reach you', exact: true })).toBeVisible();
+  await expect(page.getByLabel('An email address that is safe to use')).toHaveValue('');
+  await expectAccessible(page);
+  await expectNoHorizontalScroll(page);
+  await page.getByLabel('An email address that is safe to use').fill(SAFE_EMAIL);
+  await page.getByLabel('A phone number that is safe to call').fill('+1 555 010 4242');
+  await page.locator('fieldset.optional-question', { hasText: 'calendar file' }).getByText('No', { exact: true }).click();
+  await page.getByRole('button', { name: 'Save these details' }).click();
+  await expect(page.getByRole('status')).toContainText('Saved.');
+  await page.getByRole('link', { name: 'Back to your summary' }).click();
   await page.getByRole('link', { name: 'Arrange a first consult — together or on your own' }).click();
   await expect(page.getByRole('heading', { name: 'Choose a time for your first consult' })).toBeVisible();
   // The picker switches to the browser's own zone by itself first.
@@ -90,6 +102,7 @@ test('a client at risk is screened in private, sees support and a private route;
   await queued.getByRole('link', { name: reference }).click();
   const card = page.locator('.safety-pathway');
   await expect(card).toContainText(`Safe email: ${SAFE_EMAIL}`);
+  await expect(card).toContainText('Safe phone: +1 555 010 4242');
   await expect(card).toContainText('No calendar file with emails');
   await expect(card).toContainText('whether they are somewhere private');
   await expectAccessible(page);

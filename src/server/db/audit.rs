@@ -23,6 +23,8 @@ pub enum AuditAction {
     BookConsult,
     /// A client answered from their referral link (written by the app: no clinician).
     ReferralClientAnswer,
+    /// A client changed or cleared how the practice can reach them, from their own link.
+    SafeContactChanged,
     /// A joint consult booked while a safety hold is on (the reason is in `hold_overrides`).
     OverrideSafetyHold,
     /// A consult the practice booked with any free clinician, not one who fits.
@@ -113,6 +115,7 @@ impl AuditAction {
             AuditAction::BookConsult => "book_consult",
             AuditAction::OverrideSafetyHold => "override_safety_hold",
             AuditAction::ReferralClientAnswer => "referral_client_answer",
+            AuditAction::SafeContactChanged => "safe_contact_changed",
             AuditAction::OverrideRouting => "override_routing",
             AuditAction::SaveClinicianProfile { clinician } => {
                 return Cow::Owned(format!("save_clinician_profile {clinician}"))

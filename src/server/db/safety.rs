@@ -135,6 +135,100 @@ impl Db {
         .transpose()
     }
 
+    /// Replaces how the practice can reach a client (an empty `contact` clears it), audited as
+    /// the app's, in one transaction that also honours it in every message not yet sent: a
+    /// pending message to the safe email they gave before goes to the new one, or is not sent
+    /// when they removed it, and loses its calendar file unless they now said yes to one. The
+    /// messages looked at are those of their own questionnaire and bookings, and of a couple's
+    /// consult booked on either partner's questionnaire (their copy of it). The number of
+    /// messages changed.
+    pub async fn replace_safe_contact(
+        &self,
+        submission: SubmissionId,
+        contact: &SafeContact,
+        now: DateTime<Utc>,
+    ) -> Result<u64, sqlx::Error> {
+        let old_email = self
+            .safe_contact(submission)
+            .await?
+            .and_then(|c| c.email)
+            .map(|e| e.to_lowercase());
+        let pending = "select id, recipient from outbox where status = 'pending' and \
+             (submission_id = $1 or booking_id in (select b.id from bookings b \
+              join submissions s on s.id = b.submission_id where b.submission_id = $1 \
+              or (b.for_couple and s.couple_id is not null and s.couple_id = \
+                  (select couple_id from submissions where id = $1))))";
+        let new_email = contact.email.as_deref();
+        let calendar_ok = contact.calendar_allowed();
+        let changed = with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("delete from safe_contacts where submission_id = $1")
+                .bind(submission.0)
+                .execute(&mut *tx)
+                .await?;
+            if !contact.is_empty() {
+                write_safe_contact(&mut *tx, &self.sealer, submission, contact, now).await?;
+            }
+            let rows: Vec<(i64, String)> = sqlx::query_as(pending)
+                .bind(submission.0)
+                .fetch_all(&mut *tx)
+                .await?;
+            let mut changed = 0;
+            for (id, recipient) in rows {
+                let recipient = self.sealer.open(Field::MailRecipient, recipient)?;
+                if old_email.as_deref() != Some(recipient.to_lowercase().as_str()) {
+                    continue;
+                }
+                changed += 1;
+                match new_email {
+                    None => {
+                        sqlx::query("delete from outbox where id = $1 and status = 'pending'")
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    Some(to) => {
+                        let sealed = self.sealer.seal(Field::MailRecipient, to)?;
+                        sqlx::query("update outbox set recipient = $1 where id = $2")
+                            .bind(sealed)
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
+                        if !calendar_ok {
+                            sqlx::query("update outbox set calendar = null where id = $1")
+                                .bind(id)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                    }
+                }
+            }
+            // Their own consult's later messages (a move, a cancellation) go where the
+            // booking says: the new safe address, if the booking had the old one.
+            if let (Some(old), Some(to)) = (old_email.as_deref(), new_email) {
+                let booked: Vec<(i64, String)> =
+                    sqlx::query_as("select id, client_email from bookings where submission_id = $1")
+                        .bind(submission.0)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                for (id, email) in booked {
+                    if self.sealer.open(Field::ClientEmail, email)?.to_lowercase() == old {
+                        sqlx::query("update bookings set client_email = $1 where id = $2")
+                            .bind(self.sealer.seal(Field::ClientEmail, to)?)
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+            }
+            audit::write_by_app(&mut *tx, &audit::AuditAction::SafeContactChanged, Some(submission), now)
+                .await?;
+            tx.commit().await?;
+            changed
+        });
+        Ok(changed)
+    }
+
     /// Records a try to reach a client, with its audit row, in one transaction. Having spoken
     /// with them takes their check-in out of the review queue.
     pub async fn record_first_contact(

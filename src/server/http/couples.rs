@@ -1,11 +1,12 @@
 //! The couple's pages: partner A's invitation, partner B's welcome, and each partner's
 //! private check-in (the safety screen) before booking.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use leptos::prelude::*;
+use serde::Deserialize;
 
 use super::error::AppError;
 use super::extract::AppForm;
@@ -21,7 +22,7 @@ use crate::server::service::couples::{self as service, EmailInvite, InviteState,
 use crate::server::service::questionnaire::{self as questionnaire, Opened};
 use crate::server::state::AppState;
 use crate::ui::pages::couples::{
-    CheckInPage, CheckInQuestion, InviteEmail, JoinPage, NextStepPage, SafeContactForm,
+    CheckInPage, CheckInQuestion, InviteEmail, JoinPage, NextStepPage, ReachPage, SafeContactForm,
 };
 
 /// `POST /q/<token>/invite`: make (or show again) the link for partner B.
@@ -158,6 +159,82 @@ fn check_in_page(
     let reading_notice = state.config.reading_notice.clone();
     render::page(state, status, "A few more questions", false, move || {
         view! { <CheckInPage action questions alert contact support reading_notice /> }
+    })
+}
+
+/// `GET /q/<token>/reach`: change or clear how the practice can reach you, after the check-in.
+/// The same empty form for everyone: what was given before is never shown back (a screen can
+/// be seen by others), and the page does not say whether anything was given.
+pub async fn reach(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(query): Query<ReachQuery>,
+) -> Result<Response, AppError> {
+    let Opened { submission, .. } = questionnaire::open(&state, &token).await?;
+    if submission.status != SubmissionStatus::Submitted
+        || state.db.safety_screen(submission.id).await?.is_none()
+    {
+        return Ok(Redirect::to(&format!("/q/{token}")).into_response());
+    }
+    Ok(reach_page(
+        &state,
+        StatusCode::OK,
+        &token,
+        SafeContactForm::default(),
+        query.saved.map(|s| s == "cleared"),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct ReachQuery {
+    saved: Option<String>,
+}
+
+/// `POST /q/<token>/reach`: replaces what was given (`action=clear` removes it all).
+pub async fn save_reach(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    AppForm(fields): AppForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let clear = crate::domain::form::value(&fields, "action") == "clear";
+    let contact = if clear {
+        Ok(SafeContact::default())
+    } else {
+        SafeContact::parse_form(&fields)
+    };
+    match service::change_safe_contact(&state, &token, contact, Utc::now()).await? {
+        Ok(()) => {
+            let saved = if clear { "cleared" } else { "yes" };
+            Ok(Redirect::to(&format!("/q/{token}/reach?saved={saved}")).into_response())
+        }
+        Err(errors) => Ok(reach_page(
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &token,
+            SafeContactForm {
+                errors: errors
+                    .into_iter()
+                    .map(|e| (e.field.to_owned(), e.message.to_owned()))
+                    .collect(),
+                values: fields,
+            },
+            None,
+        )),
+    }
+}
+
+fn reach_page(
+    state: &AppState,
+    status: StatusCode,
+    token: &str,
+    contact: SafeContactForm,
+    saved: Option<bool>,
+) -> Response {
+    let action = format!("/q/{token}/reach");
+    let back = format!("/q/{token}/result");
+    let support = state.config.support.clone();
+    render::page(state, status, "A few more questions", false, move || {
+        view! { <ReachPage action back contact saved support /> }
     })
 }
 

@@ -266,6 +266,7 @@ pub async fn result_page(
         reference: submission.reference,
         book_url: format!("/q/{token}/book"),
         end_url: format!("/q/{token}/end"),
+        reach_url: format!("/q/{token}/reach"),
         result,
         guidance,
         practice_email: state.config.practice_email.clone(),

@@ -199,6 +199,10 @@ fn private_link_routes(state: &AppState) -> Router<AppState> {
             get(intake::more).post(intake::save_more),
         )
         .route("/q/{token}/result", get(questionnaire::result))
+        .route(
+            "/q/{token}/reach",
+            get(couples::reach).post(couples::save_reach),
+        )
         .route("/q/{token}/end", post(questionnaire::end_link))
         .route(
             "/q/{token}/book",

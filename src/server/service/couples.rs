@@ -422,6 +422,36 @@ pub async fn partner_booking(
         .filter(|b| b.status == crate::server::db::BookingStatus::Booked && b.for_couple))
 }
 
+/// A client changes or clears how the practice can reach them, from their own private link,
+/// after their check-in. Refusals come back field by field and nothing is stored. Never
+/// logged with any of it; never shown to a partner.
+pub async fn change_safe_contact(
+    state: &AppState,
+    raw_token: &str,
+    contact: Result<
+        crate::domain::safe_contact::SafeContact,
+        Vec<crate::domain::safe_contact::SafeContactError>,
+    >,
+    now: DateTime<Utc>,
+) -> Result<Result<(), Vec<crate::domain::safe_contact::SafeContactError>>, AppError> {
+    let Opened { submission, .. } = questionnaire::open(state, raw_token).await?;
+    if submission.status != SubmissionStatus::Submitted
+        || state.db.safety_screen(submission.id).await?.is_none()
+    {
+        return Err(AppError::NotFound);
+    }
+    let contact = match contact {
+        Ok(contact) => contact,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let changed = state
+        .db
+        .replace_safe_contact(submission.id, &contact, now)
+        .await?;
+    tracing::info!(messages = changed, "a client changed how to reach them");
+    Ok(Ok(()))
+}
+
 /// When a check-in's review falls due: its target (`REVIEW_HOURS_URGENT` or `REVIEW_HOURS`)
 /// counted in the practice's working hours (`PRACTICE_HOURS`), or on the clock without them.
 pub fn review_due(state: &AppState, checked_in_at: DateTime<Utc>, urgent: bool) -> DateTime<Utc> {

@@ -328,6 +328,54 @@ pub fn CheckInPage(
     }
 }
 
+/// Change how the practice can reach you: the same empty form for everyone (nothing given
+/// before is shown back), saving replaces all of it, and one button removes it all.
+/// `saved`: `Some(false)` after saving, `Some(true)` after removing.
+#[component]
+pub fn ReachPage(
+    action: String,
+    back: String,
+    contact: SafeContactForm,
+    saved: Option<bool>,
+    support: Resources,
+) -> impl IntoView {
+    let alert = (!contact.errors.is_empty()).then(|| {
+        view! { <p class="form-alert" role="alert">"Please check the fields marked below. Nothing has changed yet, and everything you typed is kept."</p> }
+    });
+    let notice = saved.map(|cleared| {
+        let text = if cleared {
+            "Done. The practice no longer has the details you gave here, and no message waiting to go to that email will be sent there."
+        } else {
+            "Saved. The practice uses these details from now on, for messages not sent yet too."
+        };
+        view! { <p class="form-ok" role="status">{text}</p> }
+    });
+    view! {
+        <section class="card">
+            <h1>"How the practice can reach you"</h1>
+            {notice}
+            {alert}
+            <p class="lead">
+                "If your situation has changed (a new number, a phone someone else can see), tell "
+                "the practice here. What you save replaces everything you gave before. For your "
+                "privacy, what you gave before is not shown."
+            </p>
+            <form method="post" action=action.clone() novalidate>
+                <SafeContactFields form=contact />
+                <div class="form-nav">
+                    <button type="submit" class="button primary" name="action" value="save">"Save these details"</button>
+                </div>
+            </form>
+            <form method="post" action=action class="stack">
+                <p class="hint">"Or remove every detail you gave, so the practice contacts you only as you arranged a consult."</p>
+                <button type="submit" class="button" name="action" value="clear">"Remove what I gave"</button>
+            </form>
+            <p><a href=back>"Back to your summary"</a></p>
+        </section>
+        <SupportPanel resources=support />
+    }
+}
+
 /// When booking is not open here: a calm next step, the same words whatever the reason.
 #[component]
 pub fn NextStepPage(

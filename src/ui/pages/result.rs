@@ -17,6 +17,8 @@ pub struct ResultView {
     pub book_url: String,
     /// Where "End my private link" posts.
     pub end_url: String,
+    /// Where the client changes how the practice can reach them.
+    pub reach_url: String,
     pub result: ReadinessResult,
     /// Empty when the stored result came from an older instrument version.
     pub guidance: Vec<RebuildWayGuidance>,
@@ -38,6 +40,7 @@ pub fn ResultPage(summary: ResultView) -> impl IntoView {
         reference,
         book_url,
         end_url,
+        reach_url,
         result,
         guidance,
         invite,
@@ -120,6 +123,7 @@ pub fn ResultPage(summary: ResultView) -> impl IntoView {
                 "This summary can be opened for {shown_days} days after your private check-in, \
                  then it is no longer shown."
             )}</p>
+            <p><a href=reach_url>"Change how the practice can reach you"</a></p>
             <super::questionnaire::EndLinkForm action=end_url />
         </section>
         <section class="card">
@@ -207,6 +211,7 @@ mod tests {
             reference: "TB-ABCDEFGH".into(),
             book_url: "/q/t/book".into(),
             end_url: "/q/t/end".into(),
+            reach_url: "/q/t/reach".into(),
             result: score(&complete),
             guidance: rebuild_guidance(&complete),
             invite: None,

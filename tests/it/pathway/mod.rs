@@ -516,3 +516,133 @@ on_both_databases!(
     hold_override,
     booking_together_during_a_hold_needs_a_reason_and_each_partner_hears_privately
 );
+
+/// A client whose situation changed tells the practice a new way to reach them, or takes back
+/// what they gave, from their private link: the same empty page for everyone, nothing shown
+/// back; a bad field is said at the field and nothing changes; a saved change moves the
+/// consult reminder not yet sent to the new address, removing
+/// it all means the reminder is not sent there; each change is audited; clinicians see the
+/// new details.
+async fn a_client_changes_how_the_practice_can_reach_them(app: TestApp) {
+    let created = create_admin(&app, ADMIN, "Ana Lima", PASSWORD).await;
+    assert!(created.status.success());
+    common::set_hours(&app, ADMIN, "09:00-12:00").await;
+    let token = finished(&app).await;
+    // Before the check-in there is nothing to change: the link leads on to the questions.
+    let (status, to, _) = get(&app, &format!("/q/{token}/reach")).await;
+    assert_eq!((status, to), (StatusCode::SEE_OTHER, format!("/q/{token}")));
+    let saved = check_in_with(
+        &app,
+        &token,
+        "no",
+        &[("safe_email", SAFE_EMAIL), ("calendar", "yes")],
+    )
+    .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let other = finished(&app).await;
+    check_in_with(&app, &other, "no", &[]).await;
+
+    // The same page whether or not anything was given, and nothing of it shown back.
+    let (_, _, result) = get(&app, &format!("/q/{token}/result")).await;
+    assert!(select(&result, "a").contains(&"Change how the practice can reach you".to_owned()));
+    let (status, _, page) = get(&app, &format!("/q/{token}/reach")).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, _, other_page) = get(&app, &format!("/q/{other}/reach")).await;
+    assert_eq!(main_text(&page), main_text(&other_page));
+    assert!(!page.contains(SAFE_EMAIL));
+
+    // A booking at the safe address: its reminder waits to be sent.
+    let (_, _, picker) = get(&app, &format!("/q/{token}/book")).await;
+    let slot = Html::parse_document(&picker)
+        .select(&Selector::parse("input[name=slot]").expect("selector"))
+        .next()
+        .and_then(|e| e.value().attr("value").map(str::to_owned))
+        .expect("an open time");
+    let booked = app
+        .raw
+        .post(app.url(&format!("/q/{token}/book")))
+        .form(&[
+            ("slot", slot.as_str()),
+            ("tz", "UTC"),
+            ("request_key", "0123456789abcdef0123456789abcdef"),
+            ("name", "Robin"),
+            ("email", SAFE_EMAIL),
+            ("phone", SAFE_PHONE),
+            ("consent", "yes"),
+        ])
+        .send()
+        .await
+        .expect("book");
+    assert_eq!(booked.status(), StatusCode::SEE_OTHER);
+    assert_eq!(reminder(&app).await, [SAFE_EMAIL]);
+
+    let post = |form: Vec<(&'static str, &'static str)>| {
+        let app = &app;
+        let token = token.clone();
+        async move {
+            app.raw
+                .post(app.url(&format!("/q/{token}/reach")))
+                .form(&form)
+                .send()
+                .await
+                .expect("post")
+        }
+    };
+    let refused = post(vec![("safe_email", "not an address"), ("action", "save")]).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.expect("body");
+    assert!(
+        select(&html, ".field-error").concat().contains("email"),
+        "{html}"
+    );
+    assert!(html.contains("not an address"), "what was typed is kept");
+    assert_eq!(reminder(&app).await, [SAFE_EMAIL]);
+
+    const NEW_EMAIL: &str = "canary-new-4d2a@example.org";
+    let changed = post(vec![
+        ("safe_email", NEW_EMAIL),
+        ("calendar", "no"),
+        ("action", "save"),
+    ])
+    .await;
+    let status = changed.status();
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&changed), format!("/q/{token}/reach?saved=yes"));
+    let (_, _, page) = get(&app, &location(&changed)).await;
+    assert!(main_text(&page).contains("Saved."));
+    assert_eq!(reminder(&app).await, [NEW_EMAIL]);
+    let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("login");
+    let r = reference(&app, &token).await;
+    let staff = common::staff_html(&app, &cookie, &format!("/staff/submissions/{r}")).await;
+    let card = select(&staff, ".safety-pathway").concat();
+    assert!(card.contains(&format!("Safe email: {NEW_EMAIL}")), "{card}");
+    assert!(!card.contains(SAFE_EMAIL));
+
+    let cleared = post(vec![("action", "clear")]).await;
+    assert_eq!(
+        location(&cleared),
+        format!("/q/{token}/reach?saved=cleared")
+    );
+    assert!(
+        reminder(&app).await.is_empty(),
+        "not sent to a removed address"
+    );
+    assert_eq!(
+        db_count(&app, "select count(*) from safe_contacts").await,
+        0
+    );
+    let audited = "select count(*) from audit_events \
+                   where action = 'safe_contact_changed' and clinician_id is null";
+    assert_eq!(db_count(&app, audited).await, 2);
+}
+on_both_databases!(reach, a_client_changes_how_the_practice_can_reach_them);
+
+/// To whom the consult reminders still waiting to be sent go.
+async fn reminder(app: &TestApp) -> Vec<String> {
+    common::mail(app, "consult_reminder")
+        .await
+        .into_iter()
+        .filter(|m| m.status == "pending")
+        .map(|m| m.recipient)
+        .collect()
+}
