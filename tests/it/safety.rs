@@ -248,6 +248,16 @@ async fn tiers_are_stored_and_old_check_ins_stay_readable(app: TestApp) {
     let staff = common::staff_html(&app, &cookie, &format!("/staff/submissions/{reference}")).await;
     assert!(staff.contains("positive, urgent: review today"), "{staff}");
     assert!(staff.contains("choked you or strangled you"));
+    // With a prompt for what the strangulation calls for, beside the urgent one.
+    let prompts = Html::parse_document(&staff)
+        .select(&Selector::parse(".disclosure-prompts li").expect("css"))
+        .map(|li| li.text().collect::<String>())
+        .collect::<Vec<_>>();
+    assert_eq!(prompts.len(), 2, "{prompts:?}");
+    assert!(prompts[0].contains("structured risk assessment"));
+    assert!(
+        prompts[1].contains("Strangulation was disclosed") && prompts[1].contains("medical check")
+    );
 
     // A version 2 check-in: read with its own fourteen questions and its own rules.
     let two = common::start_questionnaire(&app).await;

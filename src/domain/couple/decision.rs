@@ -66,7 +66,7 @@ impl Recommendation {
     pub fn description(self) -> &'static str {
         match self {
             Recommendation::IndividualConsultFirst => {
-                "A safety screen is positive. Do not book joint sessions yet: contact the screened partner privately and offer an individual consult first. Never mention the screen to the other partner."
+                "A safety screen is positive. Do not book joint sessions yet: talk with each partner privately, first the one whose screen is positive, and offer each an individual consult. Never mention the screen to the other partner."
             }
             Recommendation::DiscernmentConsult => {
                 "The partners do not both want to work on the relationship right now: one may be unsure, leaning out or decided, or both may be unsure. Offer a discernment-style consult, to explore whether and how to work on the relationship, rather than standard couples therapy (refer on if no one here is trained in it). Where a partner has decided to end it, offer separation-focused help instead."

@@ -312,6 +312,43 @@ pub struct SafetyFlag {
     pub declined: Vec<SafetyItem>,
 }
 
+impl SafetyFlag {
+    /// What the clinician should do about what was disclosed, beyond the usual first contact:
+    /// one prompt per kind of disclosure that calls for its own step (clinical review 3, N11).
+    /// Clinician-side only; a clinical judgement call written down in `docs/safety.md`.
+    pub fn prompts(&self) -> Vec<&'static str> {
+        let has = |item| self.disclosed.contains(&item);
+        let mut out = Vec::new();
+        if self.urgent {
+            out.push(
+                "Urgent: a clinician trained in partner-violence risk does a structured risk \
+                 assessment with them, and makes a safety plan with them, before anything else.",
+            );
+        }
+        if has(SafetyItem::Neck) {
+            out.push(
+                "Strangulation was disclosed: ask when it last happened. If it was recent, advise a \
+                 medical check today even without marks (injuries can show hours or days later), \
+                 and write down what they say.",
+            );
+        }
+        if has(SafetyItem::Children) {
+            out.push(
+                "A worry about a child's safety was disclosed: follow the practice's safeguarding \
+                 and reporting steps, and tell them what you must do before you do it.",
+            );
+        }
+        if has(SafetyItem::Own) {
+            out.push(
+                "They said they have used violence or threats themselves: offer an individual \
+                 consult and information about a programme for people who use violence, not joint \
+                 work.",
+            );
+        }
+        out
+    }
+}
+
 impl fmt::Debug for SafetyFlag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("SafetyFlag(<redacted>)")

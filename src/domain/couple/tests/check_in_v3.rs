@@ -157,3 +157,20 @@ fn the_docs_list_every_version_3_question_in_order() {
         );
     }
 }
+
+#[test]
+fn what_was_disclosed_brings_its_own_step_for_the_clinician() {
+    let prompts = |answers: &[(SafetyItem, SafetyAnswer)]| {
+        v3(answers).flag().map(|f| f.prompts()).unwrap_or_default()
+    };
+    assert!(prompts(&[]).is_empty());
+    assert!(prompts(&[(Afraid, Yes)]).is_empty());
+    let neck = prompts(&[(Neck, Yes)]);
+    assert_eq!(neck.len(), 2);
+    assert!(neck[0].starts_with("Urgent: "));
+    assert!(neck[1].starts_with("Strangulation was disclosed"));
+    assert!(prompts(&[(Children, Yes)])[0].contains("safeguarding"));
+    assert!(prompts(&[(Own, Yes)])[0].contains("programme for people who use violence"));
+    // A declined question is not a disclosure.
+    assert!(prompts(&[(Neck, RatherNotSay)]).is_empty());
+}

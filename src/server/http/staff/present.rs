@@ -395,11 +395,14 @@ async fn pathway(
             )
         })
         .collect();
-    let needs_review = state
-        .db
-        .safety_screen(id)
-        .await?
-        .is_some_and(|s| s.is_positive());
+    let screen = state.db.safety_screen(id).await?;
+    let needs_review = screen.as_ref().is_some_and(|s| s.is_positive());
+    let leaving =
+        crate::domain::couple::is_leaving(state.db.result(id).await?.and_then(|r| r.leaning));
+    let prompts = screen
+        .and_then(|s| s.flag_for(leaving))
+        .map(|f| f.prompts())
+        .unwrap_or_default();
     let contact_form = needs_review.then(|| FirstContactForm {
         action: format!("/staff/submissions/{}/first-contact", submission.reference),
         channels: ContactChannel::ALL
@@ -429,6 +432,7 @@ async fn pathway(
         contact_form,
         couple_hold: crate::server::service::couples::safety_hold(state, id).await?,
         overrides,
+        prompts,
     })
 }
 
@@ -463,7 +467,9 @@ pub(super) async fn couple_summary(
     let own = state.db.safety_screen(id).await?;
     let own_check_in = match &own {
         None => "not answered yet".to_owned(),
-        Some(screen) if screen.is_positive() => "POSITIVE (see above)".to_owned(),
+        Some(screen) if screen.is_positive() => {
+            "needs a clinician's review (see “Reaching this client safely”)".to_owned()
+        }
         Some(_) => "answered, no concerns".to_owned(),
     };
     let Some((couple_id, role)) = state.db.couple_of(id).await? else {

@@ -34,6 +34,8 @@ pub struct SafetyPathway {
     pub couple_hold: bool,
     /// Joint consults booked during the hold: "when · who: reason".
     pub overrides: Vec<String>,
+    /// Steps for what this client disclosed (`SafetyFlag::prompts`).
+    pub prompts: Vec<&'static str>,
 }
 
 #[component]
@@ -99,7 +101,20 @@ pub(super) fn SafetyPathwayCard(pathway: SafetyPathway) -> impl IntoView {
         contact_form,
         couple_hold,
         overrides,
+        prompts,
     } = pathway;
+    let prompts = (!prompts.is_empty()).then(|| {
+        let items = prompts
+            .into_iter()
+            .map(|p| view! { <li>{p}</li> })
+            .collect_view();
+        view! {
+            <div class="first-contact-note disclosure-prompts" role="note">
+                <p><strong>"For what they disclosed"</strong></p>
+                <ul>{items}</ul>
+            </div>
+        }
+    });
     let contact_lines = if safe_contact.is_empty() {
         view! { <p>"They gave no safe-contact details."</p> }.into_any()
     } else {
@@ -157,6 +172,7 @@ pub(super) fn SafetyPathwayCard(pathway: SafetyPathway) -> impl IntoView {
             <h3>"Safe contact (never shown to a partner)"</h3>
             {contact_lines}
             {hold}
+            {prompts}
             {review}
             {overrides}
         </section>

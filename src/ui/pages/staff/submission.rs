@@ -400,7 +400,7 @@ pub(super) fn CoupleCard(couple: CoupleSummary) -> impl IntoView {
             {alert}
             <p>{who}</p>
             <p>"Private check-in: " {own_check_in}</p>
-            {mixed_agenda.map(|m| view! { <p class="flag"><strong>"Mixed agenda: "</strong>{m}</p> })}
+            {mixed_agenda.map(|m| view! { <p class="flag">{m}</p> })}
             {recommendation.map(|(label, what)| view! { <p><strong>{label}</strong>": "{what}</p> })}
             {report}
         </section>
