@@ -137,7 +137,8 @@ async fn two_step_sign_in(mut app: TestApp) {
     let settings = common::staff_html(&app, &session, "/staff/two-step").await;
     assert!(settings.contains("Recovery codes left: 9."), "{settings}");
 
-    // A lost phone: an admin turns it off; the password alone signs in again. Audited.
+    // An admin cannot turn their own off from the clinicians' page, with a session alone: it
+    // stays on (their own page asks for a code).
     let off = app
         .raw
         .post(app.url("/staff/clinicians/1/two-step/off"))
@@ -145,7 +146,14 @@ async fn two_step_sign_in(mut app: TestApp) {
         .send()
         .await
         .expect("post");
-    assert_eq!(location(&off), "/staff/clinicians");
+    assert_eq!(location(&off), "/staff/two-step");
+    let (_, to) = password(&app).await;
+    assert_eq!(to, "/staff/login/code");
+    // A lost phone: the server's command line turns it off; the password alone signs in
+    // again. Audited.
+    let mut command = app.cli();
+    command.args(["reset-two-step", "--email", ADMIN]);
+    assert!(command.output().await.expect("run").status.success());
     let (_, to) = password(&app).await;
     assert_eq!(to, "/staff");
     let audited = "select count(*) from audit_events where action in \
@@ -215,6 +223,84 @@ async fn two_step_sign_in(mut app: TestApp) {
     assert!(String::from_utf8_lossy(&nobody.stderr).contains("no account has that email"));
 }
 on_both_databases!(two_step, two_step_sign_in);
+
+/// Codes checked outside the login (security review 3, N9): new recovery codes take a code,
+/// are audited and end the account's other sessions; wrong codes count toward the account's
+/// lock like wrong passwords, and once it is locked even a right code waits.
+async fn codes_outside_the_login_count_and_end_other_sessions(app: TestApp) {
+    create_admin(&app, ADMIN, "Ana Lima", PASSWORD).await;
+    let (cookie, _) = password(&app).await;
+    let setup = common::staff_html(&app, &cookie, "/staff/two-step").await;
+    let secret = texts(&setup, "code.secret").concat().replace(' ', "");
+    let on = app
+        .raw
+        .post(app.url("/staff/two-step"))
+        .header("cookie", &cookie)
+        .form(&[("code", code(&secret, 0))])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(on.status(), StatusCode::OK);
+    let recovery = texts(&on.text().await.expect("body"), "ul.recovery-codes code");
+    // A second session of the same account (a recovery code for its second step).
+    let (pending, _) = password(&app).await;
+    let other = post_code(&app, &pending, &recovery[0]).await;
+    assert_eq!(location(&other), "/staff");
+    let other = session_cookie(&other)
+        .map(|c| cookie_value(&c))
+        .expect("a session");
+    assert_eq!(workspace(&app, &other).await.status(), StatusCode::OK);
+
+    let change = |code: String, action: &'static str| {
+        app.raw
+            .post(app.url("/staff/two-step/change"))
+            .header("cookie", &cookie)
+            .form(&[("code", code), ("action", action.to_owned())])
+            .send()
+    };
+    let fresh = change(code(&secret, 1), "codes").await.expect("post");
+    assert_eq!(fresh.status(), StatusCode::OK);
+    let codes = texts(&fresh.text().await.expect("body"), "ul.recovery-codes code");
+    assert_eq!(codes.len(), 10);
+    assert_ne!(codes, recovery);
+    let audited = "select count(*) from audit_events where action = 'new_recovery_codes'";
+    assert_eq!(db_count(&app, audited).await, 1);
+    assert_eq!(location(&workspace(&app, &other).await), "/staff/login");
+    assert_eq!(workspace(&app, &cookie).await.status(), StatusCode::OK);
+
+    // Five wrong codes lock the account; then the page says so, whatever is typed.
+    for _ in 0..5 {
+        let wrong = change("000000".into(), "codes").await.expect("post");
+        assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let locked = format!(
+        "select count(*) from clinicians where email = '{ADMIN}' and locked_until is not null"
+    );
+    assert_eq!(db_count(&app, &locked).await, 1);
+    let refused = change(code(&secret, 1), "off").await.expect("post");
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused
+        .text()
+        .await
+        .expect("body")
+        .contains("Too many wrong codes or passwords"));
+    let login = app
+        .raw
+        .post(app.url("/staff/login"))
+        .form(&[("email", ADMIN), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(
+        login.status(),
+        StatusCode::UNAUTHORIZED,
+        "the account is locked"
+    );
+}
+on_both_databases!(
+    codes_outside_login,
+    codes_outside_the_login_count_and_end_other_sessions
+);
 
 #[tokio::test]
 async fn a_bad_require_mfa_setting_is_refused_by_name() {

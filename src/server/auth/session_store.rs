@@ -56,6 +56,23 @@ impl DbSessionStore {
         self.0.delete_expired_sessions(now).await
     }
 
+    /// Ends every session of a clinician but `keep` (the one making a two-step change): a
+    /// session someone else holds does not outlive it.
+    pub async fn delete_others(
+        &self,
+        clinician: ClinicianId,
+        keep: Option<Id>,
+    ) -> std::result::Result<(), sqlx::Error> {
+        match keep {
+            Some(id) => {
+                self.0
+                    .delete_other_sessions(clinician, &stored_id(&id))
+                    .await
+            }
+            None => self.0.delete_sessions_of(clinician).await,
+        }
+    }
+
     /// Ends every session of a clinician (logout everywhere, password change, deactivation).
     pub async fn delete_for(&self, clinician: ClinicianId) -> std::result::Result<(), sqlx::Error> {
         self.0.delete_sessions_of(clinician).await

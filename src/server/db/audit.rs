@@ -95,6 +95,8 @@ pub enum AuditAction {
     },
     /// Two-step sign-in turned on for one's own account.
     EnableMfa,
+    /// New recovery codes replaced the old ones.
+    NewRecoveryCodes,
     /// Names the account whose two-step sign-in was turned off (by its owner or an admin).
     DisableMfa {
         clinician: i64,
@@ -174,6 +176,7 @@ impl AuditAction {
                 return Cow::Owned(format!("publish_intake_form {version}"))
             }
             AuditAction::EnableMfa => "enable_two_step",
+            AuditAction::NewRecoveryCodes => "new_recovery_codes",
             AuditAction::DisableMfa { clinician } => {
                 return Cow::Owned(format!("disable_two_step {clinician}"))
             }

@@ -130,6 +130,7 @@ impl Db {
         &self,
         clinician: ClinicianId,
         code_hashes: &[String],
+        audit: &Audit,
     ) -> Result<(), sqlx::Error> {
         let clear = "delete from recovery_codes where clinician_id = $1";
         let add = "insert into recovery_codes (clinician_id, code_hash) values ($1, $2)";
@@ -139,6 +140,7 @@ impl Db {
             for hash in code_hashes {
                 sqlx::query(add).bind(clinician.0).bind(hash).execute(&mut *tx).await?;
             }
+            audit::write(&mut *tx, audit).await?;
             tx.commit().await?;
         });
         Ok(())

@@ -82,6 +82,19 @@ impl Db {
         Ok(done)
     }
 
+    /// Ends every session of a clinician but the one stored as `keep` (a two-step change).
+    pub async fn delete_other_sessions(
+        &self,
+        clinician: ClinicianId,
+        keep: &str,
+    ) -> Result<(), sqlx::Error> {
+        let sql = "delete from sessions where clinician_id = $1 and id <> $2";
+        with_pool!(self, pool => {
+            sqlx::query(sql).bind(clinician.0).bind(keep).execute(pool).await?;
+        });
+        Ok(())
+    }
+
     /// Ends every session of a clinician (password change, deactivation).
     pub async fn delete_sessions_of(&self, clinician: ClinicianId) -> Result<(), sqlx::Error> {
         let sql = "delete from sessions where clinician_id = $1";

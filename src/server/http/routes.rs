@@ -50,11 +50,21 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
             ),
         )
         .route("/staff/logout", post(staff::logout))
+        // Codes tried outside the login: a few, then one every 6 seconds per address (and
+        // each wrong one counts toward the account's lock).
         .route(
             "/staff/two-step",
-            get(staff::two_step::settings).post(staff::two_step::enable),
+            per_address(
+                state,
+                get(staff::two_step::settings).post(staff::two_step::enable),
+                6,
+                10,
+            ),
         )
-        .route("/staff/two-step/change", post(staff::two_step::change))
+        .route(
+            "/staff/two-step/change",
+            per_address(state, post(staff::two_step::change), 6, 10),
+        )
         .route(
             "/staff/clinicians/{id}/two-step/off",
             post(staff::two_step::admin_off),

@@ -175,10 +175,62 @@ fn recovery_codes() -> (Vec<String>, Vec<String>) {
     (codes, hashes)
 }
 
+/// A code check outside the login is refused while the account is locked, and a wrong code
+/// counts toward the lock like a wrong password: a stolen session must not be a way to try
+/// every code (security review 3, N9). `Some(page)` is the refusal to show.
+async fn refuse_code(
+    state: &AppState,
+    viewer: &Clinician,
+    right: bool,
+) -> Result<Option<Response>, AppError> {
+    let now = Utc::now();
+    let locked = state
+        .db
+        .locks(now)
+        .await?
+        .into_iter()
+        .find(|(id, _)| *id == viewer.id)
+        .map(|(_, until)| until);
+    let message = match (locked, right) {
+        (Some(until), _) => {
+            let until = until.with_timezone(&state.config.practice_zone);
+            format!(
+                "Too many wrong codes or passwords: try again after {}.",
+                until.format("%H:%M %Z")
+            )
+        }
+        (None, true) => return Ok(None),
+        (None, false) => {
+            auth::count_failure(state, viewer, now).await?;
+            WRONG_CODE.to_owned()
+        }
+    };
+    let view_state = current(state, viewer, Some(message)).await?;
+    Ok(Some(page(
+        state,
+        viewer,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        view_state,
+    )))
+}
+
+/// Ends the viewer's other sessions after a two-step change.
+async fn end_other_sessions(
+    state: &AppState,
+    viewer: &Clinician,
+    session: &Session,
+) -> Result<(), AppError> {
+    crate::server::auth::session_store::DbSessionStore(state.db.clone())
+        .delete_others(viewer.id, session.id())
+        .await?;
+    Ok(())
+}
+
 /// `POST /staff/two-step`: the first code from the app turns it on.
 pub async fn enable(
     State(state): State<AppState>,
     CurrentClinician(viewer): CurrentClinician,
+    session: Session,
     AppForm(form): AppForm<CodeForm>,
 ) -> Result<Response, AppError> {
     let setting_up = state
@@ -189,14 +241,12 @@ pub async fn enable(
     let Some(setup) = setting_up else {
         return Ok(Redirect::to("/staff/two-step").into_response());
     };
-    let Some(step) = step_now(&setup.secret, &form.code) else {
-        let view_state = current(&state, &viewer, Some(WRONG_CODE.into())).await?;
-        return Ok(page(
-            &state,
-            &viewer,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            view_state,
-        ));
+    let step = step_now(&setup.secret, &form.code);
+    if let Some(refusal) = refuse_code(&state, &viewer, step.is_some()).await? {
+        return Ok(refusal);
+    }
+    let Some(step) = step else {
+        return Ok(Redirect::to("/staff/two-step").into_response());
     };
     let (codes, hashes) = recovery_codes();
     let audit = Audit::new(viewer.id, AuditAction::EnableMfa, None, Utc::now());
@@ -207,6 +257,7 @@ pub async fn enable(
     {
         return Ok(Redirect::to("/staff/two-step").into_response());
     }
+    end_other_sessions(&state, &viewer, &session).await?;
     Ok(page(
         &state,
         &viewer,
@@ -226,6 +277,7 @@ pub struct ChangeForm {
 pub async fn change(
     State(state): State<AppState>,
     CurrentClinician(viewer): CurrentClinician,
+    session: Session,
     AppForm(form): AppForm<ChangeForm>,
 ) -> Result<Response, AppError> {
     let Some(mfa) = state
@@ -236,7 +288,12 @@ pub async fn change(
     else {
         return Ok(Redirect::to("/staff/two-step").into_response());
     };
-    let proved = match step_now(&mfa.secret, &form.code) {
+    let step = step_now(&mfa.secret, &form.code);
+    if let Some(refusal) = refuse_code(&state, &viewer, step.is_some()).await? {
+        return Ok(refusal);
+    }
+    // A code already used (replayed) is refused without counting: it was right once.
+    let proved = match step {
         Some(step) => state.db.take_mfa_step(viewer.id, step).await?,
         None => false,
     };
@@ -259,11 +316,17 @@ pub async fn change(
                 .db
                 .remove_mfa(viewer.id, &Audit::new(viewer.id, action, None, now))
                 .await?;
+            end_other_sessions(&state, &viewer, &session).await?;
             Ok(Redirect::to("/staff/two-step").into_response())
         }
         "codes" => {
             let (codes, hashes) = recovery_codes();
-            state.db.replace_recovery_codes(viewer.id, &hashes).await?;
+            let audit = Audit::new(viewer.id, AuditAction::NewRecoveryCodes, None, now);
+            state
+                .db
+                .replace_recovery_codes(viewer.id, &hashes, &audit)
+                .await?;
+            end_other_sessions(&state, &viewer, &session).await?;
             Ok(page(
                 &state,
                 &viewer,
@@ -283,6 +346,11 @@ pub async fn admin_off(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     super::admin::require_admin(&viewer)?;
+    // One's own is turned off with a code, on one's own two-step page: a session alone
+    // (perhaps someone else's) must not be enough.
+    if id == viewer.id.0 {
+        return Ok(Redirect::to("/staff/two-step").into_response());
+    }
     let action = AuditAction::DisableMfa { clinician: id };
     let audit = Audit::new(viewer.id, action, None, Utc::now());
     state.db.remove_mfa(ClinicianId(id), &audit).await?;
