@@ -22,6 +22,28 @@ fn main_text(html: &str) -> String {
         .join(" ")
 }
 
+/// Posts the private check-in with `answer` throughout, but "Yes" to each question in `yes`
+/// (by id).
+async fn check_in_saying(
+    app: &TestApp,
+    token: &str,
+    answer: &str,
+    yes: &[&str],
+) -> reqwest::Response {
+    let mut form = common::check_in_form(answer);
+    for (name, value) in &mut form {
+        if yes.iter().any(|id| name.strip_prefix("s_") == Some(*id)) {
+            *value = "yes".into();
+        }
+    }
+    app.raw
+        .post(app.url(&format!("/q/{token}/private")))
+        .form(&form)
+        .send()
+        .await
+        .expect("check-in")
+}
+
 async fn page(app: &TestApp, path: &str) -> (StatusCode, String) {
     let response = app.raw.get(app.url(path)).send().await.expect("get");
     let status = response.status();
@@ -224,19 +246,7 @@ async fn tiers_are_stored_and_old_check_ins_stay_readable(app: TestApp) {
     // Pressure on the neck: urgent, whatever else was answered.
     let urgent = common::start_questionnaire(&app).await;
     common::answer_every_section(&app, &urgent, |_| "4", "").await;
-    let mut form = common::check_in_form("no");
-    for (name, value) in &mut form {
-        if name == "s_neck" {
-            *value = "yes".into();
-        }
-    }
-    let checked = app
-        .raw
-        .post(app.url(&format!("/q/{urgent}/private")))
-        .form(&form)
-        .send()
-        .await
-        .expect("check-in");
+    let checked = check_in_saying(&app, &urgent, "no", &["neck"]).await;
     assert_eq!(location(&checked), format!("/q/{urgent}/result"));
     let stored = "select count(*) from safety_screens where version = 3 and urgent = 1";
     assert_eq!(common::db_count(&app, stored).await, 1);
@@ -344,20 +354,8 @@ async fn the_workspace_leads_with_the_intakes_that_need_review(app: TestApp) {
         async move {
             let token = common::start_questionnaire(app).await;
             common::answer_every_section(app, &token, |_| "4", "").await;
-            let mut form = common::check_in_form(answer);
-            if neck {
-                for (name, value) in &mut form {
-                    if name == "s_neck" {
-                        *value = "yes".into();
-                    }
-                }
-            }
-            app.raw
-                .post(app.url(&format!("/q/{token}/private")))
-                .form(&form)
-                .send()
-                .await
-                .expect("check-in");
+            let yes: &[&str] = if neck { &["neck"] } else { &[] };
+            check_in_saying(app, &token, answer, yes).await;
             common::db_text(app, latest).await
         }
     };
@@ -473,19 +471,8 @@ async fn an_overdue_urgent_review_goes_to_the_on_call_address_once(backend: Back
                 "{}",
                 main_text(&html)
             );
-            let mut form = common::check_in_form(answer);
-            for (name, value) in &mut form {
-                if neck && name == "s_neck" {
-                    *value = "yes".into();
-                }
-            }
-            let saved = app
-                .raw
-                .post(app.url(&format!("/q/{token}/private")))
-                .form(&form)
-                .send()
-                .await
-                .expect("check-in");
+            let yes: &[&str] = if neck { &["neck"] } else { &[] };
+            let saved = check_in_saying(app, &token, answer, yes).await;
             assert_eq!(saved.status(), StatusCode::SEE_OTHER);
             common::db_text(app, latest).await
         }
@@ -554,19 +541,7 @@ async fn a_concern_while_leaving_is_urgent(app: TestApp) {
         async move {
             let token = common::start_questionnaire(app).await;
             common::answer_sections(app, &token, |_| "4", &[("lean", lean)], "").await;
-            let mut form = common::check_in_form("no");
-            for (name, value) in &mut form {
-                if name == "s_afraid" {
-                    *value = "yes".into();
-                }
-            }
-            let saved = app
-                .raw
-                .post(app.url(&format!("/q/{token}/private")))
-                .form(&form)
-                .send()
-                .await
-                .expect("check-in");
+            let saved = check_in_saying(app, &token, "no", &["afraid"]).await;
             assert_eq!(saved.status(), StatusCode::SEE_OTHER);
             let (_, result) = page(app, &format!("/q/{token}/result")).await;
             let reference = common::db_text(

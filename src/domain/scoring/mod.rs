@@ -151,8 +151,16 @@ pub const WILLINGNESS_CAP_BELOW: u8 = 40;
 /// summary reads "You feel willing and able to work on rebuilding trust".
 pub const LEANING_IN_FROM: u8 = 70;
 
+/// Someone who says "I want to work on it" reads as leaning in from this commitment score on,
+/// though it is under [`LEANING_IN_FROM`]: thoughts of ending are common in couples who come to
+/// therapy, and reading every ambivalent moment as "unsure" flagged a third of people who said
+/// they want to rebuild, are committed and are not unsure (clinical review 3, N10). A clinical
+/// judgement call, to validate against clinicians' ratings.
+pub const STATED_IN_HOLDS_FROM: u8 = 55;
+
 /// Where someone is about the relationship, from their commitment score and (version 2) what
-/// they said: the more leaning-out of the two, as a careful reading of mixed signals. Version
+/// they said: the more leaning-out of the two, as a careful reading of mixed signals, except
+/// that a stated "in" holds from [`STATED_IN_HOLDS_FROM`]. Version
 /// 1 has no direct question and pools commitment with other things, so only its clear ends
 /// count there and a middle score is `None`.
 pub fn leaning(version: Instrument, commitment: u8, said: Option<Leaning>) -> Option<Leaning> {
@@ -163,6 +171,9 @@ pub fn leaning(version: Instrument, commitment: u8, said: Option<Leaning>) -> Op
     };
     match version {
         Instrument::V1 => (from_score != Leaning::Unsure).then_some(from_score),
+        Instrument::V2 if said == Some(Leaning::In) && commitment >= STATED_IN_HOLDS_FROM => {
+            Some(Leaning::In)
+        }
         Instrument::V2 => Some(said.map_or(from_score, |said| said.min(from_score))),
     }
 }

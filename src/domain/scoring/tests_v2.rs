@@ -205,8 +205,14 @@ fn leaning_is_the_more_careful_of_what_was_said_and_scored() {
     let l = |c, said| leaning(V2, c, said);
     assert_eq!(l(100, Some(In)), Some(In));
     assert_eq!(l(100, Some(Unsure)), Some(Unsure));
-    assert_eq!(l(69, Some(In)), Some(Unsure));
+    // A stated "in" holds from 55: a 4/3/2/4/3 pattern (65) is not "unsure" (clinical N10).
+    assert_eq!(l(69, Some(In)), Some(In));
+    assert_eq!(l(STATED_IN_HOLDS_FROM, Some(In)), Some(In));
+    assert_eq!(l(STATED_IN_HOLDS_FROM - 1, Some(In)), Some(Unsure));
     assert_eq!(l(39, Some(In)), Some(Out));
+    // Nothing said, or anything else said: the careful reading, as before.
+    assert_eq!(l(65, None), Some(Unsure));
+    assert_eq!(l(65, Some(Unsure)), Some(Unsure));
     assert_eq!(l(100, Some(Decided)), Some(Decided));
     assert_eq!(l(70, None), Some(In));
 }

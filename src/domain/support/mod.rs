@@ -348,18 +348,6 @@ impl Resources {
         &self.emergency_numbers
     }
 
-    /// What to do in danger now: "If you are in danger now, call 911."
-    pub fn danger_now(&self) -> String {
-        match self.emergency_numbers.as_slice() {
-            [] => NO_COUNTRY_LINE.to_owned(),
-            [one] => format!("If you are in danger now, call {one}."),
-            [first, rest @ ..] => format!(
-                "If you are in danger now, call {first} (or {}).",
-                rest.join(" or ")
-            ),
-        }
-    }
-
     /// When what a client sends is read, said the same to everyone before they send it: by a
     /// clinician in the practice's working hours (`hours`, in words, with the zone they are
     /// in), never around the clock, and what to do in danger now.
@@ -373,7 +361,7 @@ impl Resources {
         };
         format!(
             "{when} This site is not watched around the clock. {}",
-            self.danger_now()
+            self.emergency_sentence()
         )
     }
 

@@ -257,7 +257,7 @@ fn the_reading_notice_says_when_answers_are_read_and_what_to_do_now() {
     );
     assert!(Resources::preset(Country::Ie)
         .reading_notice(None)
-        .ends_with("If you are in danger now, call 112 (or 999)."));
+        .ends_with("If you are in danger now, call 112 or 999."));
     assert!(Resources::neutral()
         .reading_notice(None)
         .starts_with("A clinician reads what you send when the practice is open."));

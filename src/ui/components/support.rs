@@ -78,20 +78,55 @@ pub fn SupportPanel(resources: Resources) -> impl IntoView {
 }
 
 /// The footer's short version: the emergency sentence, then the first domestic-violence line and
-/// the first crisis line, each with its quickest way to reach it.
+/// the first crisis line, each with its quickest way to reach it, and who it is for when that
+/// is narrower than everyone. A first line for some people only ("Women") brings the next
+/// ones for others ("Men"), so nobody reads that there is no line for them.
 pub fn footer_lines(resources: &Resources) -> Vec<String> {
     let mut lines = vec![resources.emergency_sentence()];
     for kind in [SupportKind::DomesticViolence, SupportKind::Crisis] {
-        if let Some(line) = resources.lines_for(kind).next() {
+        let mut of_kind = resources.lines_for(kind).peekable();
+        let narrow = of_kind.peek().is_some_and(|l| l.serves.is_some());
+        let shown: Vec<_> = if narrow {
+            of_kind.take_while(|l| l.serves.is_some()).take(3).collect()
+        } else {
+            of_kind.take(1).collect()
+        };
+        for line in shown {
             let reach = line
                 .phone
                 .clone()
                 .or_else(|| line.text_instruction())
                 .or_else(|| line.website.clone());
             if let Some(reach) = reach {
-                lines.push(format!("{}: {reach}.", line.name));
+                // Who it is for, when narrower than everyone: a women's line is not for all.
+                let name = match &line.serves {
+                    Some(serves) => format!("{} ({serves})", line.name),
+                    None => line.name.clone(),
+                };
+                lines.push(format!("{name}: {reach}."));
             }
         }
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::support::Country;
+
+    #[test]
+    fn the_footer_says_who_a_line_is_for_and_leaves_nobody_out() {
+        let gb = footer_lines(&Resources::preset(Country::Gb));
+        assert_eq!(gb[0], "If you are in danger now, call 999.");
+        assert!(gb[1].starts_with("National Domestic Abuse Helpline (Women): 0808 2000 247"));
+        assert!(
+            gb[2].starts_with("Men's Advice Line (Men): 0808 801 0327"),
+            "{gb:?}"
+        );
+        // A line for everyone comes alone.
+        let us = footer_lines(&Resources::preset(Country::Us));
+        assert_eq!(us.len(), 3, "{us:?}");
+        assert!(!us[1].contains('('), "{us:?}");
+    }
 }

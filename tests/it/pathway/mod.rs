@@ -237,21 +237,7 @@ async fn a_safe_way_to_be_reached_is_kept_for_clinicians_only(app: TestApp) {
             .and_then(|e| e.value().attr("value").map(str::to_owned))
     };
     assert_eq!(value("#email").as_deref(), Some(SAFE_EMAIL));
-    let booked = app
-        .raw
-        .post(app.url(&format!("/q/{token}/book")))
-        .form(&[
-            ("slot", slot.as_str()),
-            ("tz", "UTC"),
-            ("request_key", "0123456789abcdef0123456789abcdef"),
-            ("name", "Robin"),
-            ("email", SAFE_EMAIL),
-            ("phone", SAFE_PHONE),
-            ("consent", "yes"),
-        ])
-        .send()
-        .await
-        .expect("book");
+    let booked = book(&app, &token, &slot).await;
     assert_eq!(booked.status(), StatusCode::SEE_OTHER);
     let without_calendar = common::mail(&app, "consult_confirmation")
         .await
@@ -552,27 +538,8 @@ async fn a_client_changes_how_the_practice_can_reach_them(app: TestApp) {
     assert!(!page.contains(SAFE_EMAIL));
 
     // A booking at the safe address: its reminder waits to be sent.
-    let (_, _, picker) = get(&app, &format!("/q/{token}/book")).await;
-    let slot = Html::parse_document(&picker)
-        .select(&Selector::parse("input[name=slot]").expect("selector"))
-        .next()
-        .and_then(|e| e.value().attr("value").map(str::to_owned))
-        .expect("an open time");
-    let booked = app
-        .raw
-        .post(app.url(&format!("/q/{token}/book")))
-        .form(&[
-            ("slot", slot.as_str()),
-            ("tz", "UTC"),
-            ("request_key", "0123456789abcdef0123456789abcdef"),
-            ("name", "Robin"),
-            ("email", SAFE_EMAIL),
-            ("phone", SAFE_PHONE),
-            ("consent", "yes"),
-        ])
-        .send()
-        .await
-        .expect("book");
+    let slot = first_time(&app, &token).await;
+    let booked = book(&app, &token, &slot).await;
     assert_eq!(booked.status(), StatusCode::SEE_OTHER);
     assert_eq!(reminder(&app).await, [SAFE_EMAIL]);
 
@@ -636,6 +603,34 @@ async fn a_client_changes_how_the_practice_can_reach_them(app: TestApp) {
     assert_eq!(db_count(&app, audited).await, 2);
 }
 on_both_databases!(reach, a_client_changes_how_the_practice_can_reach_them);
+
+/// The first time the picker offers this client.
+async fn first_time(app: &TestApp, token: &str) -> String {
+    let (_, _, picker) = get(app, &format!("/q/{token}/book")).await;
+    Html::parse_document(&picker)
+        .select(&Selector::parse("input[name=slot]").expect("selector"))
+        .next()
+        .and_then(|e| e.value().attr("value").map(str::to_owned))
+        .expect("an open time")
+}
+
+/// Books `slot` for this client at the safe address, as the confirm form sends it.
+async fn book(app: &TestApp, token: &str, slot: &str) -> reqwest::Response {
+    app.raw
+        .post(app.url(&format!("/q/{token}/book")))
+        .form(&[
+            ("slot", slot),
+            ("tz", "UTC"),
+            ("request_key", "0123456789abcdef0123456789abcdef"),
+            ("name", "Robin"),
+            ("email", SAFE_EMAIL),
+            ("phone", SAFE_PHONE),
+            ("consent", "yes"),
+        ])
+        .send()
+        .await
+        .expect("book")
+}
 
 /// To whom the consult reminders still waiting to be sent go.
 async fn reminder(app: &TestApp) -> Vec<String> {
