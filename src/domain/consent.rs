@@ -111,9 +111,9 @@ together would not be safe or would not work, a clinician talks it through with 
 own first, and does not raise it with your partner without your agreement.
 
 # When the practice must share information
-A clinician may have to share information without your agreement when someone is in immediate \
-danger, when a child or a vulnerable adult may be at risk of harm, or when a court orders it. \
-The exact rules depend on where the practice is; you can ask the practice about them.
+Sometimes a clinician must share information without your agreement. This is when someone is \
+in danger right now, when a child or a vulnerable adult may be harmed, or when a court orders \
+it. The rules depend on where the practice is. You can ask the practice about them.
 
 # When your answers are read
 {reading_notice}

@@ -40,9 +40,9 @@ pub const PANEL_INTRO: &str = "We show these services to everyone who uses this 
      separate from the practice, and you can contact them without telling us or anyone else.";
 
 /// The line about devices, shown with every list (including the neutral one).
-pub const SAFER_DEVICE: &str = "If someone else can look at your phone, computer or messages, you \
-     may want to contact these services from a device they can't get to, such as a trusted \
-     friend's phone or a computer at a library.";
+pub const SAFER_DEVICE: &str = "Someone else may be able to look at your phone, computer or \
+     messages. If so, contact these services from a device they can't get to. A trusted \
+     friend's phone or a library computer may be safer.";
 
 /// A country with a built-in list, chosen by `PRACTICE_COUNTRY`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -140,20 +140,20 @@ pub fn ResultPage(summary: ResultView) -> impl IntoView {
         <section class="card next-step">
             <h2>"A next step"</h2>
             <p>
-                "A clinician can help with whatever comes next: working on trust together, or "
-                "talking on your own about the relationship and what you want, whatever you decide."
+                "A clinician can help with whatever comes next. That may be working on trust "
+                "together. It may be talking on your own about what you want."
             </p>
             <p><a class="button primary" href=book_url>"Arrange a first consult — together or on your own"</a></p>
             <p>
-                "Couples sessions are not always the right first step. If you do not feel safe "
-                "with your partner, or are unsure you could speak freely with them in the room, "
-                "you can talk with a clinician on your own first: write to "
+                "Couples sessions are not always the right first step. You may not feel safe "
+                "with your partner. You may not be sure you could speak freely with them in the "
+                "room. Then you can talk with a clinician on your own first. Write to "
                 <a href=format!("mailto:{practice_email}")>{practice_email.clone()}</a>
                 " and ask for a private conversation."
             </p>
             <p class="hint">
-                "This questionnaire is new and has not been validated in research; it is a "
-                "starting point for a conversation, not a measure of your relationship."
+                "This questionnaire is new. It has not been tested in research. It is a way to "
+                "start talking, not a measure of your relationship."
             </p>
         </section>
         {joint.map(|card| view! { <JointSummaryCard card /> })}
