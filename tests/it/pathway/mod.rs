@@ -413,6 +413,19 @@ async fn booking_together_during_a_hold_needs_a_reason_and_each_partner_hears_pr
     assert!(select(&page, ".safety-pathway")
         .concat()
         .contains("Both partners need an individual conversation before any joint work"));
+    // A gave no safe contact: the clinician is warned not to go through B (clinical N8).
+    assert!(select(&page, ".safety-pathway")
+        .concat()
+        .contains("No private way to reach this partner was given"));
+    let b_page = common::staff_html(
+        &app,
+        &cookie,
+        &format!("/staff/submissions/{}", reference(&app, &b).await),
+    )
+    .await;
+    assert!(!select(&b_page, ".safety-pathway")
+        .concat()
+        .contains("No private way to reach this partner"));
     let slot = Html::parse_document(&page)
         .select(&Selector::parse("select#slot option[value^='2']").expect("selector"))
         .find_map(|o| o.value().attr("value").map(str::to_owned))

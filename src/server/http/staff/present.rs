@@ -433,6 +433,7 @@ async fn pathway(
         couple_hold: crate::server::service::couples::safety_hold(state, id).await?,
         overrides,
         prompts,
+        in_couple: state.db.couple_of(id).await?.is_some(),
     })
 }
 

@@ -36,6 +36,8 @@ pub struct SafetyPathway {
     pub overrides: Vec<String>,
     /// Steps for what this client disclosed (`SafetyFlag::prompts`).
     pub prompts: Vec<&'static str>,
+    /// This client is one partner of a couple.
+    pub in_couple: bool,
 }
 
 #[component]
@@ -102,6 +104,7 @@ pub(super) fn SafetyPathwayCard(pathway: SafetyPathway) -> impl IntoView {
         couple_hold,
         overrides,
         prompts,
+        in_couple,
     } = pathway;
     let prompts = (!prompts.is_empty()).then(|| {
         let items = prompts
@@ -116,7 +119,15 @@ pub(super) fn SafetyPathwayCard(pathway: SafetyPathway) -> impl IntoView {
         }
     });
     let contact_lines = if safe_contact.is_empty() {
-        view! { <p>"They gave no safe-contact details."</p> }.into_any()
+        let partner = in_couple.then(|| {
+            view! {
+                <p class="flag">
+                    <strong>"No private way to reach this partner was given."</strong>
+                    " Never arrange anything through the other partner: use the details they booked with, or ask in person when they are alone."
+                </p>
+            }
+        });
+        view! { <p>"They gave no safe-contact details."</p> {partner} }.into_any()
     } else {
         let items = safe_contact
             .into_iter()
