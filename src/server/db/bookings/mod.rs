@@ -11,6 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+mod limits;
 mod rows;
 
 use super::clinicians::ClinicianId;
@@ -554,26 +555,6 @@ impl Db {
     ) -> Result<Option<Booking>, sqlx::Error> {
         self.one_booking("b.manage_token_hash = $1", Key::Text(manage_token_hash))
             .await
-    }
-
-    /// How many bookings (live or cancelled) were made on a questionnaire since `since`,
-    /// not counting the one with `request_key` (a retry of a booking is not a new one).
-    pub async fn bookings_made_since(
-        &self,
-        submission: SubmissionId,
-        since: DateTime<Utc>,
-        request_key: &str,
-    ) -> Result<i64, sqlx::Error> {
-        let sql = "select count(*) from bookings \
-                   where submission_id = $1 and created_at > $2 and request_key <> $3";
-        Ok(with_pool!(self, pool => {
-            sqlx::query_scalar(sql)
-                .bind(submission.0)
-                .bind(since)
-                .bind(request_key)
-                .fetch_one(pool)
-                .await?
-        }))
     }
 
     /// The newest booking of a questionnaire (live or cancelled).

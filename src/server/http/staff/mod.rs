@@ -9,6 +9,7 @@ pub mod intake_form;
 mod list;
 mod login;
 mod present;
+mod present_referrals;
 mod reading;
 pub mod report;
 mod submission;
