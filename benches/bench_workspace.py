@@ -139,6 +139,21 @@ def name_terms(key, name):
     return sorted(out)
 
 
+def intake_tag(key, question, value):
+    """`Sealer::intake_tag`: the keyed tag a filtered intake answer is stored with."""
+    import hashlib, hmac  # noqa: E401
+
+    return hmac.new(key, f"intake {question}={value}".encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def tag_sql(question, cases):
+    """A SQL CASE giving the tag of the answer each row's value expression picks."""
+    key = index_key()
+    return "case " + " ".join(
+        f"when {when} then '{intake_tag(key, question, value)}'" for when, value in cases
+    ) + " end"
+
+
 def name_rows():
     """(name number, name, term) for every seeded name, for the seeding SQL to join."""
     key = index_key()
@@ -240,8 +255,9 @@ BOOKED_SQL = f"(i = {RARE_ROW} or ({SUBMITTED_SQL} and (h3 * 100) / 65536 >= 60 
 NAMES = len(FIRST) * len(LAST)
 NAME_SQL = f"case when i = {RARE_ROW} then {NAMES} else (h1 * 7 + h2) % {NAMES} end"
 INTAKE_SQL = "h4 % 10 < 6"
-FORMAT_SQL = "case h2 % 3 when 0 then 'in_person' when 1 then 'video' else 'either' end"
-CHILDREN_SQL = "case when h3 % 5 < 2 then 'yes' else 'no' end"
+# The answers' values are sealed in the app; rows hold a stand-in, and the tag filters use.
+FORMAT_CASES = [("h2 % 3 = 0", "in_person"), ("h2 % 3 = 1", "video"), ("1 = 1", "either")]
+CHILDREN_CASES = [("h3 % 5 < 2", "yes"), ("1 = 1", "no")]
 CLINICIAN_SQL = "(select min(id) from clinicians)"
 WAITING_EVERY = 500
 
@@ -273,11 +289,12 @@ def extras_sql(rows, created, submitted, starts, ends, ref_hex, override=""):
         f"""{rows} insert into booking_name_terms (term, booking_id, submission_id)
             select t.term, i, i from v join bench_terms t on t.n = {NAME_SQL} where {BOOKED_SQL}""",
         f"""{rows} insert into intake_answers (submission_id, question_key, form_version, value,
-                updated_at)
-            select i, 'about_format', 1, {FORMAT_SQL}, {submitted} from v where sub and {INTAKE_SQL}
+                tag, updated_at)
+            select i, 'about_format', 1, 'bench', {tag_sql('about_format', FORMAT_CASES)},
+                {submitted} from v where sub and {INTAKE_SQL}
             union all
-            select i, 'about_children', 1, {CHILDREN_SQL}, {submitted} from v
-            where sub and {INTAKE_SQL}""",
+            select i, 'about_children', 1, 'bench', {tag_sql('about_children', CHILDREN_CASES)},
+                {submitted} from v where sub and {INTAKE_SQL}""",
     ]
 
 

@@ -27,9 +27,13 @@ const ASK_FOR: &str = "Canary Wren";
 const SAFE_TIMES: &str = "CANARY weekday mornings";
 const REFERRAL_MESSAGE: &str = "CANARY-referral-message-7c2";
 const OUTCOME_NOTE: &str = "CANARY-outcome-note-e40";
+const INTAKE_NAME: &str = "Orsolya Canarybrook";
+const INTAKE_HOPES: &str = "CANARY-intake-hopes-a07";
 
 /// Every canary, as the database would hold it in clear.
-const CANARIES: [&str; 11] = [
+const CANARIES: [&str; 13] = [
+    INTAKE_NAME,
+    INTAKE_HOPES,
     REFERRAL_MESSAGE,
     OUTCOME_NOTE,
     NAME,
@@ -71,6 +75,21 @@ async fn a_practice_with_one_client(app: &TestApp) -> (String, String) {
     create_admin(app, ADMIN, "Ana Lima", PASSWORD).await;
     set_hours(app, ADMIN, "09:00-12:00").await;
     let token = start_questionnaire(app).await;
+    // The intake's own words, and closed answers the workspace filters on.
+    let about = app
+        .raw
+        .post(app.url(&format!("/q/{token}/about")))
+        .form(&[
+            ("in_about_name", INTAKE_NAME),
+            ("in_about_hopes", INTAKE_HOPES),
+            ("in_about_children", "yes"),
+            ("in_about_format", "video"),
+            ("nav", "next"),
+        ])
+        .send()
+        .await
+        .expect("about you");
+    assert_eq!(about.status(), StatusCode::SEE_OTHER);
     common::answer_every_section(app, &token, |_| "4", NOTE).await;
     let mut form = check_in_form("yes");
     for (k, v) in [
@@ -239,13 +258,35 @@ async fn what_a_copy_of_the_database_holds_is_sealed(app: TestApp) {
     for word in ["Quillon", "Marchetti", "quillon", "marchetti"] {
         assert!(!stored.contains(word), "the name's word {word} is stored");
     }
-    // The check-in's answers are sealed too, not only its free text.
+    // The check-in's answers are sealed too, not only its free text, and so are the closed
+    // intake answers, the referral's reason (here "safety") and the sealed values' lengths
+    // say nothing of which answer was given.
     let answers = db_text(&app, "select answers from safety_screens").await;
     assert!(answers.starts_with("tb1:"), "{answers}");
+    for sql in [
+        "select value from intake_answers where question_key = 'about_children'",
+        "select value from intake_answers where question_key = 'about_format'",
+        "select reason from referrals",
+    ] {
+        let stored = db_text(&app, sql).await;
+        assert!(stored.starts_with("tb1:"), "{sql}: {stored}");
+    }
+    assert_eq!(
+        db_count(
+            &app,
+            "select count(distinct length(value)) from intake_answers \
+             where question_key in ('about_children', 'about_format')"
+        )
+        .await,
+        1,
+        "\"yes\" and \"video\" seal to the same length"
+    );
 
     // Through the app, everything reads as it was written.
     let page = common::staff_html(&app, &cookie, &format!("/staff/submissions/{reference}")).await;
     for canary in [
+        INTAKE_NAME,
+        INTAKE_HOPES,
         NAME,
         EMAIL,
         PHONE,
@@ -279,6 +320,23 @@ async fn what_a_copy_of_the_database_holds_is_sealed(app: TestApp) {
         let rows = found_by_name(&app, &cookie, query).await;
         assert!(rows.is_empty(), "{query} finds nothing: {rows:?}");
     }
+    // The workspace still filters on the sealed intake answers.
+    let rows = |query: &'static str| {
+        let (app, cookie) = (&app, &cookie);
+        async move {
+            let list = common::staff_html(app, cookie, &format!("/staff?{query}")).await;
+            Html::parse_document(&list)
+                .select(&Selector::parse("table.submissions tbody tr").expect("selector"))
+                .count()
+        }
+    };
+    assert_eq!(rows("children=yes").await, 1);
+    assert_eq!(rows("children=no").await, 0);
+    assert_eq!(rows("meet=video").await, 1);
+    assert_eq!(rows("meet=in_person").await, 0);
+    // The report still counts the referral by its reason.
+    let report = common::staff_html(&app, &cookie, "/staff/report").await;
+    assert!(report.contains("Safety 1"), "the report counts the reason");
 }
 on_both_databases!(sealed, what_a_copy_of_the_database_holds_is_sealed);
 

@@ -92,6 +92,14 @@ async fn a_backup_taken_while_clients_write_restores_into_a_working_practice() {
     assert!(made.status.success(), "{}", text(&made.stderr));
     assert!(text(&made.stdout).contains("Backed up to"));
     assert!(started > 0, "the backup ran while clients wrote");
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&file)
+            .expect("backup")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "only its owner reads the backup");
+    }
 
     // A backup never overwrites a file, and a restore never overwrites a practice's data.
     let again = cli(&app.database_url, &["backup", file.to_str().expect("path")]).await;

@@ -253,15 +253,33 @@ async fn fields_sealed_since_are_sealed_at_the_next_start(mut app: TestApp) {
          '2026-11-02T00:00:00Z')",
         "insert into referral_texts (referral_id, message, outcome_note) values \
          ((select id from referrals), 'CLEAR-message-58', 'CLEAR-note-61')",
+        "insert into intake_answers (submission_id, question_key, form_version, value, \
+         updated_at) values ((select id from submissions), 'about_name', 1, 'CLEAR Intakename', \
+         '2026-11-01T00:00:00Z'), ((select id from submissions), 'about_children', 1, 'yes', \
+         '2026-11-01T00:00:00Z')",
         "update data_key set sealed_fields = 1",
     ] {
         db_execute(&app, sql).await;
     }
     app.restart(&[]).await;
-    for column in ["message", "outcome_note"] {
-        let sql = format!("select {column} from referral_texts");
-        assert!(db_text(&app, &sql).await.starts_with("tb1:"), "{column}");
+    for sql in [
+        "select message from referral_texts",
+        "select outcome_note from referral_texts",
+        "select reason from referrals",
+        "select value from intake_answers where question_key = 'about_name'",
+        "select value from intake_answers where question_key = 'about_children'",
+    ] {
+        assert!(db_text(&app, sql).await.starts_with("tb1:"), "{sql}");
     }
+    // The answer the workspace filters on has its keyed tag now; the name has none.
+    assert_eq!(
+        db_count(
+            &app,
+            "select count(*) from intake_answers where tag is not null"
+        )
+        .await,
+        1
+    );
     assert_eq!(
         db_count(
             &app,
@@ -274,6 +292,10 @@ async fn fields_sealed_since_are_sealed_at_the_next_start(mut app: TestApp) {
     let cookie = log_in_as(&app, ADMIN, PASSWORD).await.expect("login");
     let page = common::staff_html(&app, &cookie, "/staff/submissions/TB-REFTEXTS").await;
     assert!(page.contains("CLEAR-note-61"), "the note reads as it was");
+    assert!(
+        page.contains("CLEAR Intakename"),
+        "the intake answer reads as it was"
+    );
 }
 on_both_databases!(
     sealed_since,

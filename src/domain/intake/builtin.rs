@@ -13,6 +13,9 @@ pub const FORMAT: &str = "about_format";
 pub const CHILDREN: &str = "about_children";
 /// "How did you hear about the practice?": the practice's report counts intakes by it.
 pub const SOURCE: &str = "about_source";
+/// The closed questions the workspace filters on: their answers are stored with a keyed tag
+/// beside the sealed value, so a filter finds them at speed without reading them.
+pub const FILTERED: [&str; 2] = [FORMAT, CHILDREN];
 
 fn choices(pairs: &[(&str, &str)]) -> Vec<Choice> {
     pairs

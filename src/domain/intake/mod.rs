@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-pub use builtin::{about_you, CHILDREN, FORMAT, SOURCE};
+pub use builtin::{about_you, CHILDREN, FILTERED, FORMAT, SOURCE};
 pub use definition::{DefinitionError, NewQuestion, FILE_FORMAT, MAX_PRACTICE_QUESTIONS};
 
 /// Built-in questions' keys start with this; the practice's own are `p1`, `p2`, ….

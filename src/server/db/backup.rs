@@ -34,7 +34,7 @@ pub enum BackupError {
     Database(#[from] sqlx::Error),
     #[error(transparent)]
     Connect(#[from] ConnectError),
-    #[error("could not remove the empty database's files")]
+    #[error("could not write or remove a database file")]
     Files(#[from] std::io::Error),
 }
 
@@ -63,9 +63,32 @@ pub async fn backup(url: &str, to: &Path) -> Result<(), BackupError> {
     if to.exists() {
         return Err(BackupError::Exists(to.to_owned()));
     }
-    let mut live = options.connect().await?;
-    vacuum_into(&mut live, to).await?;
-    live.close().await?;
+    // The copy holds what the live database holds: only its owner may read it, whatever the
+    // umask (SQLite would create it 0644). `VACUUM INTO` fills an empty file.
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(to)
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => BackupError::Exists(to.to_owned()),
+                _ => BackupError::Files(e),
+            })?;
+    }
+    let copied = match options.connect().await {
+        Ok(mut live) => match vacuum_into(&mut live, to).await {
+            Ok(()) => live.close().await,
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    if let Err(e) = copied {
+        // No half-made backup is left to be mistaken for one.
+        let _ = std::fs::remove_file(to);
+        return Err(e.into());
+    }
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::audit;
+use super::seal::Field;
 use super::{with_pool, Audit, Db, SaveError, SubmissionId};
 
 /// One published version of the intake form, as stored (its definition is JSON).
@@ -131,14 +132,15 @@ impl Db {
         let rows: Vec<(String, i32, String)> = with_pool!(self, pool => {
             sqlx::query_as(sql).bind(submission.0).fetch_all(pool).await?
         });
-        Ok(rows
-            .into_iter()
-            .map(|(key, version, value)| IntakeAnswer {
-                key,
-                version,
-                value,
+        rows.into_iter()
+            .map(|(key, version, value)| {
+                Ok(IntakeAnswer {
+                    key,
+                    version,
+                    value: self.sealer.open(Field::IntakeAnswer, value)?,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// The intake answers of every submission with an id in `low..=high` (a page of the CSV
@@ -153,23 +155,24 @@ impl Db {
         let rows: Vec<(i64, String, i32, String)> = with_pool!(self, pool => {
             sqlx::query_as(sql).bind(low.0).bind(high.0).fetch_all(pool).await?
         });
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(|(id, key, version, value)| {
-                (
+                let value = self.sealer.open(Field::IntakeAnswer, value)?;
+                Ok((
                     SubmissionId(id),
                     IntakeAnswer {
                         key,
                         version,
                         value,
                     },
-                )
+                ))
             })
-            .collect())
+            .collect()
     }
 
-    /// Saves one intake page in one transaction: each `(key, Some(value))` is stored under
-    /// `version`, each `(key, None)` removed; `finish` records that the client is through the
+    /// Saves one intake page in one transaction: each `(key, Some(value))` is stored sealed
+    /// under `version` (with its keyed tag when the workspace filters on it), each
+    /// `(key, None)` removed; `finish` records that the client is through the
     /// intake. Refuses once the questionnaire is submitted.
     pub async fn save_intake_answers(
         &self,
@@ -182,27 +185,41 @@ impl Db {
         let touch = "update submissions set updated_at = $2 \
                      where id = $1 and status = 'in_progress'";
         let upsert = "insert into intake_answers \
-                      (submission_id, question_key, form_version, value, updated_at) \
-                      values ($1, $2, $3, $4, $5) \
+                      (submission_id, question_key, form_version, value, tag, updated_at) \
+                      values ($1, $2, $3, $4, $5, $6) \
                       on conflict (submission_id, question_key) do update set \
                       form_version = excluded.form_version, value = excluded.value, \
-                      updated_at = excluded.updated_at";
+                      tag = excluded.tag, updated_at = excluded.updated_at";
         let remove = "delete from intake_answers where submission_id = $1 and question_key = $2";
         let finished = "insert into intakes (submission_id, finished_at) values ($1, $2) \
                         on conflict (submission_id) do nothing";
+        let mut stored = Vec::with_capacity(values.len());
+        for (key, value) in values {
+            let sealed = match value {
+                Some(value) => {
+                    let tag = crate::domain::intake::FILTERED
+                        .contains(&key.as_str())
+                        .then(|| self.sealer.intake_tag(key, value));
+                    Some((self.sealer.seal(Field::IntakeAnswer, value)?, tag))
+                }
+                None => None,
+            };
+            stored.push((key, sealed));
+        }
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let touched = sqlx::query(touch).bind(submission.0).bind(now).execute(&mut *tx).await?;
             if touched.rows_affected() == 0 {
                 return Err(SaveError::AlreadySubmitted);
             }
-            for (key, value) in values {
-                match value {
-                    Some(value) => sqlx::query(upsert)
+            for (key, sealed) in &stored {
+                match sealed {
+                    Some((value, tag)) => sqlx::query(upsert)
                         .bind(submission.0)
                         .bind(key)
                         .bind(version)
                         .bind(value)
+                        .bind(tag)
                         .bind(now)
                         .execute(&mut *tx)
                         .await?,

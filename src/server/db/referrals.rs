@@ -328,6 +328,9 @@ impl Db {
                       values ($1, $2, $3, $4, $5, $6, $6) returning id";
         let text = "insert into referral_texts (referral_id, message) values ($1, $2)";
         let message = self.sealer.seal_opt(Field::ReferralMessage, new.message)?;
+        let reason = self
+            .sealer
+            .seal(Field::ReferralReason, new.reason.as_str())?;
         let link = "insert into referral_entries (referral_id, entry_id, position) \
                     values ($1, $2, $3)";
         let current = "select workflow from submissions where id = $1";
@@ -342,7 +345,7 @@ impl Db {
             let id: i64 = sqlx::query_scalar(insert)
                 .bind(new.submission.0)
                 .bind(audit.by.0)
-                .bind(new.reason.as_str())
+                .bind(&reason)
                 .bind(new.token_hash)
                 .bind(channel)
                 .bind(audit.at)
@@ -441,7 +444,7 @@ impl Db {
                     id: ReferralId(row.0),
                     submission: SubmissionId(row.1),
                     by: row.2,
-                    reason: Reason::parse(&row.3)
+                    reason: Reason::parse(&self.sealer.open(Field::ReferralReason, row.3)?)
                         .ok_or_else(|| sqlx::Error::Decode("a referral's reason".into()))?,
                     message: self.sealer.open_opt(Field::ReferralMessage, row.4)?,
                     emailed: row.5 == "email",

@@ -26,11 +26,14 @@ const SEALED: &[(&str, &str, &str, Field)] = &[
     ("referral_texts", "referral_id", "outcome_note", Field::ReferralNote),
     // A mail server's refusal may quote the address it refused.
     ("outbox", "id", "last_error", Field::MailError),
+    ("hold_overrides", "id", "reason", Field::HoldReason),
+    ("referrals", "id", "reason", Field::ReferralReason),
+    // Intake answers (keyed by submission and question) are sealed by `reseal_intake!`.
 ];
 
 /// The version of [`SEALED`]: raised whenever fields are added to it, so that a database whose
 /// key was recorded before seals the new fields' clear values at its next start.
-pub(super) const SEALED_FIELDS: i64 = 3;
+pub(super) const SEALED_FIELDS: i64 = 4;
 
 /// Rows are read this many at a time, in key order.
 const BATCH: i64 = 500;
@@ -105,6 +108,52 @@ macro_rules! reseal {
                 }
             }
         }
+        changed + reseal_intake!($tx, from, to)
+    }};
+}
+
+/// As [`reseal!`] for the intake's answers, whose rows are keyed by submission and question;
+/// an answer the workspace filters on gets its keyed tag under `$to` (a value from before the
+/// tags had none).
+macro_rules! reseal_intake {
+    ($tx:expr, $from:expr, $to:expr) => {{
+        let (from, to): (&Sealer, &Sealer) = ($from, $to);
+        let select = "select submission_id, question_key, value from intake_answers \
+                      where (submission_id, question_key) > ($1, $2) \
+                      order by submission_id, question_key limit $3";
+        let update = "update intake_answers set value = $3, tag = $4 \
+                      where submission_id = $1 and question_key = $2";
+        let mut changed: u64 = 0;
+        let mut after = (0_i64, String::new());
+        loop {
+            let rows: Vec<(i64, String, String)> = sqlx::query_as(select)
+                .bind(after.0)
+                .bind(&after.1)
+                .bind(BATCH)
+                .fetch_all(&mut **$tx)
+                .await?;
+            let Some((last, last_key, _)) = rows.last() else {
+                break;
+            };
+            after = (*last, last_key.clone());
+            for (id, key, stored) in rows {
+                if to.sealed_here(&stored) {
+                    continue;
+                }
+                let plain = from.open(Field::IntakeAnswer, stored)?;
+                let tag = crate::domain::intake::FILTERED
+                    .contains(&key.as_str())
+                    .then(|| to.intake_tag(&key, &plain));
+                sqlx::query(update)
+                    .bind(id)
+                    .bind(&key)
+                    .bind(to.seal(Field::IntakeAnswer, &plain)?)
+                    .bind(tag)
+                    .execute(&mut **$tx)
+                    .await?;
+                changed += 1;
+            }
+        }
         changed
     }};
 }
@@ -144,7 +193,7 @@ impl Db {
             if stored != mine {
                 return Err(ConnectError::WrongKey { stored });
             }
-            reseal!(&mut tx, &sealer, &sealer);
+            let _sealed = reseal!(&mut tx, &sealer, &sealer);
             sqlx::query(mark).bind(SEALED_FIELDS).execute(&mut *tx).await?;
             tx.commit().await?;
         });

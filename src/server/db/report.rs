@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::seal::Field;
 use super::{with_pool, Db};
 
 /// The raw rows of the report, each with the instant it is dated by.
@@ -36,7 +37,7 @@ impl Db {
         let consults = "select s.created_at, min(b.starts_at) from submissions s \
                         join bookings b on b.submission_id = s.id \
                         where s.created_at >= $1 group by s.id, s.created_at";
-        Ok(with_pool!(self, pool => {
+        let rows: ReportRows = with_pool!(self, pool => {
             ReportRows {
                 intakes: sqlx::query_as(intakes)
                     .bind(since)
@@ -47,6 +48,28 @@ impl Db {
                 first_contacts: sqlx::query_as(contacts).bind(since).fetch_all(pool).await?,
                 consults: sqlx::query_as(consults).bind(since).fetch_all(pool).await?,
             }
-        }))
+        });
+        // The answers and the reasons are sealed: opened here, counted by the caller.
+        let open = |field, value| self.sealer.open(field, value);
+        Ok(ReportRows {
+            intakes: rows
+                .intakes
+                .into_iter()
+                .map(|(at, source)| {
+                    Ok((
+                        at,
+                        source.map(|s| open(Field::IntakeAnswer, s)).transpose()?,
+                    ))
+                })
+                .collect::<Result<_, sqlx::Error>>()?,
+            referrals: rows
+                .referrals
+                .into_iter()
+                .map(|(at, reason, connected)| {
+                    Ok((at, open(Field::ReferralReason, reason)?, connected))
+                })
+                .collect::<Result<_, sqlx::Error>>()?,
+            ..rows
+        })
     }
 }

@@ -299,16 +299,20 @@ impl Db {
         let rows: Vec<(DateTime<Utc>, String, String)> = with_pool!(self, pool => {
             sqlx::query_as(sql).bind(submission.0).fetch_all(pool).await?
         });
-        Ok(rows
-            .into_iter()
-            .map(|(at, by, reason)| HoldOverride { at, by, reason })
-            .collect())
+        rows.into_iter()
+            .map(|(at, by, reason)| {
+                let reason = self.sealer.open(Field::HoldReason, reason)?;
+                Ok(HoldOverride { at, by, reason })
+            })
+            .collect()
     }
 }
 
-/// Writes a hold override through `executor` (the booking's own transaction).
+/// Writes a hold override through `executor` (the booking's own transaction), its reason
+/// sealed.
 pub(crate) async fn write_override<'e, E, DB>(
     executor: E,
+    sealer: &Sealer,
     submission: SubmissionId,
     by: ClinicianId,
     reason: &str,
@@ -328,7 +332,7 @@ where
     )
     .bind(submission.0)
     .bind(by.0)
-    .bind(reason.to_owned())
+    .bind(sealer.seal(Field::HoldReason, reason)?)
     .bind(at)
     .execute(executor)
     .await?;

@@ -1,14 +1,17 @@
 //! Encryption of the most sensitive fields at rest (issue 12, review F7).
 //!
-//! A client's name, email and phone, their note, their private check-in, their safe way to be
-//! reached and clinicians' notes are stored sealed: XChaCha20-Poly1305 under a key derived from
+//! A client's name, email and phone, their intake answers, note, private check-in and safe way
+//! to be reached, clinicians' notes and the other columns of [`Field`] are stored sealed
+//! (security review 3, N1): XChaCha20-Poly1305 under a key derived from
 //! the practice's data key, with a fresh random nonce per value and the column's name as
 //! associated data (so a sealed value cannot be moved to another column). A stored value reads
 //! `tb1:<key id>:<base64 of nonce and ciphertext>`; the key id says which data key sealed it.
 //!
 //! Names stay searchable through a keyed blind index ([`Sealer::name_terms`]): an HMAC of each
 //! word's prefixes, so the database holds no name and a search for "ana li" still finds
-//! "Ana Lima". Scores, times and statuses stay plain, so lists and filters keep their speed.
+//! "Ana Lima"; the closed intake answers the workspace filters on carry a keyed tag
+//! ([`Sealer::intake_tag`]). Scores, times, statuses and flags stay plain, so lists and filters
+//! keep their speed (`docs/deploy.md`, "What stays plain, and why").
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr as _;
@@ -53,6 +56,9 @@ pub enum Field {
     ReferralMessage,
     ReferralNote,
     MailError,
+    IntakeAnswer,
+    HoldReason,
+    ReferralReason,
 }
 
 impl Field {
@@ -77,9 +83,26 @@ impl Field {
             Field::ReferralMessage => "referral_texts.message",
             Field::ReferralNote => "referral_texts.outcome_note",
             Field::MailError => "outbox.last_error",
+            Field::IntakeAnswer => "intake_answers.value",
+            Field::HoldReason => "hold_overrides.reason",
+            Field::ReferralReason => "referrals.reason",
+        }
+    }
+
+    /// Values of this column are padded before sealing to a multiple of this many bytes, so
+    /// that a sealed value's length does not tell its contents: a check-in whose answers are
+    /// "yes" is no longer than one of "no"s, and "yes" to a question no longer than "no".
+    fn padded_to(self) -> Option<usize> {
+        match self {
+            Field::CheckIn => Some(512),
+            Field::IntakeAnswer | Field::HoldReason | Field::ReferralReason => Some(64),
+            _ => None,
         }
     }
 }
+
+/// Padding: NUL, which no stored text holds (every text field refuses control characters).
+const PAD: char = '\0';
 
 /// The practice's data key: 32 random bytes (`openssl rand -base64 32`).
 pub struct DataKey(Zeroizing<[u8; 32]>);
@@ -288,13 +311,18 @@ impl Sealer {
 
     pub fn seal(&self, field: Field, plain: &str) -> Result<String, sqlx::Error> {
         let nonce: [u8; NONCE] = rand::rng().random();
+        let mut msg = Zeroizing::new(plain.as_bytes().to_vec());
+        if let Some(block) = field.padded_to() {
+            let padded = (msg.len() / block + 1) * block;
+            msg.resize(padded, PAD as u8);
+        }
         let sealed = self
             .0
             .aead
             .encrypt(
                 XNonce::from_slice(&nonce),
                 Payload {
-                    msg: plain.as_bytes(),
+                    msg: &msg,
                     aad: field.column().as_bytes(),
                 },
             )
@@ -345,7 +373,11 @@ impl Sealer {
                 },
             )
             .map_err(|_| unreadable(field, "does not open (altered, or another column's)"))?;
-        String::from_utf8(plain).map_err(|_| unreadable(field, "not text"))
+        let mut plain = String::from_utf8(plain).map_err(|_| unreadable(field, "not text"))?;
+        if field.padded_to().is_some() {
+            plain.truncate(plain.trim_end_matches(PAD).len());
+        }
+        Ok(plain)
     }
 
     pub fn open_opt(
@@ -389,6 +421,13 @@ impl Sealer {
             }
         }
         terms
+    }
+
+    /// The keyed tag of an answer to one of the intake's closed questions that the workspace
+    /// filters on (`domain::intake::FILTERED`): equal answers to one question have equal tags,
+    /// so a filter matches them without the answer being stored in clear.
+    pub fn intake_tag(&self, question: &str, value: &str) -> String {
+        self.term(&format!("intake {question}={value}"))
     }
 
     /// A keyed hash of a client's address, to count by without storing the address.
@@ -446,6 +485,60 @@ mod tests {
         altered.pop();
         altered.push(if sealed.ends_with('A') { 'B' } else { 'A' });
         assert!(s.open(Field::ClientPhone, altered).is_err());
+    }
+
+    #[test]
+    fn a_padded_value_is_as_long_as_any_other_of_its_size_and_opens_unpadded() {
+        let s = sealer();
+        let yes = s.seal(Field::IntakeAnswer, "yes").expect("seal");
+        let no = s.seal(Field::IntakeAnswer, "no").expect("seal");
+        assert_eq!(yes.len(), no.len());
+        assert_eq!(s.open(Field::IntakeAnswer, yes).expect("open"), "yes");
+        let safety = s.seal(Field::ReferralReason, "safety").expect("seal");
+        let care = s
+            .seal(Field::ReferralReason, "level_of_care")
+            .expect("seal");
+        assert_eq!(safety.len(), care.len());
+        let all_no = r#"{"afraid":"no","hurt":"no"}"#;
+        let all_yes = r#"{"afraid":"yes","hurt":"yes"}"#;
+        let (a, b) = (
+            s.seal(Field::CheckIn, all_no).expect("seal"),
+            s.seal(Field::CheckIn, all_yes).expect("seal"),
+        );
+        assert_eq!(a.len(), b.len());
+        assert_eq!(s.open(Field::CheckIn, b).expect("open"), all_yes);
+        // A long answer still opens whole.
+        let long = "a".repeat(2000);
+        assert_eq!(
+            s.open(
+                Field::IntakeAnswer,
+                s.seal(Field::IntakeAnswer, &long).expect("seal")
+            )
+            .expect("open"),
+            long
+        );
+    }
+
+    #[test]
+    fn intake_tags_are_equal_for_equal_answers_only() {
+        let s = sealer();
+        assert_eq!(
+            s.intake_tag("about_children", "yes"),
+            s.intake_tag("about_children", "yes")
+        );
+        assert_ne!(
+            s.intake_tag("about_children", "yes"),
+            s.intake_tag("about_children", "no")
+        );
+        assert_ne!(
+            s.intake_tag("about_children", "yes"),
+            s.intake_tag("about_format", "yes")
+        );
+        let other = Sealer::new(&DataKey::parse(&"cd".repeat(32)).expect("hex key"));
+        assert_ne!(
+            s.intake_tag("about_children", "yes"),
+            other.intake_tag("about_children", "yes")
+        );
     }
 
     #[test]

@@ -249,15 +249,20 @@ impl Db {
             OwnerFilter::Unassigned => and("s.owner_id is null", vec![], &mut args),
             OwnerFilter::Assigned => and("s.owner_id is not null", vec![], &mut args),
         }
+        // The answers are sealed; their keyed tags are what the filter compares.
         for (key, values) in &filter.intake {
             let placeholders: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
             let condition = format!(
                 "exists (select 1 from intake_answers ia where ia.submission_id = s.id \
-                 and ia.question_key = ?0 and ia.value in ({}))",
+                 and ia.question_key = ?0 and ia.tag in ({}))",
                 placeholders.join(", ")
             );
             let mut bound = vec![Arg::Text((*key).into())];
-            bound.extend(values.iter().map(|v| Arg::Text((*v).into())));
+            bound.extend(
+                values
+                    .iter()
+                    .map(|v| Arg::Text(self.sealer.intake_tag(key, v).into())),
+            );
             and(&condition, bound, &mut args);
         }
         // The page size is written into the query, not bound: PostgreSQL plans a query with a

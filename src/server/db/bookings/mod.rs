@@ -420,7 +420,8 @@ impl Db {
                 super::audit::write(&mut *tx, audit).await?;
                 if let Some(reason) = new.hold_override {
                     let (submission, by, at) = (new.submission_id, audit.by, audit.at);
-                    super::safety::write_override(&mut *tx, submission, by, reason, at).await?;
+                    super::safety::write_override(&mut *tx, &self.sealer, submission, by, reason, at)
+                        .await?;
                     let override_audit = Audit {
                         action: super::AuditAction::OverrideSafetyHold,
                         ..audit.clone()
