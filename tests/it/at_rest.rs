@@ -320,6 +320,22 @@ async fn what_a_copy_of_the_database_holds_is_sealed(app: TestApp) {
         let rows = found_by_name(&app, &cookie, query).await;
         assert!(rows.is_empty(), "{query} finds nothing: {rows:?}");
     }
+    // Thousands of words typed are a search like any other (the first five are read, N16).
+    let many: String = (0..8_000).map(|i| format!("w{i}+")).collect();
+    let searched = app
+        .raw
+        .get(app.url(&format!("/staff?name={many}")))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("search");
+    assert_eq!(searched.status(), StatusCode::OK);
+    assert!(found_by_name(&app, &cookie, &many).await.is_empty());
+    let rows = found_by_name(&app, &cookie, "quillon+marchetti+w1+w2+w3+w4+w5").await;
+    assert!(
+        rows.is_empty(),
+        "the first five words are all read: {rows:?}"
+    );
     // The workspace still filters on the sealed intake answers.
     let rows = |query: &'static str| {
         let (app, cookie) = (&app, &cookie);

@@ -33,6 +33,11 @@ const PREFIX: &str = "tb1:";
 const NONCE: usize = 24;
 /// Words longer than this are indexed by their first this-many characters.
 const LONGEST_TERM: usize = 24;
+/// A name search reads at most this many words (and this many characters) of what was typed:
+/// five words name one person, and each word is one more condition in the list's query
+/// (security review 3, N16: thousands of them made a statement the database refused).
+const SEARCH_WORDS: usize = 5;
+const SEARCH_CHARS: usize = 200;
 
 /// A column whose values are stored sealed. Its name is the associated data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -410,7 +415,9 @@ impl Sealer {
     /// (a longer start of a word is usually rarer, and the search reads the first term's
     /// matches and looks the others up).
     pub fn search_terms(&self, query: &str) -> Vec<String> {
-        let mut typed: Vec<String> = words(query)
+        let query: String = query.chars().take(SEARCH_CHARS).collect();
+        let mut typed: Vec<String> = words(&query)
+            .take(SEARCH_WORDS)
             .map(|word| word.chars().take(LONGEST_TERM).collect())
             .collect();
         typed.sort_by_key(|word| std::cmp::Reverse(word.chars().count()));
@@ -572,6 +579,14 @@ mod tests {
             [s.search_terms("souza"), s.search_terms("ana")].concat(),
             "the longest word first, each once"
         );
+    }
+
+    #[test]
+    fn a_search_reads_five_words_at_most() {
+        let s = sealer();
+        let many: String = (0..40_000).map(|i| format!("w{i} ")).collect();
+        assert_eq!(s.search_terms(&many).len(), SEARCH_WORDS);
+        assert!(s.search_terms(&"x".repeat(100_000)).len() == 1);
     }
 
     #[test]
