@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::audit;
-use super::seal::Field;
+use super::seal::{Field, Sealer};
 use super::{with_pool, Audit, Db, SaveError, SubmissionId};
 
 /// One published version of the intake form, as stored (its definition is JSON).
@@ -19,6 +19,13 @@ pub struct IntakeAnswer {
     pub key: String,
     pub version: i32,
     pub value: String,
+}
+
+/// The keyed tag stored beside an answer the workspace filters on (`None` for the others).
+pub(super) fn filter_tag(sealer: &Sealer, question: &str, value: &str) -> Option<String> {
+    crate::domain::intake::FILTERED
+        .contains(&question)
+        .then(|| sealer.intake_tag(question, value))
 }
 
 impl Db {
@@ -196,12 +203,10 @@ impl Db {
         let mut stored = Vec::with_capacity(values.len());
         for (key, value) in values {
             let sealed = match value {
-                Some(value) => {
-                    let tag = crate::domain::intake::FILTERED
-                        .contains(&key.as_str())
-                        .then(|| self.sealer.intake_tag(key, value));
-                    Some((self.sealer.seal(Field::IntakeAnswer, value)?, tag))
-                }
+                Some(value) => Some((
+                    self.sealer.seal(Field::IntakeAnswer, value)?,
+                    filter_tag(&self.sealer, key, value),
+                )),
                 None => None,
             };
             stored.push((key, sealed));

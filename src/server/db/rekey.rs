@@ -141,9 +141,7 @@ macro_rules! reseal_intake {
                     continue;
                 }
                 let plain = from.open(Field::IntakeAnswer, stored)?;
-                let tag = crate::domain::intake::FILTERED
-                    .contains(&key.as_str())
-                    .then(|| to.intake_tag(&key, &plain));
+                let tag = super::intake::filter_tag(to, &key, &plain);
                 sqlx::query(update)
                     .bind(id)
                     .bind(&key)
