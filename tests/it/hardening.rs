@@ -10,6 +10,7 @@ use reqwest::StatusCode;
 const ADMIN: &str = "ana@harbour.example";
 const OTHER: &str = "ben@harbour.example";
 const PASSWORD: &str = "correct horse battery staple";
+const NEW_PASSWORD: &str = "amber kettle drifting pylon";
 
 async fn wrong(app: &TestApp, email: &str) -> StatusCode {
     app.raw
@@ -66,6 +67,84 @@ async fn a_lock_is_not_extended_by_more_guesses_and_ends_on_time(app: TestApp) {
 on_both_databases!(
     lock_ends,
     a_lock_is_not_extended_by_more_guesses_and_ends_on_time
+);
+
+/// Logs in from the browser whose `tb_device` cookie is `device` (none: a new browser). The
+/// status, the device cookie the server set, and the session's.
+async fn log_in_from(
+    app: &TestApp,
+    device: Option<&str>,
+    password: &str,
+) -> (StatusCode, Option<String>, Option<String>) {
+    let mut request = app
+        .raw
+        .post(app.url("/staff/login"))
+        .form(&[("email", ADMIN), ("password", password)]);
+    if let Some(device) = device {
+        request = request.header("cookie", device);
+    }
+    let response = request.send().await.expect("login");
+    let set = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("tb_device="))
+        .map(common::cookie_value);
+    let session = common::session_cookie(&response).map(|c| common::cookie_value(&c));
+    (response.status(), set, session)
+}
+
+async fn guesses_from_elsewhere_do_not_keep_the_owner_out(app: TestApp) {
+    create_admin(&app, ADMIN, "Ana Lima", PASSWORD).await;
+    // The owner's phone and desk each finish a login and are remembered (only hashes kept).
+    let (status, phone, _) = log_in_from(&app, None, PASSWORD).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let phone = phone.expect("a device cookie after a finished login");
+    let (_, desk, _) = log_in_from(&app, None, PASSWORD).await;
+    let desk = desk.expect("a device cookie");
+    assert_ne!(phone, desk);
+    let hashes = "select count(*) from known_devices where length(token_hash) = 64";
+    assert_eq!(db_count(&app, hashes).await, 2);
+    let stored = db_text(&app, "select min(token_hash) from known_devices").await;
+    assert!(!phone.contains(&stored) && !desk.contains(&stored));
+    // Someone who knows only the address guesses five times: the account locks.
+    for _ in 0..5 {
+        assert_eq!(wrong(&app, ADMIN).await, StatusCode::UNAUTHORIZED);
+    }
+    let until = "select cast(locked_until as text) from clinicians";
+    let locked = db_text(&app, until).await;
+    assert!(!locked.is_empty(), "locked after five");
+    // The right password from a new browser is refused while the lock runs…
+    let (status, none, _) = log_in_from(&app, None, PASSWORD).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(none.is_none());
+    // …and from the owner's own desk it works, and the lock holds on for everyone else.
+    let (status, again, owner) = log_in_from(&app, Some(&desk), PASSWORD).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "the owner's browser gets in");
+    assert_eq!(again.as_deref(), Some(desk.as_str()), "the same browser");
+    assert_eq!(db_text(&app, until).await, locked, "the lock still holds");
+    // The owner changes the password at the desk, lock or not: every other browser is
+    // forgotten with the old password, so the phone (perhaps lost) no longer passes the lock.
+    let changed = app
+        .raw
+        .post(app.url("/staff/password"))
+        .header("cookie", format!("{}; {desk}", owner.expect("a session")))
+        .form(&[("current", PASSWORD), ("new", NEW_PASSWORD)])
+        .send()
+        .await
+        .expect("change");
+    assert_eq!(changed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        db_count(&app, "select count(*) from known_devices").await,
+        1
+    );
+    let (status, _, _) = log_in_from(&app, Some(&phone), NEW_PASSWORD).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the phone is forgotten");
+}
+on_both_databases!(
+    known_browsers_pass_a_lock,
+    guesses_from_elsewhere_do_not_keep_the_owner_out
 );
 
 async fn parallel_guesses_all_count_and_admins_or_the_cli_unlock(app: TestApp) {

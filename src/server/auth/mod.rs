@@ -8,9 +8,10 @@ pub mod totp;
 use chrono::{DateTime, Duration, Utc};
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::server::db::{Audit, AuditAction, Clinician};
+use crate::server::db::{Audit, AuditAction, Clinician, ClinicianId};
 use crate::server::error::AppError;
 use crate::server::state::AppState;
+use crate::server::tokens::DeviceToken;
 
 /// Failed logins allowed before an account is locked for a while.
 pub const FAILURES_BEFORE_LOCK: i32 = 5;
@@ -130,6 +131,28 @@ pub async fn count_failure(
     Ok(failures.is_some_and(|f| lockout(f).is_some()))
 }
 
+/// When the running lock on `clinician` ends, unless `device` is a browser the account knows
+/// (which a lock does not stop, as at the login). `None`: nothing stops this browser.
+pub async fn lock_against(
+    state: &AppState,
+    clinician: ClinicianId,
+    device: Option<&DeviceToken>,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, AppError> {
+    let Some(until) = state
+        .db
+        .locks(now)
+        .await?
+        .into_iter()
+        .find_map(|(id, until)| (id == clinician).then_some(until))
+    else {
+        return Ok(None);
+    };
+    let device_hash = device.map(DeviceToken::hash).unwrap_or_default();
+    let known = state.db.known_device(clinician, &device_hash, now).await?;
+    Ok((!known).then_some(until))
+}
+
 /// The result of a login attempt. One refusal for every reason: the page never says whether
 /// the email exists, the account is locked or the password was wrong.
 pub enum LoginOutcome {
@@ -139,21 +162,36 @@ pub enum LoginOutcome {
     Refused,
 }
 
+/// Checks an email and password. `device` is the browser's `tb_device` cookie: a browser that
+/// finished a login on this account before is not stopped by a lock, so five paced guesses
+/// from elsewhere cannot keep the owner out (security F2); its login leaves the lock running
+/// for everyone else.
 pub async fn login(
     state: &AppState,
     email: &str,
     password: SecretString,
+    device: Option<&DeviceToken>,
     now: DateTime<Utc>,
 ) -> Result<LoginOutcome, AppError> {
     let email = email.trim().to_lowercase();
     let record = state.db.login_record(&email).await?;
-    let locked = record
+    // Asked whatever the email named and the browser sent, so every login does the same
+    // work and a wrong email cannot be told from a wrong password by timing (security N15).
+    let id = record.as_ref().map_or(ClinicianId(0), |r| r.clinician.id);
+    let device_hash = device.map(DeviceToken::hash).unwrap_or_default();
+    let known = state.db.known_device(id, &device_hash, now).await?;
+    let lock_running = record
         .as_ref()
         .and_then(|r| r.locked_until)
         .is_some_and(|until| until > now);
     let hash = record.as_ref().map(|r| r.password_hash.clone());
     let matches = verify_password(password, hash).await;
     let Some(record) = record else {
+        // The same counting statement as a real account's, matching no row.
+        state
+            .db
+            .record_failed_login(id, lockout, |_| None, now)
+            .await?;
         let action = AuditAction::FailedLogIn {
             clinician: None,
             locked: false,
@@ -161,16 +199,11 @@ pub async fn login(
         state.db.audit_by_app(&action, now).await?;
         return Ok(LoginOutcome::Refused);
     };
-    let id = record.clinician.id;
-    if matches && !locked && record.clinician.active {
+    if matches && (!lock_running || known) && record.clinician.active {
         if state.db.mfa_enabled(id).await? {
             return Ok(LoginOutcome::NeedsCode(record.clinician));
         }
-        state.db.reset_failed_logins(id, now).await?;
-        state
-            .db
-            .audit(&Audit::new(id, AuditAction::LogIn, None, now))
-            .await?;
+        logged_in(state, id, lock_running, now).await?;
         tracing::info!(clinician.id = id.0, "clinician logged in");
         return Ok(LoginOutcome::LoggedIn(record.clinician));
     }
@@ -187,13 +220,33 @@ pub async fn login(
     Ok(LoginOutcome::Refused)
 }
 
+/// A finished login: the failure count starts again, unless a lock is running (only a known
+/// browser gets through one, and the lock goes on holding for every other), and the audit row.
+async fn logged_in(
+    state: &AppState,
+    id: ClinicianId,
+    lock_running: bool,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if !lock_running {
+        state.db.reset_failed_logins(id, now).await?;
+    }
+    state
+        .db
+        .audit(&Audit::new(id, AuditAction::LogIn, None, now))
+        .await?;
+    Ok(())
+}
+
 /// The second step of a login: `code` from the account's authenticator app, or one of its
-/// recovery codes. A wrong code counts like a wrong password (towards the lock); a locked or
-/// deactivated account is refused whatever the code.
+/// recovery codes. A wrong code counts like a wrong password (towards the lock); a locked
+/// account is refused whatever the code unless `device` is a browser it knows (as at the
+/// password), and a deactivated account always.
 pub async fn second_step(
     state: &AppState,
-    clinician: crate::server::db::ClinicianId,
+    clinician: ClinicianId,
     code: &str,
+    device: Option<&DeviceToken>,
     now: DateTime<Utc>,
 ) -> Result<Option<Clinician>, AppError> {
     let Some(account) = state.db.clinician(clinician).await? else {
@@ -202,8 +255,10 @@ pub async fn second_step(
     let Some(record) = state.db.login_record(&account.email).await? else {
         return Ok(None);
     };
-    let locked = record.locked_until.is_some_and(|until| until > now);
-    if locked || !account.active {
+    let device_hash = device.map(DeviceToken::hash).unwrap_or_default();
+    let known = state.db.known_device(clinician, &device_hash, now).await?;
+    let lock_running = record.locked_until.is_some_and(|until| until > now);
+    if (lock_running && !known) || !account.active {
         return Ok(None);
     }
     let Some(mfa) = state
@@ -223,11 +278,7 @@ pub async fn second_step(
         }
     };
     if accepted {
-        state.db.reset_failed_logins(clinician, now).await?;
-        state
-            .db
-            .audit(&Audit::new(clinician, AuditAction::LogIn, None, now))
-            .await?;
+        logged_in(state, clinician, lock_running, now).await?;
         tracing::info!(clinician.id = clinician.0, "clinician logged in (two-step)");
         return Ok(Some(account));
     }

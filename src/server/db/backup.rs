@@ -25,6 +25,14 @@ pub enum BackupError {
     Exists(PathBuf),
     #[error("{} is not a TrustBridge backup", .0.display())]
     NotABackup(PathBuf),
+    #[error("{} is damaged (SQLite's integrity check failed); restore another backup", .0.display())]
+    Damaged(PathBuf),
+    #[error(
+        "{} holds triggers or views, which TrustBridge never makes: it may have been altered, so \
+         it is not restored",
+        .0.display()
+    )]
+    Altered(PathBuf),
     #[error(
         "the database at DATABASE_URL already holds submissions or accounts; restore into a new, \
          empty one"
@@ -113,6 +121,21 @@ pub async fn restore(url: &str, key: &KeySource, from: &Path) -> Result<(), Back
         .map_err(|_| not_a_backup())?;
     if tables != 3 {
         return Err(not_a_backup());
+    }
+    // A copy that was damaged, or changed where the app would run what it holds (a trigger
+    // could redirect every email it sends, security N10), is refused before anything is
+    // written. No migration makes a trigger or a view.
+    let checked: Vec<String> = sqlx::query_scalar("pragma integrity_check")
+        .fetch_all(&mut backup)
+        .await
+        .map_err(|_| BackupError::Damaged(from.to_owned()))?;
+    if checked != ["ok"] {
+        return Err(BackupError::Damaged(from.to_owned()));
+    }
+    let code = "select count(*) from sqlite_master where type in ('trigger', 'view')";
+    let code: i64 = sqlx::query_scalar(code).fetch_one(&mut backup).await?;
+    if code > 0 {
+        return Err(BackupError::Altered(from.to_owned()));
     }
     // A backup of this version holds sealed fields: without their key it is of no use, so
     // that is said before anything is written. (An older backup has no key yet.)

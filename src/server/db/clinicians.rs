@@ -320,7 +320,7 @@ impl Db {
         Ok(hash)
     }
 
-    /// Sets a new password hash, with its audit row.
+    /// Sets a new password hash, with its audit row, and forgets the account's known browsers.
     pub async fn set_password_hash(
         &self,
         id: ClinicianId,
@@ -332,6 +332,7 @@ impl Db {
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query(sql).bind(id.0).bind(hash).bind(now).execute(&mut *tx).await?;
+            sqlx::query(super::devices::FORGET_DEVICES).bind(id.0).execute(&mut *tx).await?;
             super::audit::write(&mut *tx, audit).await?;
             tx.commit().await?;
         });

@@ -155,7 +155,8 @@ impl Db {
         Ok(n)
     }
 
-    /// Turns it off (the owner, or an admin for an account whose phone is lost), audited.
+    /// Turns it off (the owner, or an admin for an account whose phone is lost), audited; the
+    /// account's known browsers are forgotten with it.
     pub async fn remove_mfa(
         &self,
         clinician: ClinicianId,
@@ -167,6 +168,7 @@ impl Db {
             let mut tx = pool.begin().await?;
             let done = sqlx::query(remove).bind(clinician.0).execute(&mut *tx).await?;
             sqlx::query(codes).bind(clinician.0).execute(&mut *tx).await?;
+            sqlx::query(super::devices::FORGET_DEVICES).bind(clinician.0).execute(&mut *tx).await?;
             if done.rows_affected() == 0 {
                 return Ok(false);
             }

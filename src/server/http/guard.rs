@@ -3,14 +3,17 @@
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
+use tower_sessions::cookie::{Cookie, SameSite};
 use tower_sessions::Session;
 
 use crate::server::auth::session_store::CLINICIAN_KEY;
 use crate::server::db::{Clinician, ClinicianId};
 use crate::server::error::AppError;
 use crate::server::state::AppState;
+use crate::server::tokens::DeviceToken;
 
 /// Session key: when the clinician logged in (Unix seconds), for the absolute lifetime.
 pub const LOGIN_AT_KEY: &str = "login_at";
@@ -28,6 +31,47 @@ pub async fn start_session(session: &Session, clinician: ClinicianId) -> Result<
         .await
         .map_err(internal)?;
     Ok(())
+}
+
+/// The staff browser's own cookie (see [`DeviceToken`]).
+const DEVICE_COOKIE: &str = "tb_device";
+
+/// The browser's device token, if its `tb_device` cookie holds one.
+pub fn presented_device(headers: &HeaderMap) -> Option<DeviceToken> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == DEVICE_COOKIE)
+        .and_then(|cookie| DeviceToken::parse(cookie.value()))
+}
+
+/// After a finished login: remembers the browser for `clinician` (the token it presented, or a
+/// new one) and sets its cookie on `response`, for [`crate::server::db::DEVICE_DAYS`].
+pub async fn remember_device(
+    state: &AppState,
+    presented: Option<DeviceToken>,
+    clinician: ClinicianId,
+    mut response: Response,
+) -> Result<Response, AppError> {
+    let token = presented.unwrap_or_else(DeviceToken::generate);
+    state
+        .db
+        .remember_device(clinician, &token.hash(), Utc::now())
+        .await?;
+    let cookie = Cookie::build((DEVICE_COOKIE, token.as_str().to_owned()))
+        .path("/staff")
+        .http_only(true)
+        .secure(state.config.secure_cookies())
+        .same_site(SameSite::Strict)
+        .max_age(time::Duration::days(crate::server::db::DEVICE_DAYS))
+        .build();
+    if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    Ok(response)
 }
 
 /// The logged-in clinician. Extracting it from a request without a valid session redirects

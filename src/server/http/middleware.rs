@@ -163,7 +163,7 @@ pub fn client_device(
 
 /// The key one device is counted under: its IPv4 address, or its IPv6 /64 (a device may use
 /// many addresses inside the /64 it is given).
-fn per_device(address: std::net::IpAddr) -> std::net::IpAddr {
+pub(crate) fn per_device(address: std::net::IpAddr) -> std::net::IpAddr {
     match address.to_canonical() {
         std::net::IpAddr::V6(v6) => {
             let bits = u128::from(v6) & !((1u128 << 64) - 1);

@@ -225,7 +225,7 @@ pub fn ConfirmBookingPage(form: ConfirmBooking) -> impl IntoView {
                 <TextField id="name" label="Your name" kind="text" autocomplete="name" value=name
                     error=error_for(&errors, "name") hint=Some("What the practice should call you.") />
                 <TextField id="email" label="Email" kind="email" autocomplete="email" value=email
-                    error=error_for(&errors, "email") hint=Some("Use an address only you read. Your confirmation goes here. It says only the time, never your answers. If you gave a safe address earlier, it is filled in.") />
+                    error=error_for(&errors, "email") hint=Some("Use an address only you read. Your confirmation goes here. It says only the time, never your answers. For your privacy, a safe address you gave earlier is not shown here: type it again to use it.") />
                 <TextField id="phone" label="Phone" kind="tel" autocomplete="tel" value=phone
                     error=error_for(&errors, "phone") hint=None />
                 <CheckboxField id="consent" name="consent" checked=consent error=error_for(&errors, "consent")

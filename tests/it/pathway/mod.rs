@@ -221,8 +221,8 @@ async fn a_safe_way_to_be_reached_is_kept_for_clinicians_only(app: TestApp) {
         assert!(card.contains(&line), "{line} in {card}");
     }
 
-    // It governs the messages: the confirmation form offers the safe address, and with "no
-    // calendar file" none goes with the confirmation.
+    // The confirmation form never shows the safe address or phone back (whoever holds the link
+    // could read them there); with "no calendar file" none goes with the confirmation.
     let (_, _, picker) = get(&app, &format!("/q/{token}/book")).await;
     let slot = Html::parse_document(&picker)
         .select(&Selector::parse("input[name=slot]").expect("selector"))
@@ -236,7 +236,9 @@ async fn a_safe_way_to_be_reached_is_kept_for_clinicians_only(app: TestApp) {
             .next()
             .and_then(|e| e.value().attr("value").map(str::to_owned))
     };
-    assert_eq!(value("#email").as_deref(), Some(SAFE_EMAIL));
+    assert_eq!(value("#email").as_deref(), Some(""));
+    assert_eq!(value("#phone").as_deref(), Some(""));
+    assert!(!confirm.contains(SAFE_EMAIL) && !confirm.contains(SAFE_PHONE));
     let booked = book(&app, &token, &slot).await;
     assert_eq!(booked.status(), StatusCode::SEE_OTHER);
     let without_calendar = common::mail(&app, "consult_confirmation")

@@ -384,23 +384,16 @@ pub async fn confirm(
         let back = format!("/q/{token}/book?tz={}{back_for}", zone.name());
         return Ok(Redirect::to(&back).into_response());
     };
-    // The safe address and phone from the private check-in, when given, are filled in.
-    let safe = state
-        .db
-        .safe_contact(submission.id)
-        .await?
-        .unwrap_or_default();
-    let prefill: Vec<(String, String)> = [("email", safe.email), ("phone", safe.phone)]
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
-        .collect();
+    // Empty for everyone: the safe address and phone from the private check-in are never shown
+    // back, so whoever holds this link cannot read them here, and the page is the same whether
+    // the check-in gave them or not (security N12).
     let args = ConfirmArgs {
         token: &token,
         start,
         zone,
         whom,
     };
-    let form = confirm_form(&state, args, &prefill, Vec::new());
+    let form = confirm_form(&state, args, &[], Vec::new());
     Ok(render::page(
         &state,
         StatusCode::OK,

@@ -2,7 +2,7 @@
 //! can change their own password (which ends all their sessions).
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use leptos::prelude::*;
@@ -16,7 +16,7 @@ use crate::server::auth::session_store::DbSessionStore;
 use crate::server::db::{Audit, AuditAction, Clinician, ClinicianId, Role, Unique};
 use crate::server::http::error::AppError;
 use crate::server::http::extract::AppForm;
-use crate::server::http::guard::CurrentClinician;
+use crate::server::http::guard::{self, CurrentClinician};
 use crate::server::http::render;
 use crate::server::state::AppState;
 use crate::ui::pages::staff::admin::{
@@ -332,6 +332,7 @@ pub struct PasswordForm {
 pub async fn change_password(
     State(state): State<AppState>,
     session: Session,
+    headers: HeaderMap,
     CurrentClinician(viewer): CurrentClinician,
     AppForm(form): AppForm<PasswordForm>,
 ) -> Result<Response, AppError> {
@@ -350,15 +351,11 @@ pub async fn change_password(
         )
     };
     // The current-password check counts wrong guesses like the login does, and a lock stops
-    // it too.
+    // it too, except on a browser the account knows: an owner whose account someone else is
+    // guessing at can still change the password (security F2).
     let now = Utc::now();
-    if let Some((_, until)) = state
-        .db
-        .locks(now)
-        .await?
-        .into_iter()
-        .find(|(id, _)| *id == viewer.id)
-    {
+    let device = guard::presented_device(&headers);
+    if let Some(until) = auth::lock_against(&state, viewer.id, device.as_ref(), now).await? {
         let until = until.with_timezone(&state.config.practice_zone);
         let message = format!(
             "Too many wrong passwords: try again after {}.",
@@ -389,7 +386,10 @@ pub async fn change_password(
         .delete_for(viewer.id)
         .await?;
     let _ = session.flush().await;
-    Ok(Redirect::to("/staff/login").into_response())
+    // Every browser the account knew is forgotten with the old password, except this one,
+    // which has just proved the current password.
+    let to_login = Redirect::to("/staff/login").into_response();
+    guard::remember_device(&state, device, viewer.id, to_login).await
 }
 
 #[derive(Deserialize)]

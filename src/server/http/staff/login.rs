@@ -1,7 +1,7 @@
 //! Logging in and out of the workspace.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use leptos::prelude::*;
@@ -51,15 +51,18 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<AppState>,
     session: Session,
+    headers: HeaderMap,
     AppForm(form): AppForm<LoginForm>,
 ) -> Result<Response, AppError> {
     let LoginForm { email, password } = form;
     let password = SecretString::from(password);
+    let device = guard::presented_device(&headers);
     Ok(
-        match auth::login(&state, &email, password, Utc::now()).await? {
+        match auth::login(&state, &email, password, device.as_ref(), Utc::now()).await? {
             LoginOutcome::LoggedIn(clinician) => {
                 guard::start_session(&session, clinician.id).await?;
-                Redirect::to("/staff").into_response()
+                let to_workspace = Redirect::to("/staff").into_response();
+                guard::remember_device(&state, device, clinician.id, to_workspace).await?
             }
             LoginOutcome::NeedsCode(clinician) => {
                 super::two_step::ask_for_code(&session, clinician.id).await?

@@ -2,7 +2,7 @@
 //! on or off (`/staff/two-step`), and an admin turning it off for an account whose phone is lost.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use leptos::prelude::*;
@@ -79,17 +79,20 @@ pub struct CodeForm {
 pub async fn check_code(
     State(state): State<AppState>,
     session: Session,
+    headers: HeaderMap,
     AppForm(form): AppForm<CodeForm>,
 ) -> Result<Response, AppError> {
     let Some(clinician) = pending(&session).await else {
         return Ok(Redirect::to("/staff/login").into_response());
     };
-    match auth::second_step(&state, clinician, &form.code, Utc::now()).await? {
+    let device = guard::presented_device(&headers);
+    match auth::second_step(&state, clinician, &form.code, device.as_ref(), Utc::now()).await? {
         Some(account) => {
             let _ = session.remove::<i64>(PENDING_KEY).await;
             let _ = session.remove::<i64>(PENDING_AT_KEY).await;
             guard::start_session(&session, account.id).await?;
-            Ok(Redirect::to("/staff").into_response())
+            let to_workspace = Redirect::to("/staff").into_response();
+            guard::remember_device(&state, device, account.id, to_workspace).await
         }
         None => Ok(code_page(
             &state,
