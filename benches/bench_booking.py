@@ -42,6 +42,7 @@ def start_server(binary, database_url, workdir):
         BOOKINGS_PER_DAY="1000000",
         MAIL_DIR=os.path.join(workdir, "mail"),
         PRACTICE_EMAIL="bench@practice.example",
+        PRACTICE_COUNTRY="US",
     )
     admin = subprocess.run(
         [binary, "create-admin", "--email", EMAIL, "--name", "Bench", "--password-stdin"],

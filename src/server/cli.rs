@@ -291,8 +291,13 @@ pub fn describe(config: &Config) -> Vec<String> {
         None if !config.support.lines().is_empty() => {
             lines.push("Support lines: the practice's own file".into())
         }
+        None if config.support_chosen => lines.push(
+            "warning: PRACTICE_COUNTRY=none: clients see only \"call your local emergency number\""
+                .into(),
+        ),
         None => lines.push(
-            "warning: PRACTICE_COUNTRY is not set: clients see only \"call your local emergency number\""
+            "warning: PRACTICE_COUNTRY is not set: the server will not start until it is (a \
+             country, SUPPORT_RESOURCES_FILE, or none)"
                 .into(),
         ),
     }

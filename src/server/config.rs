@@ -32,6 +32,10 @@ pub struct Config {
     pub practice_zone: chrono_tz::Tz,
     /// The country whose support lines clients are shown (`PRACTICE_COUNTRY`), if set.
     pub practice_country: Option<crate::domain::support::Country>,
+    /// Whether the practice chose its support lines: a country, its own file, or
+    /// `PRACTICE_COUNTRY=none` on purpose. The server does not start without a choice, so no
+    /// practice shows clients in danger no line at all by oversight (clinical N14).
+    pub support_chosen: bool,
     /// The support lines every client page offers: the country's preset, a practice's own
     /// file (`SUPPORT_RESOURCES_FILE`, JSON), or only the neutral emergency line.
     pub support: crate::domain::support::Resources,
@@ -409,20 +413,24 @@ impl Config {
                 })
             }
         };
+        let country_setting = get("PRACTICE_COUNTRY", "");
         let practice_country =
-            match get("PRACTICE_COUNTRY", "").trim() {
+            match country_setting.trim() {
                 "" => None,
+                code if code.eq_ignore_ascii_case("none") => None,
                 code => Some(crate::domain::support::Country::parse(code).ok_or_else(|| {
                     ConfigError {
                         name: "PRACTICE_COUNTRY",
                         problem: format!(
                         "{code:?} has no support lines here; use one of US, CA, GB, IE, AU, NZ, \
-                         or SUPPORT_RESOURCES_FILE"
+                         none, or SUPPORT_RESOURCES_FILE"
                     ),
                     }
                 })?),
             };
-        let support = match get("SUPPORT_RESOURCES_FILE", "").trim() {
+        let support_file = get("SUPPORT_RESOURCES_FILE", "");
+        let support_chosen = !country_setting.trim().is_empty() || !support_file.trim().is_empty();
+        let support = match support_file.trim() {
             "" => practice_country
                 .map(crate::domain::support::Resources::preset)
                 .unwrap_or_else(crate::domain::support::Resources::neutral),
@@ -510,6 +518,7 @@ impl Config {
             review_escalation_email,
             review_escalation_check_seconds: number("REVIEW_ESCALATION_CHECK_SECONDS", 60)?,
             practice_country,
+            support_chosen,
             support,
             joint_booking,
             joint_summary,

@@ -19,6 +19,12 @@ pub enum StartError {
     Mail(#[from] super::email::MailerError),
     #[error("could not listen on the configured address")]
     Bind(#[source] std::io::Error),
+    #[error(
+        "PRACTICE_COUNTRY is not set, so clients in danger would see no line to call. Set it \
+         (US, CA, GB, IE, AU, NZ), or SUPPORT_RESOURCES_FILE, or PRACTICE_COUNTRY=none to show \
+         only \"call your local emergency number\""
+    )]
+    NoSupportLines,
 }
 
 /// Opens the database (applying migrations), binds, prints the URL and serves.
@@ -40,6 +46,11 @@ fn return_large_blocks() {
 pub async fn run(config: Config) -> Result<(), StartError> {
     return_large_blocks();
     let db = Db::connect(&config.database_url, &config.data_key).await?;
+    // After the database, so a setting it refuses is said first; before anyone is served.
+    if !config.support_chosen {
+        db.close().await;
+        return Err(StartError::NoSupportLines);
+    }
     let mailer = super::email::Mailer::from_config(&config.mail)?;
     let leptos = LeptosOptions::builder()
         .output_name("trustbridge")
@@ -79,8 +90,9 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     tracing::info!(backend = db.backend(), "database ready");
     if state_has_no_support_lines(&app_support) {
         tracing::warn!(
-            "PRACTICE_COUNTRY is not set: clients' support panels show only \"call your local \
-             emergency number\"; set it (US, CA, GB, IE, AU, NZ) or SUPPORT_RESOURCES_FILE"
+            "PRACTICE_COUNTRY=none: clients' support panels show only \"call your local \
+             emergency number\"; set a country (US, CA, GB, IE, AU, NZ) or \
+             SUPPORT_RESOURCES_FILE to show the lines to call"
         );
     }
     if mail_settings.smtp.is_none() && public_https {

@@ -127,7 +127,7 @@ async fn without_a_country_the_panel_says_to_call_the_local_emergency_number(app
     assert!(check_in.contains("If you are in danger now, call your local emergency number."));
     assert!(!check_in.contains(GB_DV_LINE));
     // The operator is told at start-up what to set.
-    assert!(app.logs().contains("PRACTICE_COUNTRY is not set"));
+    assert!(app.logs().contains("PRACTICE_COUNTRY=none"));
 }
 on_both_databases!(
     no_country,

@@ -14,6 +14,7 @@ async fn first_run_creates_the_sqlite_file_and_its_folder() {
         .env("BIND_ADDR", "127.0.0.1:0")
         .env("DATABASE_URL", format!("sqlite://{}", db.display()))
         .env("SITE_ROOT", dir.path())
+        .env("PRACTICE_COUNTRY", "ca")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .kill_on_drop(true)
@@ -125,4 +126,30 @@ async fn check_config_says_what_the_settings_amount_to_and_what_to_fix() {
     .await;
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("SMTP_TLS"));
+}
+
+/// A practice that never said which support lines its clients see is not served by oversight
+/// (clinical N14): the server refuses, naming the setting and its choices; `none` on purpose
+/// starts.
+#[tokio::test]
+async fn without_a_choice_of_support_lines_the_server_does_not_start() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = Command::new(env!("CARGO_BIN_EXE_trustbridge"))
+        .env("BIND_ADDR", "127.0.0.1:0")
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", dir.path().join("p.db").display()),
+        )
+        .env("SITE_ROOT", dir.path())
+        .env_remove("PRACTICE_COUNTRY")
+        .env_remove("SUPPORT_RESOURCES_FILE")
+        .output();
+    let output = tokio::time::timeout(Duration::from_secs(60), output)
+        .await
+        .expect("refused in time")
+        .expect("run");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("PRACTICE_COUNTRY is not set"), "{stderr}");
+    assert!(stderr.contains("PRACTICE_COUNTRY=none"), "{stderr}");
 }

@@ -151,6 +151,8 @@ async fn launch(
         .env("SITE_ROOT", dir)
         .env("RUST_LOG", "debug")
         .env("MAIL_DIR", dir.join("mail"))
+        // Chosen on purpose, as the server requires; tests of the lines set a country.
+        .env("PRACTICE_COUNTRY", "none")
         .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
