@@ -246,6 +246,14 @@ impl Couple {
         }
     }
 
+    /// A partner has not answered the private check-in (not yet, or never: a client who
+    /// left by Quick exit as the partner walked in). Staff booking the couple together is then
+    /// held as for a positive one (clinical review 3, N9). Clinician-side only: the partners'
+    /// own pages wait for both to finish whatever the reason.
+    pub fn check_in_missing(&self) -> bool {
+        self.partners.a.safety.is_none() || self.partners.b.safety.is_none()
+    }
+
     /// Whether the couple may book a joint consult, and (clinician-side) why not.
     pub fn booking_decision(&self, policy: JointBookingPolicy) -> BookingDecision {
         BookingDecision::new(self.both_finished(), &self.flags(), policy)

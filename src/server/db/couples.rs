@@ -442,6 +442,13 @@ pub struct ReviewItem {
     pub tries: i64,
 }
 
+/// A finished intake whose private check-in was never answered.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CheckInMissing {
+    pub reference: String,
+    pub submitted_at: DateTime<Utc>,
+}
+
 /// An urgent check-in that nobody has spoken with the client about, and that no escalation
 /// has gone out for yet.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -489,6 +496,27 @@ impl Db {
             }
             tx.commit().await?;
             done
+        }))
+    }
+
+    /// Intakes finished between `after` and `before` whose private check-in was never
+    /// answered, still open in the practice's workflow, the longest waiting first, `limit` at
+    /// most. The window keeps the read to recent intakes (the index on `submitted_at`).
+    pub async fn check_ins_missing(
+        &self,
+        after: DateTime<Utc>,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<CheckInMissing>, sqlx::Error> {
+        let sql = format!(
+            "select s.reference, s.submitted_at from submissions s \
+             where s.status = 'submitted' and s.submitted_at > $1 and s.submitted_at <= $2 \
+             and s.workflow not in ('referred_out', 'closed') \
+             and not exists (select 1 from safety_screens sc where sc.submission_id = s.id) \
+             order by s.submitted_at, s.id limit {limit}"
+        );
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(&sql).bind(after).bind(before).fetch_all(pool).await?
         }))
     }
 

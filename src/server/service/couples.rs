@@ -386,6 +386,19 @@ pub async fn safety_hold(state: &AppState, submission: SubmissionId) -> Result<b
     Ok(couple.booking_decision(policy(state)).is_safety_hold())
 }
 
+/// Whether a partner of this couple has not answered the private check-in (never for someone
+/// on their own). Staff booking them together is held as for [`safety_hold`].
+pub async fn check_in_missing(
+    state: &AppState,
+    submission: SubmissionId,
+) -> Result<bool, AppError> {
+    let Some((couple, _)) = state.db.couple_of(submission).await? else {
+        return Ok(false);
+    };
+    let (couple, _) = load_couple(state, couple).await?;
+    Ok(couple.check_in_missing())
+}
+
 /// The joint summary, once both partners have finished; `Ok(None)` before (or on one's own).
 /// The second value says whether this submission is part of a couple at all.
 pub async fn joint_summary(

@@ -18,6 +18,8 @@ const SAFE_EMAIL: &str = "canary-safe-7c1e@example.org";
 const SAFE_PHONE: &str = "+1 555 010 7777";
 const ASK_FOR: &str = "Canary Robin";
 
+mod check_in_missing;
+mod individual;
 mod unseen;
 
 fn select(html: &str, css: &str) -> Vec<String> {

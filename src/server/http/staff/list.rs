@@ -18,7 +18,15 @@ use crate::server::http::guard::CurrentClinician;
 use crate::server::http::render;
 use crate::server::service::workspace;
 use crate::server::state::AppState;
-use crate::ui::pages::staff::{FilterForm, FollowUpRow, ReviewRow, SubmissionRow, SubmissionsPage};
+use crate::ui::pages::staff::{
+    FilterForm, FollowUpRow, MissingCheckInRow, ReviewRow, SubmissionRow, SubmissionsPage,
+};
+
+/// A finished intake is listed as "check-in not answered" after this long without one (it
+/// may still come: the check-in follows the last question)…
+const CHECK_IN_GRACE_HOURS: i64 = 24;
+/// …for this many days after it finished (older ones are found in the list).
+const CHECK_IN_MISSING_DAYS: i64 = 30;
 
 pub(super) const PAGE_SIZE: u32 = 50;
 
@@ -281,10 +289,23 @@ pub async fn submissions(
     let (filter, form) = query.filter(clinician.id);
     // The list, the review queue and the referral follow-ups are independent reads: asked for
     // together, on three of the pool's connections.
-    let (listed, review, open_referrals) = tokio::try_join!(
+    let now = Utc::now();
+    let (listed, review, open_referrals, unanswered) = tokio::try_join!(
         list_page(&state, &query, &filter),
         async { Ok::<_, AppError>(state.db.review_queue(REVIEW_SHOWN).await?) },
         async { Ok::<_, AppError>(state.db.open_referrals().await?) },
+        async {
+            let (after, before) = (
+                now - chrono::Duration::days(CHECK_IN_MISSING_DAYS),
+                now - chrono::Duration::hours(CHECK_IN_GRACE_HOURS),
+            );
+            Ok::<_, AppError>(
+                state
+                    .db
+                    .check_ins_missing(after, before, REVIEW_SHOWN)
+                    .await?,
+            )
+        },
     )?;
     let (page, next_page) = listed;
     let rows = page
@@ -314,7 +335,13 @@ pub async fn submissions(
             referral: s.referral.as_deref().map(referral_state),
         })
         .collect();
-    let now = Utc::now();
+    let unanswered = unanswered
+        .into_iter()
+        .map(|m| MissingCheckInRow {
+            reference: m.reference,
+            waiting: crate::domain::report::short(now - m.submitted_at),
+        })
+        .collect();
     let review = review
         .into_iter()
         .map(|item| {
@@ -357,6 +384,7 @@ pub async fn submissions(
                 <SubmissionsPage
                     user
                     review
+                    unanswered
                     follow_ups
                     rows
                     next_page

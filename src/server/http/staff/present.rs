@@ -33,7 +33,8 @@ pub(super) async fn arrange_form(
     if submission.status != SubmissionStatus::Submitted {
         return Ok(None);
     }
-    let hold_on = crate::server::service::couples::safety_hold(state, submission.id).await?;
+    let hold_on = crate::server::service::couples::safety_hold(state, submission.id).await?
+        || crate::server::service::couples::check_in_missing(state, submission.id).await?;
     let zone = state.config.practice_zone;
     let open = booking::open_slots(state, Utc::now()).await?;
     let value = |name: &str| form::value(sent, name).to_owned();
@@ -240,10 +241,15 @@ async fn pathway(
         .await?
         .map(|c| c.lines())
         .unwrap_or_default();
-    let contacts = state
-        .db
-        .first_contacts(id)
-        .await?
+    let tries = state.db.first_contacts(id).await?;
+    // The latest try that spoke with them privately: the individual conversation a held
+    // couple needs with each partner (clinical review 3, N7).
+    let spoke = tries
+        .iter()
+        .rev()
+        .find(|c| c.outcome == ContactOutcome::Spoke)
+        .map(|c| format!("{} ({})", when(c.contacted_at), c.by));
+    let contacts = tries
         .into_iter()
         .map(|c| {
             format!(
@@ -263,7 +269,13 @@ async fn pathway(
         .and_then(|s| s.flag_for(leaving))
         .map(|f| f.prompts())
         .unwrap_or_default();
-    let contact_form = needs_review.then(|| FirstContactForm {
+    // Both partners of a held couple need an individual conversation, whichever check-in asked
+    // for it (or was never answered): the form is there for each, and the card says whether it
+    // was held. Separate from the needs-review queue, which only a positive check-in enters.
+    let couple_hold = crate::server::service::couples::safety_hold(state, id).await?;
+    let check_in_missing = crate::server::service::couples::check_in_missing(state, id).await?;
+    let individual = (couple_hold || check_in_missing).then_some(spoke);
+    let contact_form = (needs_review || individual.is_some()).then(|| FirstContactForm {
         action: format!("/staff/submissions/{}/first-contact", submission.reference),
         channels: ContactChannel::ALL
             .iter()
@@ -290,7 +302,10 @@ async fn pathway(
         safe_contact,
         contacts,
         contact_form,
-        couple_hold: crate::server::service::couples::safety_hold(state, id).await?,
+        needs_review,
+        individual,
+        couple_hold,
+        check_in_missing,
         overrides,
         prompts,
         in_couple: state.db.couple_of(id).await?.is_some(),

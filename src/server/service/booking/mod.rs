@@ -376,8 +376,11 @@ pub async fn book_for_client(
         (true, "client") => false,
         (true, _) => return Ok(invalid("for", "Please choose who this consult is for.")),
     };
-    let held =
-        for_couple && crate::server::service::couples::safety_hold(state, submission.id).await?;
+    // A partner's check-in asks for review, or a partner never answered it: booking them
+    // together is a clinician's decision, with a reason (clinical review 3, N9).
+    let held = for_couple
+        && (crate::server::service::couples::safety_hold(state, submission.id).await?
+            || crate::server::service::couples::check_in_missing(state, submission.id).await?);
     // So is booking a couple together through a safety hold.
     if held && !clinician.role.is_clinical() {
         return Err(AppError::CliniciansOnly);

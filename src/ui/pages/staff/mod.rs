@@ -26,7 +26,9 @@ pub use submission::{
     DeleteSubmission, FirstContactForm, IntakeCard, OwnerCard, ReferForm, ReferralItem,
     ReferralsCard, SafetyPathway, SubmissionDetail, SubmissionPage,
 };
-pub use submissions::{FilterForm, FollowUpRow, ReviewRow, SubmissionRow, SubmissionsPage};
+pub use submissions::{
+    FilterForm, FollowUpRow, MissingCheckInRow, ReviewRow, SubmissionRow, SubmissionsPage,
+};
 
 /// Who is looking at a workspace page.
 #[derive(Clone, Debug)]

@@ -28,10 +28,17 @@ pub struct SafetyPathway {
     pub safe_contact: Vec<String>,
     /// Tries so far, oldest first: "when · channel · outcome · who".
     pub contacts: Vec<String>,
-    /// Shown while the check-in asks for review.
+    /// Shown while the check-in asks for review, or the couple is held.
     pub contact_form: Option<FirstContactForm>,
+    /// This client's own check-in asks for review (it is on the needs-review queue).
+    pub needs_review: bool,
+    /// In a held couple: when an individual conversation with this partner was recorded
+    /// ("when (who)"), or `Some(None)` while none is.
+    pub individual: Option<Option<String>>,
     /// A partner's check-in holds joint sessions in this couple.
     pub couple_hold: bool,
+    /// A partner of this couple has not answered the private check-in.
+    pub check_in_missing: bool,
     /// Joint consults booked during the hold: "when · who: reason".
     pub overrides: Vec<String>,
     /// Steps for what this client disclosed (`SafetyFlag::prompts`).
@@ -101,7 +108,10 @@ pub(super) fn SafetyPathwayCard(pathway: SafetyPathway) -> impl IntoView {
         safe_contact,
         contacts,
         contact_form,
+        needs_review,
+        individual,
         couple_hold,
+        check_in_missing,
         overrides,
         prompts,
         in_couple,
@@ -142,8 +152,18 @@ pub(super) fn SafetyPathwayCard(pathway: SafetyPathway) -> impl IntoView {
             let items = contacts.into_iter().map(|l| view! { <li>{l}</li> }).collect_view();
             view! { <ol class="first-contacts">{items}</ol> }.into_any()
         };
+        let heading = if needs_review {
+            "First contact"
+        } else {
+            "Individual conversation"
+        };
+        let hint = if needs_review {
+            "The intake leaves the needs-review queue once a try is recorded as \"Spoke with them privately\"."
+        } else {
+            "Record the conversation with this partner on their own as \"Spoke with them privately\". A check-in that asked for no review is no reassurance by itself."
+        };
         view! {
-            <h3>"First contact"</h3>
+            <h3>{heading}</h3>
             <div class="first-contact-note" role="note">
                 <p><strong>"Making first contact safely"</strong></p>
                 <ul>
@@ -154,7 +174,7 @@ pub(super) fn SafetyPathwayCard(pathway: SafetyPathway) -> impl IntoView {
                 </ul>
             </div>
             {tries}
-            <p class="hint">"The intake leaves the needs-review queue once a try is recorded as \"Spoke with them privately\"."</p>
+            <p class="hint">{hint}</p>
             <FirstContactFields form />
         }
     });
@@ -163,6 +183,23 @@ pub(super) fn SafetyPathwayCard(pathway: SafetyPathway) -> impl IntoView {
             <p class="flag">
                 <strong>"Both partners need an individual conversation before any joint work."</strong>
                 " A joint consult can be booked during the hold only with a stated reason (audited)."
+            </p>
+        }
+    });
+    let individual = individual.map(|spoke| {
+        let line = match spoke {
+            Some(when) => format!(
+                "Individual conversation with this partner: spoke with them privately, {when}."
+            ),
+            None => "Individual conversation with this partner: not recorded yet.".to_owned(),
+        };
+        view! { <p class="individual-conversation"><strong>{line}</strong></p> }
+    });
+    let unanswered = check_in_missing.then(|| {
+        view! {
+            <p class="flag">
+                <strong>"A partner has not answered the private check-in."</strong>
+                " See each partner on their own and ask the check-in's questions in person before any joint work. A joint consult can be booked before then only with a stated reason (audited)."
             </p>
         }
     });
@@ -183,6 +220,8 @@ pub(super) fn SafetyPathwayCard(pathway: SafetyPathway) -> impl IntoView {
             <h3>"Safe contact (never shown to a partner)"</h3>
             {contact_lines}
             {hold}
+            {unanswered}
+            {individual}
             {prompts}
             {review}
             {overrides}

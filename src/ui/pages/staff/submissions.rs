@@ -183,6 +183,14 @@ pub struct ReviewRow {
     pub tries: i64,
 }
 
+/// A finished intake whose private check-in was never answered.
+#[derive(Clone, Debug)]
+pub struct MissingCheckInRow {
+    pub reference: String,
+    /// Time since the questions were finished, e.g. "2 d 4 h".
+    pub waiting: String,
+}
+
 /// A referral whose follow-up is due.
 #[derive(Clone, Debug)]
 pub struct FollowUpRow {
@@ -198,6 +206,7 @@ pub struct FollowUpRow {
 pub fn SubmissionsPage(
     user: StaffUser,
     review: Vec<ReviewRow>,
+    unanswered: Vec<MissingCheckInRow>,
     follow_ups: Vec<FollowUpRow>,
     rows: Vec<SubmissionRow>,
     next_page: Option<String>,
@@ -270,9 +279,44 @@ pub fn SubmissionsPage(
             </section>
         }
     });
+    let unanswered = (!unanswered.is_empty()).then(|| {
+        let items = unanswered
+            .into_iter()
+            .map(|m| {
+                let href = format!("/staff/submissions/{}#safety", m.reference);
+                view! {
+                    <tr>
+                        <td><a href=href>{m.reference}</a></td>
+                        <td>{m.waiting}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="card wide check-in-missing" id="check-in-missing" aria-labelledby="check-in-missing-heading">
+                <h2 id="check-in-missing-heading">"Check-in not answered"</h2>
+                <p class="hint">
+                    "These clients finished the questions over a day ago and never answered the private check-in. "
+                    "Someone may have come in as they reached it. Contact them with care (a partner may read their messages), and ask the check-in's questions in person, on their own, before any joint session."
+                </p>
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Check-in not answered table">
+                    <table class="check-in-missing">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Reference"</th>
+                                <th scope="col">"Since finishing"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{items}</tbody>
+                    </table>
+                </div>
+            </section>
+        }
+    });
     view! {
         <StaffBar user />
         {queue}
+        {unanswered}
         {(!follow_ups.is_empty()).then(|| {
             let items = follow_ups
                 .into_iter()
