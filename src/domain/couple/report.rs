@@ -183,6 +183,8 @@ pub struct CoupleReport {
     pub topics: Vec<TopicComparison>,
     /// The items answered furthest apart ([`largest_disagreements`]).
     pub disagreements: Vec<ItemDisagreement>,
+    /// What each says has most affected trust (`None`: version 1, which did not ask).
+    pub roles: ByPartner<Option<crate::domain::questionnaire::TrustRole>>,
     /// Safety and mixed agenda.
     pub flags: CoupleFlags,
 }
@@ -201,8 +203,17 @@ impl CoupleReport {
             dimensions: compare_dimensions(results),
             topics: compare_topics(answers),
             disagreements: largest_disagreements(answers),
+            roles: answers.map(|a| a.answers().role()),
             flags,
         }
+    }
+
+    /// Each partner says trust was most affected by something the other did: a key fact for
+    /// the first session (clinical review 3, N19), whether it is a standoff over blame or one
+    /// partner not owning what they did.
+    pub fn each_blames_the_other(&self) -> bool {
+        use crate::domain::questionnaire::TrustRole;
+        self.roles.a == Some(TrustRole::Partner) && self.roles.b == Some(TrustRole::Partner)
     }
 
     /// The next step for the clinician.
@@ -223,6 +234,7 @@ impl CoupleReport {
                 .into_iter()
                 .map(|d| d.swapped())
                 .collect(),
+            roles: self.roles.swapped(),
             flags: self.flags.swapped(),
         }
     }

@@ -126,7 +126,8 @@ impl Response {
 }
 
 /// Who the person feels most affected trust (the `role` question of version 2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum TrustRole {
     Me,
     Partner,

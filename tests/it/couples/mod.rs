@@ -161,6 +161,12 @@ async fn partners_answer_privately_then_see_a_summary_together(app: TestApp) {
     assert!(card.contains("Mixed agenda"), "{card}");
     assert!(card.contains("Discernment-style consult"), "{card}");
     assert!(card.contains("Side by side"), "{card}");
+    // What each said most affected trust, side by side (both: something they did themselves).
+    assert_eq!(
+        select(&staff, ".couple-card .framing li"),
+        ["A: Mostly something I did", "B: Mostly something I did"]
+    );
+    assert!(!card.contains("Each says it was mostly something the other did"));
     // The overall line and the eight dimensions of version 2.
     assert_eq!(select(&staff, ".couple-card tbody tr").len(), 9);
     let list = common::staff_html(&app, &cookie, "/staff?flag=mixed_agenda").await;

@@ -414,6 +414,8 @@ pub(super) async fn couple_summary(
                 )
             })
             .collect(),
+        roles: (role_words(r.roles.a), role_words(r.roles.b)),
+        each_blames_the_other: r.each_blames_the_other(),
     });
     let recommendation = flags.recommendation();
     Ok(CoupleSummary {
@@ -427,6 +429,13 @@ pub(super) async fn couple_summary(
         mixed_agenda,
         recommendation: Some((recommendation.label(), recommendation.description())),
         report,
+    })
+}
+
+/// A partner's answer to "What has most affected trust between you?", for the couple card.
+fn role_words(role: Option<crate::domain::questionnaire::TrustRole>) -> &'static str {
+    role.map_or("Not asked (an earlier version of the questionnaire)", |r| {
+        r.label()
     })
 }
 

@@ -326,6 +326,10 @@ pub struct CoupleReportView {
     pub topics: Vec<String>,
     /// Statement, A's answer, B's answer.
     pub disagreements: Vec<(String, &'static str, &'static str)>,
+    /// What each says has most affected trust, A then B.
+    pub roles: (&'static str, &'static str),
+    /// Each says it was mostly something the other did.
+    pub each_blames_the_other: bool,
 }
 
 #[component]
@@ -386,6 +390,14 @@ pub(super) fn CoupleCard(couple: CoupleSummary) -> impl IntoView {
                     </tbody>
                 </table>
             </div>
+            <h3>"What has most affected trust, in each one's words"</h3>
+            <ul class="framing">
+                <li>"A: "{r.roles.0}</li>
+                <li>"B: "{r.roles.1}</li>
+            </ul>
+            {r.each_blames_the_other.then(|| view! {
+                <p class="flag">"Each says it was mostly something the other did. Worth hearing early, from each partner on their own, how they see what happened."</p>
+            })}
             <h3>"Trust-breakers and ways to rebuild"</h3>
             <p class="hint">"Each line says whom the answers are about: the partner themselves, or the two of them."</p>
             <ul class="topics">{topics}</ul>
