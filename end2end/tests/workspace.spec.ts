@@ -137,6 +137,14 @@ test('a clinician logs in, opens a submission and logs out', async ({ page }) =>
   await expect(page.locator('.booking-card dd').filter({ hasText: /^Cancelled$/ })).toBeVisible();
   await expect(page.getByText('Now: Contacted')).toBeVisible();
 
+  // Their consults in their own calendar app: an address shown once, on a page that works at 360 px.
+  await page.goto('/staff/availability');
+  await page.getByRole('link', { name: 'See your consults in your own calendar app' }).click();
+  await page.getByRole('button', { name: 'Make my calendar address' }).click();
+  await expect(page.locator('code.feed-url')).toContainText('/calendar/');
+  await expectAccessible(page);
+  await expectNoHorizontalScroll(page);
+
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect(page).toHaveURL(/\/staff\/login$/);
   await page.goto('/staff');

@@ -94,76 +94,62 @@ impl InviteToken {
     }
 }
 
-/// A private manage-booking link's secret: lets its holder see, move or cancel one consult,
-/// and nothing else. Not `Debug`.
-pub struct ManageToken(String);
+/// A random secret handed out once, of which the server keeps only the SHA-256 (hex): generated
+/// fresh (256 bits, URL-safe), parsed only from strings that could be one, never `Debug`, so it
+/// cannot reach a log line.
+macro_rules! hashed_secret {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        pub struct $name(String);
 
-impl ManageToken {
-    /// A fresh secret, for a consult the practice books for a client (whose own token the
-    /// server never holds, so it cannot derive one).
-    pub fn generate() -> Self {
-        ManageToken(ResumeToken::generate().0)
-    }
+        impl $name {
+            pub fn generate() -> Self {
+                $name(ResumeToken::generate().0)
+            }
 
-    /// Accepts only strings that could be a token.
-    pub fn parse(raw: &str) -> Option<Self> {
-        ResumeToken::parse(raw).map(|t| ManageToken(t.0))
-    }
+            /// Accepts only strings that could be a token, so garbage never reaches the database.
+            pub fn parse(raw: &str) -> Option<Self> {
+                ResumeToken::parse(raw).map(|t| $name(t.0))
+            }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
 
-    /// What the database stores: the SHA-256 of the token, hex encoded.
-    pub fn hash(&self) -> String {
-        hex::encode(Sha256::digest(self.0.as_bytes()))
-    }
+            /// What the database stores.
+            pub fn hash(&self) -> String {
+                hex::encode(Sha256::digest(self.0.as_bytes()))
+            }
+        }
+    };
 }
 
-/// A client's private link to a referral's list: lets its holder read that list and say how it
-/// went, and nothing else. Generated fresh (the server keeps only its hash). Not `Debug`.
-pub struct ReferralToken(String);
+hashed_secret!(
+    /// A private manage-booking link's secret: lets its holder see, move or cancel one consult,
+    /// and nothing else. Fresh for a consult the practice books for a client (whose own token
+    /// the server never holds); derived from the client's token otherwise
+    /// ([`ResumeToken::manage_token`]).
+    ManageToken
+);
 
-impl ReferralToken {
-    pub fn generate() -> Self {
-        ReferralToken(ResumeToken::generate().0)
-    }
+hashed_secret!(
+    /// A client's private link to a referral's list: lets its holder read that list and say how
+    /// it went, and nothing else.
+    ReferralToken
+);
 
-    pub fn parse(raw: &str) -> Option<Self> {
-        ResumeToken::parse(raw).map(|t| ReferralToken(t.0))
-    }
+hashed_secret!(
+    /// A staff browser's own secret, kept in its `tb_device` cookie after a finished login: a
+    /// lock after wrong passwords does not stop a browser the account has logged in on before
+    /// (security F2).
+    DeviceToken
+);
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub fn hash(&self) -> String {
-        hex::encode(Sha256::digest(self.0.as_bytes()))
-    }
-}
-
-/// A staff browser's own secret, kept in its `tb_device` cookie after a finished login: a lock
-/// after wrong passwords does not stop a browser the account has logged in on before (security
-/// F2). Generated fresh; the server keeps only its hash. Not `Debug`.
-pub struct DeviceToken(String);
-
-impl DeviceToken {
-    pub fn generate() -> Self {
-        DeviceToken(ResumeToken::generate().0)
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        ResumeToken::parse(raw).map(|t| DeviceToken(t.0))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub fn hash(&self) -> String {
-        hex::encode(Sha256::digest(self.0.as_bytes()))
-    }
-}
+hashed_secret!(
+    /// A clinician's calendar feed address: lets whoever has it read the times, references and
+    /// places of the consults booked with them, and nothing else.
+    FeedToken
+);
 
 /// A fresh invitation's nonce (128 random bits, hex): what makes each invitation's secret new.
 pub fn new_invitation_nonce() -> String {

@@ -97,6 +97,10 @@ pub enum AuditAction {
     EnableMfa,
     /// New recovery codes replaced the old ones.
     NewRecoveryCodes,
+    /// A clinician made (or replaced) their calendar feed address.
+    MakeCalendarFeed,
+    /// A clinician stopped their calendar feed address.
+    StopCalendarFeed,
     /// Names the account whose two-step sign-in was turned off (by its owner or an admin).
     DisableMfa {
         clinician: i64,
@@ -177,6 +181,8 @@ impl AuditAction {
             }
             AuditAction::EnableMfa => "enable_two_step",
             AuditAction::NewRecoveryCodes => "new_recovery_codes",
+            AuditAction::MakeCalendarFeed => "make_calendar_feed",
+            AuditAction::StopCalendarFeed => "stop_calendar_feed",
             AuditAction::DisableMfa { clinician } => {
                 return Cow::Owned(format!("disable_two_step {clinician}"))
             }

@@ -103,12 +103,89 @@ pub fn consult_ics(event: &ConsultEvent<'_>) -> String {
     ]
     .into_iter()
     .chain(["END:VEVENT".to_owned(), "END:VCALENDAR".to_owned()]);
+    content(lines)
+}
+
+/// Content lines folded and ended with CRLF, as a file.
+fn content(lines: impl IntoIterator<Item = String>) -> String {
     let mut out = String::new();
     for line in lines {
         out.push_str(&fold(&line));
         out.push_str("\r\n");
     }
     out
+}
+
+/// One consult in a clinician's own calendar feed.
+pub struct FeedEvent {
+    pub uid: String,
+    pub sequence: i32,
+    pub cancelled: bool,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// "Consult TB-…": the reference, never a name.
+    pub summary: String,
+    /// The clinician's address or video link, where their profile has one.
+    pub location: Option<String>,
+    /// The submission in the workspace (which asks for a login).
+    pub url: String,
+}
+
+/// A clinician's feed (`/calendar/<secret>.ics`): every event of `events`, for a calendar app
+/// that subscribes and re-reads it. Unlike a client's file it is the clinician's own calendar,
+/// so it has the place and the workspace link; like it, it holds no name, contact or answer.
+pub fn feed_ics(events: &[FeedEvent], stamp: DateTime<Utc>) -> String {
+    let head = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//TrustBridge//Consults//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:Consults",
+        // How often to read it again (RFC 7986, and the older name some apps read).
+        "REFRESH-INTERVAL;VALUE=DURATION:PT15M",
+        "X-PUBLISHED-TTL:PT15M",
+    ]
+    .map(str::to_owned);
+    let events = events.iter().flat_map(|e| {
+        let status = if e.cancelled {
+            "CANCELLED"
+        } else {
+            "CONFIRMED"
+        };
+        [
+            Some("BEGIN:VEVENT".to_owned()),
+            Some(format!("UID:{}", e.uid)),
+            Some(format!("SEQUENCE:{}", e.sequence)),
+            Some(format!("DTSTAMP:{}", utc(stamp))),
+            Some(format!("DTSTART:{}", utc(e.start))),
+            Some(format!("DTEND:{}", utc(e.end))),
+            Some(format!("STATUS:{status}")),
+            Some(format!("SUMMARY:{}", text(&e.summary))),
+            e.location.as_ref().map(|l| format!("LOCATION:{}", text(l))),
+            Some(format!("URL:{}", e.url)),
+            Some(format!(
+                "DESCRIPTION:{}",
+                text(&format!("Open it in the workspace: {}", e.url))
+            )),
+            Some(
+                if e.cancelled {
+                    "TRANSP:TRANSPARENT"
+                } else {
+                    "TRANSP:OPAQUE"
+                }
+                .to_owned(),
+            ),
+            Some("END:VEVENT".to_owned()),
+        ]
+        .into_iter()
+        .flatten()
+    });
+    content(
+        head.into_iter()
+            .chain(events)
+            .chain(["END:VCALENDAR".to_owned()]),
+    )
 }
 
 #[cfg(test)]

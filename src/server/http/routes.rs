@@ -92,6 +92,14 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
         .route("/staff/audit", get(staff::admin::audit_log))
         .route("/staff/availability", get(staff::availability::page))
         .route(
+            "/staff/calendar-feed",
+            get(staff::calendar_feed::settings).post(staff::calendar_feed::make),
+        )
+        .route(
+            "/staff/calendar-feed/stop",
+            post(staff::calendar_feed::stop),
+        )
+        .route(
             "/staff/availability/rules",
             post(staff::availability::save_rules),
         )
@@ -295,6 +303,8 @@ pub fn router(state: AppState) -> Router {
                 get(booking::reschedule_page).post(booking::reschedule),
             ),
         )
+        // A clinician's calendar app reads their consults here (the secret is the address).
+        .route("/calendar/{file}", get(staff::calendar_feed::feed))
         .route("/healthz", get(pages::health))
         .merge(staff_routes(&state))
         .merge(assets)

@@ -14,6 +14,7 @@ const ADMIN: &str = "ana@harbour.example";
 const PASSWORD: &str = "violet lantern gravel orbit";
 const TAKEN: &str = "That time was just booked by someone else";
 
+mod calendar_feed;
 mod ended_links;
 mod staff;
 

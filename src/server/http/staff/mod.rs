@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod availability;
+pub mod calendar_feed;
 mod consults;
 pub mod directory;
 pub mod intake_form;

@@ -145,6 +145,7 @@ pub fn AvailabilityPage(user: StaffUser, page: AvailabilityView) -> impl IntoVie
             <h1>"Availability"</h1>
             {saved.map(|s| view! { <p class="form-ok" role="status">{s}</p> })}
             <p>{format!("All times are in the practice's time zone, {zone}. Clients see them in their own.")}</p>
+            <p><a href="/staff/calendar-feed">"See your consults in your own calendar app"</a></p>
         </section>
         <section class="card narrow">
             <h2>"Consult rules"</h2>

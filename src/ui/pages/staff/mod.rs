@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod availability;
+pub mod calendar_feed;
 mod cards;
 mod consults;
 pub mod directory;
