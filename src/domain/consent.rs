@@ -97,29 +97,30 @@ pub fn parse(text: &str) -> Result<Vec<PolicySection>, PolicyError> {
 pub fn default_text(practice_name: &str, link_days: i64, reading_notice: &str) -> String {
     format!(
         "# What is collected, and who sees it
-Your answers to the questionnaire, your answers to the private questions at the end, and any \
-contact details you choose to give. {practice_name}'s clinicians and intake staff see them, to \
-prepare a first consult. Nobody else does.
+Your answers to the questionnaire and to the private questions at the end. Any contact \
+details you choose to give. {practice_name}'s clinicians and intake staff see them, to prepare \
+a first consult. Nobody else does.
 
 # Between partners
-If you take part with a partner, your partner never sees your answers, on any page or in any \
-email, and you never see theirs. Nothing about you both together is shown before you have \
-both finished, and it never shows a single answer.
+If you take part with a partner, they never see your answers, on any page or in any email. \
+You never see theirs. Nothing about you both is shown until you have both finished. Even then, \
+no single answer is shown.
 
-What you tell the practice on your own stays private. If something you share means sessions \
-together would not be safe or would not work, a clinician talks it through with you on your \
-own first, and does not raise it with your partner without your agreement.
+What you tell the practice on your own stays private. Something you share may mean that \
+sessions together would not be safe, or would not work. Then a clinician talks it through with \
+you on your own first. They do not raise it with your partner unless you agree.
 
 # When the practice must share information
-Sometimes a clinician must share information without your agreement. This is when someone is \
-in danger right now, when a child or a vulnerable adult may be harmed, or when a court orders \
-it. The rules depend on where the practice is. You can ask the practice about them.
+Sometimes a clinician must share what you told them, even if you do not agree. This is when \
+someone is in danger right now. It is also when a child or a vulnerable adult may be harmed, or \
+when a court orders it. The rules depend on where the practice is. You can ask the practice about them.
 
 # When your answers are read
 {reading_notice}
 
 # How long it is kept
-An unfinished questionnaire's private link stops working {link_days} days after it was started. \
+If you do not finish the questionnaire, its private link stops working {link_days} days after \
+you started it. \
 Finished answers are kept as part of your intake record, under the practice's record-keeping \
 rules. You can ask the practice to delete them.
 

@@ -21,6 +21,7 @@ mod owners;
 mod pathway;
 mod pg_tls;
 mod questionnaire;
+mod reading_level;
 mod referral;
 mod report;
 mod retention;

@@ -379,22 +379,22 @@ pub fn dimension_summary(d: Dimension, score: u8) -> &'static str {
         (Connection, FoundationsFirst) => "Disagreements and distance seem to be taking a toll on your closeness, and closeness can be rebuilt.",
         (Connection, Building) => "You feel close in some ways, and conflict sometimes still pulls you apart.",
         (Connection, ReadyToRebuild) => "You describe feeling close and working through disagreements, a real strength to build on.",
-        (Accountability, FoundationsFirst) => "Looking at your own part may feel difficult right now, and that is a common and understandable place to start.",
+        (Accountability, FoundationsFirst) => "Looking at your own part may feel hard right now. That is a common place to start.",
         (Accountability, Building) => "You are beginning to see your own part and patterns, an important first step in rebuilding trust.",
         (Accountability, ReadyToRebuild) => "You are ready to own your part and look at your patterns, which is where rebuilding trust begins.",
         (RepairSkills, FoundationsFirst) => "The skills for talking and repairing may feel new to you, and they are skills anyone can learn.",
         (RepairSkills, Building) => "You have some good skills for talking and repairing, and more can be learned together.",
         (RepairSkills, ReadyToRebuild) => "You already use many skills that help repair and protect trust.",
-        (Willingness, FoundationsFirst) => "You may be unsure whether you or your partner can rebuild right now, and a therapist can help you explore that safely.",
+        (Willingness, FoundationsFirst) => "You may be unsure whether you or your partner can rebuild right now. A therapist can help you explore that safely.",
         (Willingness, Building) => "Part of you is ready to work on trust and part of you is still unsure, which is completely understandable.",
         (Willingness, ReadyToRebuild) => "You feel willing and able to work on rebuilding trust, and open to support along the way.",
-        (OwnCommitment, FoundationsFirst) => "Part of you may not want to rebuild right now, or may not feel able to, and that is worth talking through with a therapist, whatever you decide.",
+        (OwnCommitment, FoundationsFirst) => "Part of you may not want to rebuild right now, or may not feel able to. That is worth talking through with a therapist, whatever you decide.",
         (OwnCommitment, Building) => "Part of you wants to work on trust and part of you is still unsure, which is completely understandable.",
         (OwnCommitment, ReadyToRebuild) => "You describe wanting to work on rebuilding trust, and feeling able to.",
-        (PartnerCommitment, FoundationsFirst) => "You may doubt whether your partner wants to rebuild, and a clinician, on your own or together, can help you think it through.",
+        (PartnerCommitment, FoundationsFirst) => "You may doubt whether your partner wants to rebuild. A clinician can help you think it through, on your own or together.",
         (PartnerCommitment, Building) => "You are not sure how committed your partner is, a question many people bring to a first consult.",
         (PartnerCommitment, ReadyToRebuild) => "You believe your partner wants to work on rebuilding trust too.",
-        (OpennessToHelp, FoundationsFirst) => "You may have doubts about involving a professional, and a first conversation is a chance to ask questions, with no obligation.",
+        (OpennessToHelp, FoundationsFirst) => "You may have doubts about seeing a professional. A first conversation is a chance to ask questions, with no obligation.",
         (OpennessToHelp, Building) => "You are open to some support and have some doubts, which you are welcome to bring to a first conversation.",
         (OpennessToHelp, ReadyToRebuild) => "You are open to working with a professional on this.",
     }
@@ -420,8 +420,8 @@ pub const STRENGTH_THRESHOLD: f64 = 0.6;
 const REBUILD_WAYS: [(&str, &str, &str); 5] = [
     (
         "Owning your part",
-        "You are able to take responsibility for your part; keep offering that openly, as it is the first step in rebuilding trust.",
-        "If you had a part in what happened, a good place to start is naming it gently, without excuses and without harshness toward yourself.",
+        "You are able to take responsibility for your part. Keep offering that openly: it is the first step in rebuilding trust.",
+        "If you had a part in what happened, a good first step is to name it. Be gentle with yourself, and make no excuses.",
     ),
     (
         "Understanding your patterns",
@@ -436,7 +436,7 @@ const REBUILD_WAYS: [(&str, &str, &str); 5] = [
     (
         "Talking in ways that feel safe",
         "You can listen and share feelings calmly; keep using those skills to make your conversations feel safe.",
-        "A good place to start is practising calm listening and sharing, so hard conversations can feel safer for you both.",
+        "A good first step is to practise calm listening and sharing. Then hard talks can feel safer for you both.",
     ),
     (
         "Working through conflict",

@@ -64,7 +64,7 @@ pub fn ConsentPage(consent: ConsentView) -> impl IntoView {
                 <a href=format!("mailto:{practice_email}")>{practice_email.clone()}</a>
                 "."
             </p>
-            <p class="hint">{format!("Policy version {}", policy.version)}</p>
+            <p class="hint policy-version">{format!("Policy version {}", policy.version)}</p>
         </section>
     }
 }

@@ -53,7 +53,7 @@ pub fn InvitePartner(card: InviteCard) -> impl IntoView {
         InviteCard::Offer { action } => view! {
             <p>
                 "Your partner answers the same questions on their own device. Neither of you "
-                "sees the other's answers; once you have both finished, you each see a short "
+                "sees the other's answers. Once you have both finished, you each see a short "
                 "summary together."
             </p>
             <form method="post" action=action>

@@ -17,29 +17,7 @@ for e in cal.walk("VEVENT"):
     print("|".join(str(e.get(k, "")) for k in ("UID", "SEQUENCE", "STATUS", "SUMMARY")) + "|" +
           e.decoded("DTSTART").isoformat() + "|" + str(e.get("LOCATION", "")) + "|" + str(e.get("URL", "")))
 "#;
-    let mut child = std::process::Command::new("python3")
-        .args(["-c", script])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3");
-    {
-        use std::io::Write as _;
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(ics.as_bytes())
-            .expect("write");
-    }
-    let out = child.wait_with_output().expect("run");
-    assert!(
-        out.status.success(),
-        "icalendar refused the feed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
+    common::python(script, ics)
         .lines()
         .map(str::to_owned)
         .collect()

@@ -344,6 +344,34 @@ pub fn cookie_value(set_cookie: &str) -> String {
     set_cookie.split(';').next().unwrap_or_default().to_owned()
 }
 
+/// Runs the Python `script` with `input` on its standard input (a real library reading what the
+/// app wrote: `icalendar`, `textstat`); its standard output. Fails the test if Python does.
+pub fn python(script: &str, input: &str) -> String {
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3");
+    {
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write");
+    }
+    let out = child.wait_with_output().expect("run");
+    assert!(
+        out.status.success(),
+        "python: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Logs in; the session cookie to send back, or `None` when refused.
 pub async fn log_in_as(app: &TestApp, email: &str, password: &str) -> Option<String> {
     let response = app

@@ -65,21 +65,7 @@ async fn a_check_in_left_unanswered_is_listed_and_holds_joint_booking(app: TestA
         .find_map(|o| o.value().attr("value").map(str::to_owned))
         .expect("an open time");
     let book = |extra: Vec<(&'static str, &'static str)>| {
-        let mut form = vec![
-            ("slot", slot.clone()),
-            ("request_key", "00112233445566778899aabbccddeeff".to_owned()),
-            ("for", "couple".to_owned()),
-            ("name", "Alex".to_owned()),
-            ("email", "alex@example.org".to_owned()),
-            ("phone", "+1 555 010 0600".to_owned()),
-            ("consent", "yes".to_owned()),
-        ];
-        form.extend(extra.into_iter().map(|(k, v)| (k, v.to_owned())));
-        app.raw
-            .post(app.url(&format!("{a_path}/book")))
-            .header("cookie", &cookie)
-            .form(&form)
-            .send()
+        book_together(&app, &cookie, &a_path, &slot, extra)
     };
     let refused = book(vec![]).await.expect("post");
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);

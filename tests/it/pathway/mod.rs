@@ -374,6 +374,32 @@ on_both_databases!(
     first_contact_is_recorded_and_clears_the_queue
 );
 
+/// A clinician books `slot` for the couple from a partner's submission page `path`, with
+/// `extra` fields (the hold override's tick box and reason).
+fn book_together(
+    app: &TestApp,
+    cookie: &str,
+    path: &str,
+    slot: &str,
+    extra: Vec<(&'static str, &'static str)>,
+) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> {
+    let mut form = vec![
+        ("slot", slot.to_owned()),
+        ("request_key", "00112233445566778899aabbccddeeff".to_owned()),
+        ("for", "couple".to_owned()),
+        ("name", "Alex".to_owned()),
+        ("email", "alex@example.org".to_owned()),
+        ("phone", "+1 555 010 0600".to_owned()),
+        ("consent", "yes".to_owned()),
+    ];
+    form.extend(extra.into_iter().map(|(k, v)| (k, v.to_owned())));
+    app.raw
+        .post(app.url(&format!("{path}/book")))
+        .header("cookie", cookie)
+        .form(&form)
+        .send()
+}
+
 async fn couple(app: &TestApp, a_answer: &str, b_contact: &[(&str, &str)]) -> (String, String) {
     let a = finished(app).await;
     common::check_in(app, &a, a_answer).await;
@@ -435,21 +461,7 @@ async fn booking_together_during_a_hold_needs_a_reason_and_each_partner_hears_pr
         .find_map(|o| o.value().attr("value").map(str::to_owned))
         .expect("an open time");
     let book = |extra: Vec<(&'static str, &'static str)>| {
-        let mut form = vec![
-            ("slot", slot.clone()),
-            ("request_key", "00112233445566778899aabbccddeeff".to_owned()),
-            ("for", "couple".to_owned()),
-            ("name", "Alex".to_owned()),
-            ("email", "alex@example.org".to_owned()),
-            ("phone", "+1 555 010 0600".to_owned()),
-            ("consent", "yes".to_owned()),
-        ];
-        form.extend(extra.into_iter().map(|(k, v)| (k, v.to_owned())));
-        app.raw
-            .post(app.url(&format!("{a_path}/book")))
-            .header("cookie", &cookie)
-            .form(&form)
-            .send()
+        book_together(&app, &cookie, &a_path, &slot, extra)
     };
     // Without saying that safety was assessed, and why: refused at the fields, nothing booked.
     let refused = book(vec![]).await.expect("post");
