@@ -302,6 +302,84 @@ on_both_databases!(
     codes_outside_the_login_count_and_end_other_sessions
 );
 
+/// The owner's own browser passes a lock at the code as at the password (security F2): someone
+/// guessing the password elsewhere cannot keep a two-step account's owner out.
+async fn a_known_browser_passes_a_lock_at_the_code_too(app: TestApp) {
+    create_admin(&app, ADMIN, "Ana Lima", PASSWORD).await;
+    let first = app
+        .raw
+        .post(app.url("/staff/login"))
+        .form(&[("email", ADMIN), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    let cookie = session_cookie(&first)
+        .map(|c| cookie_value(&c))
+        .expect("a session");
+    let device = first
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("tb_device="))
+        .map(cookie_value)
+        .expect("a device cookie");
+    let setup = common::staff_html(&app, &cookie, "/staff/two-step").await;
+    let secret = texts(&setup, "code.secret").concat().replace(' ', "");
+    let on = app
+        .raw
+        .post(app.url("/staff/two-step"))
+        .header("cookie", &cookie)
+        .form(&[("code", code(&secret, 0))])
+        .send()
+        .await
+        .expect("enable");
+    assert_eq!(on.status(), StatusCode::OK);
+    // Five wrong passwords from elsewhere lock the account.
+    for _ in 0..5 {
+        let wrong = app
+            .raw
+            .post(app.url("/staff/login"))
+            .form(&[("email", ADMIN), ("password", "not the password at all")])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    }
+    // The owner's browser: the password, then the code, and the workspace.
+    let step = app
+        .raw
+        .post(app.url("/staff/login"))
+        .header("cookie", &device)
+        .form(&[("email", ADMIN), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(location(&step), "/staff/login/code");
+    let pending = session_cookie(&step)
+        .map(|c| cookie_value(&c))
+        .expect("a pending session");
+    let signed_in = post_code(&app, &format!("{pending}; {device}"), &code(&secret, 1)).await;
+    assert_eq!(
+        location(&signed_in),
+        "/staff",
+        "the owner gets in through the lock"
+    );
+    // The password from a browser without the cookie is refused while the lock runs.
+    let elsewhere = app
+        .raw
+        .post(app.url("/staff/login"))
+        .form(&[("email", ADMIN), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(elsewhere.status(), StatusCode::UNAUTHORIZED);
+}
+on_both_databases!(
+    known_browser_code,
+    a_known_browser_passes_a_lock_at_the_code_too
+);
+
 #[tokio::test]
 async fn a_bad_require_mfa_setting_is_refused_by_name() {
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_trustbridge"))

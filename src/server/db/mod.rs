@@ -161,6 +161,8 @@ impl Db {
             .await?;
         let db = Db { pool, sealer };
         db.record_key(stored).await?;
+        // Every sealed field is sealed now: a value in clear is refused from here on.
+        db.sealer.require_sealed();
         db.upgrade_intake_form().await?;
         Ok(db)
     }

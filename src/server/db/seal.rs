@@ -67,6 +67,27 @@ pub enum Field {
 }
 
 impl Field {
+    /// The fields whose value decides where a message goes, what it says, or who can sign
+    /// in: a value planted in clear there would redirect a client's mail or texts, or let
+    /// someone add their own authenticator (security review 3, N10). Once the database is
+    /// fully sealed, [`Sealer::open`] refuses such a value instead of using it.
+    fn refuses_clear(self) -> bool {
+        matches!(
+            self,
+            Field::ClientEmail
+                | Field::ClientPhone
+                | Field::SafeEmail
+                | Field::SafePhone
+                | Field::SafeAskFor
+                | Field::MailRecipient
+                | Field::MailSubject
+                | Field::MailText
+                | Field::MailHtml
+                | Field::MailCalendar
+                | Field::TotpSecret
+        )
+    }
+
     fn column(self) -> &'static str {
         match self {
             Field::ClientName => "bookings.client_name",
@@ -269,6 +290,8 @@ struct Keys {
     id: String,
     aead: XChaCha20Poly1305,
     index: Zeroizing<[u8; 32]>,
+    /// Set once the database is known to be fully sealed ([`Sealer::require_sealed`]).
+    strict: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Sealer {
@@ -298,6 +321,7 @@ impl Sealer {
             id: hex::encode(id),
             aead: XChaCha20Poly1305::new(seal.as_slice().into()),
             index,
+            strict: std::sync::atomic::AtomicBool::new(false),
         }))
     }
 
@@ -345,11 +369,30 @@ impl Sealer {
         plain.map(|p| self.seal(field, p)).transpose()
     }
 
+    /// From now on a value in clear in a field that decides where messages go
+    /// ([`Field::refuses_clear`]) is refused, not read: called once start-up has sealed every
+    /// value of the sealed fields ([`super::Db::connect`]), so a clear one can only have been
+    /// written by someone else (an address planted to redirect mail, security N10). An emptied
+    /// value (the purge's) still reads as empty.
+    pub fn require_sealed(&self) {
+        self.0
+            .strict
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// The plain text of a stored value. A value stored before encryption (no `tb1:` prefix)
-    /// reads as it is; start-up seals those ([`super::Db::connect`]).
+    /// reads as it is, except, once start-up has sealed everything, in a field that decides
+    /// where messages go ([`Sealer::require_sealed`]).
     pub fn open(&self, field: Field, stored: String) -> Result<String, sqlx::Error> {
         let Some(rest) = stored.strip_prefix(PREFIX) else {
-            return Ok(stored);
+            let strict = self.0.strict.load(std::sync::atomic::Ordering::Relaxed);
+            if stored.is_empty() || !strict || !field.refuses_clear() {
+                return Ok(stored);
+            }
+            return Err(unreadable(
+                field,
+                "in clear where a sealed value belongs (altered?)",
+            ));
         };
         let (id, body) = rest
             .split_once(':')

@@ -20,6 +20,7 @@ const ASK_FOR: &str = "Canary Robin";
 
 mod check_in_missing;
 mod individual;
+mod tampered;
 mod unseen;
 
 fn select(html: &str, css: &str) -> Vec<String> {
