@@ -276,16 +276,17 @@ pub struct Resources {
     lines: Vec<SupportLine>,
 }
 
-/// The shape of a practice's own resources file (JSON or TOML), before it is checked.
+/// The shape of a practice's own resources file (`SUPPORT_RESOURCES_FILE`, JSON), before it is
+/// checked.
 ///
-/// ```toml
-/// emergency_numbers = ["999"]
-///
-/// [[lines]]
-/// kinds = ["domestic_violence"]
-/// name = "Our local refuge"
-/// phone = "01234 567890"
-/// open_24_7 = true
+/// ```json
+/// {
+///   "emergency_numbers": ["999"],
+///   "lines": [
+///     {"kinds": ["domestic_violence"], "name": "Our local refuge",
+///      "phone": "01234 567890", "open_24_7": true}
+///   ]
+/// }
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResourcesFile {
