@@ -59,6 +59,23 @@ async fn workspace(app: &TestApp, cookie: &str) -> reqwest::Response {
         .expect("get")
 }
 
+/// Turns two-step sign-in on for the session `cookie`, with the app's first code: the secret,
+/// and the page that shows the recovery codes.
+async fn turn_on(app: &TestApp, cookie: &str) -> (String, reqwest::Response) {
+    let setup = common::staff_html(app, cookie, "/staff/two-step").await;
+    let secret = texts(&setup, "code.secret").concat().replace(' ', "");
+    let on = app
+        .raw
+        .post(app.url("/staff/two-step"))
+        .header("cookie", cookie)
+        .form(&[("code", code(&secret, 0))])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(on.status(), StatusCode::OK);
+    (secret, on)
+}
+
 async fn post_code(app: &TestApp, cookie: &str, code: &str) -> reqwest::Response {
     app.raw
         .post(app.url("/staff/login/code"))
@@ -230,17 +247,7 @@ on_both_databases!(two_step, two_step_sign_in);
 async fn codes_outside_the_login_count_and_end_other_sessions(app: TestApp) {
     create_admin(&app, ADMIN, "Ana Lima", PASSWORD).await;
     let (cookie, _) = password(&app).await;
-    let setup = common::staff_html(&app, &cookie, "/staff/two-step").await;
-    let secret = texts(&setup, "code.secret").concat().replace(' ', "");
-    let on = app
-        .raw
-        .post(app.url("/staff/two-step"))
-        .header("cookie", &cookie)
-        .form(&[("code", code(&secret, 0))])
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(on.status(), StatusCode::OK);
+    let (secret, on) = turn_on(&app, &cookie).await;
     let recovery = texts(&on.text().await.expect("body"), "ul.recovery-codes code");
     // A second session of the same account (a recovery code for its second step).
     let (pending, _) = password(&app).await;
@@ -324,17 +331,7 @@ async fn a_known_browser_passes_a_lock_at_the_code_too(app: TestApp) {
         .find(|c| c.starts_with("tb_device="))
         .map(cookie_value)
         .expect("a device cookie");
-    let setup = common::staff_html(&app, &cookie, "/staff/two-step").await;
-    let secret = texts(&setup, "code.secret").concat().replace(' ', "");
-    let on = app
-        .raw
-        .post(app.url("/staff/two-step"))
-        .header("cookie", &cookie)
-        .form(&[("code", code(&secret, 0))])
-        .send()
-        .await
-        .expect("enable");
-    assert_eq!(on.status(), StatusCode::OK);
+    let (secret, _) = turn_on(&app, &cookie).await;
     // Five wrong passwords from elsewhere lock the account.
     for _ in 0..5 {
         let wrong = app
