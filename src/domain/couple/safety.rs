@@ -287,7 +287,9 @@ impl fmt::Display for SafetyScreenError {
                         more => format!("“{more}”"),
                     })
                     .collect();
-                let (last, first) = labels.split_last().expect("every question has choices");
+                let Some((last, first)) = labels.split_last() else {
+                    return write!(f, "Please choose just one answer for “{}”.", i.question());
+                };
                 write!(
                     f,
                     "Please choose just one answer for “{}”: {} or {last}.",

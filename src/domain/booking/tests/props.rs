@@ -354,10 +354,10 @@ proptest! {
 }
 
 #[test]
-fn admin_hours_text_round_trips() {
-    let windows = parse_day_windows(" 13:00-17:00, 09:00 – 12:00 ").expect("valid");
+fn admin_hours_text_round_trips() -> Result<(), Box<dyn std::error::Error>> {
+    let windows = parse_day_windows(" 13:00-17:00, 09:00 – 12:00 ")?;
     assert_eq!(format_day_windows(&windows), "09:00-12:00, 13:00-17:00");
-    assert_eq!(parse_day_windows("").expect("empty day"), Vec::new());
+    assert_eq!(parse_day_windows("")?, Vec::new());
     for bad in [
         "9-5",
         "09:00",
@@ -367,12 +367,14 @@ fn admin_hours_text_round_trips() {
     ] {
         assert!(parse_day_windows(bad).is_err(), "{bad}");
     }
+    Ok(())
 }
 
 #[test]
-fn admin_days_off_text() {
-    let days = parse_days_off("2026-12-24, 2026-12-25\n2026-12-24").expect("valid");
+fn admin_days_off_text() -> Result<(), Box<dyn std::error::Error>> {
+    let days = parse_days_off("2026-12-24, 2026-12-25\n2026-12-24")?;
     assert_eq!(days.len(), 2);
     assert!(parse_days_off("24/12/2026").is_err());
-    assert!(parse_days_off("  ").expect("none").is_empty());
+    assert!(parse_days_off("  ")?.is_empty());
+    Ok(())
 }
