@@ -376,27 +376,32 @@ pub async fn recommendation(
     })
 }
 
-/// Whether a partner's private check-in holds this couple's joint sessions (never for someone
-/// on their own: there is no one to hold them with).
-pub async fn safety_hold(state: &AppState, submission: SubmissionId) -> Result<bool, AppError> {
-    let Some((couple, _)) = state.db.couple_of(submission).await? else {
-        return Ok(false);
-    };
-    let (couple, _) = load_couple(state, couple).await?;
-    Ok(couple.booking_decision(policy(state)).is_safety_hold())
+/// What holds staff booking this couple together (never someone on their own: there is no one
+/// to hold them with), read from one load of the couple.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StaffHold {
+    /// A partner's private check-in holds the couple's joint sessions.
+    pub safety: bool,
+    /// A partner has not answered the private check-in; held as for `safety` (clinical N9).
+    pub check_in_missing: bool,
 }
 
-/// Whether a partner of this couple has not answered the private check-in (never for someone
-/// on their own). Staff booking them together is held as for [`safety_hold`].
-pub async fn check_in_missing(
-    state: &AppState,
-    submission: SubmissionId,
-) -> Result<bool, AppError> {
+impl StaffHold {
+    /// Booking them together is a clinician's decision, with a stated reason.
+    pub fn held(self) -> bool {
+        self.safety || self.check_in_missing
+    }
+}
+
+pub async fn staff_hold(state: &AppState, submission: SubmissionId) -> Result<StaffHold, AppError> {
     let Some((couple, _)) = state.db.couple_of(submission).await? else {
-        return Ok(false);
+        return Ok(StaffHold::default());
     };
     let (couple, _) = load_couple(state, couple).await?;
-    Ok(couple.check_in_missing())
+    Ok(StaffHold {
+        safety: couple.booking_decision(policy(state)).is_safety_hold(),
+        check_in_missing: couple.check_in_missing(),
+    })
 }
 
 /// The joint summary, once both partners have finished; `Ok(None)` before (or on one's own).

@@ -33,8 +33,9 @@ pub(super) async fn arrange_form(
     if submission.status != SubmissionStatus::Submitted {
         return Ok(None);
     }
-    let hold_on = crate::server::service::couples::safety_hold(state, submission.id).await?
-        || crate::server::service::couples::check_in_missing(state, submission.id).await?;
+    let hold_on = crate::server::service::couples::staff_hold(state, submission.id)
+        .await?
+        .held();
     let zone = state.config.practice_zone;
     let open = booking::open_slots(state, Utc::now()).await?;
     let value = |name: &str| form::value(sent, name).to_owned();
@@ -272,9 +273,9 @@ async fn pathway(
     // Both partners of a held couple need an individual conversation, whichever check-in asked
     // for it (or was never answered): the form is there for each, and the card says whether it
     // was held. Separate from the needs-review queue, which only a positive check-in enters.
-    let couple_hold = crate::server::service::couples::safety_hold(state, id).await?;
-    let check_in_missing = crate::server::service::couples::check_in_missing(state, id).await?;
-    let individual = (couple_hold || check_in_missing).then_some(spoke);
+    let hold = crate::server::service::couples::staff_hold(state, id).await?;
+    let (couple_hold, check_in_missing) = (hold.safety, hold.check_in_missing);
+    let individual = hold.held().then_some(spoke);
     let contact_form = (needs_review || individual.is_some()).then(|| FirstContactForm {
         action: format!("/staff/submissions/{}/first-contact", submission.reference),
         channels: ContactChannel::ALL

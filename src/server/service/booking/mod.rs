@@ -379,8 +379,9 @@ pub async fn book_for_client(
     // A partner's check-in asks for review, or a partner never answered it: booking them
     // together is a clinician's decision, with a reason (clinical review 3, N9).
     let held = for_couple
-        && (crate::server::service::couples::safety_hold(state, submission.id).await?
-            || crate::server::service::couples::check_in_missing(state, submission.id).await?);
+        && crate::server::service::couples::staff_hold(state, submission.id)
+            .await?
+            .held();
     // So is booking a couple together through a safety hold.
     if held && !clinician.role.is_clinical() {
         return Err(AppError::CliniciansOnly);
